@@ -1,0 +1,70 @@
+package dev.instrumentor.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import java.util.Objects;
+
+/**
+ * The OTLP exporter of the injected agents.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Exporter {
+
+  @Pattern("^(https?|grpc)://[^\\s/?#]+(/[^\\s]*)?$")
+  @JsonPropertyDescription("OTLP endpoint URL (OTEL_EXPORTER_OTLP_ENDPOINT), e.g. http://otel-collector.observability:4317.")
+  private String endpoint;
+
+  @JsonPropertyDescription("OTLP protocol (OTEL_EXPORTER_OTLP_PROTOCOL). Empty: grpc when the endpoint's port is 4317, else http/protobuf.")
+  private ExporterProtocol protocol;
+
+  @JsonPropertyDescription("TLS material for the exporter, mounted from a Secret and/or a ConfigMap.")
+  private Tls tls;
+
+  public String getEndpoint() {
+    return endpoint;
+  }
+
+  public void setEndpoint(String endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  public ExporterProtocol getProtocol() {
+    return protocol;
+  }
+
+  public void setProtocol(ExporterProtocol protocol) {
+    this.protocol = protocol;
+  }
+
+  public Tls getTls() {
+    return tls;
+  }
+
+  public void setTls(Tls tls) {
+    this.tls = tls;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Exporter other)) {
+      return false;
+    }
+    return Objects.equals(endpoint, other.endpoint)
+        && Objects.equals(protocol, other.protocol)
+        && Objects.equals(tls, other.tls);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(endpoint, protocol, tls);
+  }
+
+  @Override
+  public String toString() {
+    return "Exporter{" + "endpoint=" + endpoint + ", protocol=" + protocol + ", tls=" + tls + "}";
+  }
+}

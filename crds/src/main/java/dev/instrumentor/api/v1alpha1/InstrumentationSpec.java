@@ -1,0 +1,144 @@
+package dev.instrumentor.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Desired state of an Instrumentation: where the injected agents send telemetry and how they are
+ * configured.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class InstrumentationSpec {
+
+  @JsonPropertyDescription("Where the agents send telemetry: the OTLP endpoint, its protocol and TLS material.")
+  private Exporter exporter;
+
+  @JsonPropertyDescription("Context propagators, in order (OTEL_PROPAGATORS). Empty: the agent default (tracecontext,baggage).")
+  private List<Propagator> propagators;
+
+  @JsonPropertyDescription("Trace sampler (OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG). Not applied to a container that sets either variable itself.")
+  private Sampler sampler;
+
+  @JsonPropertyDescription("Resource attributes added to all telemetry of instrumented pods.")
+  private Resource resource;
+
+  @JsonPropertyDescription("How defaults such as the service name are derived.")
+  private Defaults defaults;
+
+  @JsonPropertyDescription("Environment variables for every instrumented container of every language. A container's own variables win over these; language blocks (java.env) win over these.")
+  private List<EnvVar> env;
+
+  @JsonPropertyDescription("Pull policy of the injected init containers. Empty: the Kubernetes default for the image tag.")
+  private PullPolicy imagePullPolicy;
+
+  @JsonPropertyDescription("Security context of the injected init containers. Empty: a context that passes the restricted Pod Security level (non-root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp, read-only root filesystem).")
+  private SecurityContext initContainerSecurityContext;
+
+  @JsonPropertyDescription("Java auto-instrumentation: the agent image, its environment, resources and extensions.")
+  private JavaSpec java;
+
+  public Exporter getExporter() {
+    return exporter;
+  }
+
+  public void setExporter(Exporter exporter) {
+    this.exporter = exporter;
+  }
+
+  public List<Propagator> getPropagators() {
+    return propagators;
+  }
+
+  public void setPropagators(List<Propagator> propagators) {
+    this.propagators = propagators;
+  }
+
+  public Sampler getSampler() {
+    return sampler;
+  }
+
+  public void setSampler(Sampler sampler) {
+    this.sampler = sampler;
+  }
+
+  public Resource getResource() {
+    return resource;
+  }
+
+  public void setResource(Resource resource) {
+    this.resource = resource;
+  }
+
+  public Defaults getDefaults() {
+    return defaults;
+  }
+
+  public void setDefaults(Defaults defaults) {
+    this.defaults = defaults;
+  }
+
+  public List<EnvVar> getEnv() {
+    return env;
+  }
+
+  public void setEnv(List<EnvVar> env) {
+    this.env = env;
+  }
+
+  public PullPolicy getImagePullPolicy() {
+    return imagePullPolicy;
+  }
+
+  public void setImagePullPolicy(PullPolicy imagePullPolicy) {
+    this.imagePullPolicy = imagePullPolicy;
+  }
+
+  public SecurityContext getInitContainerSecurityContext() {
+    return initContainerSecurityContext;
+  }
+
+  public void setInitContainerSecurityContext(SecurityContext initContainerSecurityContext) {
+    this.initContainerSecurityContext = initContainerSecurityContext;
+  }
+
+  public JavaSpec getJava() {
+    return java;
+  }
+
+  public void setJava(JavaSpec java) {
+    this.java = java;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof InstrumentationSpec other)) {
+      return false;
+    }
+    return Objects.equals(exporter, other.exporter)
+        && Objects.equals(propagators, other.propagators)
+        && Objects.equals(sampler, other.sampler)
+        && Objects.equals(resource, other.resource)
+        && Objects.equals(defaults, other.defaults)
+        && Objects.equals(env, other.env)
+        && Objects.equals(imagePullPolicy, other.imagePullPolicy)
+        && Objects.equals(initContainerSecurityContext, other.initContainerSecurityContext)
+        && Objects.equals(java, other.java);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(exporter, propagators, sampler, resource, defaults, env, imagePullPolicy, initContainerSecurityContext, java);
+  }
+
+  @Override
+  public String toString() {
+    return "InstrumentationSpec{" + "exporter=" + exporter + ", propagators=" + propagators + ", sampler=" + sampler + ", resource=" + resource + ", defaults=" + defaults + ", env=" + env + ", imagePullPolicy=" + imagePullPolicy + ", initContainerSecurityContext=" + initContainerSecurityContext + ", java=" + java + "}";
+  }
+}

@@ -1,0 +1,50 @@
+package dev.instrumentor.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
+
+/** A context propagator of the OpenTelemetry SDK (a value of OTEL_PROPAGATORS). */
+public enum Propagator {
+  TRACECONTEXT("tracecontext"),
+  BAGGAGE("baggage"),
+  B3("b3"),
+  B3MULTI("b3multi"),
+  JAEGER("jaeger"),
+  XRAY("xray"),
+  OTTRACE("ottrace"),
+  NONE("none");
+
+  private final String value;
+
+  Propagator(String value) {
+    this.value = value;
+  }
+
+  /** The value as written in the resource and passed to the agent or Kubernetes. */
+  @JsonValue
+  public String value() {
+    return value;
+  }
+
+  /**
+   * Parses a value as written in the resource.
+   *
+   * @throws IllegalArgumentException naming the allowed values when {@code value} is not one
+   */
+  @JsonCreator
+  public static Propagator fromValue(String value) {
+    for (Propagator candidate : values()) {
+      if (candidate.value.equals(value)) {
+        return candidate;
+      }
+    }
+    throw new IllegalArgumentException(
+        "'" + value + "' is not one of " + Arrays.stream(values()).map(Propagator::value).toList());
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.instrumentor.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
+
+/** A trace sampler of the OpenTelemetry SDK (a value of OTEL_TRACES_SAMPLER). */
+public enum SamplerType {
+  ALWAYS_ON("always_on"),
+  ALWAYS_OFF("always_off"),
+  TRACEIDRATIO("traceidratio"),
+  PARENTBASED_ALWAYS_ON("parentbased_always_on"),
+  PARENTBASED_ALWAYS_OFF("parentbased_always_off"),
+  PARENTBASED_TRACEIDRATIO("parentbased_traceidratio"),
+  JAEGER_REMOTE("jaeger_remote"),
+  XRAY("xray");
+
+  private final String value;
+
+  SamplerType(String value) {
+    this.value = value;
+  }
+
+  /** The value as written in the resource and passed to the agent or Kubernetes. */
+  @JsonValue
+  public String value() {
+    return value;
+  }
+
+  /**
+   * Parses a value as written in the resource.
+   *
+   * @throws IllegalArgumentException naming the allowed values when {@code value} is not one
+   */
+  @JsonCreator
+  public static SamplerType fromValue(String value) {
+    for (SamplerType candidate : values()) {
+      if (candidate.value.equals(value)) {
+        return candidate;
+      }
+    }
+    throw new IllegalArgumentException(
+        "'" + value + "' is not one of " + Arrays.stream(values()).map(SamplerType::value).toList());
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

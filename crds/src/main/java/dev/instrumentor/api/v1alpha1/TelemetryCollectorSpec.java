@@ -1,0 +1,291 @@
+package dev.instrumentor.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Desired state of an OpenTelemetry Collector.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.volumeClaimTemplates) || size(self.volumeClaimTemplates) == 0 || self.mode == 'statefulset'",
+    message = "spec.volumeClaimTemplates is only allowed with mode statefulset", fieldPath = ".volumeClaimTemplates")
+@ValidationRule(value = "!has(self.replicas) || self.mode in ['deployment', 'statefulset'] || self.replicas == 1",
+    message = "spec.replicas is only meaningful with mode deployment or statefulset", fieldPath = ".replicas")
+public class TelemetryCollectorSpec {
+
+  @Default("deployment")
+  @ValidationRule(value = "self == oldSelf", message = "spec.mode is immutable: delete and re-create the TelemetryCollector to change it")
+  @JsonPropertyDescription("How the collector runs: deployment, daemonset, statefulset, or sidecar (injected into annotated pods). Immutable.")
+  private CollectorMode mode;
+
+  @JsonPropertyDescription("Collector image. Empty: the operator's default collector image.")
+  private String image;
+
+  @Default("1")
+  @Min(0)
+  @SpecReplicas
+  @JsonPropertyDescription("Number of collector pods (deployment and statefulset modes).")
+  private Integer replicas;
+
+  @Required
+  @PreserveUnknownFields
+  @JsonPropertyDescription("The collector configuration (receivers, processors, exporters, connectors, extensions, service) as structured YAML, kept as written.")
+  private JsonNode config;
+
+  @JsonPropertyDescription("Environment variables of the collector container.")
+  private List<EnvVar> env;
+
+  @JsonPropertyDescription("Environment sources of the collector container.")
+  private List<EnvFromSource> envFrom;
+
+  @JsonPropertyDescription("Extra volumes of the collector pod.")
+  private List<Volume> volumes;
+
+  @JsonPropertyDescription("Extra volume mounts of the collector container.")
+  private List<VolumeMount> volumeMounts;
+
+  @JsonPropertyDescription("Extra ports to expose, added to those derived from the receivers in the config. A port here wins over a derived one of the same name or number.")
+  private List<ServicePort> ports;
+
+  @JsonPropertyDescription("Resources of the collector container.")
+  private ResourceRequirements resources;
+
+  @JsonPropertyDescription("Node selector of the collector pods.")
+  private Map<String, String> nodeSelector;
+
+  @JsonPropertyDescription("Tolerations of the collector pods.")
+  private List<Toleration> tolerations;
+
+  @JsonPropertyDescription("Affinity of the collector pods.")
+  private Affinity affinity;
+
+  @JsonPropertyDescription("Pod security context. Empty: runAsNonRoot with RuntimeDefault seccomp.")
+  private PodSecurityContext podSecurityContext;
+
+  @JsonPropertyDescription("Container security context. Empty: no privilege escalation, all capabilities dropped, read-only root filesystem.")
+  private SecurityContext securityContext;
+
+  @JsonPropertyDescription("Annotations added to the collector pods.")
+  private Map<String, String> podAnnotations;
+
+  @JsonPropertyDescription("Service account of the collector pods. Empty: one is created for the collector.")
+  private String serviceAccount;
+
+  @JsonPropertyDescription("Extra command-line arguments of the collector, as --key=value.")
+  private Map<String, String> args;
+
+  @JsonPropertyDescription("Volume claim templates (statefulset mode only).")
+  private List<PersistentVolumeClaim> volumeClaimTemplates;
+
+  public CollectorMode getMode() {
+    return mode;
+  }
+
+  public void setMode(CollectorMode mode) {
+    this.mode = mode;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public JsonNode getConfig() {
+    return config;
+  }
+
+  public void setConfig(JsonNode config) {
+    this.config = config;
+  }
+
+  public List<EnvVar> getEnv() {
+    return env;
+  }
+
+  public void setEnv(List<EnvVar> env) {
+    this.env = env;
+  }
+
+  public List<EnvFromSource> getEnvFrom() {
+    return envFrom;
+  }
+
+  public void setEnvFrom(List<EnvFromSource> envFrom) {
+    this.envFrom = envFrom;
+  }
+
+  public List<Volume> getVolumes() {
+    return volumes;
+  }
+
+  public void setVolumes(List<Volume> volumes) {
+    this.volumes = volumes;
+  }
+
+  public List<VolumeMount> getVolumeMounts() {
+    return volumeMounts;
+  }
+
+  public void setVolumeMounts(List<VolumeMount> volumeMounts) {
+    this.volumeMounts = volumeMounts;
+  }
+
+  public List<ServicePort> getPorts() {
+    return ports;
+  }
+
+  public void setPorts(List<ServicePort> ports) {
+    this.ports = ports;
+  }
+
+  public ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
+
+  public Map<String, String> getNodeSelector() {
+    return nodeSelector;
+  }
+
+  public void setNodeSelector(Map<String, String> nodeSelector) {
+    this.nodeSelector = nodeSelector;
+  }
+
+  public List<Toleration> getTolerations() {
+    return tolerations;
+  }
+
+  public void setTolerations(List<Toleration> tolerations) {
+    this.tolerations = tolerations;
+  }
+
+  public Affinity getAffinity() {
+    return affinity;
+  }
+
+  public void setAffinity(Affinity affinity) {
+    this.affinity = affinity;
+  }
+
+  public PodSecurityContext getPodSecurityContext() {
+    return podSecurityContext;
+  }
+
+  public void setPodSecurityContext(PodSecurityContext podSecurityContext) {
+    this.podSecurityContext = podSecurityContext;
+  }
+
+  public SecurityContext getSecurityContext() {
+    return securityContext;
+  }
+
+  public void setSecurityContext(SecurityContext securityContext) {
+    this.securityContext = securityContext;
+  }
+
+  public Map<String, String> getPodAnnotations() {
+    return podAnnotations;
+  }
+
+  public void setPodAnnotations(Map<String, String> podAnnotations) {
+    this.podAnnotations = podAnnotations;
+  }
+
+  public String getServiceAccount() {
+    return serviceAccount;
+  }
+
+  public void setServiceAccount(String serviceAccount) {
+    this.serviceAccount = serviceAccount;
+  }
+
+  public Map<String, String> getArgs() {
+    return args;
+  }
+
+  public void setArgs(Map<String, String> args) {
+    this.args = args;
+  }
+
+  public List<PersistentVolumeClaim> getVolumeClaimTemplates() {
+    return volumeClaimTemplates;
+  }
+
+  public void setVolumeClaimTemplates(List<PersistentVolumeClaim> volumeClaimTemplates) {
+    this.volumeClaimTemplates = volumeClaimTemplates;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof TelemetryCollectorSpec other)) {
+      return false;
+    }
+    return Objects.equals(mode, other.mode)
+        && Objects.equals(image, other.image)
+        && Objects.equals(replicas, other.replicas)
+        && Objects.equals(config, other.config)
+        && Objects.equals(env, other.env)
+        && Objects.equals(envFrom, other.envFrom)
+        && Objects.equals(volumes, other.volumes)
+        && Objects.equals(volumeMounts, other.volumeMounts)
+        && Objects.equals(ports, other.ports)
+        && Objects.equals(resources, other.resources)
+        && Objects.equals(nodeSelector, other.nodeSelector)
+        && Objects.equals(tolerations, other.tolerations)
+        && Objects.equals(affinity, other.affinity)
+        && Objects.equals(podSecurityContext, other.podSecurityContext)
+        && Objects.equals(securityContext, other.securityContext)
+        && Objects.equals(podAnnotations, other.podAnnotations)
+        && Objects.equals(serviceAccount, other.serviceAccount)
+        && Objects.equals(args, other.args)
+        && Objects.equals(volumeClaimTemplates, other.volumeClaimTemplates);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(mode, image, replicas, config, env, envFrom, volumes, volumeMounts, ports, resources, nodeSelector, tolerations, affinity, podSecurityContext, securityContext, podAnnotations, serviceAccount, args, volumeClaimTemplates);
+  }
+
+  @Override
+  public String toString() {
+    return "TelemetryCollectorSpec{" + "mode=" + mode + ", image=" + image + ", replicas=" + replicas + ", config=" + config + ", env=" + env + ", envFrom=" + envFrom + ", volumes=" + volumes + ", volumeMounts=" + volumeMounts + ", ports=" + ports + ", resources=" + resources + ", nodeSelector=" + nodeSelector + ", tolerations=" + tolerations + ", affinity=" + affinity + ", podSecurityContext=" + podSecurityContext + ", securityContext=" + securityContext + ", podAnnotations=" + podAnnotations + ", serviceAccount=" + serviceAccount + ", args=" + args + ", volumeClaimTemplates=" + volumeClaimTemplates + "}";
+  }
+}

@@ -1,0 +1,94 @@
+package dev.instrumentor.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Observed state of a TelemetryCollector, written by the operator.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TelemetryCollectorStatus {
+
+  @JsonPropertyDescription("The generation of the spec this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Conditions: Ready tells whether the config is valid and the collector pods are available.")
+  private List<Condition> conditions;
+
+  @JsonPropertyDescription("The collector image running.")
+  private String image;
+
+  @JsonPropertyDescription("Replica counts and selector, for the scale subresource and kubectl.")
+  private ScaleStatus scale;
+
+  @JsonPropertyDescription("SHA-256 of the config the workload runs; changes roll the pods.")
+  private String configHash;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  public ScaleStatus getScale() {
+    return scale;
+  }
+
+  public void setScale(ScaleStatus scale) {
+    this.scale = scale;
+  }
+
+  public String getConfigHash() {
+    return configHash;
+  }
+
+  public void setConfigHash(String configHash) {
+    this.configHash = configHash;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof TelemetryCollectorStatus other)) {
+      return false;
+    }
+    return Objects.equals(observedGeneration, other.observedGeneration)
+        && Objects.equals(conditions, other.conditions)
+        && Objects.equals(image, other.image)
+        && Objects.equals(scale, other.scale)
+        && Objects.equals(configHash, other.configHash);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, conditions, image, scale, configHash);
+  }
+
+  @Override
+  public String toString() {
+    return "TelemetryCollectorStatus{" + "observedGeneration=" + observedGeneration + ", conditions=" + conditions + ", image=" + image + ", scale=" + scale + ", configHash=" + configHash + "}";
+  }
+}
