@@ -33,10 +33,4 @@ public class Instrumentation extends CustomResource<InstrumentationSpec, Instrum
   public InstrumentationSpec getSpec() {
     return super.getSpec();
   }
-
-  /** {@code namespace/name@generation}: how outcomes and logs name the Instrumentation used. */
-  public String reference() {
-    return getMetadata().getNamespace() + "/" + getMetadata().getName()
-        + (getMetadata().getGeneration() == null ? "" : "@" + getMetadata().getGeneration());
-  }
 }

@@ -1,0 +1,282 @@
+package dev.instrumentor.webhook.inject;
+
+import dev.instrumentor.api.InstrumentorAnnotations;
+import dev.instrumentor.api.InstrumentorLabels;
+import dev.instrumentor.api.v1alpha1.Exporter;
+import dev.instrumentor.api.v1alpha1.ExporterProtocol;
+import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
+import dev.instrumentor.api.v1alpha1.Propagator;
+import dev.instrumentor.api.v1alpha1.Tls;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The OTEL_* environment an Instrumentation gives a container, whatever the language: service
+ * name, exporter, TLS files, propagators, sampler, and resource attributes.
+ */
+final class OtelEnvironment {
+
+  static final String POD_NAME = "OTEL_RESOURCE_ATTRIBUTES_POD_NAME";
+  static final String NODE_NAME = "OTEL_RESOURCE_ATTRIBUTES_NODE_NAME";
+  static final String POD_UID = "OTEL_RESOURCE_ATTRIBUTES_POD_UID";
+  static final String TLS_SECRET_VOLUME = "instrumentor-otlp-tls-secret";
+  static final String TLS_CONFIGMAP_VOLUME = "instrumentor-otlp-tls-ca";
+  static final String TLS_SECRET_PATH = "/instrumentor/tls/secret";
+  static final String TLS_CONFIGMAP_PATH = "/instrumentor/tls/ca";
+  private static final String ANNOTATION_ATTRIBUTE_PREFIX = "resource.opentelemetry.io/";
+
+  private final InstrumentationSpec spec;
+  private final ObjectMeta pod;
+  private final PodContext context;
+
+  OtelEnvironment(InstrumentationSpec spec, ObjectMeta pod, PodContext context) {
+    this.spec = spec;
+    this.pod = pod;
+    this.context = context;
+  }
+
+  /** The generated variables for {@code container}, in order, before precedence is applied. */
+  List<EnvVar> generated(Container container, EnvComposer env) {
+    List<EnvVar> vars = new ArrayList<>();
+    if (!serviceNameSetAsAttribute(env)) {
+      vars.add(new EnvVar(EnvComposer.SERVICE_NAME, serviceName(container), null));
+    }
+    Exporter exporter = spec.getExporter();
+    if (exporter != null && exporter.getEndpoint() != null && !exporter.getEndpoint().isBlank()) {
+      vars.add(new EnvVar("OTEL_EXPORTER_OTLP_ENDPOINT", exporter.getEndpoint(), null));
+      vars.add(new EnvVar("OTEL_EXPORTER_OTLP_PROTOCOL", protocol(exporter).value(), null));
+    }
+    if (exporter != null && exporter.getTls() != null) {
+      Tls tls = exporter.getTls();
+      addIfSet(vars, "OTEL_EXPORTER_OTLP_CERTIFICATE", caPath(tls));
+      addIfSet(vars, "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", secretPath(tls, tls.getCertFile()));
+      addIfSet(vars, "OTEL_EXPORTER_OTLP_CLIENT_KEY", secretPath(tls, tls.getKeyFile()));
+    }
+    if (spec.getPropagators() != null && !spec.getPropagators().isEmpty()) {
+      vars.add(new EnvVar("OTEL_PROPAGATORS",
+          spec.getPropagators().stream().map(Propagator::value).collect(Collectors.joining(",")), null));
+    }
+    if (spec.getSampler() != null && spec.getSampler().getType() != null
+        && !env.userDefines(EnvComposer.SAMPLER) && !env.userDefines(EnvComposer.SAMPLER_ARG)) {
+      vars.add(new EnvVar(EnvComposer.SAMPLER, spec.getSampler().getType().value(), null));
+      addIfSet(vars, EnvComposer.SAMPLER_ARG, spec.getSampler().getArgument());
+    }
+    vars.add(fieldRef(POD_NAME, "metadata.name"));
+    vars.add(fieldRef(NODE_NAME, "spec.nodeName"));
+    if (addUids()) {
+      vars.add(fieldRef(POD_UID, "metadata.uid"));
+    }
+    return vars;
+  }
+
+  /**
+   * OTEL_SERVICE_NAME would override a {@code service.name} resource attribute that a user set in
+   * OTEL_RESOURCE_ATTRIBUTES or the Instrumentation's resourceAttributes: then it is not generated.
+   */
+  private boolean serviceNameSetAsAttribute(EnvComposer env) {
+    if (annotation(InstrumentorAnnotations.OTEL_SERVICE_NAME) != null) {
+      return false; // the annotation names the service, and OTEL_SERVICE_NAME carries it
+    }
+    Map<String, String> configured = spec.getResource() == null ? null : spec.getResource().getResourceAttributes();
+    return env.userResourceAttributeKeys().contains("service.name")
+        || configured != null && configured.containsKey("service.name");
+  }
+
+  private static void addIfSet(List<EnvVar> vars, String name, String value) {
+    if (value != null && !value.isBlank()) {
+      vars.add(new EnvVar(name, value, null));
+    }
+  }
+
+  private static EnvVar fieldRef(String name, String path) {
+    return new EnvVarBuilder().withName(name)
+        .withNewValueFrom().withNewFieldRef().withFieldPath(path).endFieldRef().endValueFrom().build();
+  }
+
+  private boolean addUids() {
+    return spec.getResource() != null && Boolean.TRUE.equals(spec.getResource().getAddK8sUIDAttributes());
+  }
+
+  private boolean useLabels() {
+    return spec.getDefaults() != null && Boolean.TRUE.equals(spec.getDefaults().getUseLabelsForResourceAttributes());
+  }
+
+  /** grpc when asked, or when the endpoint's port is 4317 and nothing was asked; else http/protobuf. */
+  static ExporterProtocol protocol(Exporter exporter) {
+    if (exporter.getProtocol() != null) {
+      return exporter.getProtocol();
+    }
+    try {
+      URI uri = URI.create(exporter.getEndpoint().trim());
+      return uri.getPort() == 4317 ? ExporterProtocol.GRPC : ExporterProtocol.HTTP_PROTOBUF;
+    } catch (IllegalArgumentException e) {
+      return ExporterProtocol.HTTP_PROTOBUF;
+    }
+  }
+
+  /**
+   * OTEL_SERVICE_NAME: the {@code resource.opentelemetry.io/service.name} annotation, else the
+   * {@code app.kubernetes.io/instance} or {@code name} label (when enabled), else the owning
+   * workload, else the pod's name, else the container's.
+   */
+  String serviceName(Container container) {
+    String annotated = annotation(InstrumentorAnnotations.OTEL_SERVICE_NAME);
+    if (annotated != null) {
+      return annotated;
+    }
+    if (useLabels()) {
+      String label = firstNonBlank(label(InstrumentorLabels.INSTANCE), label(InstrumentorLabels.NAME));
+      if (label != null) {
+        return label;
+      }
+    }
+    return context.owners().serviceName()
+        .orElseGet(() -> firstNonBlank(pod.getName(), container.getName()));
+  }
+
+  /**
+   * Resource attributes below the user layers, lowest precedence first: generated Kubernetes
+   * attributes, then the Instrumentation's {@code resourceAttributes}, then the pod's
+   * {@code resource.opentelemetry.io/*} annotations. Values are encoded.
+   */
+  Map<String, String> attributesBelowUsers(Container container) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("k8s.namespace.name", ResourceAttributes.encode(context.namespace()));
+    attributes.put("k8s.pod.name", "$(" + POD_NAME + ")");
+    attributes.put("k8s.node.name", "$(" + NODE_NAME + ")");
+    attributes.put("k8s.container.name", ResourceAttributes.encode(container.getName()));
+    if (addUids()) {
+      attributes.put("k8s.pod.uid", "$(" + POD_UID + ")");
+    }
+    context.owners().resourceAttributes(addUids())
+        .forEach((k, v) -> attributes.put(k, ResourceAttributes.encode(v)));
+    String serviceNamespace = useLabels() ? label(InstrumentorLabels.PART_OF) : null;
+    attributes.put("service.namespace",
+        ResourceAttributes.encode(serviceNamespace != null ? serviceNamespace : context.namespace()));
+    attributes.put("service.instance.id",
+        ResourceAttributes.encode(context.namespace()) + ".$(" + POD_NAME + ")." + ResourceAttributes.encode(container.getName()));
+    String version = useLabels() ? label(InstrumentorLabels.VERSION) : null;
+    if (version == null) {
+      version = imageTag(container.getImage());
+    }
+    if (version != null) {
+      attributes.put("service.version", ResourceAttributes.encode(version));
+    }
+    if (spec.getResource() != null && spec.getResource().getResourceAttributes() != null) {
+      // sorted: the same Instrumentation always yields the same value, whatever map it was read into
+      new java.util.TreeMap<>(spec.getResource().getResourceAttributes())
+          .forEach((k, v) -> attributes.put(k, ResourceAttributes.encode(v)));
+    }
+    if (pod.getAnnotations() != null) {
+      pod.getAnnotations().forEach((key, value) -> {
+        if (key.startsWith(ANNOTATION_ATTRIBUTE_PREFIX) && key.length() > ANNOTATION_ATTRIBUTE_PREFIX.length()) {
+          attributes.put(key.substring(ANNOTATION_ATTRIBUTE_PREFIX.length()), ResourceAttributes.encode(value));
+        }
+      });
+    }
+    return attributes;
+  }
+
+  /** The tag of {@code repo/name:tag} or {@code repo/name:tag@sha256:...}; null without one. */
+  static String imageTag(String image) {
+    if (image == null) {
+      return null;
+    }
+    int at = image.indexOf('@');
+    String reference = at < 0 ? image : image.substring(0, at);
+    int colon = reference.lastIndexOf(':');
+    if (colon < 0 || reference.indexOf('/', colon) >= 0) {
+      return null; // a registry port, not a tag
+    }
+    String tag = reference.substring(colon + 1);
+    return tag.isEmpty() ? null : tag;
+  }
+
+  // ---- TLS material
+
+  /** Volumes for the exporter's TLS Secret and ConfigMap, if any. */
+  List<Volume> tlsVolumes() {
+    List<Volume> volumes = new ArrayList<>();
+    Tls tls = tls();
+    if (tls != null && notBlank(tls.getSecretName())) {
+      volumes.add(new VolumeBuilder().withName(TLS_SECRET_VOLUME)
+          .withNewSecret().withSecretName(tls.getSecretName()).endSecret().build());
+    }
+    if (tls != null && notBlank(tls.getConfigMapName())) {
+      volumes.add(new VolumeBuilder().withName(TLS_CONFIGMAP_VOLUME)
+          .withNewConfigMap().withName(tls.getConfigMapName()).endConfigMap().build());
+    }
+    return volumes;
+  }
+
+  List<VolumeMount> tlsMounts() {
+    List<VolumeMount> mounts = new ArrayList<>();
+    for (Volume volume : tlsVolumes()) {
+      String path = volume.getName().equals(TLS_SECRET_VOLUME) ? TLS_SECRET_PATH : TLS_CONFIGMAP_PATH;
+      mounts.add(new VolumeMountBuilder().withName(volume.getName()).withMountPath(path).withReadOnly(true).build());
+    }
+    return mounts;
+  }
+
+  private Tls tls() {
+    return spec.getExporter() == null ? null : spec.getExporter().getTls();
+  }
+
+  /** The CA file: absolute as given, else inside the ConfigMap when one is named, else the Secret. */
+  private static String caPath(Tls tls) {
+    String file = tls.getCaFile();
+    if (!notBlank(file) || file.startsWith("/")) {
+      return file;
+    }
+    if (notBlank(tls.getConfigMapName())) {
+      return TLS_CONFIGMAP_PATH + "/" + file;
+    }
+    return notBlank(tls.getSecretName()) ? TLS_SECRET_PATH + "/" + file : file;
+  }
+
+  private static String secretPath(Tls tls, String file) {
+    if (!notBlank(file) || file.startsWith("/") || !notBlank(tls.getSecretName())) {
+      return file;
+    }
+    return TLS_SECRET_PATH + "/" + file;
+  }
+
+  // ---- small helpers
+
+  private String annotation(String key) {
+    return pod.getAnnotations() == null ? null : blankToNull(pod.getAnnotations().get(key));
+  }
+
+  private String label(String key) {
+    return pod.getLabels() == null ? null : blankToNull(pod.getLabels().get(key));
+  }
+
+  private static boolean notBlank(String s) {
+    return s != null && !s.isBlank();
+  }
+
+  private static String blankToNull(String s) {
+    return notBlank(s) ? s.trim() : null;
+  }
+
+  private static String firstNonBlank(String... values) {
+    for (String value : values) {
+      if (notBlank(value)) {
+        return value;
+      }
+    }
+    return null;
+  }
+}

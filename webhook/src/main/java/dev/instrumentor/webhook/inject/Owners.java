@@ -1,0 +1,118 @@
+package dev.instrumentor.webhook.inject;
+
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The workloads that own a pod, by kind, derived without API calls: a ReplicaSet owner named
+ * {@code <deployment>-<pod-template-hash>} gives its Deployment; a Job named
+ * {@code <cronjob>-<minutes since epoch>} gives its CronJob.
+ *
+ * @param names    kind to name, e.g. {@code Deployment -> checkout}
+ * @param ownerUid the UID of the direct controller, when known, keyed by its kind
+ */
+public record Owners(Map<String, String> names, Map<String, String> ownerUid) {
+
+  public static final String DEPLOYMENT = "Deployment";
+  public static final String REPLICA_SET = "ReplicaSet";
+  public static final String STATEFUL_SET = "StatefulSet";
+  public static final String DAEMON_SET = "DaemonSet";
+  public static final String JOB = "Job";
+  public static final String CRON_JOB = "CronJob";
+
+  /** The order in which an owner names the service: the most stable name first. */
+  private static final List<String> SERVICE_NAME_ORDER =
+      List.of(DEPLOYMENT, STATEFUL_SET, DAEMON_SET, CRON_JOB, JOB, REPLICA_SET);
+
+  private static final String POD_TEMPLATE_HASH = "pod-template-hash";
+
+  public Owners {
+    names = Map.copyOf(names);
+    ownerUid = Map.copyOf(ownerUid);
+  }
+
+  public static Owners none() {
+    return new Owners(Map.of(), Map.of());
+  }
+
+  /** The pod template of workload {@code kind/name}, as in a manifest (no controller has run yet). */
+  public static Owners ofWorkload(String kind, String name) {
+    return new Owners(Map.of(kind, name), Map.of());
+  }
+
+  /** Owners read from a pod's controller reference and labels. */
+  public static Owners fromPod(ObjectMeta metadata) {
+    OwnerReference controller = controllerOf(metadata);
+    if (controller == null || controller.getName() == null || controller.getKind() == null) {
+      return none();
+    }
+    Map<String, String> names = new LinkedHashMap<>();
+    String kind = controller.getKind();
+    String name = controller.getName();
+    names.put(kind, name);
+    if (REPLICA_SET.equals(kind)) {
+      String hash = metadata.getLabels() == null ? null : metadata.getLabels().get(POD_TEMPLATE_HASH);
+      if (hash != null && !hash.isEmpty() && name.endsWith("-" + hash)) {
+        names.put(DEPLOYMENT, name.substring(0, name.length() - hash.length() - 1));
+      }
+    } else if (JOB.equals(kind)) {
+      cronJobOf(name).ifPresent(cronJob -> names.put(CRON_JOB, cronJob));
+    }
+    Map<String, String> uid = controller.getUid() == null ? Map.of() : Map.of(kind, controller.getUid());
+    return new Owners(names, uid);
+  }
+
+  private static OwnerReference controllerOf(ObjectMeta metadata) {
+    if (metadata == null || metadata.getOwnerReferences() == null) {
+      return null;
+    }
+    OwnerReference first = null;
+    for (OwnerReference reference : metadata.getOwnerReferences()) {
+      if (Boolean.TRUE.equals(reference.getController())) {
+        return reference;
+      }
+      if (first == null) {
+        first = reference;
+      }
+    }
+    return first;
+  }
+
+  /** The CronJob controller names Jobs {@code <cronjob>-<scheduled time in minutes>}. */
+  static Optional<String> cronJobOf(String jobName) {
+    int dash = jobName.lastIndexOf('-');
+    if (dash <= 0 || jobName.length() - dash - 1 < 8) {
+      return Optional.empty();
+    }
+    for (int i = dash + 1; i < jobName.length(); i++) {
+      if (!Character.isDigit(jobName.charAt(i))) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(jobName.substring(0, dash));
+  }
+
+  /** The name of the most stable owning workload, for OTEL_SERVICE_NAME. */
+  public Optional<String> serviceName() {
+    return SERVICE_NAME_ORDER.stream().map(names::get).filter(n -> n != null).findFirst();
+  }
+
+  /** {@code k8s.deployment.name} and the like, in a stable order. */
+  public Map<String, String> resourceAttributes(boolean withUids) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    for (String kind : List.of(DEPLOYMENT, REPLICA_SET, STATEFUL_SET, DAEMON_SET, CRON_JOB, JOB)) {
+      String name = names.get(kind);
+      if (name != null) {
+        attributes.put("k8s." + kind.toLowerCase(java.util.Locale.ROOT) + ".name", name);
+        if (withUids && ownerUid.containsKey(kind)) {
+          attributes.put("k8s." + kind.toLowerCase(java.util.Locale.ROOT) + ".uid", ownerUid.get(kind));
+        }
+      }
+    }
+    return attributes;
+  }
+}

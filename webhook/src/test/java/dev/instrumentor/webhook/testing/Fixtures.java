@@ -1,0 +1,77 @@
+package dev.instrumentor.webhook.testing;
+
+import dev.instrumentor.api.v1alpha1.Exporter;
+import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/** Pods and Instrumentations for tests; shared with the operator and e2e modules. */
+public final class Fixtures {
+
+  public static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  private Fixtures() {
+  }
+
+  /** An Instrumentation {@code namespace/name} (generation 1) sending to {@code endpoint}. */
+  public static Instrumentation instrumentation(String namespace, String name, String endpoint) {
+    Instrumentation instrumentation = new Instrumentation();
+    instrumentation.getMetadata().setNamespace(namespace);
+    instrumentation.getMetadata().setName(name);
+    instrumentation.getMetadata().setGeneration(1L);
+    InstrumentationSpec spec = new InstrumentationSpec();
+    Exporter exporter = new Exporter();
+    exporter.setEndpoint(endpoint);
+    spec.setExporter(exporter);
+    instrumentation.setSpec(spec);
+    return instrumentation;
+  }
+
+  /** A pod as a Deployment's ReplicaSet creates it: no name yet, owner reference, template hash. */
+  public static PodBuilder deploymentPod(String deployment, Map<String, String> annotations) {
+    String hash = "7d4b9c8f6d";
+    return new PodBuilder()
+        .withNewMetadata()
+          .withGenerateName(deployment + "-" + hash + "-")
+          .withNamespace("demo")
+          .addToLabels("app", deployment)
+          .addToLabels("pod-template-hash", hash)
+          .withAnnotations(annotations)
+          .addNewOwnerReference()
+            .withApiVersion("apps/v1").withKind("ReplicaSet").withName(deployment + "-" + hash)
+            .withUid("6f9a2c1e-0000-4000-8000-000000000001").withController(true)
+          .endOwnerReference()
+        .endMetadata()
+        .withNewSpec()
+          .addNewContainer()
+            .withName("app").withImage("registry.example.com/shop/" + deployment + ":1.4.2")
+            .withEnv(List.of(new EnvVar("SPRING_PROFILES_ACTIVE", "prod", null)))
+          .endContainer()
+        .endSpec();
+  }
+
+  public static Pod deploymentPod(String deployment) {
+    return deploymentPod(deployment, Map.of("instrumentor.dev/inject-java", "true")).build();
+  }
+
+  /** A classpath resource as text. */
+  public static String resource(String path) {
+    try (InputStream in = Fixtures.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no test resource " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
