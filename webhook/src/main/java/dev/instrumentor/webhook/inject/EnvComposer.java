@@ -100,9 +100,9 @@ final class EnvComposer {
     // the container's own variables stay; the special ones are rewritten in place
     for (EnvVar var : container) {
       taken.add(var.getName());
-      if (var.getName().equals(optionsVariable) && var == last(container, optionsVariable)) {
+      if (optionsVariable != null && optionsVariable.equals(var.getName()) && var == last(container, optionsVariable)) {
         appendOptions(result, var, optionsSuffix);
-      } else if (var.getName().equals(RESOURCE_ATTRIBUTES) && var == last(container, RESOURCE_ATTRIBUTES)) {
+      } else if (RESOURCE_ATTRIBUTES.equals(var.getName()) && var == last(container, RESOURCE_ATTRIBUTES)) {
         appendAttributes(result, attributes);
       } else {
         result.add(var);

@@ -90,7 +90,7 @@ public final class JavaInjector implements Injector {
     List<Volume> volumes = spec.getVolumes() == null ? new ArrayList<>() : new ArrayList<>(spec.getVolumes());
     volumes.add(agentVolume(java));
     for (Volume tls : otel.tlsVolumes()) {
-      if (volumes.stream().noneMatch(v -> v.getName().equals(tls.getName()))) {
+      if (volumes.stream().noneMatch(v -> tls.getName().equals(v.getName()))) {
         volumes.add(tls);
       }
     }
@@ -105,7 +105,7 @@ public final class JavaInjector implements Injector {
       List<VolumeMount> mounts = target.getVolumeMounts() == null ? new ArrayList<>() : new ArrayList<>(target.getVolumeMounts());
       mounts.add(new VolumeMountBuilder().withName(VOLUME).withMountPath(MOUNT_PATH).withReadOnly(true).build());
       for (VolumeMount tlsMount : otel.tlsMounts()) {
-        if (mounts.stream().noneMatch(m -> m.getName().equals(tlsMount.getName()))) {
+        if (mounts.stream().noneMatch(m -> tlsMount.getName().equals(m.getName()))) {
           mounts.add(tlsMount);
         }
       }

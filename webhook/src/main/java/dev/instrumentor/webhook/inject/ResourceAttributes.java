@@ -36,6 +36,9 @@ final class ResourceAttributes {
    * semicolon, backslash) in a literal value; the SDK decodes it.
    */
   static String encode(String literal) {
+    if (literal == null) {
+      return "";
+    }
     StringBuilder out = null;
     for (int i = 0; i < literal.length(); i++) {
       char c = literal.charAt(i);

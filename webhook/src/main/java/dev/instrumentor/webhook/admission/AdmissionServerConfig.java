@@ -1,0 +1,44 @@
+package dev.instrumentor.webhook.admission;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * @param host            address to bind ({@code 0.0.0.0} in a cluster, {@code 127.0.0.1} locally)
+ * @param port            port to bind; 0 picks a free one
+ * @param certificateFile PEM certificate chain (leaf first)
+ * @param keyFile         PEM private key
+ * @param maxBodyBytes    larger requests are answered without being parsed
+ * @param threads         request-handling threads
+ * @param reloadInterval  how often the certificate files are checked for changes
+ */
+public record AdmissionServerConfig(String host, int port, Path certificateFile, Path keyFile, int maxBodyBytes,
+    int threads, Duration reloadInterval) {
+
+  /** The API server caps objects at ~3 MiB; an AdmissionReview of a pod stays well below 4 MiB. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+  public AdmissionServerConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(certificateFile, "certificateFile");
+    Objects.requireNonNull(keyFile, "keyFile");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0-65535, got " + port);
+    }
+    if (maxBodyBytes < 1024) {
+      throw new IllegalArgumentException("maxBodyBytes must be at least 1024, got " + maxBodyBytes);
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    if (reloadInterval.isNegative() || reloadInterval.isZero()) {
+      throw new IllegalArgumentException("reloadInterval must be positive");
+    }
+  }
+
+  public static AdmissionServerConfig of(String host, int port, Path certificateFile, Path keyFile) {
+    return new AdmissionServerConfig(host, port, certificateFile, keyFile, DEFAULT_MAX_BODY_BYTES,
+        Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(10));
+  }
+}

@@ -1,0 +1,15 @@
+package dev.instrumentor.webhook.admission;
+
+import java.util.Map;
+
+/** The annotations of a Namespace, from a cache (the operator's informer) or a fixed map. */
+@FunctionalInterface
+public interface NamespaceAnnotations {
+
+  /** The annotations of {@code namespace}; empty when unknown. Never calls the API server. */
+  Map<String, String> of(String namespace);
+
+  static NamespaceAnnotations none() {
+    return namespace -> Map.of();
+  }
+}

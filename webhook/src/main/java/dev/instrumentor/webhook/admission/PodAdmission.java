@@ -1,0 +1,201 @@
+package dev.instrumentor.webhook.admission;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.instrumentor.webhook.inject.PodContext;
+import dev.instrumentor.webhook.inject.PodMutator;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.zjsonpatch.DiffFlags;
+import io.fabric8.zjsonpatch.JsonDiff;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admission controller for pods, independent of HTTP: AdmissionReview JSON in, AdmissionReview
+ * JSON out, echoing the request's uid, always {@code allowed: true} (Instrumentor never blocks a pod),
+ * with an RFC 6902 JSON patch when the pod changed and warnings when it asked for injection and did
+ * not get it. Malformed input still gets a well-formed answer when the request's uid can be read;
+ * otherwise it is not an AdmissionReview and gets a 4xx.
+ */
+public final class PodAdmission {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PodAdmission.class);
+  static final String V1 = "admission.k8s.io/v1";
+  private static final int MAX_WARNING_LENGTH = 256;
+  private static final EnumSet<DiffFlags> DIFF_FLAGS = EnumSet.of(
+      DiffFlags.OMIT_VALUE_ON_REMOVE, DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION);
+
+  private final PodMutator mutator;
+  private final NamespaceAnnotations namespaces;
+  private final AdmissionObserver observer;
+  private final ObjectMapper json;
+  private final KubernetesSerialization serialization;
+
+  public PodAdmission(PodMutator mutator, NamespaceAnnotations namespaces, AdmissionObserver observer) {
+    this.mutator = mutator;
+    this.namespaces = namespaces;
+    this.observer = observer;
+    this.json = new ObjectMapper();
+    this.serialization = new KubernetesSerialization(json, false); // configures json for fabric8 types
+  }
+
+  /**
+   * Answers one request.
+   *
+   * @param contentType the request's Content-Type header (may be null)
+   * @param body        the body bytes read, at most {@code length} of them meaningful
+   * @param truncated   whether the body was longer than the server's limit (then it was cut)
+   * @param limit       the server's limit, for the message
+   */
+  public AdmissionResponse handle(String contentType, byte[] body, int length, boolean truncated, int limit) {
+    long start = System.nanoTime();
+    AdmissionResponse response;
+    try {
+      response = answer(contentType, body, length, truncated, limit);
+    } catch (RuntimeException e) {
+      // fail open: whatever broke, the pod is admitted unchanged
+      LOG.error("admission failed; allowing the request unchanged", e);
+      RequestIdentity identity = RequestIdentity.scan(body, length);
+      response = identity.uid() == null
+          ? notAnAdmissionReview(400, "cannot read the request: " + e.getMessage())
+          : allowed(identity, null, List.of("instrumentor: internal error, pod admitted unchanged: " + e), "error");
+    }
+    observer.requestCompleted(response.outcome(), System.nanoTime() - start);
+    return response;
+  }
+
+  private AdmissionResponse answer(String contentType, byte[] body, int length, boolean truncated, int limit) {
+    if (truncated) {
+      RequestIdentity identity = RequestIdentity.scan(body, length);
+      String message = "request body larger than " + limit + " bytes";
+      return identity.uid() == null ? notAnAdmissionReview(413, message)
+          : allowed(identity, null, List.of("instrumentor: " + message + ", pod admitted unchanged"), "malformed");
+    }
+    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      RequestIdentity identity = RequestIdentity.scan(body, length);
+      String message = "unsupported content type " + (contentType == null ? "(none)" : contentType)
+          + ", expected application/json";
+      return identity.uid() == null ? notAnAdmissionReview(415, message)
+          : allowed(identity, null, List.of("instrumentor: " + message + ", pod admitted unchanged"), "malformed");
+    }
+    JsonNode review;
+    try {
+      review = json.readTree(body, 0, length);
+    } catch (IOException e) {
+      RequestIdentity identity = RequestIdentity.scan(body, length);
+      return identity.uid() == null ? notAnAdmissionReview(400, "malformed JSON")
+          : allowed(identity, null, List.of("instrumentor: malformed AdmissionReview JSON, pod admitted unchanged"),
+              "malformed");
+    }
+    JsonNode request = review == null ? null : review.get("request");
+    JsonNode uid = request == null ? null : request.get("uid");
+    if (uid == null || !uid.isTextual() || uid.asText().isEmpty()) {
+      return notAnAdmissionReview(400, "not an AdmissionReview: request.uid is missing");
+    }
+    RequestIdentity identity = new RequestIdentity(text(review, "apiVersion"), uid.asText());
+    if (!"AdmissionReview".equals(text(review, "kind"))) {
+      return allowed(identity, null, List.of("instrumentor: kind " + text(review, "kind")
+          + " is not AdmissionReview, pod admitted unchanged"), "malformed");
+    }
+    JsonNode kind = request.get("kind");
+    if (kind == null || !"Pod".equals(text(kind, "kind")) || !"v1".equals(text(kind, "version"))
+        || !text(kind, "group").isEmpty() || request.hasNonNull("subResource") && !text(request, "subResource").isEmpty()) {
+      return allowed(identity, null, List.of("instrumentor: mutates only v1 Pods, got "
+          + (kind == null ? "no kind" : kind.toString()) + "; admitted unchanged"), "ignored");
+    }
+    if (!"CREATE".equals(text(request, "operation"))) {
+      return allowed(identity, null, List.of(), "ignored"); // misconfigured for updates: stay out of the way
+    }
+    JsonNode object = request.get("object");
+    if (object == null || !object.isObject()) {
+      return allowed(identity, null, List.of("instrumentor: request has no pod object, admitted unchanged"), "malformed");
+    }
+    Pod pod;
+    try {
+      pod = serialization.convertValue(object, Pod.class);
+    } catch (RuntimeException e) {
+      return allowed(identity, null, List.of("instrumentor: unreadable pod (" + firstLine(e) + "), admitted unchanged"),
+          "malformed");
+    }
+    String namespace = firstNonEmpty(text(request, "namespace"),
+        pod.getMetadata() == null ? null : pod.getMetadata().getNamespace(), "default");
+    PodMutator.Result result = mutator.mutate(pod, PodContext.forPod(pod, namespace, namespaces.of(namespace)));
+    observer.podAdmitted(namespace, pod, result, request.path("dryRun").asBoolean(false));
+    if (!result.changed()) {
+      return allowed(identity, null, result.warnings(), "unchanged");
+    }
+    JsonNode patch = JsonDiff.asJson(serialization.convertValue(pod, JsonNode.class),
+        serialization.convertValue(result.pod(), JsonNode.class), DIFF_FLAGS);
+    return allowed(identity, patch.isEmpty() ? null : patch, result.warnings(), "mutated");
+  }
+
+  private AdmissionResponse allowed(RequestIdentity identity, JsonNode patch, List<String> warnings, String outcome) {
+    ObjectNode review = json.createObjectNode();
+    String apiVersion = identity.apiVersion() != null && identity.apiVersion().startsWith("admission.k8s.io/")
+        ? identity.apiVersion() : V1;
+    review.put("apiVersion", apiVersion);
+    review.put("kind", "AdmissionReview");
+    ObjectNode response = review.putObject("response");
+    response.put("uid", identity.uid());
+    response.put("allowed", true);
+    if (patch != null) {
+      response.put("patchType", "JSONPatch");
+      response.put("patch", Base64.getEncoder().encodeToString(write(patch)));
+    }
+    if (!warnings.isEmpty()) {
+      ArrayNode list = response.putArray("warnings");
+      for (String warning : warnings) {
+        list.add(warning.length() <= MAX_WARNING_LENGTH ? warning : warning.substring(0, MAX_WARNING_LENGTH - 3) + "...");
+      }
+    }
+    return new AdmissionResponse(200, write(review), outcome);
+  }
+
+  private AdmissionResponse notAnAdmissionReview(int status, String message) {
+    ObjectNode error = json.createObjectNode();
+    error.put("error", message);
+    return new AdmissionResponse(status, write(error), "malformed");
+  }
+
+  private byte[] write(JsonNode node) {
+    try {
+      return json.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || !value.isTextual() ? "" : value.asText();
+  }
+
+  private static String firstNonEmpty(String... values) {
+    for (String value : values) {
+      if (value != null && !value.isEmpty()) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  private static String firstLine(Exception e) {
+    String message = String.valueOf(e.getMessage());
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  /** For tests and tools: the decoded patch of an answer, or null. */
+  public static String decodePatch(String base64) {
+    return base64 == null ? null : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,176 @@
+package dev.instrumentor.webhook.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.instrumentor.webhook.inject.InjectorSettings;
+import dev.instrumentor.webhook.inject.InstrumentationSource;
+import dev.instrumentor.webhook.inject.PodMutator;
+import dev.instrumentor.webhook.testing.AdmissionReviews;
+import dev.instrumentor.webhook.testing.Fixtures;
+import dev.instrumentor.webhook.testing.TestTls;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The real HTTPS server on a free port, with real AdmissionReview JSON. */
+class AdmissionServerTest {
+
+  @TempDir
+  Path directory;
+  private TestTls tls;
+  private AdmissionServer server;
+  private HttpClient client;
+  private final AtomicBoolean ready = new AtomicBoolean(true);
+
+  @BeforeEach
+  void start() throws IOException {
+    tls = new TestTls(directory);
+    PodMutator mutator = PodMutator.forJava(InstrumentationSource.of(
+        List.of(Fixtures.instrumentation("demo", "java", "http://collector:4317"))), InjectorSettings.defaults());
+    server = new AdmissionServer(
+        new AdmissionServerConfig("127.0.0.1", 0, tls.certificateFile, tls.keyFile, 64 * 1024, 4, Duration.ofHours(1)),
+        new PodAdmission(mutator, NamespaceAnnotations.none(), AdmissionObserver.NONE), ready::get).start();
+    client = newClient();
+  }
+
+  private HttpClient newClient() {
+    return HttpClient.newBuilder().sslContext(tls.clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private URI uri(String path) {
+    return URI.create("https://localhost:" + server.port() + path);
+  }
+
+  private HttpResponse<String> post(String contentType, byte[] body) throws Exception {
+    return client.send(HttpRequest.newBuilder(uri("/mutate-pod")).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void answersARealAdmissionReviewOverHttps() throws Exception {
+    HttpResponse<String> response = post("application/json", AdmissionReviews.bytes(AdmissionReviews.deploymentPodCreate()));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+    JsonNode answer = AdmissionReviews.read(response.body());
+    assertThat(answer.path("response").path("uid").asText()).isEqualTo("8d3c7b0e-3f4a-4c55-9b8e-2a1f6e0c9d11");
+    assertThat(answer.path("response").path("allowed").asBoolean()).isTrue();
+    assertThat(AdmissionReviews.patchedObject(AdmissionReviews.deploymentPodCreate(), answer).toString())
+        .contains("-javaagent:/instrumentor/java/javaagent.jar");
+  }
+
+  @Test
+  void healthAndReadiness() throws Exception {
+    assertThat(client.send(HttpRequest.newBuilder(uri("/healthz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(200);
+    assertThat(client.send(HttpRequest.newBuilder(uri("/readyz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(200);
+    ready.set(false);
+    HttpResponse<String> notReady = client.send(HttpRequest.newBuilder(uri("/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(notReady.statusCode()).isEqualTo(503);
+    assertThat(notReady.body()).isEqualTo("not ready");
+  }
+
+  @Test
+  void wrongMethodAndUnknownPath() throws Exception {
+    HttpResponse<String> get = client.send(HttpRequest.newBuilder(uri("/mutate-pod")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(get.statusCode()).isEqualTo(405);
+    assertThat(get.headers().firstValue("Allow")).contains("POST");
+    assertThat(client.send(HttpRequest.newBuilder(uri("/mutate")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void anOversizedBodyGetsAWellFormedAnswerAndTheConnectionStaysUsable() throws Exception {
+    String review = AdmissionReviews.deploymentPodCreate().toString();
+    String padded = review.substring(0, review.length() - 1) + ",\"padding\":\"" + "x".repeat(200_000) + "\"}";
+
+    HttpResponse<String> response = post("application/json", padded.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode answer = AdmissionReviews.read(response.body());
+    assertThat(answer.path("response").path("uid").asText()).isEqualTo("8d3c7b0e-3f4a-4c55-9b8e-2a1f6e0c9d11");
+    assertThat(answer.path("response").path("warnings").get(0).asText()).contains("larger than 65536 bytes");
+    assertThat(post("application/json", AdmissionReviews.bytes(AdmissionReviews.deploymentPodCreate())).statusCode())
+        .isEqualTo(200);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+  void servesTls12And13(String protocol) throws Exception {
+    try (SSLSocket socket = (SSLSocket) tls.clientContext().getSocketFactory().createSocket("127.0.0.1", server.port())) {
+      socket.setEnabledProtocols(new String[] {protocol});
+      socket.startHandshake();
+      assertThat(socket.getSession().getProtocol()).isEqualTo(protocol);
+    }
+  }
+
+  @Test
+  void reloadsARotatedCertificateWithoutRestart() throws Exception {
+    X509Certificate before = peerCertificate();
+    assertThat(before).isEqualTo(server.certificate());
+    assertThat(server.reloadCertificate()).isFalse(); // unchanged files: nothing to do
+
+    X509Certificate rotated = tls.issue().certificate();
+    assertThat(server.reloadCertificate()).isTrue();
+
+    assertThat(peerCertificate()).isEqualTo(rotated).isNotEqualTo(before);
+    assertThat(post("application/json", AdmissionReviews.bytes(AdmissionReviews.deploymentPodCreate())).statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aHalfWrittenRotationKeepsTheCurrentCertificate() throws Exception {
+    X509Certificate current = server.certificate();
+    String oldKey = Files.readString(tls.keyFile);
+    tls.issue();
+    Files.writeString(tls.keyFile, oldKey); // new certificate, old key: a mismatched pair
+
+    assertThat(server.reloadCertificate()).isFalse();
+    assertThat(peerCertificate()).isEqualTo(current);
+
+    Files.writeString(tls.keyFile, "garbage");
+    assertThat(server.reloadCertificate()).isFalse();
+    assertThat(peerCertificate()).isEqualTo(current);
+  }
+
+  @Test
+  void aClientThatDoesNotTrustTheCaIsRefused() {
+    HttpClient untrusting = HttpClient.newHttpClient();
+    assertThatThrownBy(() -> untrusting.send(HttpRequest.newBuilder(uri("/healthz")).build(),
+        HttpResponse.BodyHandlers.ofString())).isInstanceOf(SSLHandshakeException.class)
+        .hasMessageContaining("unable to find valid certification path");
+  }
+
+  private X509Certificate peerCertificate() throws IOException {
+    try (SSLSocket socket = (SSLSocket) tls.clientContext().getSocketFactory().createSocket("127.0.0.1", server.port())) {
+      socket.startHandshake();
+      SSLSession session = socket.getSession();
+      return (X509Certificate) session.getPeerCertificates()[0];
+    }
+  }
+}

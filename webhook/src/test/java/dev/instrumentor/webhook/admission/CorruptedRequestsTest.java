@@ -1,0 +1,206 @@
+package dev.instrumentor.webhook.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.instrumentor.webhook.inject.InjectorSettings;
+import dev.instrumentor.webhook.inject.InstrumentationSource;
+import dev.instrumentor.webhook.inject.PodMutator;
+import dev.instrumentor.webhook.testing.AdmissionReviews;
+import dev.instrumentor.webhook.testing.Fixtures;
+import dev.instrumentor.webhook.testing.TestTls;
+import io.fabric8.zjsonpatch.JsonPatch;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Thousands of corrupted real AdmissionReviews: every answer must be well-formed (an allowed
+ * AdmissionReview echoing the uid, or a 4xx JSON error when no uid is readable), never a 5xx, and
+ * the server keeps serving. The seed is fixed so a failure reproduces; change it to explore.
+ */
+class CorruptedRequestsTest {
+
+  private static final long SEED = 20261121L;
+  private static final String UID = "8d3c7b0e-3f4a-4c55-9b8e-2a1f6e0c9d11";
+  private final PodAdmission admission = new PodAdmission(
+      PodMutator.forJava(InstrumentationSource.of(List.of(Fixtures.instrumentation("demo", "java", "http://c:4317"))),
+          InjectorSettings.defaults()),
+      NamespaceAnnotations.none(), AdmissionObserver.NONE);
+  private final byte[] original = AdmissionReviews.bytes(AdmissionReviews.deploymentPodCreate());
+
+  @Test
+  void byteLevelCorruptionAlwaysGetsAWellFormedAnswer() {
+    Random random = new Random(SEED);
+    for (int i = 0; i < 3000; i++) {
+      byte[] corrupted = corruptBytes(original, random);
+      AdmissionResponse response = admission.handle("application/json", corrupted, corrupted.length, false, 1 << 22);
+      assertWellFormed(i, response.status(), response.bodyText(), corrupted);
+    }
+  }
+
+  @Test
+  void structuralCorruptionAlwaysGetsAnAllowedAnswerWithTheUid() {
+    Random random = new Random(SEED + 1);
+    for (int i = 0; i < 2000; i++) {
+      ObjectNode review = AdmissionReviews.deploymentPodCreate();
+      JsonNode object = review.path("request").path("object");
+      corruptTree(object, random, 1 + random.nextInt(3));
+      byte[] body = AdmissionReviews.bytes(review);
+      AdmissionResponse response = admission.handle("application/json", body, body.length, false, 1 << 22);
+      assertThat(response.status()).as("case %d: %s", i, review).isEqualTo(200);
+      JsonNode answer = assertWellFormed(i, response.status(), response.bodyText(), body);
+      assertThat(answer.path("response").path("uid").asText()).isEqualTo(UID);
+    }
+  }
+
+  @Test
+  void theHttpsServerKeepsServingThroughCorruptedRequests(@TempDir Path directory) throws Exception {
+    TestTls tls = new TestTls(directory);
+    try (AdmissionServer server = new AdmissionServer(
+        new AdmissionServerConfig("127.0.0.1", 0, tls.certificateFile, tls.keyFile, 1 << 20, 4, Duration.ofHours(1)),
+        admission, () -> true).start()) {
+      HttpClient client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
+      URI uri = URI.create("https://localhost:" + server.port() + "/mutate-pod");
+      Random random = new Random(SEED + 2);
+      for (int i = 0; i < 300; i++) {
+        byte[] corrupted = corruptBytes(original, random);
+        String contentType = random.nextInt(10) == 0 ? "text/plain" : "application/json";
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(corrupted)).build(), HttpResponse.BodyHandlers.ofString());
+        assertWellFormed(i, response.statusCode(), response.body(), corrupted);
+      }
+      HttpResponse<String> valid = client.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(original)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(valid.statusCode()).isEqualTo(200);
+      assertThat(AdmissionReviews.patch(AdmissionReviews.read(valid.body()))).isNotEmpty();
+    }
+  }
+
+  private static JsonNode assertWellFormed(int i, int status, String body, byte[] request) {
+    String what = "case " + i + ": " + new String(request, StandardCharsets.UTF_8);
+    assertThat(status).as(what).isIn(200, 400, 413, 415);
+    JsonNode answer = AdmissionReviews.read(body);
+    if (status != 200) {
+      assertThat(answer.path("error").asText()).as(what).isNotEmpty();
+      return answer;
+    }
+    assertThat(answer.path("kind").asText()).as(what).isEqualTo("AdmissionReview");
+    assertThat(answer.path("apiVersion").asText()).as(what).startsWith("admission.k8s.io/");
+    assertThat(answer.path("response").path("uid").asText()).as(what).isNotEmpty();
+    assertThat(answer.path("response").path("allowed").asBoolean()).as(what).isTrue();
+    JsonNode patch = AdmissionReviews.patch(answer);
+    if (patch != null) {
+      // a patch must apply to the object the API server holds
+      JsonNode object = AdmissionReviews.read(new String(request, StandardCharsets.UTF_8)).path("request").path("object");
+      assertThat(JsonPatch.apply(patch, object)).as(what).isNotNull();
+    }
+    return answer;
+  }
+
+  private static byte[] corruptBytes(byte[] input, Random random) {
+    byte[] bytes = input.clone();
+    switch (random.nextInt(5)) {
+      case 0 -> {
+        return java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length));
+      }
+      case 1 -> {
+        for (int flips = 1 + random.nextInt(8); flips > 0; flips--) {
+          bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+        }
+        return bytes;
+      }
+      case 2 -> {
+        int at = random.nextInt(bytes.length);
+        byte[] noise = new byte[1 + random.nextInt(16)];
+        random.nextBytes(noise);
+        byte[] out = new byte[bytes.length + noise.length];
+        System.arraycopy(bytes, 0, out, 0, at);
+        System.arraycopy(noise, 0, out, at, noise.length);
+        System.arraycopy(bytes, at, out, at + noise.length, bytes.length - at);
+        return out;
+      }
+      case 3 -> {
+        int from = random.nextInt(bytes.length);
+        int to = Math.min(bytes.length, from + 1 + random.nextInt(64));
+        byte[] out = new byte[bytes.length - (to - from)];
+        System.arraycopy(bytes, 0, out, 0, from);
+        System.arraycopy(bytes, to, out, from, bytes.length - to);
+        return out;
+      }
+      default -> {
+        // swap two structural characters
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        char[] structural = {'{', '}', '[', ']', ':', ',', '"'};
+        char a = structural[random.nextInt(structural.length)];
+        char b = structural[random.nextInt(structural.length)];
+        int at = text.indexOf(a, random.nextInt(text.length()));
+        return at < 0 ? bytes : (text.substring(0, at) + b + text.substring(at + 1)).getBytes(StandardCharsets.UTF_8);
+      }
+    }
+  }
+
+  /** Replaces random nodes of the pod with values of the wrong type, or removes them. */
+  private static void corruptTree(JsonNode root, Random random, int times) {
+    for (int t = 0; t < times; t++) {
+      List<Map.Entry<JsonNode, Object>> slots = new ArrayList<>();
+      collect(root, slots);
+      if (slots.isEmpty()) {
+        return;
+      }
+      Map.Entry<JsonNode, Object> slot = slots.get(random.nextInt(slots.size()));
+      JsonNode replacement = switch (random.nextInt(7)) {
+        case 0 -> JsonNodeFactory.instance.textNode("x".repeat(random.nextInt(5)));
+        case 1 -> JsonNodeFactory.instance.numberNode(random.nextInt() - 1000);
+        case 2 -> JsonNodeFactory.instance.nullNode();
+        case 3 -> JsonNodeFactory.instance.arrayNode().add(random.nextBoolean());
+        case 4 -> JsonNodeFactory.instance.objectNode().put("unexpected", "value");
+        case 5 -> JsonNodeFactory.instance.booleanNode(random.nextBoolean());
+        default -> null; // remove
+      };
+      if (slot.getKey() instanceof ObjectNode parent) {
+        if (replacement == null) {
+          parent.remove((String) slot.getValue());
+        } else {
+          parent.set((String) slot.getValue(), replacement);
+        }
+      } else if (slot.getKey() instanceof ArrayNode parent) {
+        int index = (Integer) slot.getValue();
+        if (replacement == null) {
+          parent.remove(index);
+        } else {
+          parent.set(index, replacement);
+        }
+      }
+    }
+  }
+
+  private static void collect(JsonNode node, List<Map.Entry<JsonNode, Object>> slots) {
+    if (node instanceof ObjectNode object) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        slots.add(Map.entry(object, field.getKey()));
+        collect(field.getValue(), slots);
+      }
+    } else if (node instanceof ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        slots.add(Map.entry(array, i));
+        collect(array.get(i), slots);
+      }
+    }
+  }
+}
