@@ -34,7 +34,7 @@ class CommittedCrdsAreFreshTest {
   @Test
   void buildOutputIsWhatTheGeneratorProduces() throws IOException {
     // the exec-maven-plugin step of process-classes wrote these; they must be the same bytes
-    assertFolderMatches(Path.of("target/generated-crds").toAbsolutePath());
+    assertFolderMatches(Path.of("target/classes/META-INF/instrumentor/crds").toAbsolutePath());
   }
 
   @Test

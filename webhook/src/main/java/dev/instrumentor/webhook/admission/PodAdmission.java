@@ -7,14 +7,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.webhook.inject.PodContext;
 import dev.instrumentor.webhook.inject.PodMutator;
+import dev.instrumentor.webhook.inject.PodPatch;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.fabric8.zjsonpatch.DiffFlags;
-import io.fabric8.zjsonpatch.JsonDiff;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +29,6 @@ public final class PodAdmission {
   private static final Logger LOG = LoggerFactory.getLogger(PodAdmission.class);
   static final String V1 = "admission.k8s.io/v1";
   private static final int MAX_WARNING_LENGTH = 256;
-  private static final EnumSet<DiffFlags> DIFF_FLAGS = EnumSet.of(
-      DiffFlags.OMIT_VALUE_ON_REMOVE, DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION);
 
   private final PodMutator mutator;
   private final NamespaceAnnotations namespaces;
@@ -133,8 +129,7 @@ public final class PodAdmission {
     if (!result.changed()) {
       return allowed(identity, null, result.warnings(), "unchanged");
     }
-    JsonNode patch = JsonDiff.asJson(serialization.convertValue(pod, JsonNode.class),
-        serialization.convertValue(result.pod(), JsonNode.class), DIFF_FLAGS);
+    JsonNode patch = PodPatch.diff(serialization, pod, result.pod());
     return allowed(identity, patch.isEmpty() ? null : patch, result.warnings(), "mutated");
   }
 

@@ -1,0 +1,97 @@
+package dev.instrumentor.operator.cli;
+
+import dev.instrumentor.operator.preview.InputException;
+import dev.instrumentor.operator.preview.InstrumentationFiles;
+import dev.instrumentor.operator.preview.ManifestInjector;
+import dev.instrumentor.operator.preview.YamlDocuments;
+import dev.instrumentor.webhook.inject.InjectorSettings;
+import dev.instrumentor.webhook.inject.InstrumentationSource;
+import dev.instrumentor.webhook.inject.PodMutator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code instrumentor inject}: prints manifests with every pod template mutated exactly as the
+ * admission webhook would mutate the pods, without a cluster.
+ */
+@Command(name = "inject", sortOptions = false,
+    description = {
+        "Preview offline what the webhook does: print the manifests with every pod template mutated as its pods would be.",
+        "One line per workload on stderr says what happened. Exit code 2 on bad input."})
+final class InjectCommand implements Callable<Integer> {
+
+  static final int BAD_INPUT = 2;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = {"-i", "--instrumentation"}, required = true, paramLabel = "FILE",
+      description = "Instrumentation YAML (repeatable; a file may hold several documents).")
+  List<Path> instrumentations;
+
+  @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
+      description = "Manifests to mutate (multi-document YAML), or - for standard input.")
+  String manifests;
+
+  @Option(names = "--java-agent-image", paramLabel = "IMAGE",
+      description = "Agent image when an Instrumentation names none (default: ${DEFAULT-VALUE}).")
+  String javaAgentImage = InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      InstrumentationFiles files = new InstrumentationFiles();
+      for (Path file : instrumentations) {
+        files.add(file.toString(), read(file));
+      }
+      String source = "-".equals(manifests) ? "(stdin)" : manifests;
+      String text = "-".equals(manifests) ? readStdin() : read(Path.of(manifests));
+      InjectorSettings settings = new InjectorSettings(javaAgentImage, InjectorSettings.DEFAULT_RUN_AS_USER,
+          InjectorSettings.DEFAULT_COLLECTOR_IMAGE);
+      ManifestInjector injector = new ManifestInjector(
+          PodMutator.forJava(InstrumentationSource.of(files.instrumentations()), settings));
+      ManifestInjector.Result result = injector.inject(source, YamlDocuments.read(source, text));
+      out.print(YamlDocuments.write(result.documents()));
+      out.flush();
+      result.report().forEach(err::println);
+      err.flush();
+      return 0;
+    } catch (InputException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return BAD_INPUT;
+    }
+  }
+
+  private static String read(Path file) throws InputException {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new InputException(file.toString(), "no such file");
+    } catch (IOException e) {
+      throw new InputException(file.toString(), "cannot read: " + e.getMessage());
+    }
+  }
+
+  private String readStdin() throws InputException {
+    try {
+      InputStream in = System.in;
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new InputException("(stdin)", "cannot read: " + e.getMessage());
+    }
+  }
+}

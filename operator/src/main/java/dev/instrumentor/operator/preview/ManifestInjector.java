@@ -1,0 +1,150 @@
+package dev.instrumentor.operator.preview;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.instrumentor.webhook.inject.InjectionOutcome;
+import dev.instrumentor.webhook.inject.Owners;
+import dev.instrumentor.webhook.inject.PodContext;
+import dev.instrumentor.webhook.inject.PodMutator;
+import dev.instrumentor.webhook.inject.PodPatch;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.zjsonpatch.JsonPatch;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The offline preview: mutates the pod template of every workload in a set of manifests exactly as
+ * the webhook would mutate its pods, and passes every other document through unchanged. Namespace
+ * documents in the input supply namespace annotations.
+ */
+public final class ManifestInjector {
+
+  /** Where each workload kind keeps its pod template. */
+  private static final Map<String, List<String>> TEMPLATE_PATHS = Map.of(
+      "Deployment", List.of("spec", "template"),
+      "StatefulSet", List.of("spec", "template"),
+      "DaemonSet", List.of("spec", "template"),
+      "ReplicaSet", List.of("spec", "template"),
+      "Job", List.of("spec", "template"),
+      "CronJob", List.of("spec", "jobTemplate", "spec", "template"),
+      "Pod", List.of());
+
+  private final PodMutator mutator;
+  private final ObjectMapper json = new ObjectMapper();
+  private final KubernetesSerialization serialization = new KubernetesSerialization(json, false);
+
+  public ManifestInjector(PodMutator mutator) {
+    this.mutator = mutator;
+  }
+
+  /**
+   * @param documents output documents, one per input document, in order
+   * @param report    one line per workload: what happened to it
+   */
+  public record Result(List<JsonNode> documents, List<String> report) {
+  }
+
+  /**
+   * @throws InputException when a workload's pod template cannot be read as a pod
+   */
+  public Result inject(String source, List<JsonNode> input) throws InputException {
+    Map<String, Map<String, String>> namespaceAnnotations = new HashMap<>();
+    for (JsonNode document : input) {
+      if ("Namespace".equals(document.path("kind").asText())) {
+        namespaceAnnotations.put(document.path("metadata").path("name").asText(), stringMap(document.path("metadata").path("annotations")));
+      }
+    }
+    List<JsonNode> output = new ArrayList<>();
+    List<String> report = new ArrayList<>();
+    for (JsonNode document : input) {
+      output.add(process(source, document, namespaceAnnotations, report));
+    }
+    return new Result(output, report);
+  }
+
+  private JsonNode process(String source, JsonNode document, Map<String, Map<String, String>> namespaceAnnotations,
+      List<String> report) throws InputException {
+    String kind = document.path("kind").asText();
+    if ("List".equals(kind) && document.path("items").isArray()) {
+      ObjectNode list = document.deepCopy();
+      for (int i = 0; i < list.path("items").size(); i++) {
+        ((com.fasterxml.jackson.databind.node.ArrayNode) list.get("items"))
+            .set(i, process(source, list.path("items").get(i), namespaceAnnotations, report));
+      }
+      return list;
+    }
+    List<String> path = TEMPLATE_PATHS.get(kind);
+    if (path == null || !document.isObject()) {
+      return document;
+    }
+    String name = document.path("metadata").path("name").asText();
+    String namespace = document.path("metadata").path("namespace").asText("");
+    if (namespace.isEmpty()) {
+      namespace = "default";
+    }
+    String label = kind + " " + namespace + "/" + (name.isEmpty() ? "(unnamed)" : name);
+    ObjectNode copy = document.deepCopy();
+    JsonNode template = copy;
+    for (String step : path) {
+      template = template.path(step);
+    }
+    if (!template.isObject()) {
+      report.add(label + ": no pod template, unchanged");
+      return document;
+    }
+    ObjectNode templateNode = (ObjectNode) template;
+    ObjectNode podNode = json.createObjectNode();
+    if (templateNode.has("metadata")) {
+      podNode.set("metadata", templateNode.get("metadata"));
+    }
+    podNode.set("spec", templateNode.path("spec").isObject() ? templateNode.get("spec") : json.createObjectNode());
+    Pod pod;
+    try {
+      pod = serialization.convertValue(podNode, Pod.class);
+    } catch (RuntimeException e) {
+      throw new InputException(source, label + ": the pod template is not a valid pod: " + firstLine(e.getMessage()));
+    }
+    Owners owners = "Pod".equals(kind) ? Owners.fromPod(pod.getMetadata()) : Owners.ofWorkload(kind, name);
+    PodMutator.Result result = mutator.mutate(pod,
+        new PodContext(namespace, namespaceAnnotations.getOrDefault(namespace, Map.of()), owners));
+    report.add(label + ": " + describe(result));
+    if (!result.changed()) {
+      return document;
+    }
+    JsonNode patched = JsonPatch.apply(PodPatch.diff(serialization, pod, result.pod()), podNode);
+    for (Iterator<Map.Entry<String, JsonNode>> it = patched.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      if (!"apiVersion".equals(field.getKey()) && !"kind".equals(field.getKey())) {
+        templateNode.set(field.getKey(), field.getValue());
+      }
+    }
+    return copy;
+  }
+
+  private static String describe(PodMutator.Result result) {
+    if (result.outcomes().isEmpty()) {
+      return "unchanged (no inject annotation, or already injected)";
+    }
+    return result.outcomes().stream().map(InjectionOutcome::describe).collect(Collectors.joining("; "));
+  }
+
+  private static Map<String, String> stringMap(JsonNode node) {
+    Map<String, String> map = new HashMap<>();
+    node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+    return map;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

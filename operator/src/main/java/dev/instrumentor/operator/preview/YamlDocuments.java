@@ -1,0 +1,79 @@
+package dev.instrumentor.operator.preview;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Multi-document YAML in and out, as JSON trees (order and unknown fields kept). */
+public final class YamlDocuments {
+
+  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+      .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+      // "0.25" and "true" must stay strings: Kubernetes rejects numbers where strings belong
+      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+      .disable(YAMLGenerator.Feature.SPLIT_LINES)
+      .build());
+
+  private YamlDocuments() {
+  }
+
+  /**
+   * The documents of {@code text}; empty documents are left out.
+   *
+   * @throws InputException naming {@code source} and the line of a syntax error
+   */
+  public static List<JsonNode> read(String source, String text) throws InputException {
+    List<JsonNode> documents = new ArrayList<>();
+    try (JsonParser parser = YAML.getFactory().createParser(text);
+        MappingIterator<JsonNode> values = YAML.readValues(parser, JsonNode.class)) {
+      while (values.hasNextValue()) {
+        JsonNode document = values.nextValue();
+        if (document != null && !document.isNull() && !document.isMissingNode()) {
+          documents.add(document);
+        }
+      }
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
+      throw new InputException(source, "not valid YAML: " + where + e.getOriginalMessage());
+    } catch (IOException | RuntimeException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new InputException(source, "not valid YAML: " + firstLine(cause.getMessage()));
+    }
+    return documents;
+  }
+
+  /** The documents as one YAML stream, separated by {@code ---}. */
+  public static String write(List<JsonNode> documents) {
+    StringBuilder out = new StringBuilder();
+    for (JsonNode document : documents) {
+      out.append("---\n");
+      try {
+        String yaml = YAML.writeValueAsString(document);
+        out.append(yaml);
+        if (!yaml.endsWith("\n")) {
+          out.append('\n');
+        }
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return out.toString();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

@@ -1,0 +1,236 @@
+package dev.instrumentor.operator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.instrumentor.operator.preview.InputException;
+import dev.instrumentor.operator.preview.YamlDocuments;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** The README's run command and its error paths, through the real command line. */
+class InjectCommandTest {
+
+  private static final Path EXAMPLES = Path.of("").toAbsolutePath().resolveSibling("examples");
+
+  @TempDir
+  Path directory;
+
+  private record Run(int exit, String out, String err) {
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int exit = cli.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private Path write(String name, String content) throws IOException {
+    Path file = directory.resolve(name);
+    Files.writeString(file, content);
+    return file;
+  }
+
+  private static List<JsonNode> documents(String yaml) throws InputException {
+    return YamlDocuments.read("test", yaml);
+  }
+
+  private static final String INSTRUMENTATION = """
+      apiVersion: instrumentor.dev/v1alpha1
+      kind: Instrumentation
+      metadata: {name: java, namespace: shop}
+      spec:
+        exporter: {endpoint: "http://collector:4318"}
+      """;
+
+  @Test
+  void theReadmeCommandPrintsAnInstrumentedDeployment() throws Exception {
+    Run run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
+        "-f", EXAMPLES.resolve("java-deployment.yaml").toString());
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err()).isEqualTo("Deployment demo/petclinic: java injected (demo/java) into app: Java agent attached\n");
+    JsonNode deployment = documents(run.out()).get(0);
+    JsonNode pod = deployment.path("spec").path("template");
+    assertThat(pod.path("spec").path("initContainers").get(0).path("name").asText()).isEqualTo("instrumentor-java-agent");
+    assertThat(pod.path("spec").path("initContainers").get(0).path("image").asText())
+        .isEqualTo("ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.21.0");
+    JsonNode env = pod.path("spec").path("containers").get(0).path("env");
+    assertThat(env.get(0).path("value").asText()).isEqualTo("-Xmx512m -javaagent:/instrumentor/java/javaagent.jar");
+    assertThat(env.toString()).contains("\"OTEL_SERVICE_NAME\",\"value\":\"petclinic\"",
+        "\"OTEL_TRACES_SAMPLER_ARG\",\"value\":\"0.25\"", "\"OTEL_PROPAGATORS\",\"value\":\"tracecontext,baggage,b3\"");
+    // the rest of the Deployment is as written
+    assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(2);
+    assertThat(deployment.path("metadata").path("labels").path("app.kubernetes.io/name").asText()).isEqualTo("petclinic");
+  }
+
+  @Test
+  void runningOnItsOwnOutputChangesNothing() throws Exception {
+    Run first = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
+        "-f", EXAMPLES.resolve("java-deployment.yaml").toString());
+    Path output = write("out.yaml", first.out());
+
+    Run second = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(), "-f", output.toString());
+
+    assertThat(second.exit()).isZero();
+    assertThat(second.out()).isEqualTo(first.out());
+    assertThat(second.err()).contains("unchanged");
+  }
+
+  @Test
+  void readsManifestsFromStandardInput() throws Exception {
+    InputStream stdin = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream(Files.readAllBytes(EXAMPLES.resolve("java-deployment.yaml"))));
+      Run run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(), "-f", "-");
+      assertThat(run.exit()).isZero();
+      assertThat(run.out()).contains("-javaagent:/instrumentor/java/javaagent.jar");
+    } finally {
+      System.setIn(stdin);
+    }
+  }
+
+  @Test
+  void everyWorkloadKindIsMutatedAndOtherKindsPassThrough() throws Exception {
+    String template = """
+          template:
+            metadata:
+              annotations: {instrumentor.dev/inject-java: "true"}
+            spec:
+              containers: [{name: main, image: "example/app:1"}]
+        """;
+    String manifests = String.join("---\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {a: \"1\"}\n",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n" + template,
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: shop}\nspec:\n" + template,
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: shop}\nspec:\n" + template,
+        "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: rs, namespace: shop}\nspec:\n" + template,
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {name: once, namespace: shop}\nspec:\n" + template,
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, namespace: shop}\nspec:\n  schedule: '0 1 * * *'\n"
+            + "  jobTemplate:\n    spec:\n" + template.replace("\n  ", "\n      ").replaceFirst("^  ", "      "),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: debug, namespace: shop, annotations: {instrumentor.dev/inject-java: java}}\n"
+            + "spec: {containers: [{name: jshell, image: 'eclipse-temurin:21'}]}\n",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {ports: [{port: 80}]}\n");
+
+    Run run = run("inject", "-i", write("inst.yaml", INSTRUMENTATION).toString(),
+        "-f", write("all.yaml", manifests).toString());
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err().lines()).containsExactly(
+        "Deployment shop/web: java injected (shop/java) into main: Java agent attached",
+        "StatefulSet shop/db: java injected (shop/java) into main: Java agent attached",
+        "DaemonSet shop/agent: java injected (shop/java) into main: Java agent attached",
+        "ReplicaSet shop/rs: java injected (shop/java) into main: Java agent attached",
+        "Job shop/once: java injected (shop/java) into main: Java agent attached",
+        "CronJob shop/nightly: java injected (shop/java) into main: Java agent attached",
+        "Pod shop/debug: java injected (shop/java) into jshell: Java agent attached");
+    List<JsonNode> in = documents(manifests);
+    List<JsonNode> out = documents(run.out());
+    assertThat(out).hasSize(9);
+    assertThat(out.get(0)).isEqualTo(in.get(0));
+    assertThat(out.get(8)).isEqualTo(in.get(8));
+    assertThat(serviceName(out.get(1).path("spec").path("template"))).isEqualTo("web");
+    assertThat(serviceName(out.get(6).path("spec").path("jobTemplate").path("spec").path("template"))).isEqualTo("nightly");
+    assertThat(serviceName(out.get(7))).isEqualTo("debug");
+    assertThat(out.get(2).path("spec").path("template").toString()).contains("k8s.statefulset.name=db");
+  }
+
+  private static String serviceName(JsonNode pod) {
+    for (JsonNode var : pod.path("spec").path("containers").get(0).path("env")) {
+      if (var.path("name").asText().equals("OTEL_SERVICE_NAME")) {
+        return var.path("value").asText();
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void namespaceDocumentsSupplyNamespaceAnnotationsAndDefaultIsTheDefault() throws Exception {
+    String manifests = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: shop, annotations: {instrumentor.dev/inject-java: "true"}}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: shop}
+        spec: {template: {spec: {containers: [{name: main, image: "example/app:1"}]}}}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: elsewhere}
+        spec: {template: {metadata: {annotations: {instrumentor.dev/inject-java: "true"}}, spec: {containers: [{name: main, image: x}]}}}
+        """;
+
+    Run run = run("inject", "-i", write("inst.yaml", INSTRUMENTATION).toString(), "-f", write("m.yaml", manifests).toString());
+
+    assertThat(run.exit()).isZero();
+    assertThat(run.err().lines()).containsExactly(
+        "Deployment shop/web: java injected (shop/java) into main: Java agent attached",
+        "Deployment default/elsewhere: java skipped: no Instrumentation in namespace default: create one, or name one"
+            + " in the annotation as <namespace>/<name>");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "'spec: [unclosed'|inst.yaml: not valid YAML: line 1",
+      "'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: x}'|inst.yaml: is a ConfigMap, not an Instrumentation (instrumentor.dev/v1alpha1)",
+      "'apiVersion: opentelemetry.io/v1alpha1\\nkind: Instrumentation\\nmetadata: {name: x}\\nspec: {}'|inst.yaml: apiVersion is opentelemetry.io/v1alpha1: Instrumentor reads instrumentor.dev/v1alpha1 (same fields: change the apiVersion)",
+      "'apiVersion: instrumentor.dev/v1alpha1\\nkind: Instrumentation\\nmetadata: {name: x}\\nspec: {samplr: {}}'|inst.yaml: Instrumentation x is invalid:\\n  spec.samplr: unknown field",
+      "'apiVersion: instrumentor.dev/v1alpha1\\nkind: Instrumentation\\nmetadata: {}\\nspec: {}'|inst.yaml: metadata.name: required",
+      "''|inst.yaml: no Instrumentation in the file",
+  })
+  void badInstrumentationFilesExitWith2NamingTheFileAndProblem(String content, String message) throws Exception {
+    Path file = write("inst.yaml", content.replace("\\n", "\n"));
+    Run run = run("inject", "-i", file.toString(), "-f", EXAMPLES.resolve("java-deployment.yaml").toString());
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).startsWith("error: " + directory.resolve(message.replace("\\n", "\n")));
+  }
+
+  @Test
+  void aMissingFileExitsWith2() {
+    Run run = run("inject", "-i", directory.resolve("nope.yaml").toString(), "-f", "x.yaml");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo("error: " + directory.resolve("nope.yaml") + ": no such file\n");
+  }
+
+  @Test
+  void anUnparsableManifestExitsWith2() throws Exception {
+    Run run = run("inject", "-i", write("inst.yaml", INSTRUMENTATION).toString(),
+        "-f", write("bad.yaml", "kind: Deployment\n  bad: indentation: here\n").toString());
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: " + directory.resolve("bad.yaml") + ": not valid YAML: line 2");
+  }
+
+  @Test
+  void aTemplateThatIsNotAPodExitsWith2() throws Exception {
+    Run run = run("inject", "-i", write("inst.yaml", INSTRUMENTATION).toString(), "-f", write("bad.yaml",
+        "kind: Deployment\nmetadata: {name: web}\nspec: {template: {spec: {containers: 7}}}\n").toString());
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).startsWith("error: " + directory.resolve("bad.yaml")
+        + ": Deployment default/web: the pod template is not a valid pod");
+  }
+
+  @Test
+  void missingOptionsAreAUsageError() {
+    Run run = run("inject", "-f", "x.yaml");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("Missing required option: '--instrumentation=FILE'");
+  }
+}
