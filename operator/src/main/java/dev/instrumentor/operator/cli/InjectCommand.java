@@ -60,7 +60,7 @@ final class InjectCommand implements Callable<Integer> {
       String source = "-".equals(manifests) ? "(stdin)" : manifests;
       String text = "-".equals(manifests) ? readStdin() : read(Path.of(manifests));
       InjectorSettings settings = new InjectorSettings(javaAgentImage, InjectorSettings.DEFAULT_RUN_AS_USER,
-          InjectorSettings.DEFAULT_COLLECTOR_IMAGE);
+          InjectorSettings.DEFAULT_COLLECTOR_IMAGE, true);
       ManifestInjector injector = new ManifestInjector(
           PodMutator.forJava(InstrumentationSource.of(files.instrumentations()), settings));
       ManifestInjector.Result result = injector.inject(source, YamlDocuments.read(source, text));

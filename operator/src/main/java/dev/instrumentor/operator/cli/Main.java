@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = BuildInfo.class,
     description = "Kubernetes operator that injects OpenTelemetry auto-instrumentation into workloads.",
-    subcommands = {InjectCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, InjectCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   private Main() {

@@ -69,6 +69,15 @@ public final class YamlDocuments {
     return out.toString();
   }
 
+  /** One document, without a start marker. */
+  public static String toYaml(JsonNode document) {
+    try {
+      return YAML.writeValueAsString(document);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static String firstLine(String message) {
     if (message == null) {
       return "unreadable";

@@ -8,8 +8,10 @@ import java.util.Objects;
  * @param javaAgentImage   the agent image when an Instrumentation names none
  * @param agentRunAsUser   the non-root user of injected init containers when the pod sets none
  * @param collectorImage   the collector image when a sidecar-mode TelemetryCollector names none
+ * @param nativeSidecars   whether the API server runs native sidecars (1.29+): init containers with
+ *                         {@code restartPolicy: Always}
  */
-public record InjectorSettings(String javaAgentImage, long agentRunAsUser, String collectorImage) {
+public record InjectorSettings(String javaAgentImage, long agentRunAsUser, String collectorImage, boolean nativeSidecars) {
 
   /** The public image of the OpenTelemetry Operator's Java agent: {@code /javaagent.jar} inside. */
   public static final String DEFAULT_JAVA_AGENT_IMAGE =
@@ -27,6 +29,6 @@ public record InjectorSettings(String javaAgentImage, long agentRunAsUser, Strin
   }
 
   public static InjectorSettings defaults() {
-    return new InjectorSettings(DEFAULT_JAVA_AGENT_IMAGE, DEFAULT_RUN_AS_USER, DEFAULT_COLLECTOR_IMAGE);
+    return new InjectorSettings(DEFAULT_JAVA_AGENT_IMAGE, DEFAULT_RUN_AS_USER, DEFAULT_COLLECTOR_IMAGE, true);
   }
 }

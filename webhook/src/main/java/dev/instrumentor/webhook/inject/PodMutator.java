@@ -28,6 +28,13 @@ public final class PodMutator {
     this.injectors = List.copyOf(injectors);
   }
 
+  /** Every injection: the Java agent, then the collector sidecar. */
+  public static PodMutator standard(InstrumentationSource instrumentations,
+      dev.instrumentor.webhook.collector.CollectorSource collectors, InjectorSettings settings) {
+    return new PodMutator(List.of(new JavaInjector(instrumentations, settings),
+        new dev.instrumentor.webhook.collector.SidecarInjector(collectors, settings)));
+  }
+
   /** The Java injector only: what the {@code inject} command and most tests use. */
   public static PodMutator forJava(InstrumentationSource instrumentations, InjectorSettings settings) {
     return new PodMutator(List.of(new JavaInjector(instrumentations, settings)));

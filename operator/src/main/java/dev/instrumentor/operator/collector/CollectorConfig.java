@@ -1,0 +1,343 @@
+package dev.instrumentor.operator.collector;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An OpenTelemetry Collector configuration, checked before rollout: every component a pipeline
+ * names is defined, pipeline types are known, listening ports are valid and unique; and the ports
+ * the collector listens on, derived from the receivers (and listening exporters) in use.
+ */
+public final class CollectorConfig {
+
+  static final Set<String> PIPELINE_TYPES = Set.of("traces", "metrics", "logs", "profiles");
+  private static final List<String> SECTIONS = List.of("receivers", "processors", "exporters", "connectors", "extensions");
+  /** The collector's own metrics, unless service.telemetry says otherwise. */
+  public static final int DEFAULT_MONITORING_PORT = 8888;
+
+  private final JsonNode config;
+  private final List<String> problems = new ArrayList<>();
+  private final List<CollectorPort> ports = new ArrayList<>();
+  private final Map<String, Set<String>> defined = new HashMap<>();
+  private final Set<String> usedReceivers = new LinkedHashSet<>();
+  private final Set<String> usedExporters = new LinkedHashSet<>();
+
+  private CollectorConfig(JsonNode config) {
+    this.config = config;
+  }
+
+  /** Parses and checks {@code config} (the TelemetryCollector's {@code spec.config}). */
+  public static CollectorConfig of(JsonNode config) {
+    CollectorConfig result = new CollectorConfig(config);
+    result.check();
+    return result;
+  }
+
+  /** What is wrong, each naming the component or pipeline; empty when valid. */
+  public List<String> problems() {
+    return List.copyOf(problems);
+  }
+
+  public boolean valid() {
+    return problems.isEmpty();
+  }
+
+  /** The ports of receivers and exporters used in pipelines, in a stable order. */
+  public List<CollectorPort> ports() {
+    return List.copyOf(ports);
+  }
+
+  /** The port of the collector's own metrics. */
+  public int monitoringPort() {
+    JsonNode metrics = config.path("service").path("telemetry").path("metrics");
+    Integer port = port(metrics.path("address").asText(null));
+    if (port != null) {
+      return port;
+    }
+    for (JsonNode reader : metrics.path("readers")) {
+      JsonNode prometheus = reader.path("pull").path("exporter").path("prometheus");
+      if (prometheus.path("port").canConvertToInt()) {
+        return prometheus.path("port").asInt();
+      }
+    }
+    return DEFAULT_MONITORING_PORT;
+  }
+
+  /** The port of the health_check extension when the service enables it, else null. */
+  public Integer healthCheckPort() {
+    for (JsonNode extension : config.path("service").path("extensions")) {
+      ComponentId id = ComponentId.parse(extension.asText());
+      if (id != null && id.type().equals("health_check")) {
+        JsonNode settings = config.path("extensions").path(extension.asText());
+        Integer port = port(settings.path("endpoint").asText(null));
+        return port != null ? port : 13133;
+      }
+    }
+    return null;
+  }
+
+  private void check() {
+    if (config == null || !config.isObject()) {
+      problems.add("config: must be a map with receivers, exporters and service.pipelines");
+      return;
+    }
+    for (String section : SECTIONS) {
+      Set<String> ids = new LinkedHashSet<>();
+      JsonNode components = config.path(section);
+      if (!components.isMissingNode() && !components.isNull() && !components.isObject()) {
+        problems.add(section + ": must be a map of component id to settings");
+        defined.put(section, ids);
+        continue;
+      }
+      for (Iterator<String> it = components.fieldNames(); it.hasNext(); ) {
+        String id = it.next();
+        if (ComponentId.parse(id) == null) {
+          problems.add(section + "." + id + ": not a valid component id (type or type/name)");
+        }
+        ids.add(id);
+      }
+      defined.put(section, ids);
+    }
+    checkPipelines();
+    checkExtensions();
+    derivePorts();
+  }
+
+  private void checkPipelines() {
+    JsonNode pipelines = config.path("service").path("pipelines");
+    if (!pipelines.isObject() || pipelines.isEmpty()) {
+      problems.add("service.pipelines: at least one pipeline is required");
+      return;
+    }
+    Set<String> connectorsAsReceiver = new HashSet<>();
+    Set<String> connectorsAsExporter = new HashSet<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = pipelines.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> pipeline = it.next();
+      String at = "service.pipelines." + pipeline.getKey();
+      ComponentId id = ComponentId.parse(pipeline.getKey());
+      if (id == null || !PIPELINE_TYPES.contains(id.type())) {
+        problems.add(at + ": unknown pipeline type (use traces, metrics, logs or profiles, optionally /name)");
+        continue;
+      }
+      List<String> receivers = list(at, pipeline.getValue(), "receivers", true);
+      List<String> processors = list(at, pipeline.getValue(), "processors", false);
+      List<String> exporters = list(at, pipeline.getValue(), "exporters", true);
+      for (String receiver : receivers) {
+        if (defined.get("connectors").contains(receiver)) {
+          connectorsAsReceiver.add(receiver);
+        } else if (defined.get("receivers").contains(receiver)) {
+          usedReceivers.add(receiver);
+        } else {
+          problems.add(at + ": receiver \"" + receiver + "\" is not defined in receivers or connectors");
+        }
+      }
+      for (String processor : processors) {
+        if (!defined.get("processors").contains(processor)) {
+          problems.add(at + ": processor \"" + processor + "\" is not defined in processors");
+        }
+      }
+      for (String exporter : exporters) {
+        if (defined.get("connectors").contains(exporter)) {
+          connectorsAsExporter.add(exporter);
+        } else if (defined.get("exporters").contains(exporter)) {
+          usedExporters.add(exporter);
+        } else {
+          problems.add(at + ": exporter \"" + exporter + "\" is not defined in exporters or connectors");
+        }
+      }
+    }
+    for (String connector : connectorsAsExporter) {
+      if (!connectorsAsReceiver.contains(connector)) {
+        problems.add("connectors." + connector + ": used as an exporter but not as a receiver in any pipeline");
+      }
+    }
+    for (String connector : connectorsAsReceiver) {
+      if (!connectorsAsExporter.contains(connector)) {
+        problems.add("connectors." + connector + ": used as a receiver but not as an exporter in any pipeline");
+      }
+    }
+  }
+
+  private List<String> list(String at, JsonNode pipeline, String field, boolean required) {
+    JsonNode node = pipeline.path(field);
+    List<String> ids = new ArrayList<>();
+    if (node.isMissingNode() || node.isNull()) {
+      if (required) {
+        problems.add(at + "." + field + ": at least one is required");
+      }
+      return ids;
+    }
+    if (!node.isArray()) {
+      problems.add(at + "." + field + ": must be a list of component ids");
+      return ids;
+    }
+    node.forEach(item -> ids.add(item.asText()));
+    if (required && ids.isEmpty()) {
+      problems.add(at + "." + field + ": at least one is required");
+    }
+    return ids;
+  }
+
+  private void checkExtensions() {
+    JsonNode extensions = config.path("service").path("extensions");
+    if (extensions.isMissingNode() || extensions.isNull()) {
+      return;
+    }
+    if (!extensions.isArray()) {
+      problems.add("service.extensions: must be a list of extension ids");
+      return;
+    }
+    for (JsonNode extension : extensions) {
+      if (!defined.get("extensions").contains(extension.asText())) {
+        problems.add("service.extensions: extension \"" + extension.asText() + "\" is not defined in extensions");
+      }
+    }
+  }
+
+  // ---- ports
+
+  /** Well-known default ports: component type -> protocol key -> (port, transport, appProtocol). */
+  private record Default(int port, String transport, String appProtocol) {
+  }
+
+  private static final Map<String, Map<String, Default>> PROTOCOL_DEFAULTS = Map.of(
+      "otlp", Map.of("grpc", new Default(4317, "TCP", "grpc"), "http", new Default(4318, "TCP", "http")),
+      "jaeger", Map.of("grpc", new Default(14250, "TCP", "grpc"), "thrift_http", new Default(14268, "TCP", "http"),
+          "thrift_compact", new Default(6831, "UDP", null), "thrift_binary", new Default(6832, "UDP", null)),
+      "skywalking", Map.of("grpc", new Default(11800, "TCP", "grpc"), "http", new Default(12800, "TCP", "http")));
+
+  private static final Map<String, Default> ENDPOINT_DEFAULTS = Map.of(
+      "zipkin", new Default(9411, "TCP", "http"),
+      "opencensus", new Default(55678, "TCP", "grpc"),
+      "signalfx", new Default(9943, "TCP", "http"),
+      "splunk_hec", new Default(8088, "TCP", "http"),
+      "datadog", new Default(8126, "TCP", "http"),
+      "loki", new Default(3500, "TCP", "http"),
+      "influxdb", new Default(8086, "TCP", "http"));
+
+  private void derivePorts() {
+    List<CollectorPort> found = new ArrayList<>();
+    for (String receiver : usedReceivers) {
+      found.addAll(listening("receivers", receiver, true));
+    }
+    for (String exporter : usedExporters) {
+      ComponentId id = ComponentId.parse(exporter);
+      if (id != null && id.type().equals("prometheus")) {
+        found.addAll(listening("exporters", exporter, false));
+      }
+    }
+    found.sort(Comparator.comparing(CollectorPort::component).thenComparing(CollectorPort::port));
+    Map<String, CollectorPort> byNumber = new LinkedHashMap<>();
+    for (CollectorPort port : found) {
+      String key = port.port() + "/" + port.protocol();
+      CollectorPort clash = byNumber.get(key);
+      if (clash != null) {
+        problems.add(port.component() + ": port " + port.port() + " is also used by " + clash.component());
+        continue;
+      }
+      byNumber.put(key, port);
+    }
+    Set<String> names = new HashSet<>();
+    for (CollectorPort port : byNumber.values()) {
+      String name = port.name();
+      if (name.length() > 15 || !names.add(name)) {
+        name = "port-" + port.port();
+        names.add(name);
+      }
+      ports.add(new CollectorPort(name, port.port(), port.protocol(), port.appProtocol(), port.component()));
+    }
+  }
+
+  private List<CollectorPort> listening(String section, String idText, boolean receiver) {
+    ComponentId id = ComponentId.parse(idText);
+    JsonNode settings = config.path(section).path(idText);
+    String component = section + "." + idText;
+    List<CollectorPort> result = new ArrayList<>();
+    if (id == null) {
+      return result;
+    }
+    Map<String, Default> protocols = PROTOCOL_DEFAULTS.get(id.type());
+    if (protocols != null && receiver) {
+      JsonNode configured = settings.path("protocols");
+      List<String> keys = new ArrayList<>(protocols.keySet());
+      keys.sort(null);
+      for (String protocol : keys) {
+        if (configured.has(protocol)) {
+          Default fallback = protocols.get(protocol);
+          Integer port = portOf(component + ".protocols." + protocol, configured.path(protocol).path("endpoint"), fallback.port());
+          if (port != null) {
+            result.add(new CollectorPort(portName(id, protocol), port, fallback.transport(), fallback.appProtocol(), component));
+          }
+        }
+      }
+      return result;
+    }
+    Default fallback = ENDPOINT_DEFAULTS.get(id.type());
+    JsonNode endpoint = settings.path("endpoint");
+    if (endpoint.isMissingNode() || endpoint.isNull()) {
+      endpoint = settings.path("listen_address");
+    }
+    Integer port = portOf(component, endpoint, fallback == null ? null : fallback.port());
+    if (port != null) {
+      String transport = id.type().startsWith("udp") ? "UDP" : "TCP";
+      result.add(new CollectorPort(portName(id, null), port, transport,
+          fallback == null ? null : fallback.appProtocol(), component));
+    }
+    return result;
+  }
+
+  /** The port of an endpoint setting; the default when absent; null (and a problem when malformed) otherwise. */
+  private Integer portOf(String component, JsonNode endpoint, Integer fallback) {
+    if (endpoint.isMissingNode() || endpoint.isNull() || endpoint.asText().isEmpty()) {
+      return fallback;
+    }
+    String text = endpoint.asText();
+    if (text.contains("${")) {
+      Integer port = port(text);
+      return port; // a port given through an environment variable cannot be known here
+    }
+    Integer port = port(text);
+    if (port == null) {
+      problems.add(component + ".endpoint: \"" + text + "\" has no valid port (1-65535)");
+    }
+    return port;
+  }
+
+  /** The port of {@code host:port}, {@code :port} or {@code port}; null when absent or invalid. */
+  static Integer port(String endpoint) {
+    if (endpoint == null || endpoint.isEmpty()) {
+      return null;
+    }
+    int colon = endpoint.lastIndexOf(':');
+    String digits = colon < 0 ? endpoint : endpoint.substring(colon + 1);
+    int slash = digits.indexOf('/');
+    if (slash >= 0) {
+      digits = digits.substring(0, slash);
+    }
+    try {
+      int port = Integer.parseInt(digits);
+      return port >= 1 && port <= 65535 ? port : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static String portName(ComponentId id, String protocol) {
+    String base = id.name().isEmpty() ? id.type() : id.type() + "-" + id.name();
+    if (protocol != null) {
+      base = base + "-" + protocol.replace("thrift_", "");
+    }
+    String name = base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-").replaceAll("-+", "-");
+    return name.replaceAll("^-|-$", "");
+  }
+}

@@ -1,0 +1,217 @@
+package dev.instrumentor.operator.collector;
+
+import dev.instrumentor.api.InstrumentorLabels;
+import dev.instrumentor.api.v1alpha1.CollectorMode;
+import dev.instrumentor.api.v1alpha1.TelemetryCollector;
+import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
+import dev.instrumentor.operator.preview.YamlDocuments;
+import dev.instrumentor.webhook.collector.CollectorContainer;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Pure code: the Kubernetes objects a TelemetryCollector stands for — its ConfigMap, ServiceAccount,
+ * workload and Services — each owned by the TelemetryCollector. Tested without any server.
+ */
+public final class CollectorManifests {
+
+  public static final String CONFIG_HASH_ANNOTATION = "instrumentor.dev/config-hash";
+
+  private final String defaultImage;
+
+  public CollectorManifests(String defaultImage) {
+    this.defaultImage = defaultImage;
+  }
+
+  /** The image a collector runs when its spec names none. */
+  public String defaultImage() {
+    return defaultImage;
+  }
+
+  /** The desired objects, in apply order; {@code config} must be valid. */
+  public List<HasMetadata> desired(TelemetryCollector collector, CollectorConfig config) {
+    TelemetryCollectorSpec spec = collector.getSpec();
+    CollectorMode mode = spec.getMode() == null ? CollectorMode.DEPLOYMENT : spec.getMode();
+    List<HasMetadata> objects = new ArrayList<>();
+    String configYaml = configYaml(spec);
+    objects.add(new ConfigMapBuilder().withMetadata(metadata(collector, name(collector)))
+        .addToData(CollectorContainer.CONFIG_KEY, configYaml).build());
+    if (mode == CollectorMode.SIDECAR) {
+      return objects; // the webhook injects the container into annotated pods
+    }
+    if (spec.getServiceAccount() == null || spec.getServiceAccount().isBlank()) {
+      objects.add(new ServiceAccountBuilder().withMetadata(metadata(collector, name(collector)))
+          .withAutomountServiceAccountToken(false).build());
+    }
+    PodTemplateSpec template = podTemplate(collector, config, hash(configYaml));
+    Map<String, String> selector = CollectorContainer.selectorLabels(collector.getMetadata().getName());
+    switch (mode) {
+      case DAEMONSET -> objects.add(new DaemonSetBuilder().withMetadata(metadata(collector, name(collector)))
+          .withNewSpec().withNewSelector().withMatchLabels(selector).endSelector().withTemplate(template).endSpec().build());
+      case STATEFULSET -> objects.add(new StatefulSetBuilder().withMetadata(metadata(collector, name(collector)))
+          .withNewSpec().withReplicas(replicas(spec)).withServiceName(name(collector) + "-headless")
+          .withPodManagementPolicy("Parallel")
+          .withNewSelector().withMatchLabels(selector).endSelector().withTemplate(template)
+          .withVolumeClaimTemplates(spec.getVolumeClaimTemplates()).endSpec().build());
+      default -> objects.add(new DeploymentBuilder().withMetadata(metadata(collector, name(collector)))
+          .withNewSpec().withReplicas(replicas(spec))
+          .withNewSelector().withMatchLabels(selector).endSelector().withTemplate(template).endSpec().build());
+    }
+    List<ServicePort> ports = servicePorts(spec, config);
+    if (!ports.isEmpty()) {
+      objects.add(service(collector, name(collector), ports, false));
+      if (mode == CollectorMode.STATEFULSET) {
+        objects.add(service(collector, name(collector) + "-headless", ports, true));
+      }
+    }
+    objects.add(service(collector, name(collector) + "-monitoring", List.of(new ServicePortBuilder()
+        .withName("monitoring").withPort(config.monitoringPort()).withTargetPort(new IntOrString(config.monitoringPort()))
+        .withProtocol("TCP").build()), false));
+    return objects;
+  }
+
+  /** The workload and ConfigMap name: {@code <name>-collector}. */
+  public static String name(TelemetryCollector collector) {
+    return CollectorContainer.resourceName(collector.getMetadata().getName());
+  }
+
+  private static int replicas(TelemetryCollectorSpec spec) {
+    return spec.getReplicas() == null ? 1 : spec.getReplicas();
+  }
+
+  /** The config as the collector reads it: YAML, keys in the order written. */
+  public static String configYaml(TelemetryCollectorSpec spec) {
+    return YamlDocuments.toYaml(spec.getConfig());
+  }
+
+  /** SHA-256 of the rendered config, hex. */
+  public static String hash(String configYaml) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(configYaml.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private PodTemplateSpec podTemplate(TelemetryCollector collector, CollectorConfig config, String configHash) {
+    TelemetryCollectorSpec spec = collector.getSpec();
+    Map<String, String> annotations = new TreeMap<>();
+    if (spec.getPodAnnotations() != null) {
+      annotations.putAll(spec.getPodAnnotations());
+    }
+    annotations.put(CONFIG_HASH_ANNOTATION, configHash);
+    List<ContainerPort> containerPorts = new ArrayList<>();
+    for (ServicePort port : servicePorts(spec, config)) {
+      containerPorts.add(new ContainerPortBuilder().withName(port.getName())
+          .withContainerPort(port.getTargetPort() != null && port.getTargetPort().getIntVal() != null
+              ? port.getTargetPort().getIntVal() : port.getPort())
+          .withProtocol(port.getProtocol()).build());
+    }
+    containerPorts.add(new ContainerPortBuilder().withName("monitoring").withContainerPort(config.monitoringPort())
+        .withProtocol("TCP").build());
+    List<Volume> volumes = new ArrayList<>();
+    volumes.add(CollectorContainer.configVolume(collector.getMetadata().getName()));
+    if (spec.getVolumes() != null) {
+      volumes.addAll(spec.getVolumes());
+    }
+    String image = spec.getImage() == null || spec.getImage().isBlank() ? defaultImage : spec.getImage();
+    return new PodTemplateSpecBuilder()
+        .withNewMetadata().withLabels(labels(collector)).withAnnotations(annotations).endMetadata()
+        .withNewSpec()
+          .withServiceAccountName(spec.getServiceAccount() == null || spec.getServiceAccount().isBlank()
+              ? name(collector) : spec.getServiceAccount())
+          .withSecurityContext(spec.getPodSecurityContext() != null ? spec.getPodSecurityContext()
+              : CollectorContainer.restrictedPod())
+          .withContainers(CollectorContainer.container(spec, image, containerPorts, config.healthCheckPort()))
+          .withVolumes(volumes)
+          .withNodeSelector(spec.getNodeSelector())
+          .withTolerations(spec.getTolerations())
+          .withAffinity(spec.getAffinity())
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * Ports from the config, then {@code spec.ports}: a spec port replaces a derived one of the same
+   * name or number; sorted by port number.
+   */
+  static List<ServicePort> servicePorts(TelemetryCollectorSpec spec, CollectorConfig config) {
+    Map<String, ServicePort> byName = new LinkedHashMap<>();
+    for (CollectorPort port : config.ports()) {
+      byName.put(port.name(), new ServicePortBuilder().withName(port.name()).withPort(port.port())
+          .withTargetPort(new IntOrString(port.port())).withProtocol(port.protocol())
+          .withAppProtocol(port.appProtocol()).build());
+    }
+    if (spec.getPorts() != null) {
+      for (ServicePort extra : spec.getPorts()) {
+        byName.values().removeIf(p -> p.getPort().equals(extra.getPort())
+            && (p.getProtocol() == null ? "TCP" : p.getProtocol()).equals(extra.getProtocol() == null ? "TCP" : extra.getProtocol()));
+        ServicePort copy = new ServicePortBuilder(extra)
+            .withProtocol(extra.getProtocol() == null ? "TCP" : extra.getProtocol())
+            .withTargetPort(extra.getTargetPort() == null ? new IntOrString(extra.getPort()) : extra.getTargetPort())
+            .build();
+        byName.put(extra.getName(), copy);
+      }
+    }
+    return byName.values().stream()
+        .sorted(java.util.Comparator.comparing(ServicePort::getPort).thenComparing(ServicePort::getName))
+        .collect(Collectors.toList());
+  }
+
+  private static Service service(TelemetryCollector collector, String name, List<ServicePort> ports, boolean headless) {
+    return new ServiceBuilder().withMetadata(metadata(collector, name))
+        .withNewSpec()
+          .withSelector(CollectorContainer.selectorLabels(collector.getMetadata().getName()))
+          .withPorts(ports)
+          .withClusterIP(headless ? "None" : null)
+          .withPublishNotReadyAddresses(headless ? Boolean.TRUE : null)
+        .endSpec().build();
+  }
+
+  private static Map<String, String> labels(TelemetryCollector collector) {
+    Map<String, String> labels = new TreeMap<>(CollectorContainer.selectorLabels(collector.getMetadata().getName()));
+    labels.put(InstrumentorLabels.NAME, name(collector));
+    labels.put(InstrumentorLabels.PART_OF, "instrumentor");
+    return labels;
+  }
+
+  private static ObjectMeta metadata(TelemetryCollector collector, String name) {
+    return new ObjectMetaBuilder().withName(name).withNamespace(collector.getMetadata().getNamespace())
+        .withLabels(labels(collector)).withOwnerReferences(owner(collector)).build();
+  }
+
+  static OwnerReference owner(HasMetadata owner) {
+    return new OwnerReferenceBuilder().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
+        .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
+        .withController(true).withBlockOwnerDeletion(true).build();
+  }
+}

@@ -1,0 +1,230 @@
+package dev.instrumentor.operator.collector;
+
+import dev.instrumentor.api.v1alpha1.CollectorMode;
+import dev.instrumentor.api.v1alpha1.ScaleStatus;
+import dev.instrumentor.api.v1alpha1.TelemetryCollector;
+import dev.instrumentor.api.v1alpha1.TelemetryCollectorStatus;
+import dev.instrumentor.operator.kube.Conditions;
+import dev.instrumentor.operator.kube.EventRecorder;
+import dev.instrumentor.operator.kube.ResourceApplier;
+import dev.instrumentor.webhook.collector.CollectorContainer;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a TelemetryCollector's objects as {@link CollectorManifests} describes them and reports
+ * status. An invalid config is reported (Ready=False, an Event) and nothing is changed, so the
+ * running collector keeps its last good config. Owned objects are watched through caches limited
+ * to Instrumentor's label; an idle collector costs no API call.
+ */
+@ControllerConfiguration(name = "telemetrycollector")
+public final class TelemetryCollectorReconciler implements Reconciler<TelemetryCollector> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TelemetryCollectorReconciler.class);
+  /** Only objects carrying this label are cached: the operator's memory does not grow with the cluster. */
+  public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=instrumentor";
+  static final List<Class<? extends HasMetadata>> OWNED = List.of(
+      ConfigMap.class, ServiceAccount.class, Deployment.class, DaemonSet.class, StatefulSet.class, Service.class);
+
+  private final CollectorManifests manifests;
+  private final ResourceApplier applier;
+  private final EventRecorder events;
+  private final Clock clock;
+
+  public TelemetryCollectorReconciler(CollectorManifests manifests, ResourceApplier applier, EventRecorder events,
+      Clock clock) {
+    this.manifests = manifests;
+    this.applier = applier;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, TelemetryCollector>> prepareEventSources(EventSourceContext<TelemetryCollector> context) {
+    List<EventSource<?, TelemetryCollector>> sources = new ArrayList<>();
+    for (Class<? extends HasMetadata> type : OWNED) {
+      sources.add(informer(type, context));
+    }
+    return sources;
+  }
+
+  private static <R extends HasMetadata> EventSource<R, TelemetryCollector> informer(Class<R> type,
+      EventSourceContext<TelemetryCollector> context) {
+    return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, TelemetryCollector.class)
+        .withName(type.getSimpleName())
+        .withLabelSelector(MANAGED_SELECTOR)
+        .withNamespacesInheritedFromController()
+        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(TelemetryCollector.class))
+        .build(), context);
+  }
+
+  @Override
+  public UpdateControl<TelemetryCollector> reconcile(TelemetryCollector collector, Context<TelemetryCollector> context) {
+    TelemetryCollectorStatus previous = collector.getStatus();
+    TelemetryCollectorStatus status = copy(previous);
+    status.setObservedGeneration(collector.getMetadata().getGeneration());
+    CollectorConfig config = CollectorConfig.of(collector.getSpec().getConfig());
+    if (!config.valid()) {
+      String message = "config not rolled out, the collector keeps its last good config: "
+          + String.join("; ", config.problems());
+      events.record(collector, "Warning", "InvalidConfig", "Validate", message);
+      LOG.info("invalid collector config: {}", message);
+      status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, false, "InvalidConfig", message,
+          collector.getMetadata().getGeneration(), clock));
+      return statusUpdate(collector, previous, status);
+    }
+    List<HasMetadata> desired = manifests.desired(collector, config);
+    HasMetadata workload = null;
+    Set<String> wanted = new HashSet<>();
+    for (HasMetadata object : desired) {
+      wanted.add(object.getKind() + "/" + object.getMetadata().getName());
+      HasMetadata actual = cached(context, object.getClass(), object.getMetadata().getName());
+      HasMetadata written = applyAndRemember(context, collector, object, actual);
+      HasMetadata current = written != null ? written : actual;
+      if (object instanceof Deployment || object instanceof DaemonSet || object instanceof StatefulSet) {
+        workload = current;
+      }
+    }
+    deleteUnwanted(context, wanted);
+    CollectorMode mode = collector.getSpec().getMode() == null ? CollectorMode.DEPLOYMENT : collector.getSpec().getMode();
+    status.setImage(collector.getSpec().getImage() == null || collector.getSpec().getImage().isBlank()
+        ? manifests.defaultImage() : collector.getSpec().getImage());
+    status.setConfigHash(CollectorManifests.hash(CollectorManifests.configYaml(collector.getSpec())));
+    if (mode == CollectorMode.SIDECAR) {
+      status.setScale(null);
+      status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, true, "SidecarMode",
+          "injected into pods annotated instrumentor.dev/inject-sidecar", collector.getMetadata().getGeneration(), clock));
+    } else {
+      int[] readyTotal = readyTotal(workload);
+      ScaleStatus scale = new ScaleStatus();
+      scale.setReplicas(readyTotal[1]);
+      scale.setStatusReplicas(readyTotal[0] + "/" + readyTotal[1]);
+      scale.setSelector(CollectorContainer.selectorLabels(collector.getMetadata().getName()).entrySet().stream()
+          .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
+      status.setScale(scale);
+      boolean available = readyTotal[1] > 0 && readyTotal[0] >= readyTotal[1];
+      status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, available,
+          available ? "Available" : "Deploying", readyTotal[0] + "/" + readyTotal[1] + " collector pods ready",
+          collector.getMetadata().getGeneration(), clock));
+    }
+    return statusUpdate(collector, previous, status);
+  }
+
+  private HasMetadata applyAndRemember(Context<TelemetryCollector> context, TelemetryCollector collector,
+      HasMetadata desired, HasMetadata actual) {
+    HasMetadata written = applier.apply(desired, actual);
+    if (written != null) {
+      // let the cache know at once, so the reconcile our own write triggers sees it
+      InformerEventSource<HasMetadata, TelemetryCollector> source = informer(context, desired.getClass());
+      if (source != null) {
+        ResourceID primary = ResourceID.fromResource(collector);
+        if (actual == null) {
+          source.handleRecentResourceCreate(primary, written);
+        } else {
+          source.handleRecentResourceUpdate(primary, written, actual);
+        }
+      }
+    }
+    return written;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static InformerEventSource<HasMetadata, TelemetryCollector> informer(Context<TelemetryCollector> context,
+      Class<?> type) {
+    EventSource<?, TelemetryCollector> source = context.eventSourceRetriever()
+        .getEventSourceFor((Class<Object>) type, type.getSimpleName());
+    return source instanceof InformerEventSource<?, ?> informer
+        ? (InformerEventSource<HasMetadata, TelemetryCollector>) informer : null;
+  }
+
+  private static HasMetadata cached(Context<TelemetryCollector> context, Class<? extends HasMetadata> type, String name) {
+    return context.getSecondaryResources(type).stream()
+        .filter(o -> name.equals(o.getMetadata().getName())).findFirst().orElse(null);
+  }
+
+  /** Objects this collector owns that its spec no longer asks for (a Service without ports, ...). */
+  private void deleteUnwanted(Context<TelemetryCollector> context, Set<String> wanted) {
+    for (Class<? extends HasMetadata> type : OWNED) {
+      for (HasMetadata owned : context.getSecondaryResources(type)) {
+        if (!wanted.contains(owned.getKind() + "/" + owned.getMetadata().getName())) {
+          LOG.info("deleting {} {}: no longer part of the collector", owned.getKind(), owned.getMetadata().getName());
+          context.getClient().resource(owned).delete();
+        }
+      }
+    }
+  }
+
+  /** {ready, total} pods of the workload. */
+  static int[] readyTotal(HasMetadata workload) {
+    if (workload instanceof Deployment d && d.getStatus() != null) {
+      return new int[] {nz(d.getStatus().getReadyReplicas()), nz(d.getSpec().getReplicas())};
+    }
+    if (workload instanceof StatefulSet s && s.getStatus() != null) {
+      return new int[] {nz(s.getStatus().getReadyReplicas()), nz(s.getSpec().getReplicas())};
+    }
+    if (workload instanceof DaemonSet d && d.getStatus() != null) {
+      return new int[] {nz(d.getStatus().getNumberReady()), nz(d.getStatus().getDesiredNumberScheduled())};
+    }
+    if (workload instanceof Deployment d) {
+      return new int[] {0, nz(d.getSpec().getReplicas())};
+    }
+    if (workload instanceof StatefulSet s) {
+      return new int[] {0, nz(s.getSpec().getReplicas())};
+    }
+    return new int[] {0, 0};
+  }
+
+  private static int nz(Integer value) {
+    return value == null ? 0 : value;
+  }
+
+  private static TelemetryCollectorStatus copy(TelemetryCollectorStatus status) {
+    TelemetryCollectorStatus copy = new TelemetryCollectorStatus();
+    if (status != null) {
+      copy.setObservedGeneration(status.getObservedGeneration());
+      copy.setConditions(status.getConditions() == null ? null : new ArrayList<>(status.getConditions()));
+      copy.setImage(status.getImage());
+      copy.setScale(status.getScale());
+      copy.setConfigHash(status.getConfigHash());
+    }
+    return copy;
+  }
+
+  /** Patches the status only when it changed: an idle collector causes no write. */
+  private static UpdateControl<TelemetryCollector> statusUpdate(TelemetryCollector collector,
+      TelemetryCollectorStatus previous, TelemetryCollectorStatus status) {
+    if (status.equals(previous)) {
+      return UpdateControl.noUpdate();
+    }
+    TelemetryCollector fresh = new TelemetryCollector();
+    fresh.getMetadata().setName(collector.getMetadata().getName());
+    fresh.getMetadata().setNamespace(collector.getMetadata().getNamespace());
+    fresh.getMetadata().setResourceVersion(collector.getMetadata().getResourceVersion());
+    fresh.setSpec(collector.getSpec());
+    fresh.setStatus(status);
+    return UpdateControl.patchStatus(fresh);
+  }
+}

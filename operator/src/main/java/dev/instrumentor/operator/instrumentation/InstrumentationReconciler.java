@@ -1,0 +1,61 @@
+package dev.instrumentor.operator.instrumentation;
+
+import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.InstrumentationStatus;
+import dev.instrumentor.operator.kube.Conditions;
+import dev.instrumentor.operator.kube.EventRecorder;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Validates each Instrumentation and reports it in status (Ready with a reason and message,
+ * observedGeneration) and, when the verdict changes, in an Event. Re-checked every ten minutes, so a
+ * TLS Secret created later turns the Instrumentation Ready without watching every Secret.
+ */
+@ControllerConfiguration(name = "instrumentation",
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+public final class InstrumentationReconciler implements Reconciler<Instrumentation> {
+
+  private final InstrumentationValidator validator;
+  private final EventRecorder events;
+  private final Clock clock;
+
+  public InstrumentationReconciler(InstrumentationValidator validator, EventRecorder events, Clock clock) {
+    this.validator = validator;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  @Override
+  public UpdateControl<Instrumentation> reconcile(Instrumentation instrumentation, Context<Instrumentation> context) {
+    InstrumentationValidator.Verdict verdict = validator.validate(instrumentation);
+    InstrumentationStatus previous = instrumentation.getStatus();
+    Long generation = instrumentation.getMetadata().getGeneration();
+    InstrumentationStatus status = new InstrumentationStatus();
+    status.setObservedGeneration(generation);
+    status.setConditions(Conditions.set(previous == null || previous.getConditions() == null ? new ArrayList<>()
+        : previous.getConditions(), Conditions.READY, verdict.valid(), verdict.reason(), verdict.message(), generation, clock));
+    if (status.equals(previous)) {
+      return UpdateControl.noUpdate();
+    }
+    Condition before = previous == null ? null : Conditions.get(previous.getConditions(), Conditions.READY);
+    Condition after = Conditions.get(status.getConditions(), Conditions.READY);
+    if (before == null || !before.getStatus().equals(after.getStatus()) || !before.getReason().equals(after.getReason())) {
+      events.record(instrumentation, verdict.valid() ? "Normal" : "Warning", verdict.reason(), "Validate", verdict.message());
+    }
+    Instrumentation fresh = new Instrumentation();
+    fresh.getMetadata().setName(instrumentation.getMetadata().getName());
+    fresh.getMetadata().setNamespace(instrumentation.getMetadata().getNamespace());
+    fresh.getMetadata().setResourceVersion(instrumentation.getMetadata().getResourceVersion());
+    fresh.setSpec(instrumentation.getSpec());
+    fresh.setStatus(status);
+    return UpdateControl.patchStatus(fresh);
+  }
+}

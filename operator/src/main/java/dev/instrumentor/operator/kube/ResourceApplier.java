@@ -1,0 +1,122 @@
+package dev.instrumentor.operator.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Brings an owned object to its desired state with as few API calls as possible: none when the
+ * cached object already holds every desired field ({@link #matches}), else one write — server-side
+ * apply in production, or create / update (desired fields merged onto the live object) where
+ * server-side apply is unavailable (the fabric8 mock server).
+ */
+public final class ResourceApplier {
+
+  public static final String FIELD_MANAGER = "instrumentor";
+
+  private final KubernetesClient client;
+  private final boolean serverSideApply;
+  private final ObjectMapper json = new ObjectMapper();
+  private final KubernetesSerialization serialization = new KubernetesSerialization(json, false);
+
+  public ResourceApplier(KubernetesClient client, boolean serverSideApply) {
+    this.client = client;
+    this.serverSideApply = serverSideApply;
+  }
+
+  /**
+   * @param actual the object as cached, or null when it does not exist
+   * @return the written object, or null when nothing needed writing
+   */
+  @SuppressWarnings("unchecked")
+  public <T extends HasMetadata> T apply(T desired, T actual) {
+    if (actual != null && matches(desired, actual)) {
+      return null;
+    }
+    if (serverSideApply) {
+      return client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    }
+    if (actual == null) {
+      return client.resource(desired).create();
+    }
+    JsonNode merged = merge(serialization.convertValue(actual, JsonNode.class).deepCopy(),
+        serialization.convertValue(desired, JsonNode.class));
+    T update = (T) serialization.convertValue(merged, desired.getClass());
+    update.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
+    return client.resource(update).update();
+  }
+
+  /**
+   * True when every field set in {@code desired} has the same value in {@code actual}; fields the
+   * API server or others added (defaults, status, other metadata) are ignored.
+   */
+  public boolean matches(HasMetadata desired, HasMetadata actual) {
+    JsonNode d = serialization.convertValue(desired, JsonNode.class);
+    JsonNode a = serialization.convertValue(actual, JsonNode.class);
+    JsonNode desiredMeta = d.path("metadata");
+    JsonNode actualMeta = a.path("metadata");
+    for (String field : new String[] {"labels", "annotations", "ownerReferences"}) {
+      if (desiredMeta.has(field) && !contains(actualMeta.path(field), desiredMeta.get(field))) {
+        return false;
+      }
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = d.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      String name = field.getKey();
+      if (!name.equals("metadata") && !name.equals("status") && !contains(a.path(name), field.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code actual} holds everything in {@code desired}. */
+  static boolean contains(JsonNode actual, JsonNode desired) {
+    if (desired.isObject()) {
+      if (!actual.isObject()) {
+        return false;
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = desired.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        if (!contains(actual.path(field.getKey()), field.getValue())) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (desired.isArray()) {
+      if (!actual.isArray() || actual.size() != desired.size()) {
+        return false;
+      }
+      for (int i = 0; i < desired.size(); i++) {
+        if (!contains(actual.get(i), desired.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (desired.isNull()) {
+      return actual.isMissingNode() || actual.isNull();
+    }
+    // numbers and quantities may come back as text or number: compare their text
+    return !actual.isMissingNode() && actual.asText().equals(desired.asText());
+  }
+
+  /** {@code desired} merged onto {@code target}: objects field by field, everything else replaced. */
+  static JsonNode merge(JsonNode target, JsonNode desired) {
+    if (!(target instanceof ObjectNode object) || !desired.isObject()) {
+      return desired;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = desired.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      JsonNode existing = object.get(field.getKey());
+      object.set(field.getKey(), existing == null ? field.getValue() : merge(existing, field.getValue()));
+    }
+    return object;
+  }
+}

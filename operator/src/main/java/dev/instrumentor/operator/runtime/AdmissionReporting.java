@@ -1,0 +1,66 @@
+package dev.instrumentor.operator.runtime;
+
+import dev.instrumentor.operator.kube.EventRecorder;
+import dev.instrumentor.webhook.admission.AdmissionObserver;
+import dev.instrumentor.webhook.inject.InjectionOutcome;
+import dev.instrumentor.webhook.inject.Owners;
+import dev.instrumentor.webhook.inject.PodMutator;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Map;
+
+/**
+ * What the admission path reports: request and injection counters, the latency histogram, and an
+ * Event — queued, sent by another thread — for each injection a pod asked for and did not get. The
+ * Event names the owning workload: at admission a Deployment's pod has no name yet.
+ */
+final class AdmissionReporting implements AdmissionObserver {
+
+  private static final Map<String, String> API_VERSIONS = Map.of(
+      Owners.DEPLOYMENT, "apps/v1", Owners.STATEFUL_SET, "apps/v1", Owners.DAEMON_SET, "apps/v1",
+      Owners.REPLICA_SET, "apps/v1", Owners.JOB, "batch/v1", Owners.CRON_JOB, "batch/v1");
+
+  private final MetricsRegistry metrics;
+  private final EventRecorder events;
+
+  AdmissionReporting(MetricsRegistry metrics, EventRecorder events) {
+    this.metrics = metrics;
+    this.events = events;
+  }
+
+  @Override
+  public void podAdmitted(String namespace, Pod pod, PodMutator.Result result, boolean dryRun) {
+    for (InjectionOutcome outcome : result.outcomes()) {
+      metrics.increment("instrumentor_injections_total", "Injection outcomes per language and status.",
+          "language", outcome.language(), "status", outcome.status().value());
+      if (outcome.warrantsWarning() && !dryRun) {
+        events.record(regarding(namespace, pod), "Warning",
+            outcome.status() == InjectionOutcome.Status.ERROR ? "InjectionFailed" : "InjectionSkipped",
+            "Inject", outcome.describe());
+      }
+    }
+  }
+
+  @Override
+  public void requestCompleted(String outcome, long nanos) {
+    metrics.increment("instrumentor_webhook_requests_total", "Admission requests per outcome.", "outcome", outcome);
+    metrics.observeWebhookLatency(nanos);
+  }
+
+  static ObjectReference regarding(String namespace, Pod pod) {
+    Owners owners = Owners.fromPod(pod.getMetadata());
+    for (String kind : new String[] {Owners.DEPLOYMENT, Owners.STATEFUL_SET, Owners.DAEMON_SET, Owners.CRON_JOB,
+        Owners.JOB, Owners.REPLICA_SET}) {
+      String name = owners.names().get(kind);
+      if (name != null) {
+        return new ObjectReferenceBuilder().withApiVersion(API_VERSIONS.get(kind)).withKind(kind)
+            .withNamespace(namespace).withName(name).withUid(owners.ownerUid().get(kind)).build();
+      }
+    }
+    String name = pod.getMetadata() == null ? null : pod.getMetadata().getName();
+    return new ObjectReferenceBuilder().withApiVersion("v1").withKind("Pod").withNamespace(namespace)
+        .withName(name != null ? name : pod.getMetadata() == null ? "pod" : pod.getMetadata().getGenerateName())
+        .build();
+  }
+}

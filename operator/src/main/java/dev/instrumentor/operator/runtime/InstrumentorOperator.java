@@ -1,0 +1,194 @@
+package dev.instrumentor.operator.runtime;
+
+import dev.instrumentor.operator.collector.CollectorManifests;
+import dev.instrumentor.operator.collector.TelemetryCollectorReconciler;
+import dev.instrumentor.operator.instrumentation.InstrumentationReconciler;
+import dev.instrumentor.operator.instrumentation.InstrumentationValidator;
+import dev.instrumentor.operator.kube.EventRecorder;
+import dev.instrumentor.operator.kube.ResourceApplier;
+import dev.instrumentor.webhook.admission.AdmissionServer;
+import dev.instrumentor.webhook.admission.AdmissionServerConfig;
+import dev.instrumentor.webhook.admission.PodAdmission;
+import dev.instrumentor.webhook.inject.InjectorSettings;
+import dev.instrumentor.webhook.inject.PodMutator;
+import dev.instrumentor.webhook.tls.CertificateAuthority;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.VersionInfo;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One process: the admission server (on every replica, reading informer caches) and the JOSDK
+ * operator with its reconcilers (on the leader). {@link #start()} returns once the webhook serves;
+ * {@link #close()} stops everything in reverse order.
+ */
+public final class InstrumentorOperator implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InstrumentorOperator.class);
+
+  private final OperatorConfig config;
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final MetricsRegistry metrics = new MetricsRegistry();
+  private WebhookCaches caches;
+  private EventRecorder events;
+  private AdmissionServer admissionServer;
+  private HealthServer healthServer;
+  private Operator operator;
+  private String localWebhookName;
+  private volatile boolean operatorStarted;
+
+  public InstrumentorOperator(OperatorConfig config, KubernetesClient client, Clock clock) {
+    this.config = config;
+    this.client = client;
+    this.clock = clock;
+  }
+
+  public InstrumentorOperator start() throws IOException {
+    long began = System.nanoTime();
+    events = new EventRecorder(client, config.instance(), Duration.ofMinutes(5), clock);
+    caches = WebhookCaches.start(client, config.watchNamespaces(), 60);
+    InjectorSettings settings = new InjectorSettings(config.javaAgentImage(), InjectorSettings.DEFAULT_RUN_AS_USER,
+        config.collectorImage(), nativeSidecars());
+    PodMutator mutator = PodMutator.standard(caches.instrumentationSource(), caches.collectorSource(), settings);
+    PodAdmission admission = new PodAdmission(mutator, caches.namespaceAnnotations(), new AdmissionReporting(metrics, events));
+
+    Path certificate = config.certificateFile();
+    Path key = config.keyFile();
+    CertificateAuthority localCa = null;
+    if (config.localWebhook()) {
+      localCa = CertificateAuthority.create("instrumentor-local-webhook-ca", Duration.ofDays(30));
+      Path directory = Files.createTempDirectory("instrumentor-webhook");
+      CertificateAuthority.Issued issued = localCa.issue(
+          List.of(config.localWebhookUrlHost(), "localhost", "127.0.0.1"), Duration.ofDays(30));
+      certificate = directory.resolve("tls.crt");
+      key = directory.resolve("tls.key");
+      Files.writeString(certificate, issued.certificatePem());
+      Files.writeString(key, issued.privateKeyPem());
+      directory.toFile().deleteOnExit();
+      certificate.toFile().deleteOnExit();
+      key.toFile().deleteOnExit();
+    }
+    admissionServer = new AdmissionServer(AdmissionServerConfig.of(config.webhookHost(), config.webhookPort(),
+        certificate, key), admission, this::ready).start();
+    healthServer = new HealthServer(config.metricsHost(), config.metricsPort(), metrics, this::ready).start();
+    LOG.info("webhook ready in {} ms (caches synced, serving on port {})",
+        Duration.ofNanos(System.nanoTime() - began).toMillis(), admissionServer.port());
+
+    if (localCa != null) {
+      localWebhookName = "instrumentor-local-" + config.instance().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+      WebhookRegistration.register(client, WebhookRegistration.byUrl(localWebhookName,
+          WebhookRegistration.localUrl(config.localWebhookUrlHost(), admissionServer.port()), localCa.certificatePem(),
+          config.operatorNamespace()));
+      LOG.info("registered MutatingWebhookConfiguration {} -> {}", localWebhookName,
+          WebhookRegistration.localUrl(config.localWebhookUrlHost(), admissionServer.port()));
+    }
+
+    operator = new Operator(overrider -> {
+      overrider.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          .withUseSSAToPatchPrimaryResource(config.serverSideApply())
+          .withSSABasedCreateUpdateMatchForDependentResources(config.serverSideApply())
+          .withMetrics(new ReconcileMetrics(metrics))
+          .withStopOnInformerErrorDuringStartup(false);
+      if (config.leaderElection()) {
+        overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(config.leaseName(),
+            config.operatorNamespace(), config.instance()));
+      }
+    });
+    ResourceApplier applier = new ResourceApplier(client, config.serverSideApply());
+    operator.register(new InstrumentationReconciler(new InstrumentationValidator(
+            (ns, name) -> client.secrets().inNamespace(ns).withName(name).get() != null,
+            (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get() != null), events, clock),
+        overrider -> namespaces(overrider));
+    operator.register(new TelemetryCollectorReconciler(new CollectorManifests(config.collectorImage()), applier, events,
+        clock), overrider -> namespaces(overrider));
+    operator.start();
+    operatorStarted = true;
+    return this;
+  }
+
+  private <R extends io.fabric8.kubernetes.api.model.HasMetadata> void namespaces(
+      io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<R> overrider) {
+    if (config.watchesAllNamespaces()) {
+      overrider.watchingAllNamespaces();
+    } else {
+      overrider.settingNamespaces(config.watchNamespaces());
+    }
+  }
+
+  /** Native sidecars (restartPolicy Always on init containers) are on by default from Kubernetes 1.29. */
+  private boolean nativeSidecars() {
+    try {
+      VersionInfo version = client.getKubernetesVersion();
+      int major = Integer.parseInt(version.getMajor().replaceAll("\\D", ""));
+      int minor = Integer.parseInt(version.getMinor().replaceAll("\\D", ""));
+      return major > 1 || minor >= 29;
+    } catch (RuntimeException e) {
+      LOG.warn("cannot read the API server version ({}); assuming native sidecars", e.toString());
+      return true;
+    }
+  }
+
+  /** Caches synced, webhook serving, operator started. */
+  public boolean ready() {
+    return caches != null && caches.synced() && admissionServer != null && operatorStarted;
+  }
+
+  public int webhookPort() {
+    return admissionServer.port();
+  }
+
+  public int metricsPort() {
+    return healthServer.port();
+  }
+
+  public MetricsRegistry metrics() {
+    return metrics;
+  }
+
+  public AdmissionServer admissionServer() {
+    return admissionServer;
+  }
+
+  public String localWebhookName() {
+    return localWebhookName;
+  }
+
+  @Override
+  public void close() {
+    operatorStarted = false;
+    if (localWebhookName != null) {
+      try {
+        WebhookRegistration.unregister(client, localWebhookName);
+        LOG.info("removed MutatingWebhookConfiguration {}", localWebhookName);
+      } catch (RuntimeException e) {
+        LOG.warn("could not remove MutatingWebhookConfiguration {}: {}", localWebhookName, e.toString());
+      }
+    }
+    if (operator != null) {
+      operator.stop();
+    }
+    if (admissionServer != null) {
+      admissionServer.stop(Duration.ofSeconds(2));
+    }
+    if (healthServer != null) {
+      healthServer.close();
+    }
+    if (caches != null) {
+      caches.close();
+    }
+    if (events != null) {
+      events.close();
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.instrumentor.operator.runtime;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything the operator process is configured with, built once in {@code main} from flags and
+ * environment, then passed down. Immutable.
+ *
+ * @param watchNamespaces  namespaces whose resources are reconciled and cached; empty for all
+ * @param operatorNamespace the namespace the operator runs in (lease, excluded from injection)
+ * @param instance         this replica's identity (pod name), for the lease and Events
+ * @param leaderElection   whether reconcilers run only on the replica holding the lease
+ * @param leaseName        the Lease's name
+ * @param webhookHost      address the admission server binds
+ * @param webhookPort      port the admission server binds
+ * @param certificateFile  the serving certificate (PEM); generated when {@code localWebhook}
+ * @param keyFile          its key (PEM)
+ * @param localWebhook     generate a certificate and register a webhook configuration by URL, removed on exit
+ * @param localWebhookUrlHost the host the API server uses to reach a local webhook
+ * @param serverSideApply  write owned objects with server-side apply (off only for the fabric8 mock server)
+ * @param javaAgentImage   default Java agent image
+ * @param collectorImage   default collector image
+ * @param metricsHost      address of the metrics and health endpoint
+ * @param metricsPort      port of {@code /metrics}, {@code /healthz}, {@code /readyz}; 0 picks a free one
+ * @param logFormat        text or json
+ * @param logLevel         TRACE, DEBUG, INFO, WARN or ERROR
+ */
+public record OperatorConfig(
+    Set<String> watchNamespaces,
+    String operatorNamespace,
+    String instance,
+    boolean leaderElection,
+    String leaseName,
+    String webhookHost,
+    int webhookPort,
+    Path certificateFile,
+    Path keyFile,
+    boolean localWebhook,
+    String localWebhookUrlHost,
+    boolean serverSideApply,
+    String javaAgentImage,
+    String collectorImage,
+    String metricsHost,
+    int metricsPort,
+    String logFormat,
+    String logLevel) {
+
+  public OperatorConfig {
+    watchNamespaces = Set.copyOf(watchNamespaces);
+    Objects.requireNonNull(operatorNamespace, "operatorNamespace");
+    Objects.requireNonNull(instance, "instance");
+    if (webhookPort < 0 || webhookPort > 65535 || metricsPort < 0 || metricsPort > 65535) {
+      throw new IllegalArgumentException("ports must be in 0-65535");
+    }
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new IllegalArgumentException("log format must be text or json, got " + logFormat);
+    }
+    if (!localWebhook && (certificateFile == null || keyFile == null)) {
+      throw new IllegalArgumentException("the webhook needs --webhook-cert and --webhook-key (or --local-webhook)");
+    }
+  }
+
+  public boolean watchesAllNamespaces() {
+    return watchNamespaces.isEmpty();
+  }
+}

@@ -1,0 +1,132 @@
+package dev.instrumentor.operator.runtime;
+
+import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.TelemetryCollector;
+import dev.instrumentor.webhook.admission.NamespaceAnnotations;
+import dev.instrumentor.webhook.collector.CollectorSource;
+import dev.instrumentor.webhook.inject.InstrumentationSource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The caches the admission path reads: Instrumentations, TelemetryCollectors and Namespaces, kept by
+ * informers on every replica (leader or not), so admission never calls the API server.
+ */
+public final class WebhookCaches implements AutoCloseable {
+
+  private final List<SharedIndexInformer<Instrumentation>> instrumentations = new ArrayList<>();
+  private final List<SharedIndexInformer<TelemetryCollector>> collectors = new ArrayList<>();
+  private final SharedIndexInformer<Namespace> namespaces;
+
+  private WebhookCaches(KubernetesClient client, Set<String> watchNamespaces) {
+    if (watchNamespaces.isEmpty()) {
+      instrumentations.add(client.resources(Instrumentation.class).inAnyNamespace().runnableInformer(0));
+      collectors.add(client.resources(TelemetryCollector.class).inAnyNamespace().runnableInformer(0));
+    } else {
+      for (String namespace : watchNamespaces) {
+        instrumentations.add(client.resources(Instrumentation.class).inNamespace(namespace).runnableInformer(0));
+        collectors.add(client.resources(TelemetryCollector.class).inNamespace(namespace).runnableInformer(0));
+      }
+    }
+    namespaces = client.namespaces().runnableInformer(0);
+  }
+
+  /** Starts the informers and waits up to {@code timeoutSeconds} for their first list. */
+  public static WebhookCaches start(KubernetesClient client, Set<String> watchNamespaces, long timeoutSeconds) {
+    WebhookCaches caches = new WebhookCaches(client, watchNamespaces);
+    List<CompletableFuture<?>> started = new ArrayList<>();
+    caches.all().forEach(informer -> started.add(informer.start().toCompletableFuture()));
+    try {
+      CompletableFuture.allOf(started.toArray(new CompletableFuture[0])).get(timeoutSeconds, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      caches.close();
+      throw new IllegalStateException("the webhook caches did not sync: " + e.getMessage(), e);
+    }
+    return caches;
+  }
+
+  private List<SharedIndexInformer<? extends HasMetadata>> all() {
+    List<SharedIndexInformer<? extends HasMetadata>> all = new ArrayList<>(instrumentations);
+    all.addAll(collectors);
+    all.add(namespaces);
+    return all;
+  }
+
+  /** Whether every informer has synced and is watching. */
+  public boolean synced() {
+    return all().stream().allMatch(i -> i.hasSynced() && i.isRunning());
+  }
+
+  public InstrumentationSource instrumentationSource() {
+    return new InstrumentationSource() {
+      @Override
+      public List<Instrumentation> list(String namespace) {
+        return byNamespace(instrumentations, namespace);
+      }
+
+      @Override
+      public Optional<Instrumentation> get(String namespace, String name) {
+        return byKey(instrumentations, namespace, name);
+      }
+    };
+  }
+
+  public CollectorSource collectorSource() {
+    return new CollectorSource() {
+      @Override
+      public List<TelemetryCollector> sidecars(String namespace) {
+        return byNamespace(collectors, namespace).stream().filter(CollectorSource::isSidecar).toList();
+      }
+
+      @Override
+      public Optional<TelemetryCollector> get(String namespace, String name) {
+        return byKey(collectors, namespace, name);
+      }
+    };
+  }
+
+  public NamespaceAnnotations namespaceAnnotations() {
+    return namespace -> {
+      Namespace found = namespaces.getStore().getByKey(namespace);
+      Map<String, String> annotations = found == null ? null : found.getMetadata().getAnnotations();
+      return annotations == null ? Map.of() : annotations;
+    };
+  }
+
+  private static <T extends HasMetadata> List<T> byNamespace(List<SharedIndexInformer<T>> informers, String namespace) {
+    List<T> found = new ArrayList<>();
+    for (SharedIndexInformer<T> informer : informers) {
+      found.addAll(informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace));
+    }
+    found.sort(Comparator.comparing(r -> r.getMetadata().getName()));
+    return found;
+  }
+
+  private static <T extends HasMetadata> Optional<T> byKey(List<SharedIndexInformer<T>> informers, String namespace,
+      String name) {
+    String key = Cache.namespaceKeyFunc(namespace, name);
+    for (SharedIndexInformer<T> informer : informers) {
+      T found = informer.getStore().getByKey(key);
+      if (found != null) {
+        return Optional.of(found);
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void close() {
+    all().forEach(SharedIndexInformer::close);
+  }
+}

@@ -1,0 +1,188 @@
+package dev.instrumentor.operator.collector;
+
+import static dev.instrumentor.operator.collector.CollectorConfigTest.yaml;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.instrumentor.api.v1alpha1.CollectorMode;
+import dev.instrumentor.api.v1alpha1.TelemetryCollector;
+import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CollectorManifestsTest {
+
+  static final String CONFIG = """
+      receivers:
+        otlp:
+          protocols: {grpc: {}, http: {}}
+      exporters: {debug: {}}
+      service:
+        pipelines:
+          traces: {receivers: [otlp], exporters: [debug]}
+      """;
+
+  private final CollectorManifests manifests = new CollectorManifests("otel/opentelemetry-collector-contrib:0.139.0");
+
+  static TelemetryCollector collector(CollectorMode mode, String config) {
+    TelemetryCollector collector = new TelemetryCollector();
+    collector.getMetadata().setName("gateway");
+    collector.getMetadata().setNamespace("observability");
+    collector.getMetadata().setUid("uid-tc");
+    collector.getMetadata().setGeneration(1L);
+    TelemetryCollectorSpec spec = new TelemetryCollectorSpec();
+    spec.setMode(mode);
+    spec.setConfig(yaml(config));
+    collector.setSpec(spec);
+    return collector;
+  }
+
+  private List<HasMetadata> desired(TelemetryCollector collector) {
+    return manifests.desired(collector, CollectorConfig.of(collector.getSpec().getConfig()));
+  }
+
+  private static List<String> kindsAndNames(List<HasMetadata> objects) {
+    return objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
+  }
+
+  @Test
+  void deploymentMode() {
+    List<HasMetadata> objects = desired(collector(CollectorMode.DEPLOYMENT, CONFIG));
+
+    assertThat(kindsAndNames(objects)).containsExactly("ConfigMap/gateway-collector", "ServiceAccount/gateway-collector",
+        "Deployment/gateway-collector", "Service/gateway-collector", "Service/gateway-collector-monitoring");
+    objects.forEach(o -> {
+      assertThat(o.getMetadata().getNamespace()).isEqualTo("observability");
+      assertThat(o.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+        assertThat(owner.getKind()).isEqualTo("TelemetryCollector");
+        assertThat(owner.getUid()).isEqualTo("uid-tc");
+        assertThat(owner.getController()).isTrue();
+      });
+      assertThat(o.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "instrumentor");
+    });
+    ConfigMap configMap = (ConfigMap) objects.get(0);
+    assertThat(configMap.getData().get("collector.yaml")).startsWith("receivers:\n  otlp:\n");
+    Deployment deployment = (Deployment) objects.get(2);
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(deployment.getSpec().getSelector().getMatchLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "app.kubernetes.io/managed-by", "instrumentor", "app.kubernetes.io/instance", "gateway",
+        "app.kubernetes.io/component", "opentelemetry-collector"));
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("instrumentor.dev/config-hash", CollectorManifests.hash(configMap.getData().get("collector.yaml")));
+    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo("otel/opentelemetry-collector-contrib:0.139.0");
+    assertThat(container.getArgs()).containsExactly("--config=/conf/collector.yaml");
+    assertThat(container.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+        .containsExactly("otlp-grpc:4317", "otlp-http:4318", "monitoring:8888");
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("gateway-collector");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    Service service = (Service) objects.get(3);
+    assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort, ServicePort::getAppProtocol)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("otlp-grpc", 4317, "grpc"),
+            org.assertj.core.groups.Tuple.tuple("otlp-http", 4318, "http"));
+    assertThat(((Service) objects.get(4)).getSpec().getPorts()).singleElement()
+        .satisfies(p -> assertThat(p.getPort()).isEqualTo(8888));
+  }
+
+  @Test
+  void daemonSetMode() {
+    List<HasMetadata> objects = desired(collector(CollectorMode.DAEMONSET, CONFIG));
+    assertThat(kindsAndNames(objects)).contains("DaemonSet/gateway-collector").doesNotContain("Deployment/gateway-collector");
+    assertThat(((DaemonSet) objects.get(2)).getSpec().getTemplate().getSpec().getContainers()).hasSize(1);
+  }
+
+  @Test
+  void statefulSetModeWithClaimsAndAHeadlessService() {
+    TelemetryCollector collector = collector(CollectorMode.STATEFULSET, CONFIG);
+    collector.getSpec().setReplicas(3);
+    collector.getSpec().setVolumeClaimTemplates(List.of(new PersistentVolumeClaimBuilder()
+        .withNewMetadata().withName("queue").endMetadata().build()));
+
+    List<HasMetadata> objects = desired(collector);
+
+    assertThat(kindsAndNames(objects)).containsExactly("ConfigMap/gateway-collector", "ServiceAccount/gateway-collector",
+        "StatefulSet/gateway-collector", "Service/gateway-collector", "Service/gateway-collector-headless",
+        "Service/gateway-collector-monitoring");
+    StatefulSet statefulSet = (StatefulSet) objects.get(2);
+    assertThat(statefulSet.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(statefulSet.getSpec().getServiceName()).isEqualTo("gateway-collector-headless");
+    assertThat(statefulSet.getSpec().getVolumeClaimTemplates()).extracting(c -> c.getMetadata().getName()).containsExactly("queue");
+    assertThat(((Service) objects.get(4)).getSpec().getClusterIP()).isEqualTo("None");
+  }
+
+  @Test
+  void sidecarModeHasOnlyItsConfigMap() {
+    assertThat(kindsAndNames(desired(collector(CollectorMode.SIDECAR, CONFIG)))).containsExactly("ConfigMap/gateway-collector");
+  }
+
+  @Test
+  void aConfigChangeChangesTheHashAndSoRollsThePods() {
+    String before = podHash(desired(collector(CollectorMode.DEPLOYMENT, CONFIG)));
+    String after = podHash(desired(collector(CollectorMode.DEPLOYMENT, CONFIG.replace("debug: {}", "debug: {verbosity: detailed}"))));
+    String same = podHash(desired(collector(CollectorMode.DEPLOYMENT, CONFIG)));
+    assertThat(after).isNotEqualTo(before);
+    assertThat(same).isEqualTo(before);
+  }
+
+  private static String podHash(List<HasMetadata> objects) {
+    return ((Deployment) objects.get(2)).getSpec().getTemplate().getMetadata().getAnnotations().get("instrumentor.dev/config-hash");
+  }
+
+  @Test
+  void specPortsAreAddedAndWinOverDerivedOnes() {
+    TelemetryCollector collector = collector(CollectorMode.DEPLOYMENT, CONFIG);
+    collector.getSpec().setPorts(List.of(
+        new ServicePortBuilder().withName("grpc-custom").withPort(4317).withTargetPort(new IntOrString(4317)).build(),
+        new ServicePortBuilder().withName("extra").withPort(9999).build()));
+
+    Service service = (Service) desired(collector).get(3);
+
+    assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("grpc-custom", 4317),
+            org.assertj.core.groups.Tuple.tuple("otlp-http", 4318),
+            org.assertj.core.groups.Tuple.tuple("extra", 9999));
+  }
+
+  @Test
+  void userSettingsReachThePod() {
+    TelemetryCollector collector = collector(CollectorMode.DEPLOYMENT, CONFIG);
+    collector.getSpec().setImage("registry.example.com/otelcol:1.0");
+    collector.getSpec().setServiceAccount("custom-sa");
+    collector.getSpec().setArgs(Map.of("feature-gates", "+foo", "--log-level", "debug"));
+    collector.getSpec().setPodAnnotations(Map.of("prometheus.io/scrape", "true"));
+    collector.getSpec().setNodeSelector(Map.of("kubernetes.io/os", "linux"));
+
+    List<HasMetadata> objects = desired(collector);
+
+    assertThat(kindsAndNames(objects)).doesNotContain("ServiceAccount/gateway-collector");
+    Deployment deployment = (Deployment) objects.get(1);
+    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo("registry.example.com/otelcol:1.0");
+    assertThat(container.getArgs()).containsExactly("--config=/conf/collector.yaml", "--feature-gates=+foo", "--log-level=debug");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("custom-sa");
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry("prometheus.io/scrape", "true");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
+  }
+
+  @Test
+  void healthCheckExtensionGivesProbes() {
+    String config = CONFIG.replace("service:", "extensions: {health_check: {}}\nservice:\n  extensions: [health_check]");
+    Container container = ((Deployment) desired(collector(CollectorMode.DEPLOYMENT, config)).get(2))
+        .getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getLivenessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(13133);
+    assertThat(container.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(13133);
+  }
+}
