@@ -132,7 +132,10 @@ public final class InstrumentorOperator implements AutoCloseable {
       VersionInfo version = client.getKubernetesVersion();
       int major = Integer.parseInt(version.getMajor().replaceAll("\\D", ""));
       int minor = Integer.parseInt(version.getMinor().replaceAll("\\D", ""));
-      return major > 1 || minor >= 29;
+      boolean native129 = major > 1 || minor >= 29;
+      LOG.info("API server {}.{}: collector sidecars are injected as {}", major, minor,
+          native129 ? "native sidecars (init containers with restartPolicy Always)" : "regular containers");
+      return native129;
     } catch (RuntimeException e) {
       LOG.warn("cannot read the API server version ({}); assuming native sidecars", e.toString());
       return true;
