@@ -108,12 +108,27 @@ final class RunCommand implements Callable<Integer> {
       description = "TRACE, DEBUG, INFO, WARN or ERROR.")
   String logLevel;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     configureLogging(logFormat, logLevel);
     OperatorConfig config = config();
     Config clientConfig = context == null ? Config.autoConfigure(null) : Config.autoConfigure(context);
+    clientConfig.setRequestRetryBackoffLimit(1);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build()) {
+      try {
+        client.getKubernetesVersion();
+      } catch (RuntimeException e) {
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+          cause = cause.getCause();
+        }
+        spec.commandLine().getErr().println("error: cannot reach the Kubernetes API server at " + clientConfig.getMasterUrl()
+            + " (" + cause + "). Point KUBECONFIG or --context at a cluster.");
+        return 1;
+      }
       LOG.info("instrumentor {} starting against {} (namespaces: {}, leader election: {})", BuildInfo.version(),
           clientConfig.getMasterUrl(), config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
           config.leaderElection());
