@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import dev.instrumentor.operator.runtime.InstrumentorOperator;
 import dev.instrumentor.operator.runtime.OperatorConfig;
+import dev.instrumentor.operator.runtime.SelfManagedCertificates;
 import dev.instrumentor.webhook.inject.InjectorSettings;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -69,6 +70,24 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--webhook-key", defaultValue = "${env:INSTRUMENTOR_WEBHOOK_KEY:-/etc/instrumentor/tls/tls.key}",
       description = "Serving key (PEM).")
   Path webhookKey;
+
+  @Option(names = "--self-managed-certificates", negatable = true,
+      defaultValue = "${env:INSTRUMENTOR_SELF_MANAGED_CERTIFICATES:-false}", fallbackValue = "true",
+      description = "Keep the webhook's CA and certificate in a Secret, renew them, and set the caBundle"
+          + " (the chart's certificates.mode=selfManaged); files go where --webhook-cert and --webhook-key point.")
+  boolean selfManagedCertificates;
+
+  @Option(names = "--webhook-secret", defaultValue = "${env:INSTRUMENTOR_WEBHOOK_SECRET:-instrumentor-webhook-tls}",
+      description = "With --self-managed-certificates: the Secret holding the CA and certificate.")
+  String webhookSecret;
+
+  @Option(names = "--webhook-configuration", defaultValue = "${env:INSTRUMENTOR_WEBHOOK_CONFIGURATION:-instrumentor}",
+      description = "With --self-managed-certificates: the MutatingWebhookConfiguration whose caBundle is kept current.")
+  String webhookConfiguration;
+
+  @Option(names = "--webhook-service", defaultValue = "${env:INSTRUMENTOR_WEBHOOK_SERVICE:-instrumentor-webhook}",
+      description = "With --self-managed-certificates: the webhook Service the certificate names.")
+  String webhookService;
 
   @Option(names = "--local-webhook", description = "Development: bind 127.0.0.1, generate a certificate, register a"
       + " MutatingWebhookConfiguration by URL in the current kubeconfig context, remove it on exit.")
@@ -156,7 +175,11 @@ final class RunCommand implements Callable<Integer> {
     return new OperatorConfig(namespaces, operatorNamespace, instance, leaderElection && !localWebhook, leaseName,
         localWebhook ? "127.0.0.1" : webhookHost, webhookPort, localWebhook ? null : webhookCert,
         localWebhook ? null : webhookKey, localWebhook, localWebhookHost, serverSideApply, javaAgentImage,
-        collectorImage, metricsHost, metricsPort, logFormat, logLevel.toUpperCase(java.util.Locale.ROOT));
+        collectorImage, metricsHost, metricsPort, logFormat, logLevel.toUpperCase(java.util.Locale.ROOT),
+        selfManagedCertificates && !localWebhook ? new SelfManagedCertificates.Settings(operatorNamespace, webhookSecret,
+            webhookConfiguration, java.util.List.of(webhookService, webhookService + "." + operatorNamespace,
+                webhookService + "." + operatorNamespace + ".svc", webhookService + "." + operatorNamespace + ".svc.cluster.local"),
+            java.time.Duration.ofDays(365), java.time.Duration.ofDays(30), webhookCert.getParent()) : null);
   }
 
   /** Level from the flag; JSON lines when asked (one object per event, MDC included). */

@@ -46,6 +46,9 @@ public final class InstrumentorOperator implements AutoCloseable {
   private Operator operator;
   private String localWebhookName;
   private volatile boolean operatorStarted;
+  private volatile boolean leader;
+  private java.util.concurrent.ScheduledExecutorService certificateMaintenance;
+  private SelfManagedCertificates certificates;
 
   public InstrumentorOperator(OperatorConfig config, KubernetesClient client, Clock clock) {
     this.config = config;
@@ -64,6 +67,12 @@ public final class InstrumentorOperator implements AutoCloseable {
 
     Path certificate = config.certificateFile();
     Path key = config.keyFile();
+    if (config.selfManaged() != null) {
+      certificates = new SelfManagedCertificates(client, config.selfManaged(), clock);
+      certificates.bootstrap();
+      certificate = config.selfManaged().certificateFile();
+      key = config.selfManaged().keyFile();
+    }
     CertificateAuthority localCa = null;
     if (config.localWebhook()) {
       localCa = CertificateAuthority.create("instrumentor-local-webhook-ca", Duration.ofDays(30));
@@ -102,7 +111,10 @@ public final class InstrumentorOperator implements AutoCloseable {
           .withStopOnInformerErrorDuringStartup(false);
       if (config.leaderElection()) {
         overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(config.leaseName(),
-            config.operatorNamespace(), config.instance()));
+            config.operatorNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE, LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+            config.instance(), new io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks(
+                () -> leader = true, () -> leader = false, newLeader -> LOG.info("leader is {}", newLeader)), true));
       }
     });
     ResourceApplier applier = new ResourceApplier(client, config.serverSideApply());
@@ -114,6 +126,17 @@ public final class InstrumentorOperator implements AutoCloseable {
         clock), overrider -> namespaces(overrider));
     operator.start();
     operatorStarted = true;
+    if (!config.leaderElection()) {
+      leader = true;
+    }
+    if (certificates != null) {
+      certificateMaintenance = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "certificate-maintenance");
+        thread.setDaemon(true);
+        return thread;
+      });
+      certificateMaintenance.scheduleWithFixedDelay(this::maintainCertificates, 0, 60, java.util.concurrent.TimeUnit.SECONDS);
+    }
     return this;
   }
 
@@ -123,6 +146,26 @@ public final class InstrumentorOperator implements AutoCloseable {
       overrider.watchingAllNamespaces();
     } else {
       overrider.settingNamespaces(config.watchNamespaces());
+    }
+  }
+
+  /**
+   * Every replica follows the Secret into its files; the leader also renews and keeps the caBundle.
+   */
+  void maintainCertificates() {
+    try {
+      if (leader) {
+        certificates.maintain();
+      } else {
+        io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(config.selfManaged().namespace())
+            .withName(config.selfManaged().secretName()).get();
+        if (secret != null) {
+          certificates.writeFiles(secret);
+        }
+      }
+      admissionServer.reloadCertificate();
+    } catch (RuntimeException e) {
+      LOG.warn("webhook certificate maintenance failed: {}", e.toString());
     }
   }
 
@@ -170,6 +213,9 @@ public final class InstrumentorOperator implements AutoCloseable {
   @Override
   public void close() {
     operatorStarted = false;
+    if (certificateMaintenance != null) {
+      certificateMaintenance.shutdownNow();
+    }
     if (localWebhookName != null) {
       try {
         WebhookRegistration.unregister(client, localWebhookName);

@@ -26,6 +26,7 @@ import java.util.Set;
  * @param metricsPort      port of {@code /metrics}, {@code /healthz}, {@code /readyz}; 0 picks a free one
  * @param logFormat        text or json
  * @param logLevel         TRACE, DEBUG, INFO, WARN or ERROR
+ * @param selfManaged      the self-managed certificate settings, or null when certificates come from files
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -45,7 +46,8 @@ public record OperatorConfig(
     String metricsHost,
     int metricsPort,
     String logFormat,
-    String logLevel) {
+    String logLevel,
+    SelfManagedCertificates.Settings selfManaged) {
 
   public OperatorConfig {
     watchNamespaces = Set.copyOf(watchNamespaces);
