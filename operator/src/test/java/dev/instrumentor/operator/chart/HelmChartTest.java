@@ -1,0 +1,233 @@
+package dev.instrumentor.operator.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The chart, rendered by real Helm (helm-java), in every certificate mode. */
+class HelmChartTest {
+
+  private static final Path CHART = Path.of("").toAbsolutePath().resolveSibling("helm-chart/instrumentor");
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  private static List<HasMetadata> render(Map<String, Object> values) {
+    TemplateCommand template = new Helm(CHART).template().withName("instrumentor").withNamespace("instrumentor-system")
+        .withKubeVersion("1.31.0");
+    values.forEach(template::set);
+    List<HasMetadata> objects = new ArrayList<>();
+    Object parsed = SERIALIZATION.unmarshal(template.call());
+    if (parsed instanceof KubernetesList list) {
+      objects.addAll(list.getItems());
+    } else if (parsed instanceof List<?> list) {
+      list.forEach(item -> objects.add((HasMetadata) item));
+    } else {
+      objects.add((HasMetadata) parsed);
+    }
+    return objects;
+  }
+
+  private static <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> type) {
+    List<T> found = objects.stream().filter(type::isInstance).map(type::cast).toList();
+    assertThat(found).as(type.getSimpleName()).hasSize(1);
+    return found.get(0);
+  }
+
+  private static List<String> kinds(List<HasMetadata> objects) {
+    return objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).sorted().toList();
+  }
+
+  @Test
+  void lintsCleanly() {
+    LintResult result = new Helm(CHART).lint().strict().call();
+    assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+  }
+
+  @Test
+  void defaultValuesRenderAHardenedHighlyAvailableOperator() {
+    List<HasMetadata> objects = render(Map.of());
+
+    assertThat(kinds(objects)).containsExactly(
+        "ClusterRole/instrumentor", "ClusterRoleBinding/instrumentor", "Deployment/instrumentor",
+        "MutatingWebhookConfiguration/instrumentor", "PodDisruptionBudget/instrumentor", "Role/instrumentor",
+        "RoleBinding/instrumentor", "Service/instrumentor-metrics", "Service/instrumentor-webhook",
+        "ServiceAccount/instrumentor");
+    Deployment deployment = one(objects, Deployment.class);
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getSeccompProfile().getType())
+        .isEqualTo("RuntimeDefault");
+    Container operator = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(operator.getArgs()).contains("run", "--self-managed-certificates", "--webhook-secret=instrumentor-webhook-tls",
+        "--webhook-configuration=instrumentor", "--webhook-service=instrumentor-webhook", "--leader-election");
+    assertThat(operator.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(operator.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(operator.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(operator.getResources().getLimits()).containsKey("memory");
+    assertThat(operator.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(operator.getEnv()).anySatisfy(env -> {
+      assertThat(env.getName()).isEqualTo("JDK_JAVA_OPTIONS");
+      assertThat(env.getValue()).contains("-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError");
+    });
+    assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
+      assertThat(v.getName()).isEqualTo("tls");
+      assertThat(v.getEmptyDir()).isNotNull(); // selfManaged: the operator writes its certificate here
+    });
+    assertThat(one(objects, PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+
+    MutatingWebhook webhook = one(objects, MutatingWebhookConfiguration.class).getWebhooks().get(0);
+    assertThat(webhook.getFailurePolicy()).isEqualTo("Ignore");
+    assertThat(webhook.getSideEffects()).isEqualTo("None");
+    assertThat(webhook.getTimeoutSeconds()).isLessThanOrEqualTo(5);
+    assertThat(webhook.getReinvocationPolicy()).isEqualTo("IfNeeded");
+    assertThat(webhook.getRules()).singleElement().satisfies(rule -> {
+      assertThat(rule.getOperations()).containsExactly("CREATE");
+      assertThat(rule.getResources()).containsExactly("pods");
+    });
+    assertThat(webhook.getNamespaceSelector().getMatchExpressions().get(0).getValues())
+        .containsExactly("kube-system", "instrumentor-system");
+    assertThat(webhook.getClientConfig().getService().getName()).isEqualTo("instrumentor-webhook");
+    assertThat(webhook.getClientConfig().getService().getPath()).isEqualTo("/mutate-pod");
+    assertThat(webhook.getClientConfig().getCaBundle()).as("set by the operator, never by Helm").isNull();
+  }
+
+  /** Every permission the operator's code needs, and only those. */
+  private static final Set<String> CLUSTER_PERMISSIONS = Set.of(
+      "instrumentor.dev/instrumentations:get,list,watch", "instrumentor.dev/telemetrycollectors:get,list,watch",
+      "instrumentor.dev/instrumentations/status:get,patch,update", "instrumentor.dev/telemetrycollectors/status:get,patch,update",
+      "/configmaps:create,delete,get,list,patch,update,watch", "/serviceaccounts:create,delete,get,list,patch,update,watch",
+      "/services:create,delete,get,list,patch,update,watch",
+      "apps/deployments:create,delete,get,list,patch,update,watch", "apps/daemonsets:create,delete,get,list,patch,update,watch",
+      "apps/statefulsets:create,delete,get,list,patch,update,watch",
+      "/namespaces:get,list,watch", "/secrets:get", "events.k8s.io/events:create",
+      "url:/version:get",
+      "admissionregistration.k8s.io/mutatingwebhookconfigurations[instrumentor]:get,patch,update");
+  private static final Set<String> NAMESPACE_PERMISSIONS = Set.of(
+      "coordination.k8s.io/leases:create,get,update", "/secrets:create", "/secrets[instrumentor-webhook-tls]:get,update");
+
+  private static Set<String> permissions(List<PolicyRule> rules) {
+    Set<String> permissions = new TreeSet<>();
+    for (PolicyRule rule : rules) {
+      String verbs = String.join(",", new TreeSet<>(rule.getVerbs()));
+      if (rule.getNonResourceURLs() != null && !rule.getNonResourceURLs().isEmpty()) {
+        rule.getNonResourceURLs().forEach(url -> permissions.add("url:" + url + ":" + verbs));
+        continue;
+      }
+      String names = rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+          ? "" : "[" + String.join(",", rule.getResourceNames()) + "]";
+      for (String group : rule.getApiGroups()) {
+        for (String resource : rule.getResources()) {
+          permissions.add(group + "/" + resource + names + ":" + verbs);
+        }
+      }
+    }
+    return permissions;
+  }
+
+  @Test
+  void rbacGrantsExactlyWhatTheCodeUses() {
+    List<HasMetadata> objects = render(Map.of());
+    List<PolicyRule> clusterRules = one(objects, ClusterRole.class).getRules();
+    List<PolicyRule> namespaceRules = one(objects, Role.class).getRules();
+
+    assertThat(permissions(clusterRules)).containsExactlyInAnyOrderElementsOf(CLUSTER_PERMISSIONS);
+    assertThat(permissions(namespaceRules)).containsExactlyInAnyOrderElementsOf(NAMESPACE_PERMISSIONS);
+    for (PolicyRule rule : concat(clusterRules, namespaceRules)) {
+      assertThat(rule.getVerbs()).doesNotContain("*");
+      assertThat(rule.getResources() == null ? List.<String>of() : rule.getResources()).doesNotContain("*");
+      assertThat(rule.getApiGroups() == null ? List.<String>of() : rule.getApiGroups()).doesNotContain("*");
+    }
+    assertThat(permissions(clusterRules)).noneMatch(p -> p.startsWith("/secrets") && (p.contains("list") || p.contains("watch")));
+  }
+
+  private static List<PolicyRule> concat(List<PolicyRule> a, List<PolicyRule> b) {
+    List<PolicyRule> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  @Test
+  void certManagerMode() {
+    List<HasMetadata> objects = render(Map.of("certificates.mode", "certManager"));
+
+    assertThat(kinds(objects)).contains("Certificate/instrumentor", "Issuer/instrumentor-selfsigned");
+    HasMetadata certificate = objects.stream().filter(o -> o.getKind().equals("Certificate")).findFirst().orElseThrow();
+    String yaml = SERIALIZATION.asYaml(certificate);
+    assertThat(yaml).contains("secretName: \"instrumentor-webhook-tls\"", "instrumentor-webhook.instrumentor-system.svc");
+    assertThat(one(objects, MutatingWebhookConfiguration.class).getMetadata().getAnnotations())
+        .containsEntry("cert-manager.io/inject-ca-from", "instrumentor-system/instrumentor");
+    Deployment deployment = one(objects, Deployment.class);
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+        .doesNotContain("--self-managed-certificates");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v ->
+        assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName()).isEqualTo("instrumentor-webhook-tls"));
+    assertThat(permissions(one(objects, Role.class).getRules())).containsExactly("coordination.k8s.io/leases:create,get,update");
+    assertThat(permissions(one(objects, ClusterRole.class).getRules())).noneMatch(p -> p.contains("mutatingwebhook"));
+
+    List<HasMetadata> withIssuer = render(Map.of("certificates.mode", "certManager",
+        "certificates.certManager.issuerRef.name", "corp-ca", "certificates.certManager.issuerRef.kind", "ClusterIssuer"));
+    assertThat(kinds(withIssuer)).doesNotContain("Issuer/instrumentor-selfsigned");
+  }
+
+  @Test
+  void providedMode() {
+    List<HasMetadata> objects = render(Map.of("certificates.mode", "provided",
+        "certificates.provided.secretName", "my-webhook-cert", "certificates.provided.caBundle", "Q0EK"));
+    assertThat(one(objects, MutatingWebhookConfiguration.class).getWebhooks().get(0).getClientConfig().getCaBundle())
+        .isEqualTo("Q0EK");
+    assertThat(one(objects, Deployment.class).getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v ->
+        assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName()).isEqualTo("my-webhook-cert"));
+    assertThatThrownBy(() -> render(Map.of("certificates.mode", "provided")))
+        .hasMessageContaining("is required in provided mode");
+  }
+
+  @Test
+  void valuesReachTheOperator() {
+    Deployment deployment = one(render(Map.of("replicaCount", 3, "watchNamespaces[0]", "shop", "watchNamespaces[1]", "billing",
+        "logLevel", "DEBUG", "leaderElection.enabled", false, "defaults.javaAgentImage", "registry/agent:2")), Deployment.class);
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
+    Container operator = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(operator.getArgs()).contains("--no-leader-election");
+    assertThat(operator.getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("INSTRUMENTOR_WATCH_NAMESPACES");
+      assertThat(e.getValue()).isEqualTo("shop,billing");
+    });
+    assertThat(operator.getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("INSTRUMENTOR_JAVA_AGENT_IMAGE");
+      assertThat(e.getValue()).isEqualTo("registry/agent:2");
+    });
+    assertThat(kinds(render(Map.of("metrics.serviceMonitor.enabled", true)))).contains("ServiceMonitor/instrumentor");
+  }
+
+  @Test
+  void theValuesSchemaRejectsTyposAndBadValues() {
+    assertThatThrownBy(() -> render(Map.of("certificates.mode", "letsencrypt")))
+        .hasMessageContaining("at '/certificates/mode': value must be one of 'selfManaged', 'certManager', 'provided'");
+    assertThatThrownBy(() -> render(Map.of("replicas", 3)))
+        .hasMessageContaining("values don't meet the specifications of the schema").hasMessageContaining("'replicas'");
+    assertThatThrownBy(() -> render(Map.of("webhook.timeoutSeconds", 60)))
+        .hasMessageContaining("/webhook/timeoutSeconds");
+  }
+}
