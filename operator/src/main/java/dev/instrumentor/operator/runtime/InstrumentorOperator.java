@@ -45,7 +45,6 @@ public final class InstrumentorOperator implements AutoCloseable {
   private HealthServer healthServer;
   private Operator operator;
   private String localWebhookName;
-  private volatile boolean operatorStarted;
   private volatile boolean leader;
   private java.util.concurrent.ScheduledExecutorService certificateMaintenance;
   private SelfManagedCertificates certificates;
@@ -125,7 +124,6 @@ public final class InstrumentorOperator implements AutoCloseable {
     operator.register(new TelemetryCollectorReconciler(new CollectorManifests(config.collectorImage()), applier, events,
         clock), overrider -> namespaces(overrider));
     operator.start();
-    operatorStarted = true;
     if (!config.leaderElection()) {
       leader = true;
     }
@@ -185,9 +183,12 @@ public final class InstrumentorOperator implements AutoCloseable {
     }
   }
 
-  /** Caches synced, webhook serving, operator started. */
+  /**
+   * Ready to admit pods: the caches have synced and the admission server serves. Reconcilers are not
+   * part of it: they run on the leader only, while every replica serves the webhook.
+   */
   public boolean ready() {
-    return caches != null && caches.synced() && admissionServer != null && operatorStarted;
+    return caches != null && caches.synced() && admissionServer != null;
   }
 
   public int webhookPort() {
@@ -212,7 +213,6 @@ public final class InstrumentorOperator implements AutoCloseable {
 
   @Override
   public void close() {
-    operatorStarted = false;
     if (certificateMaintenance != null) {
       certificateMaintenance.shutdownNow();
     }

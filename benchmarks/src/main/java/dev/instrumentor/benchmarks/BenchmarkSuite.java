@@ -1,0 +1,382 @@
+package dev.instrumentor.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.instrumentor.api.v1alpha1.CollectorMode;
+import dev.instrumentor.api.v1alpha1.TelemetryCollector;
+import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
+import dev.instrumentor.operator.runtime.InstrumentorOperator;
+import dev.instrumentor.operator.runtime.OperatorConfig;
+import dev.instrumentor.webhook.admission.AdmissionObserver;
+import dev.instrumentor.webhook.admission.AdmissionServer;
+import dev.instrumentor.webhook.admission.AdmissionServerConfig;
+import dev.instrumentor.webhook.admission.NamespaceAnnotations;
+import dev.instrumentor.webhook.admission.PodAdmission;
+import dev.instrumentor.webhook.inject.InjectorSettings;
+import dev.instrumentor.webhook.inject.InstrumentationSource;
+import dev.instrumentor.webhook.inject.PodMutator;
+import dev.instrumentor.webhook.testing.TestTls;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every benchmark of issue 7 on this machine and writes {@code BENCHMARKS.md}: JMH for the
+ * mutation core, wrk for admission over HTTPS, separate operator processes for startup and memory,
+ * and the mock API server for reconcile scale and API-call counts. Usage: {@code benchmarks/run.sh}.
+ */
+public final class BenchmarkSuite {
+
+  private final Path root;
+  private final List<String[]> rows = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+
+  private BenchmarkSuite(Path root) {
+    this.root = root;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
+    BenchmarkSuite suite = new BenchmarkSuite(root);
+    // benchmarks/run.sh [section...] runs only those sections and does not rewrite BENCHMARKS.md
+    List<String> only = List.of(args).subList(Math.min(1, args.length), args.length).stream()
+        .filter(a -> !a.isBlank()).toList();
+    if (only.isEmpty() || only.contains("core")) {
+      suite.mutationCore();
+    }
+    if (only.isEmpty() || only.contains("https")) {
+      suite.httpsAdmission();
+    }
+    if (only.isEmpty() || only.contains("apicalls")) {
+      suite.apiCallsDuringAdmissions();
+    }
+    if (only.isEmpty() || only.contains("startup")) {
+      suite.startupAndMemory();
+    }
+    if (only.isEmpty() || only.contains("reconcile")) {
+      suite.reconcileScale();
+    }
+    if (only.isEmpty()) {
+      suite.write(root.resolve("BENCHMARKS.md"));
+    }
+    System.exit(0);
+  }
+
+  private void row(String budget, String measured, boolean met, String how) {
+    rows.add(new String[] {budget, measured, met ? "met" : "**not met**", how});
+    System.out.printf("%-60s %-40s %s%n", budget, measured, met ? "met" : "NOT MET");
+  }
+
+  // ---- 1. mutation core (JMH)
+
+  private void mutationCore() throws Exception {
+    Collection<RunResult> results = new Runner(new OptionsBuilder()
+        .include(AdmissionBenchmark.class.getName())
+        .forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(2))
+        .measurementIterations(5).measurementTime(TimeValue.seconds(2))
+        .build()).run();
+    double mutate = 0;
+    double floor = 0;
+    for (RunResult result : results) {
+      double median = result.getPrimaryResult().getStatistics().getPercentile(50);
+      if (result.getParams().getBenchmark().endsWith("mutateAndPatch")) {
+        mutate = median;
+      } else {
+        floor = median;
+      }
+    }
+    row("Mutation core (parse, mutate, JSON patch, answer): median <= 30 us/op",
+        String.format(Locale.ROOT, "%.1f us/op", mutate), mutate <= 30, "JMH SampleTime, 1 fork, 5x2 s");
+    row("Floor (parse + serialize the same AdmissionReview) and ratio <= 2x",
+        String.format(Locale.ROOT, "%.1f us/op; ratio %.2fx", floor, mutate / floor), mutate / floor <= 2,
+        "JMH SampleTime, same run");
+  }
+
+  // ---- 2. admission over HTTPS (wrk, keep-alive)
+
+  private void httpsAdmission() throws Exception {
+    Path directory = Files.createTempDirectory("bench-tls");
+    TestTls tls = new TestTls(directory);
+    PodAdmission admission = new PodAdmission(PodMutator.forJava(
+        InstrumentationSource.of(List.of(Workloads.instrumentation())), InjectorSettings.defaults()),
+        NamespaceAnnotations.none(), AdmissionObserver.NONE);
+    Path body = directory.resolve("review.json");
+    Files.write(body, Workloads.typicalReview());
+    try (AdmissionServer server = new AdmissionServer(new AdmissionServerConfig("127.0.0.1", 0, tls.certificateFile,
+        tls.keyFile, AdmissionServerConfig.DEFAULT_MAX_BODY_BYTES, 4, Duration.ofHours(1)), admission, () -> true).start()) {
+      String base = "https://127.0.0.1:" + server.port();
+      Wrk.run(base + "/mutate-pod", body, 1, 8, 5, 0); // warm-up: JIT, TLS sessions
+      Wrk.run(base + "/healthz", body, 1, 8, 3, 0);
+      Wrk.Result mutate = Wrk.run(base + "/mutate-pod", body, 1, 8, 10, 0);
+      Wrk.Result noop = Wrk.run(base + "/healthz", body, 1, 8, 10, 0);
+      Wrk.Result paced = Wrk.run(base + "/mutate-pod", body, 1, 10, 10, 20);
+      row("Admission over HTTPS, keep-alive, 8 connections: >= 3,000 reviews/s",
+          String.format(Locale.ROOT, "%,.0f reviews/s (p50 %.2f ms, p99 %.2f ms, %d errors)", mutate.requestsPerSecond(),
+              mutate.latencyMillis().get("50%"), mutate.latencyMillis().get("99%"), mutate.errors()),
+          mutate.requestsPerSecond() >= 3000 && mutate.errors() == 0, "wrk -t1 -c8 -d10s, typical pod");
+      row("p99 <= 5 ms at ~500 requests/s",
+          String.format(Locale.ROOT, "p99 %.2f ms at %,.0f requests/s", paced.latencyMillis().get("99%"),
+              paced.requestsPerSecond()),
+          paced.latencyMillis().get("99%") <= 5, "wrk -t1 -c10 with a 20 ms pause per connection");
+      double ratio = noop.requestsPerSecond() / mutate.requestsPerSecond();
+      row("Per-request cost vs a no-op endpoint on the same server <= 1.3x",
+          String.format(Locale.ROOT, "%.2fx (no-op %,.0f requests/s)", ratio, noop.requestsPerSecond()), ratio <= 1.3,
+          "same body POSTed to /healthz, which only drains it");
+    }
+  }
+
+  // ---- 3. no API calls on the admission path
+
+  private void apiCallsDuringAdmissions() throws Exception {
+    try (MockApiServer api = new MockApiServer(root)) {
+      Path directory = Files.createTempDirectory("bench-operator");
+      TestTls tls = new TestTls(directory);
+      api.client.resource(new NamespaceBuilder().withNewMetadata().withName("demo").endMetadata().build()).create();
+      api.client.resource(Workloads.instrumentation()).create();
+      try (InstrumentorOperator operator = new InstrumentorOperator(operatorConfig(tls), api.client, Clock.systemUTC())
+          .start()) {
+        HttpClient https = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
+        byte[] review = Workloads.typicalReview();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("https://localhost:" + operator.webhookPort() + "/mutate-pod"))
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(review)).build();
+        while (!https.send(request, HttpResponse.BodyHandlers.ofString()).body().contains("\"patch\"")) {
+          TimeUnit.MILLISECONDS.sleep(50); // the cache has not seen the Instrumentation yet
+        }
+        int before = api.requestCount();
+        for (int i = 0; i < 1000; i++) {
+          https.send(request, HttpResponse.BodyHandlers.ofString());
+        }
+        int calls = api.requestCount() - before;
+        row("No API calls on the admission path (Deployment pods)", calls + " requests to the API server during 1,000"
+            + " admissions", calls == 0, "request count at the mock API server");
+      }
+    }
+  }
+
+  private static OperatorConfig operatorConfig(TestTls tls) {
+    return new OperatorConfig(Set.of(), "instrumentor-system", "bench", false, "lease", "127.0.0.1", 0,
+        tls.certificateFile, tls.keyFile, false, "127.0.0.1", false, InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE,
+        InjectorSettings.DEFAULT_COLLECTOR_IMAGE, "127.0.0.1", 0, "text", "WARN", null);
+  }
+
+  // ---- 4. startup and memory of the real process with the chart's JVM flags
+
+  private void startupAndMemory() throws Exception {
+    JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("helm-chart/instrumentor/values.yaml").toFile());
+    String jvmOptions = values.path("jvmOptions").asText();
+    String memoryLimit = values.path("resources").path("limits").path("memory").asText(); // e.g. 256Mi
+    long limitMiB = Long.parseLong(memoryLimit.replace("Mi", ""));
+    Path jar = root.resolve("operator/target/instrumentor.jar");
+    try (MockApiServer api = new MockApiServer(root)) {
+      api.client.resource(new NamespaceBuilder().withNewMetadata().withName("instrumentor-system").endMetadata().build()).create();
+      Path kubeconfig = api.kubeconfig();
+      long[] empty = measureProcess(jar, kubeconfig, jvmOptions, limitMiB);
+      // the image's AppCDS archive: a training run of `inject` at build time, as the Dockerfile does
+      Path archive = Files.createTempDirectory("cds").resolve("instrumentor.jsa");
+      List<String> training = new ArrayList<>();
+      training.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      training.addAll(List.of(jvmOptions.split("\\s+")));
+      training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-jar", jar.toString(), "inject",
+          "-i", root.resolve("examples/instrumentation.yaml").toString(),
+          "-f", root.resolve("examples/java-deployment.yaml").toString()));
+      Process train = new ProcessBuilder(training).redirectErrorStream(true)
+          .redirectOutput(Files.createTempFile("cds-training", ".log").toFile()).start();
+      train.waitFor(120, TimeUnit.SECONDS);
+      long[] withCds = measureProcess(jar, kubeconfig, jvmOptions + " -XX:SharedArchiveFile=" + archive, limitMiB);
+      for (int i = 0; i < 10_000; i++) {
+        api.client.resource(new PodBuilder().withNewMetadata().withName("pod-" + i).withNamespace("apps-" + (i % 20))
+            .addToLabels("app", "app-" + (i % 50)).endMetadata()
+            .withNewSpec().addNewContainer().withName("app").withImage("registry.example.com/app:1").endContainer().endSpec()
+            .build()).create();
+      }
+      long[] loaded = measureProcess(jar, kubeconfig, jvmOptions, limitMiB);
+      row("Startup: process start to webhook ready <= 2 s", empty[0] + " ms", empty[0] <= 2000,
+          "java -jar instrumentor.jar run --local-webhook against the mock API server, polling /readyz");
+      row("Startup with the image's AppCDS archive (training run: inject)", withCds[0] + " ms (RSS " + withCds[1] / 1024
+          + " MiB)", withCds[0] <= 2000, "-XX:SharedArchiveFile from -XX:ArchiveClassesAtExit on `instrumentor inject`");
+      row("Idle RSS <= 200 MiB with the chart's JVM flags", empty[1] / 1024 + " MiB", empty[1] / 1024 <= 200,
+          "VmRSS after 15 s idle; flags: " + jvmOptions + " -XX:MaxRAM=" + limitMiB + "m (the chart's memory limit)");
+      double growth = (loaded[1] - empty[1]) * 100.0 / empty[1];
+      row("RSS with 10,000 pods in the API server within 10 % of none",
+          String.format(Locale.ROOT, "%d MiB vs %d MiB (%+.1f %%)", loaded[1] / 1024, empty[1] / 1024, growth),
+          Math.abs(growth) <= 10, "same process, 10,000 pods created first");
+    }
+  }
+
+  /** {startup millis, idle RSS KiB} of one operator process. */
+  private long[] measureProcess(Path jar, Path kubeconfig, String jvmOptions, long limitMiB) throws Exception {
+    int metricsPort = freePort();
+    int webhookPort = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(jvmOptions.split("\\s+")));
+    command.add("-XX:MaxRAM=" + limitMiB + "m");
+    command.addAll(List.of("-jar", jar.toString(), "run", "--local-webhook", "--webhook-port=" + webhookPort,
+        "--metrics-host=127.0.0.1", "--metrics-port=" + metricsPort, "--log-level=WARN", "--no-server-side-apply"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(Files.createTempFile("operator", ".log").toFile());
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+    HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/readyz"))
+        .timeout(Duration.ofMillis(500)).build();
+    long start = System.nanoTime();
+    Process process = builder.start();
+    try {
+      long startup = -1;
+      while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
+        try {
+          if (http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+            startup = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            break;
+          }
+        } catch (IOException e) {
+          // not listening yet
+        }
+        TimeUnit.MILLISECONDS.sleep(10);
+      }
+      if (startup < 0) {
+        throw new IllegalStateException("the operator did not become ready within 60 s");
+      }
+      TimeUnit.SECONDS.sleep(15);
+      return new long[] {startup, rssKiB(process.pid())};
+    } finally {
+      process.destroy();
+      process.waitFor(20, TimeUnit.SECONDS);
+      process.destroyForcibly();
+    }
+  }
+
+  private static long rssKiB(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    throw new IllegalStateException("no VmRSS for " + pid);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  // ---- 5. reconcile scale
+
+  private void reconcileScale() throws Exception {
+    try (MockApiServer api = new MockApiServer(root)) {
+      TestTls tls = new TestTls(Files.createTempDirectory("bench-reconcile"));
+      try (InstrumentorOperator operator = new InstrumentorOperator(operatorConfig(tls), api.client, Clock.systemUTC())
+          .start()) {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        JsonNode config = yaml.readTree("""
+            receivers: {otlp: {protocols: {grpc: {}, http: {}}}}
+            processors: {batch: {}}
+            exporters: {debug: {}}
+            service: {pipelines: {traces: {receivers: [otlp], processors: [batch], exporters: [debug]}}}
+            """);
+        int count = 500;
+        int before = api.requestCount();
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+          TelemetryCollector collector = new TelemetryCollector();
+          collector.getMetadata().setName("collector-" + i);
+          collector.getMetadata().setNamespace("tenant-" + (i % 25));
+          TelemetryCollectorSpec spec = new TelemetryCollectorSpec();
+          spec.setMode(CollectorMode.DEPLOYMENT);
+          spec.setConfig(config);
+          collector.setSpec(spec);
+          api.client.resource(collector).create();
+        }
+        int own = count; // the creates above
+        while (true) {
+          own++; // the list below
+          long converged = api.client.resources(TelemetryCollector.class).inAnyNamespace().list().getItems().stream()
+              .filter(c -> c.getStatus() != null && c.getStatus().getObservedGeneration() != null).count();
+          if (converged == count) {
+            break;
+          }
+          if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(10)) {
+            throw new IllegalStateException("only " + converged + " of " + count + " collectors converged in 10 minutes");
+          }
+          TimeUnit.MILLISECONDS.sleep(200);
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        TimeUnit.SECONDS.sleep(3); // let the last owned-object events settle
+        int operatorCalls = api.requestCount() - before - own;
+        long reconciles = operator.metrics().value("instrumentor_reconciliations_total", "kind", "TelemetryCollector");
+        int idleBefore = api.requestCount();
+        TimeUnit.SECONDS.sleep(10);
+        int idle = api.requestCount() - idleBefore;
+        row("Reconcile: 500 TelemetryCollectors converge", String.format(Locale.ROOT,
+                "%.1f s; %d reconciles; %.1f API calls per collector (%.1f per reconcile)", millis / 1000.0, reconciles,
+                operatorCalls / (double) count, operatorCalls / (double) reconciles), true,
+            "mock API server, server-side apply off; calls exclude the test's own 500 creates and its polling lists");
+        row("Nothing written while idle", idle + " API requests in 10 s idle", idle == 0,
+            "request count at the mock API server");
+      }
+    }
+  }
+
+  // ---- report
+
+  private void write(Path file) throws IOException {
+    StringBuilder out = new StringBuilder();
+    out.append("# Benchmarks\n\n");
+    out.append("Generated by `benchmarks/run.sh` on ").append(LocalDate.now()).append(". Machine: ")
+        .append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+        .append(machineMemory()).append(", ").append(cpuModel()).append("; Java ").append(Runtime.version())
+        .append(" (").append(System.getProperty("java.vm.name")).append(").\n\n");
+    out.append("| budget | measured | verdict | how |\n|---|---|---|---|\n");
+    for (String[] row : rows) {
+      out.append("| ").append(String.join(" | ", row)).append(" |\n");
+    }
+    out.append("\nThroughput and latency share the machine with the load generator (wrk, one thread) and, for the\n")
+        .append("process measurements, with the mock API server: figures on a dedicated node are better.\n");
+    for (String note : notes) {
+      out.append("\n").append(note).append("\n");
+    }
+    Files.writeString(file, out.toString());
+    System.out.println("wrote " + file);
+  }
+
+  private static String machineMemory() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+      if (line.startsWith("MemTotal:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) / 1024 / 1024 + " GiB";
+      }
+    }
+    return "unknown memory";
+  }
+
+  private static String cpuModel() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+      if (line.startsWith("model name")) {
+        return line.substring(line.indexOf(':') + 1).trim();
+      }
+    }
+    return "unknown CPU";
+  }
+}
