@@ -58,7 +58,8 @@ public final class InstrumentorOperator implements AutoCloseable {
   public InstrumentorOperator start() throws IOException {
     long began = System.nanoTime();
     events = new EventRecorder(client, config.instance(), Duration.ofMinutes(5), clock);
-    caches = WebhookCaches.start(client, config.watchNamespaces(), 60);
+    // the informers list while the certificate work below runs
+    caches = WebhookCaches.start(client, config.watchNamespaces());
     InjectorSettings settings = new InjectorSettings(config.javaAgentImage(), InjectorSettings.DEFAULT_RUN_AS_USER,
         config.collectorImage(), nativeSidecars());
     PodMutator mutator = PodMutator.standard(caches.instrumentationSource(), caches.collectorSource(), settings);
@@ -86,6 +87,7 @@ public final class InstrumentorOperator implements AutoCloseable {
       certificate.toFile().deleteOnExit();
       key.toFile().deleteOnExit();
     }
+    caches.awaitSynced(60);
     admissionServer = new AdmissionServer(AdmissionServerConfig.of(config.webhookHost(), config.webhookPort(),
         certificate, key), admission, this::ready).start();
     healthServer = new HealthServer(config.metricsHost(), config.metricsPort(), metrics, this::ready).start();
@@ -171,6 +173,10 @@ public final class InstrumentorOperator implements AutoCloseable {
   private boolean nativeSidecars() {
     try {
       VersionInfo version = client.getKubernetesVersion();
+      if (version == null || version.getMajor() == null || version.getMinor() == null) {
+        LOG.info("the API server does not say its version; collector sidecars are injected as native sidecars");
+        return true;
+      }
       int major = Integer.parseInt(version.getMajor().replaceAll("\\D", ""));
       int minor = Integer.parseInt(version.getMinor().replaceAll("\\D", ""));
       boolean native129 = major > 1 || minor >= 29;

@@ -42,18 +42,24 @@ public final class WebhookCaches implements AutoCloseable {
     namespaces = client.namespaces().runnableInformer(0);
   }
 
-  /** Starts the informers and waits up to {@code timeoutSeconds} for their first list. */
-  public static WebhookCaches start(KubernetesClient client, Set<String> watchNamespaces, long timeoutSeconds) {
+  private final List<CompletableFuture<?>> started = new ArrayList<>();
+
+  /** Starts the informers; {@link #awaitSynced} waits for their first list. */
+  public static WebhookCaches start(KubernetesClient client, Set<String> watchNamespaces) {
     WebhookCaches caches = new WebhookCaches(client, watchNamespaces);
-    List<CompletableFuture<?>> started = new ArrayList<>();
-    caches.all().forEach(informer -> started.add(informer.start().toCompletableFuture()));
+    caches.all().forEach(informer -> caches.started.add(informer.start().toCompletableFuture()));
+    return caches;
+  }
+
+  /** Waits up to {@code timeoutSeconds} for every informer's first list. */
+  public WebhookCaches awaitSynced(long timeoutSeconds) {
     try {
       CompletableFuture.allOf(started.toArray(new CompletableFuture[0])).get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (Exception e) {
-      caches.close();
+      close();
       throw new IllegalStateException("the webhook caches did not sync: " + e.getMessage(), e);
     }
-    return caches;
+    return this;
   }
 
   private List<SharedIndexInformer<? extends HasMetadata>> all() {
