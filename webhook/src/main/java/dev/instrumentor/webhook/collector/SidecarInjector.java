@@ -7,6 +7,7 @@ import dev.instrumentor.webhook.inject.InjectionRequestValue;
 import dev.instrumentor.webhook.inject.Injector;
 import dev.instrumentor.webhook.inject.InjectorSettings;
 import dev.instrumentor.webhook.inject.PodContext;
+import dev.instrumentor.webhook.inject.Resolved;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -57,26 +58,15 @@ public final class SidecarInjector implements Injector {
 
   @Override
   public InjectionOutcome inject(Pod pod, PodContext context, InjectionRequestValue request) {
-    TelemetryCollector collector;
-    if (request instanceof InjectionRequestValue.Named named) {
-      collector = collectors.get(named.namespace(), named.name()).orElse(null);
-      if (collector == null) {
-        return InjectionOutcome.skipped(NAME, "TelemetryCollector " + named.reference() + " not found", null);
-      }
-      if (!CollectorSource.isSidecar(collector)) {
-        return InjectionOutcome.skipped(NAME, "TelemetryCollector " + named.reference() + " has mode "
-            + collector.getSpec().getMode() + ", not sidecar", reference(collector));
-      }
-    } else {
-      List<TelemetryCollector> candidates = collectors.sidecars(context.namespace());
-      if (candidates.size() != 1) {
-        return InjectionOutcome.skipped(NAME, candidates.isEmpty()
-            ? "no " + KIND + " in namespace " + context.namespace()
-            : candidates.size() + " " + KIND + "s in namespace " + context.namespace() + " ("
-                + String.join(", ", candidates.stream().map(c -> c.getMetadata().getName()).toList())
-                + "): name one in the annotation instead of \"true\"", null);
-      }
-      collector = candidates.get(0);
+    Resolved<TelemetryCollector> resolved = Resolved.resolve(request, context.namespace(), KIND,
+        collectors::sidecars, collectors::get);
+    if (resolved.resource() == null) {
+      return InjectionOutcome.skipped(NAME, resolved.problem(), null);
+    }
+    TelemetryCollector collector = resolved.resource();
+    if (!CollectorSource.isSidecar(collector)) {
+      return InjectionOutcome.skipped(NAME, "TelemetryCollector " + reference(collector) + " has mode "
+          + collector.getSpec().getMode() + ", not sidecar", reference(collector));
     }
     if (!context.namespace().equals(collector.getMetadata().getNamespace())) {
       return InjectionOutcome.skipped(NAME, "TelemetryCollector " + reference(collector)
@@ -107,7 +97,6 @@ public final class SidecarInjector implements Injector {
   }
 
   private static String reference(TelemetryCollector collector) {
-    return collector.getMetadata().getNamespace() + "/" + collector.getMetadata().getName()
-        + (collector.getMetadata().getGeneration() == null ? "" : "@" + collector.getMetadata().getGeneration());
+    return Resolved.reference(collector);
   }
 }

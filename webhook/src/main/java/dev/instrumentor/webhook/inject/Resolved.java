@@ -12,13 +12,13 @@ import java.util.function.Function;
  * @param resource the resource, or null
  * @param problem  why none was found, or null
  */
-record Resolved<T extends HasMetadata>(T resource, String problem) {
+public record Resolved<T extends HasMetadata>(T resource, String problem) {
 
   /**
    * Resolves {@code request} for a pod in {@code namespace}: {@code "true"} needs exactly one
    * resource of the kind in the namespace; a name must exist.
    */
-  static <T extends HasMetadata> Resolved<T> resolve(InjectionRequestValue request, String namespace, String kind,
+  public static <T extends HasMetadata> Resolved<T> resolve(InjectionRequestValue request, String namespace, String kind,
       Function<String, List<T>> list, BiFunction<String, String, Optional<T>> get) {
     if (request instanceof InjectionRequestValue.Named named) {
       return get.apply(named.namespace(), named.name())
@@ -39,7 +39,7 @@ record Resolved<T extends HasMetadata>(T resource, String problem) {
   }
 
   /** {@code namespace/name@generation}. */
-  static String reference(HasMetadata resource) {
+  public static String reference(HasMetadata resource) {
     return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName()
         + (resource.getMetadata().getGeneration() == null ? "" : "@" + resource.getMetadata().getGeneration());
   }

@@ -70,11 +70,13 @@ class SidecarInjectorTest {
 
   @Test
   void reasonsWhenNoSidecarCanBeInjected() {
-    assertThat(inject("true", true).warnings()).containsExactly(
-        "instrumentor: sidecar skipped: no sidecar-mode TelemetryCollector in namespace demo");
+    assertThat(inject("true", true).warnings()).containsExactly("instrumentor: sidecar skipped: no sidecar-mode"
+        + " TelemetryCollector in namespace demo: create one, or name one in the annotation as <namespace>/<name>");
+    assertThat(inject("missing", true).warnings()).containsExactly(
+        "instrumentor: sidecar skipped: sidecar-mode TelemetryCollector demo/missing not found");
     collectors.add(collector("demo", "gateway", CollectorMode.DEPLOYMENT));
     assertThat(inject("gateway", true).warnings()).containsExactly(
-        "instrumentor: sidecar skipped (demo/gateway@3): TelemetryCollector demo/gateway has mode deployment, not sidecar");
+        "instrumentor: sidecar skipped (demo/gateway@3): TelemetryCollector demo/gateway@3 has mode deployment, not sidecar");
     collectors.add(collector("demo", "a", CollectorMode.SIDECAR));
     collectors.add(collector("demo", "b", CollectorMode.SIDECAR));
     assertThat(inject("true", true).warnings()).containsExactly("instrumentor: sidecar skipped: 2 sidecar-mode"
