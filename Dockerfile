@@ -5,10 +5,10 @@ FROM gcr.io/distroless/java17-debian12:nonroot
 WORKDIR /app
 COPY operator/target/instrumentor.jar /app/instrumentor.jar
 COPY examples/instrumentation.yaml examples/java-deployment.yaml /app/training/
-# Training run: the classes `inject` loads (Jackson, the fabric8 model, the mutator) are archived.
+# Training run (no cluster needed): the classes startup and admission load are archived.
 USER 0:0
-RUN ["java", "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=/app/instrumentor.jsa", "-jar", "/app/instrumentor.jar", \
-     "inject", "-i", "/app/training/instrumentation.yaml", "-f", "/app/training/java-deployment.yaml"]
+RUN ["java", "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=/app/instrumentor.jsa", "-cp", "/app/instrumentor.jar", \
+     "dev.instrumentor.operator.cli.CdsTraining", "/app/training"]
 # The chart sets JDK_JAVA_OPTIONS (heap from the memory limit, serial GC, exit on OOM, this archive).
 USER 65532:65532
 EXPOSE 9443 8080

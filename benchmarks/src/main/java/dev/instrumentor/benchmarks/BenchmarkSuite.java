@@ -216,14 +216,13 @@ public final class BenchmarkSuite {
       api.client.resource(new NamespaceBuilder().withNewMetadata().withName("instrumentor-system").endMetadata().build()).create();
       Path kubeconfig = api.kubeconfig();
       long[] empty = measureProcess(jar, kubeconfig, jvmOptions, limitMiB);
-      // the image's AppCDS archive: a training run of `inject` at build time, as the Dockerfile does
+      // the image's AppCDS archive: the training run the Dockerfile does at build time
       Path archive = Files.createTempDirectory("cds").resolve("instrumentor.jsa");
       List<String> training = new ArrayList<>();
       training.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       training.addAll(List.of(jvmOptions.split("\\s+")));
-      training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-jar", jar.toString(), "inject",
-          "-i", root.resolve("examples/instrumentation.yaml").toString(),
-          "-f", root.resolve("examples/java-deployment.yaml").toString()));
+      training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-cp", jar.toString(),
+          "dev.instrumentor.operator.cli.CdsTraining", root.resolve("examples").toString()));
       Process train = new ProcessBuilder(training).redirectErrorStream(true)
           .redirectOutput(Files.createTempFile("cds-training", ".log").toFile()).start();
       train.waitFor(120, TimeUnit.SECONDS);
@@ -237,8 +236,8 @@ public final class BenchmarkSuite {
       long[] loaded = measureProcess(jar, kubeconfig, jvmOptions, limitMiB);
       row("Startup: process start to webhook ready <= 2 s", empty[0] + " ms", empty[0] <= 2000,
           "java -jar instrumentor.jar run --local-webhook against the mock API server, polling /readyz");
-      row("Startup with the image's AppCDS archive (training run: inject)", withCds[0] + " ms (RSS " + withCds[1] / 1024
-          + " MiB)", withCds[0] <= 2000, "-XX:SharedArchiveFile from -XX:ArchiveClassesAtExit on `instrumentor inject`");
+      row("Startup with the image's AppCDS archive (training run: CdsTraining)", withCds[0] + " ms (RSS " + withCds[1] / 1024
+          + " MiB)", withCds[0] <= 2000, "-XX:SharedArchiveFile from -XX:ArchiveClassesAtExit on the Dockerfile's training run");
       row("Idle RSS <= 200 MiB with the chart's JVM flags", empty[1] / 1024 + " MiB", empty[1] / 1024 <= 200,
           "VmRSS after 15 s idle; flags: " + jvmOptions + " -XX:MaxRAM=" + limitMiB + "m (the chart's memory limit)");
       double growth = (loaded[1] - empty[1]) * 100.0 / empty[1];

@@ -7,6 +7,7 @@ import dev.instrumentor.api.v1alpha1.TelemetryCollectorStatus;
 import dev.instrumentor.operator.kube.Conditions;
 import dev.instrumentor.operator.kube.EventRecorder;
 import dev.instrumentor.operator.kube.ResourceApplier;
+import dev.instrumentor.operator.kube.WrittenStatuses;
 import dev.instrumentor.webhook.collector.CollectorContainer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -53,6 +54,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
   private final ResourceApplier applier;
   private final EventRecorder events;
   private final Clock clock;
+  private final WrittenStatuses<TelemetryCollectorStatus> written = new WrittenStatuses<>();
 
   public TelemetryCollectorReconciler(CollectorManifests manifests, ResourceApplier applier, EventRecorder events,
       Clock clock) {
@@ -83,7 +85,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
 
   @Override
   public UpdateControl<TelemetryCollector> reconcile(TelemetryCollector collector, Context<TelemetryCollector> context) {
-    TelemetryCollectorStatus previous = collector.getStatus();
+    TelemetryCollectorStatus previous = written.latest(collector, collector.getStatus());
     TelemetryCollectorStatus status = copy(previous);
     status.setObservedGeneration(collector.getMetadata().getGeneration());
     CollectorConfig config = CollectorConfig.of(collector.getSpec().getConfig());
@@ -214,11 +216,12 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
   }
 
   /** Patches the status only when it changed: an idle collector causes no write. */
-  private static UpdateControl<TelemetryCollector> statusUpdate(TelemetryCollector collector,
+  private UpdateControl<TelemetryCollector> statusUpdate(TelemetryCollector collector,
       TelemetryCollectorStatus previous, TelemetryCollectorStatus status) {
     if (status.equals(previous)) {
       return UpdateControl.noUpdate();
     }
+    written.wrote(collector, status);
     TelemetryCollector fresh = new TelemetryCollector();
     fresh.getMetadata().setName(collector.getMetadata().getName());
     fresh.getMetadata().setNamespace(collector.getMetadata().getNamespace());

@@ -4,6 +4,7 @@ import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.InstrumentationStatus;
 import dev.instrumentor.operator.kube.Conditions;
 import dev.instrumentor.operator.kube.EventRecorder;
+import dev.instrumentor.operator.kube.WrittenStatuses;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -26,6 +27,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
   private final InstrumentationValidator validator;
   private final EventRecorder events;
   private final Clock clock;
+  private final WrittenStatuses<InstrumentationStatus> written = new WrittenStatuses<>();
 
   public InstrumentationReconciler(InstrumentationValidator validator, EventRecorder events, Clock clock) {
     this.validator = validator;
@@ -36,7 +38,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
   @Override
   public UpdateControl<Instrumentation> reconcile(Instrumentation instrumentation, Context<Instrumentation> context) {
     InstrumentationValidator.Verdict verdict = validator.validate(instrumentation);
-    InstrumentationStatus previous = instrumentation.getStatus();
+    InstrumentationStatus previous = written.latest(instrumentation, instrumentation.getStatus());
     Long generation = instrumentation.getMetadata().getGeneration();
     InstrumentationStatus status = new InstrumentationStatus();
     status.setObservedGeneration(generation);
@@ -50,6 +52,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     if (before == null || !before.getStatus().equals(after.getStatus()) || !before.getReason().equals(after.getReason())) {
       events.record(instrumentation, verdict.valid() ? "Normal" : "Warning", verdict.reason(), "Validate", verdict.message());
     }
+    written.wrote(instrumentation, status);
     Instrumentation fresh = new Instrumentation();
     fresh.getMetadata().setName(instrumentation.getMetadata().getName());
     fresh.getMetadata().setNamespace(instrumentation.getMetadata().getNamespace());

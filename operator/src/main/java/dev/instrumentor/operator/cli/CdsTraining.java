@@ -1,0 +1,50 @@
+package dev.instrumentor.operator.cli;
+
+import dev.instrumentor.webhook.tls.CertificateAuthority;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training run of the image's AppCDS archive ({@code -XX:ArchiveClassesAtExit}): touches what
+ * {@code run} loads before it serves — the command line, logging, the Kubernetes client and its HTTP
+ * stack, certificates, the operator SDK — and what admission loads — YAML, the model, the mutator —
+ * then exits 0, without a cluster. Usage: {@code java -cp instrumentor.jar ...CdsTraining <examples-dir>}.
+ */
+public final class CdsTraining {
+
+  private CdsTraining() {
+  }
+
+  public static void main(String[] args) {
+    Path examples = Path.of(args.length > 0 ? args[0] : "examples");
+    LoggerFactory.getLogger(CdsTraining.class).debug("training");
+    Main.commandLine().parseArgs("run", "--local-webhook");
+    StringWriter sink = new StringWriter();
+    picocli.CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(sink));
+    cli.setErr(new PrintWriter(sink));
+    cli.execute("inject", "-i", examples.resolve("instrumentation.yaml").toString(),
+        "-f", examples.resolve("java-deployment.yaml").toString());
+    CertificateAuthority.create("training", Duration.ofDays(1)).issue(List.of("localhost"), Duration.ofDays(1));
+    Config config = new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:1")
+        .withRequestRetryBackoffLimit(0).withConnectionTimeout(200).withRequestTimeout(200).build();
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      try {
+        client.getKubernetesVersion();
+      } catch (RuntimeException expected) {
+        // nothing listens there: the point was loading the client's classes
+      }
+      new Operator(overrider -> overrider.withKubernetesClient(client).withCloseClientOnStop(false));
+    }
+    System.exit(0);
+  }
+}
