@@ -73,11 +73,12 @@ public final class BenchmarkSuite {
         more than a third of the transport.
 
         **Startup.** Measured while the benchmark's own JVM runs the mock API server on the same two
-        cores. Run alone, the operator logs its first line ~1.0 s after the process starts (JVM,
-        picocli, Logback's XML configuration, the Kubernetes client and its first request) and serves
-        ~0.4 s later (informers synced, certificate ready). The AppCDS archive from an `inject`
-        training run, which the image builds, saves ~0.3 s; an archive from a training run of
-        `run` itself, and a programmatic Logback configuration, are the next steps.""");
+        cores. Without a class-data archive the JVM spends most of it loading classes (picocli,
+        Logback, the Kubernetes client and its HTTP stack, BouncyCastle, the SDK): ~1 s before the
+        first log line, then ~0.4 s to sync the informers and serve. The image builds an AppCDS
+        archive from `CdsTraining` (a run that loads those classes without a cluster) and the chart
+        points the JVM at it: that is the configuration the budget is for, and it meets it. Logback
+        is configured in code (~90 ms less than parsing XML).""");
   }
 
   public static void main(String[] args) throws Exception {
@@ -234,9 +235,9 @@ public final class BenchmarkSuite {
             .build()).create();
       }
       long[] loaded = measureProcess(jar, kubeconfig, jvmOptions, limitMiB);
-      row("Startup: process start to webhook ready <= 2 s", empty[0] + " ms", empty[0] <= 2000,
-          "java -jar instrumentor.jar run --local-webhook against the mock API server, polling /readyz");
-      row("Startup with the image's AppCDS archive (training run: CdsTraining)", withCds[0] + " ms (RSS " + withCds[1] / 1024
+      row("Startup without the image's AppCDS archive: process start to webhook ready <= 2 s", empty[0] + " ms",
+          empty[0] <= 2000, "java -jar instrumentor.jar run --local-webhook against the mock API server, polling /readyz");
+      row("Startup as the image runs it (AppCDS archive from CdsTraining) <= 2 s", withCds[0] + " ms (RSS " + withCds[1] / 1024
           + " MiB)", withCds[0] <= 2000, "-XX:SharedArchiveFile from -XX:ArchiveClassesAtExit on the Dockerfile's training run");
       row("Idle RSS <= 200 MiB with the chart's JVM flags", empty[1] / 1024 + " MiB", empty[1] / 1024 <= 200,
           "VmRSS after 15 s idle; flags: " + jvmOptions + " -XX:MaxRAM=" + limitMiB + "m (the chart's memory limit)");
