@@ -217,8 +217,14 @@ public final class InstrumentorOperator implements AutoCloseable {
     return localWebhookName;
   }
 
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Stops everything, once: the shutdown hook and the caller may both call it. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     if (certificateMaintenance != null) {
       certificateMaintenance.shutdownNow();
     }
