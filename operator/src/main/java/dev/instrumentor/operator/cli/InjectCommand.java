@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * {@code instrumentor inject}: prints manifests with every pod template mutated exactly as the
  * admission webhook would mutate the pods, without a cluster.
  */
-@Command(name = "inject", sortOptions = false,
+@Command(name = "inject", sortOptions = false, mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
     description = {
         "Preview offline what the webhook does: print the manifests with every pod template mutated as its pods would be.",
         "One line per workload on stderr says what happened. Exit code 2 on bad input."})

@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
  * {@code instrumentor run}: the operator and the admission server in one process, until SIGTERM or
  * SIGINT. Every flag has an environment variable; flags win.
  */
-@Command(name = "run", sortOptions = false, showDefaultValues = true,
+@Command(name = "run", sortOptions = false, showDefaultValues = true, mixinStandardHelpOptions = true,
+    versionProvider = BuildInfo.class,
     description = "Run the operator (reconcilers, leader-elected) and the admission webhook (every replica).")
 final class RunCommand implements Callable<Integer> {
 
@@ -94,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
   boolean localWebhook;
 
   @Option(names = "--local-webhook-host", defaultValue = "${env:INSTRUMENTOR_LOCAL_WEBHOOK_HOST:-127.0.0.1}",
-      description = "With --local-webhook: the host the API server calls (e.g. host.docker.internal for kind).")
+      description = "With --local-webhook: the host the API server calls (for kind: the Docker network gateway).")
   String localWebhookHost;
 
   @Option(names = "--context", description = "kubeconfig context to use (default: the current one).")
