@@ -69,7 +69,7 @@ public final class EmulatedCluster implements E2eCluster {
     server.setVersionInfo(new VersionInfo.Builder().withMajor("1").withMinor("31").build());
     server.init();
     KubernetesClient client = server.createClient();
-    Crds.apply(client, false); // the mock serves a custom resource once its CRD exists, like a real API server
+    Crds.apply(client, false); // installed from crds/ as a user does (the mock itself would serve them anyway)
     try {
       Path directory = Files.createTempDirectory("instrumentor-e2e");
       TestTls tls = new TestTls(directory);

@@ -57,6 +57,16 @@ public final class WebhookCaches implements AutoCloseable {
       CompletableFuture.allOf(started.toArray(new CompletableFuture[0])).get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (Exception e) {
       close();
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 404) {
+          throw new IllegalStateException("the Instrumentor CRDs are not installed in this cluster:"
+              + " kubectl apply --server-side -f crds/", e);
+        }
+        if (cause instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 403) {
+          throw new IllegalStateException("not allowed to list and watch Instrumentations, TelemetryCollectors"
+              + " and Namespaces: check the operator's RBAC (" + k.getMessage() + ")", e);
+        }
+      }
       throw new IllegalStateException("the webhook caches did not sync: " + e.getMessage(), e);
     }
     return this;
