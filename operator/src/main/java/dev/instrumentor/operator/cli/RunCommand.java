@@ -159,7 +159,12 @@ final class RunCommand implements Callable<Integer> {
           operator.close();
           stopped.countDown();
         }, "shutdown"));
-        operator.start();
+        try {
+          operator.start();
+        } catch (IllegalStateException e) {
+          spec.commandLine().getErr().println("error: " + e.getMessage());
+          return 1;
+        }
         stopped.await();
       }
     }
