@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -136,8 +135,7 @@ public final class SchemaValidator {
     Map<String, JSONSchemaProps> properties = schema.getProperties();
     JSONSchemaProps additional = schema.getAdditionalProperties() == null ? null : schema.getAdditionalProperties().getSchema();
     boolean preserve = Boolean.TRUE.equals(schema.getXKubernetesPreserveUnknownFields());
-    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : value.properties()) {
       String child = join(path, field.getKey());
       if (properties != null && properties.containsKey(field.getKey())) {
         check(child, field.getValue(), properties.get(field.getKey()), problems);

@@ -121,8 +121,7 @@ public final class CollectorConfig {
     }
     Set<String> connectorsAsReceiver = new HashSet<>();
     Set<String> connectorsAsExporter = new HashSet<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = pipelines.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> pipeline = it.next();
+    for (Map.Entry<String, JsonNode> pipeline : pipelines.properties()) {
       String at = "service.pipelines." + pipeline.getKey();
       ComponentId id = ComponentId.parse(pipeline.getKey());
       if (id == null || !PIPELINE_TYPES.contains(id.type())) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -65,8 +64,7 @@ public final class ResourceApplier {
         return false;
       }
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = d.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : d.properties()) {
       String name = field.getKey();
       if (!name.equals("metadata") && !name.equals("status") && !contains(a.path(name), field.getValue())) {
         return false;
@@ -81,8 +79,7 @@ public final class ResourceApplier {
       if (!actual.isObject()) {
         return false;
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = desired.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : desired.properties()) {
         if (!contains(actual.path(field.getKey()), field.getValue())) {
           return false;
         }
@@ -112,8 +109,7 @@ public final class ResourceApplier {
     if (!(target instanceof ObjectNode object) || !desired.isObject()) {
       return desired;
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = desired.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : desired.properties()) {
       JsonNode existing = object.get(field.getKey());
       object.set(field.getKey(), existing == null ? field.getValue() : merge(existing, field.getValue()));
     }

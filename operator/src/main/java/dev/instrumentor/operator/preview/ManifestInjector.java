@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -118,8 +117,7 @@ public final class ManifestInjector {
       return document;
     }
     JsonNode patched = JsonPatch.apply(PodPatch.diff(serialization, pod, result.pod()), podNode);
-    for (Iterator<Map.Entry<String, JsonNode>> it = patched.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : patched.properties()) {
       if (!"apiVersion".equals(field.getKey()) && !"kind".equals(field.getKey())) {
         templateNode.set(field.getKey(), field.getValue());
       }
@@ -136,7 +134,7 @@ public final class ManifestInjector {
 
   private static Map<String, String> stringMap(JsonNode node) {
     Map<String, String> map = new HashMap<>();
-    node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+    node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
     return map;
   }
 

@@ -54,7 +54,7 @@ public final class WebhookCaches implements AutoCloseable {
   /** Waits up to {@code timeoutSeconds} for every informer's first list. */
   public WebhookCaches awaitSynced(long timeoutSeconds) {
     try {
-      CompletableFuture.allOf(started.toArray(new CompletableFuture[0])).get(timeoutSeconds, TimeUnit.SECONDS);
+      CompletableFuture.allOf(started.toArray(CompletableFuture<?>[]::new)).get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (Exception e) {
       close();
       for (Throwable cause = e; cause != null; cause = cause.getCause()) {

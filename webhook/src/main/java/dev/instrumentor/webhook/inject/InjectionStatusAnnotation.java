@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -47,8 +46,7 @@ public final class InjectionStatusAnnotation {
   public static Map<String, String> statuses(String value) {
     ObjectNode status = parse(value);
     Map<String, String> result = new java.util.LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = status.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : status.properties()) {
       result.put(entry.getKey(), entry.getValue().path("status").asText());
     }
     return result;

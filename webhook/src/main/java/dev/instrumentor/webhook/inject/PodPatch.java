@@ -50,8 +50,7 @@ public final class PodPatch {
           path.setLength(length);
         }
       }
-      for (Iterator<Map.Entry<String, JsonNode>> fields = after.fields(); fields.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = fields.next();
+      for (Map.Entry<String, JsonNode> field : after.properties()) {
         JsonNode old = before.get(field.getKey());
         append(path, field.getKey());
         if (old == null) {

@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -191,8 +190,7 @@ class CorruptedRequestsTest {
 
   private static void collect(JsonNode node, List<Map.Entry<JsonNode, Object>> slots) {
     if (node instanceof ObjectNode object) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : object.properties()) {
         slots.add(Map.entry(object, field.getKey()));
         collect(field.getValue(), slots);
       }

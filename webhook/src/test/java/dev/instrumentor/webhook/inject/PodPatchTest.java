@@ -89,9 +89,7 @@ class PodPatchTest {
     if (node.isContainerNode()) {
       containers.add(node);
       if (node.isObject()) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-          collect(it.next().getValue(), containers);
-        }
+        node.properties().forEach(field -> collect(field.getValue(), containers));
       } else {
         node.forEach(child -> collect(child, containers));
       }
