@@ -29,7 +29,8 @@ import java.util.TreeMap;
  * build runs it in {@code process-classes}), adds what the generator cannot express (categories),
  * and writes one YAML file per CRD.
  *
- * <p>Arguments: {@code <generated-dir> <update:true|false> <committed-dir>...}. The build always
+ * <p>Arguments: {@code <sources-dir> <generated-dir> <update:true|false> <committed-dir>...}. The
+ * field Javadoc in {@code sources-dir} becomes the schema's descriptions. The build always
  * writes {@code generated-dir}; with {@code update=true} it also rewrites the committed copies
  * (top-level {@code crds/} and the Helm chart's {@code crds/}). A test compares the committed
  * copies with the generated ones, so a model change without regenerated CRDs fails the build.
@@ -48,21 +49,22 @@ public final class CrdGeneration {
   }
 
   public static void main(String[] args) throws IOException {
-    if (args.length < 2) {
+    if (args.length < 3) {
       throw new IllegalArgumentException(
-          "usage: CrdGeneration <generated-dir> <update:true|false> [committed-dir...]");
+          "usage: CrdGeneration <sources-dir> <generated-dir> <update:true|false> [committed-dir...]");
     }
-    Map<String, String> crds = generate();
-    write(Path.of(args[0]), crds);
-    if (Boolean.parseBoolean(args[1])) {
-      for (int i = 2; i < args.length; i++) {
+    Map<String, String> crds = generate(Path.of(args[0]));
+    write(Path.of(args[1]), crds);
+    if (Boolean.parseBoolean(args[2])) {
+      for (int i = 3; i < args.length; i++) {
         write(Path.of(args[i]), crds);
       }
     }
   }
 
   /** File name to YAML content, for every custom resource in {@link #RESOURCES}. */
-  public static Map<String, String> generate() {
+  public static Map<String, String> generate(Path sources) {
+    FieldDocs docs = new FieldDocs(sources);
     Map<String, ByteArrayOutputStream> raw = new TreeMap<>();
     new CRDGenerator()
         .customResourceClasses(RESOURCES)
@@ -71,7 +73,7 @@ public final class CrdGeneration {
         .withPostProcessor(new CRDPostProcessor() {
           @Override
           public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
-            complete((CustomResourceDefinition) crd);
+            complete((CustomResourceDefinition) crd, docs);
             return crd;
           }
         })
@@ -94,13 +96,20 @@ public final class CrdGeneration {
   }
 
   /** What the generator has no annotation for. */
-  static void complete(CustomResourceDefinition crd) {
+  static void complete(CustomResourceDefinition crd, FieldDocs docs) {
     crd.getSpec().getNames().setCategories(new ArrayList<>(List.of(ApiGroup.CATEGORY)));
     for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
       // the generator sorts columns by name; keep the order the model declares them in
       List<String> declared = declaredColumns(crd.getSpec().getNames().getKind());
       version.getAdditionalPrinterColumns().sort(Comparator.comparing(c -> declared.indexOf(c.getName())));
-      JSONSchemaProps spec = version.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
+      JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
+      Class<?> resource = RESOURCES.stream()
+          .filter(r -> HasMetadata.getKind(r).equals(crd.getSpec().getNames().getKind())).findFirst().orElseThrow();
+      java.lang.reflect.Type[] specAndStatus =
+          ((java.lang.reflect.ParameterizedType) resource.getGenericSuperclass()).getActualTypeArguments();
+      docs.describe(root.getProperties().get("spec"), (Class<?>) specAndStatus[0]);
+      docs.describe(root.getProperties().get("status"), (Class<?>) specAndStatus[1]);
+      JSONSchemaProps spec = root.getProperties().get("spec");
       JSONSchemaProps config = spec.getProperties().get("config");
       if (config != null) {
         // a collector config is a map: reject a string or a list before any code of ours runs

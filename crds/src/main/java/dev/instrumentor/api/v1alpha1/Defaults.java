@@ -1,7 +1,6 @@
 package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
 /**
@@ -10,7 +9,10 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Defaults {
 
-  @JsonPropertyDescription("Derive service.name, service.version and service.namespace from the well-known app.kubernetes.io labels when present.")
+  /**
+   * Derive service.name, service.version and service.namespace from the well-known
+   * app.kubernetes.io labels when present.
+   */
   private Boolean useLabelsForResourceAttributes;
 
   public Boolean getUseLabelsForResourceAttributes() {

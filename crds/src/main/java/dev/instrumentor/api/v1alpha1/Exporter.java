@@ -1,7 +1,6 @@
 package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import java.util.Objects;
 
@@ -11,14 +10,20 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Exporter {
 
+  /**
+   * OTLP endpoint URL (OTEL_EXPORTER_OTLP_ENDPOINT), e.g.
+   * http://otel-collector.observability:4317.
+   */
   @Pattern("^(https?|grpc)://[^\\s/?#]+(/[^\\s]*)?$")
-  @JsonPropertyDescription("OTLP endpoint URL (OTEL_EXPORTER_OTLP_ENDPOINT), e.g. http://otel-collector.observability:4317.")
   private String endpoint;
 
-  @JsonPropertyDescription("OTLP protocol (OTEL_EXPORTER_OTLP_PROTOCOL). Empty: grpc when the endpoint's port is 4317, else http/protobuf.")
+  /**
+   * OTLP protocol (OTEL_EXPORTER_OTLP_PROTOCOL). Empty: grpc when the endpoint's port is 4317,
+   * else http/protobuf.
+   */
   private ExporterProtocol protocol;
 
-  @JsonPropertyDescription("TLS material for the exporter, mounted from a Secret and/or a ConfigMap.")
+  /** TLS material for the exporter, mounted from a Secret and/or a ConfigMap. */
   private Tls tls;
 
   public String getEndpoint() {

@@ -1,7 +1,6 @@
 package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import java.util.Objects;
 
@@ -11,12 +10,12 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Extension {
 
+  /** Image holding the extension jars. */
   @Required
-  @JsonPropertyDescription("Image holding the extension jars.")
   private String image;
 
+  /** Directory inside the image whose files are the extension jars. */
   @Required
-  @JsonPropertyDescription("Directory inside the image whose files are the extension jars.")
   private String dir;
 
   public String getImage() {

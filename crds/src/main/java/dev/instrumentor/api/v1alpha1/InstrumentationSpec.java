@@ -1,7 +1,6 @@
 package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import java.util.List;
@@ -14,31 +13,46 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class InstrumentationSpec {
 
-  @JsonPropertyDescription("Where the agents send telemetry: the OTLP endpoint, its protocol and TLS material.")
+  /** Where the agents send telemetry: the OTLP endpoint, its protocol and TLS material. */
   private Exporter exporter;
 
-  @JsonPropertyDescription("Context propagators, in order (OTEL_PROPAGATORS). Empty: the agent default (tracecontext,baggage).")
+  /**
+   * Context propagators, in order (OTEL_PROPAGATORS). Empty: the agent default
+   * (tracecontext,baggage).
+   */
   private List<Propagator> propagators;
 
-  @JsonPropertyDescription("Trace sampler (OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG). Not applied to a container that sets either variable itself.")
+  /**
+   * Trace sampler (OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG). Not applied to a container
+   * that sets either variable itself.
+   */
   private Sampler sampler;
 
-  @JsonPropertyDescription("Resource attributes added to all telemetry of instrumented pods.")
+  /** Resource attributes added to all telemetry of instrumented pods. */
   private Resource resource;
 
-  @JsonPropertyDescription("How defaults such as the service name are derived.")
+  /** How defaults such as the service name are derived. */
   private Defaults defaults;
 
-  @JsonPropertyDescription("Environment variables for every instrumented container of every language. A container's own variables win over these; language blocks (java.env) win over these.")
+  /**
+   * Environment variables for every instrumented container of every language. A container's own
+   * variables win over these; language blocks (java.env) win over these.
+   */
   private List<EnvVar> env;
 
-  @JsonPropertyDescription("Pull policy of the injected init containers. Empty: the Kubernetes default for the image tag.")
+  /**
+   * Pull policy of the injected init containers. Empty: the Kubernetes default for the image tag.
+   */
   private PullPolicy imagePullPolicy;
 
-  @JsonPropertyDescription("Security context of the injected init containers. Empty: a context that passes the restricted Pod Security level (non-root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp, read-only root filesystem).")
+  /**
+   * Security context of the injected init containers. Empty: a context that passes the restricted
+   * Pod Security level (non-root, no privilege escalation, all capabilities dropped,
+   * RuntimeDefault seccomp, read-only root filesystem).
+   */
   private SecurityContext initContainerSecurityContext;
 
-  @JsonPropertyDescription("Java auto-instrumentation: the agent image, its environment, resources and extensions.")
+  /** Java auto-instrumentation: the agent image, its environment, resources and extensions. */
   private JavaSpec java;
 
   public Exporter getExporter() {

@@ -1,7 +1,6 @@
 package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 import java.util.Objects;
@@ -12,10 +11,13 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class InstrumentationStatus {
 
-  @JsonPropertyDescription("The generation of the spec this status describes.")
+  /** The generation of the spec this status describes. */
   private Long observedGeneration;
 
-  @JsonPropertyDescription("Conditions: Ready tells whether the spec is valid and usable (reasons Valid, InvalidSampler, InvalidEndpoint, TlsSourceMissing, ...).")
+  /**
+   * Conditions: Ready tells whether the spec is valid and usable (reasons Valid, InvalidSampler,
+   * InvalidEndpoint, TlsSourceMissing, ...).
+   */
   private List<Condition> conditions;
 
   public Long getObservedGeneration() {

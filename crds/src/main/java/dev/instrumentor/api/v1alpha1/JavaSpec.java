@@ -1,7 +1,6 @@
 package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -18,23 +17,39 @@ import java.util.Objects;
     message = "spec.java.volumeLimitSize and spec.java.volumeClaimTemplate are mutually exclusive: set one")
 public class JavaSpec {
 
-  @JsonPropertyDescription("Image holding the OpenTelemetry Java agent at /javaagent.jar, e.g. ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.x. Empty: the operator's default image.")
+  /**
+   * Image holding the OpenTelemetry Java agent at /javaagent.jar, e.g.
+   * ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.x. Empty: the
+   * operator's default image.
+   */
   private String image;
 
-  @JsonPropertyDescription("Environment variables for instrumented Java containers. Wins over spec.env; the container's own variables win over these.")
+  /**
+   * Environment variables for instrumented Java containers. Wins over spec.env; the container's
+   * own variables win over these.
+   */
   private List<EnvVar> env;
 
-  @JsonPropertyDescription("Resources of the agent init container. Empty: requests 50m CPU / 64Mi memory, limits 500m / 256Mi.")
+  /**
+   * Resources of the agent init container. Empty: requests 50m CPU / 64Mi memory, limits 500m /
+   * 256Mi.
+   */
   private ResourceRequirements resources;
 
-  @JsonPropertyDescription("Agent extensions: each image's directory is copied into the agent volume and passed with -Dotel.javaagent.extensions.")
+  /**
+   * Agent extensions: each image's directory is copied into the agent volume and passed with
+   * -Dotel.javaagent.extensions.
+   */
   private List<Extension> extensions;
 
+  /** Size limit of the emptyDir volume holding the agent. Empty: 200Mi. */
   @Pattern("^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$")
-  @JsonPropertyDescription("Size limit of the emptyDir volume holding the agent. Empty: 200Mi.")
   private String volumeLimitSize;
 
-  @JsonPropertyDescription("Use an ephemeral volume from this claim template instead of an emptyDir (for nodes where emptyDir space is scarce).")
+  /**
+   * Use an ephemeral volume from this claim template instead of an emptyDir (for nodes where
+   * emptyDir space is scarce).
+   */
   private PersistentVolumeClaimTemplate volumeClaimTemplate;
 
   public String getImage() {

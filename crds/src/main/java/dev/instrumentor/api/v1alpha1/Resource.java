@@ -1,7 +1,6 @@
 package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,10 +10,10 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Resource {
 
-  @JsonPropertyDescription("Attributes added to OTEL_RESOURCE_ATTRIBUTES. Keys a container already sets win.")
+  /** Attributes added to OTEL_RESOURCE_ATTRIBUTES. Keys a container already sets win. */
   private Map<String, String> resourceAttributes;
 
-  @JsonPropertyDescription("Also add the pod UID (k8s.pod.uid) and owner UIDs where known.")
+  /** Also add the pod UID (k8s.pod.uid) and owner UIDs where known. */
   private Boolean addK8sUIDAttributes;
 
   public Map<String, String> getResourceAttributes() {

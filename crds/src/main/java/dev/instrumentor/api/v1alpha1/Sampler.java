@@ -1,7 +1,6 @@
 package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Objects;
 
@@ -14,10 +13,13 @@ import java.util.Objects;
     fieldPath = ".argument")
 public class Sampler {
 
-  @JsonPropertyDescription("Sampler type (OTEL_TRACES_SAMPLER).")
+  /** Sampler type (OTEL_TRACES_SAMPLER). */
   private SamplerType type;
 
-  @JsonPropertyDescription("Sampler argument (OTEL_TRACES_SAMPLER_ARG): a ratio in [0,1] for the traceidratio samplers; endpoint=...,pollingIntervalMs=...,initialSamplingRate=... for jaeger_remote.")
+  /**
+   * Sampler argument (OTEL_TRACES_SAMPLER_ARG): a ratio in [0,1] for the traceidratio samplers;
+   * endpoint=...,pollingIntervalMs=...,initialSamplingRate=... for jaeger_remote.
+   */
   private String argument;
 
   public SamplerType getType() {

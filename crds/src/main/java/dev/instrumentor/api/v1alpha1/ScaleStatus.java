@@ -1,7 +1,6 @@
 package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 import java.util.Objects;
@@ -12,15 +11,15 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ScaleStatus {
 
+  /** Total number of collector pods. */
   @StatusReplicas
-  @JsonPropertyDescription("Total number of collector pods.")
   private Integer replicas;
 
+  /** Label selector of the collector pods, in string form (for the HorizontalPodAutoscaler). */
   @LabelSelector
-  @JsonPropertyDescription("Label selector of the collector pods, in string form (for the HorizontalPodAutoscaler).")
   private String selector;
 
-  @JsonPropertyDescription("Ready and total pods as \"ready/total\".")
+  /** Ready and total pods as "ready/total". */
   private String statusReplicas;
 
   public Integer getReplicas() {

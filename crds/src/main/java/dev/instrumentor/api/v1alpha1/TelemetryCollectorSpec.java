@@ -1,7 +1,6 @@
 package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Default;
@@ -34,68 +33,80 @@ import java.util.Objects;
     message = "spec.replicas is only meaningful with mode deployment or statefulset", fieldPath = ".replicas")
 public class TelemetryCollectorSpec {
 
+  /**
+   * How the collector runs: deployment, daemonset, statefulset, or sidecar (injected into
+   * annotated pods). Immutable.
+   */
   @Default("deployment")
   @ValidationRule(value = "self == oldSelf", message = "spec.mode is immutable: delete and re-create the TelemetryCollector to change it")
-  @JsonPropertyDescription("How the collector runs: deployment, daemonset, statefulset, or sidecar (injected into annotated pods). Immutable.")
   private CollectorMode mode;
 
-  @JsonPropertyDescription("Collector image. Empty: the operator's default collector image.")
+  /** Collector image. Empty: the operator's default collector image. */
   private String image;
 
+  /** Number of collector pods (deployment and statefulset modes). */
   @Default("1")
   @Min(0)
   @SpecReplicas
-  @JsonPropertyDescription("Number of collector pods (deployment and statefulset modes).")
   private Integer replicas;
 
+  /**
+   * The collector configuration (receivers, processors, exporters, connectors, extensions,
+   * service) as structured YAML, kept as written.
+   */
   @Required
   @PreserveUnknownFields
-  @JsonPropertyDescription("The collector configuration (receivers, processors, exporters, connectors, extensions, service) as structured YAML, kept as written.")
   private JsonNode config;
 
-  @JsonPropertyDescription("Environment variables of the collector container.")
+  /** Environment variables of the collector container. */
   private List<EnvVar> env;
 
-  @JsonPropertyDescription("Environment sources of the collector container.")
+  /** Environment sources of the collector container. */
   private List<EnvFromSource> envFrom;
 
-  @JsonPropertyDescription("Extra volumes of the collector pod.")
+  /** Extra volumes of the collector pod. */
   private List<Volume> volumes;
 
-  @JsonPropertyDescription("Extra volume mounts of the collector container.")
+  /** Extra volume mounts of the collector container. */
   private List<VolumeMount> volumeMounts;
 
-  @JsonPropertyDescription("Extra ports to expose, added to those derived from the receivers in the config. A port here wins over a derived one of the same name or number.")
+  /**
+   * Extra ports to expose, added to those derived from the receivers in the config. A port here
+   * wins over a derived one of the same name or number.
+   */
   private List<ServicePort> ports;
 
-  @JsonPropertyDescription("Resources of the collector container.")
+  /** Resources of the collector container. */
   private ResourceRequirements resources;
 
-  @JsonPropertyDescription("Node selector of the collector pods.")
+  /** Node selector of the collector pods. */
   private Map<String, String> nodeSelector;
 
-  @JsonPropertyDescription("Tolerations of the collector pods.")
+  /** Tolerations of the collector pods. */
   private List<Toleration> tolerations;
 
-  @JsonPropertyDescription("Affinity of the collector pods.")
+  /** Affinity of the collector pods. */
   private Affinity affinity;
 
-  @JsonPropertyDescription("Pod security context. Empty: runAsNonRoot with RuntimeDefault seccomp.")
+  /** Pod security context. Empty: runAsNonRoot with RuntimeDefault seccomp. */
   private PodSecurityContext podSecurityContext;
 
-  @JsonPropertyDescription("Container security context. Empty: no privilege escalation, all capabilities dropped, read-only root filesystem.")
+  /**
+   * Container security context. Empty: no privilege escalation, all capabilities dropped,
+   * read-only root filesystem.
+   */
   private SecurityContext securityContext;
 
-  @JsonPropertyDescription("Annotations added to the collector pods.")
+  /** Annotations added to the collector pods. */
   private Map<String, String> podAnnotations;
 
-  @JsonPropertyDescription("Service account of the collector pods. Empty: one is created for the collector.")
+  /** Service account of the collector pods. Empty: one is created for the collector. */
   private String serviceAccount;
 
-  @JsonPropertyDescription("Extra command-line arguments of the collector, as --key=value.")
+  /** Extra command-line arguments of the collector, as --key=value. */
   private Map<String, String> args;
 
-  @JsonPropertyDescription("Volume claim templates (statefulset mode only).")
+  /** Volume claim templates (statefulset mode only). */
   private List<PersistentVolumeClaim> volumeClaimTemplates;
 
   public CollectorMode getMode() {

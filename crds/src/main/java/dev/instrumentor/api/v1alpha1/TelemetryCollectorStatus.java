@@ -1,7 +1,6 @@
 package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 import java.util.Objects;
@@ -12,19 +11,19 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TelemetryCollectorStatus {
 
-  @JsonPropertyDescription("The generation of the spec this status describes.")
+  /** The generation of the spec this status describes. */
   private Long observedGeneration;
 
-  @JsonPropertyDescription("Conditions: Ready tells whether the config is valid and the collector pods are available.")
+  /** Conditions: Ready tells whether the config is valid and the collector pods are available. */
   private List<Condition> conditions;
 
-  @JsonPropertyDescription("The collector image running.")
+  /** The collector image running. */
   private String image;
 
-  @JsonPropertyDescription("Replica counts and selector, for the scale subresource and kubectl.")
+  /** Replica counts and selector, for the scale subresource and kubectl. */
   private ScaleStatus scale;
 
-  @JsonPropertyDescription("SHA-256 of the config the workload runs; changes roll the pods.")
+  /** SHA-256 of the config the workload runs; changes roll the pods. */
   private String configHash;
 
   public Long getObservedGeneration() {

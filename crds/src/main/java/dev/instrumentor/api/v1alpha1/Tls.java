@@ -2,7 +2,6 @@ package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
 /**
@@ -12,22 +11,24 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Tls {
 
-  @JsonPropertyDescription("Secret in the pod's namespace holding the client certificate and key (and optionally the CA).")
+  /**
+   * Secret in the pod's namespace holding the client certificate and key (and optionally the CA).
+   */
   private String secretName;
 
-  @JsonPropertyDescription("ConfigMap in the pod's namespace holding the CA certificate.")
+  /** ConfigMap in the pod's namespace holding the CA certificate. */
   private String configMapName;
 
+  /** CA certificate file (OTEL_EXPORTER_OTLP_CERTIFICATE). */
   @JsonProperty("ca_file")
-  @JsonPropertyDescription("CA certificate file (OTEL_EXPORTER_OTLP_CERTIFICATE).")
   private String caFile;
 
+  /** Client certificate file for mTLS (OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE). */
   @JsonProperty("cert_file")
-  @JsonPropertyDescription("Client certificate file for mTLS (OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE).")
   private String certFile;
 
+  /** Client private key file for mTLS (OTEL_EXPORTER_OTLP_CLIENT_KEY). */
   @JsonProperty("key_file")
-  @JsonPropertyDescription("Client private key file for mTLS (OTEL_EXPORTER_OTLP_CLIENT_KEY).")
   private String keyFile;
 
   public String getSecretName() {

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Asserts on the generated YAML that each schema rule the API server must enforce is there. */
 class GeneratedSchemaTest {
 
-  private static final Map<String, String> GENERATED = CrdGeneration.generate();
+  private static final Map<String, String> GENERATED = CrdGeneration.generate(java.nio.file.Path.of("src/main/java"));
   private static final CustomResourceDefinition INSTRUMENTATION = crd("instrumentations.instrumentor.dev.yaml");
   private static final CustomResourceDefinition COLLECTOR = crd("telemetrycollectors.instrumentor.dev.yaml");
 

@@ -54,7 +54,7 @@ class ExamplesRoundTripTest {
   void allFieldsFixturesSetEveryFieldOfOurOwnSchema(String file, String crdFile) throws IOException {
     // guards the round trip above: a fixture that left fields out would prove little
     CustomResourceDefinition crd = serialization.unmarshal(
-        CrdGeneration.generate().get(crdFile), CustomResourceDefinition.class);
+        CrdGeneration.generate(java.nio.file.Path.of("src/main/java")).get(crdFile), CustomResourceDefinition.class);
     JSONSchemaProps root = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
     JsonNode resource = serialization.unmarshal(read(file), JsonNode.class);
     for (String part : List.of("spec", "status")) {
