@@ -244,9 +244,11 @@ class ScenariosTest {
     String good = cluster.client().configMaps().inNamespace(ns).withName("gateway-collector").get().getData()
         .get("collector.yaml");
 
-    TelemetryCollector current = cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("gateway").get();
-    current.getSpec().setConfig(YAML.unmarshal(CONFIG.replace("exporters: [debug]", "exporters: [kafka]"), JsonNode.class));
-    cluster.client().resource(current).update();
+    // a patch, as kubectl edit sends: the operator may have just written the status
+    cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("gateway").edit(current -> {
+      current.getSpec().setConfig(YAML.unmarshal(CONFIG.replace("exporters: [debug]", "exporters: [kafka]"), JsonNode.class));
+      return current;
+    });
 
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       TelemetryCollector found = cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("gateway").get();

@@ -128,9 +128,11 @@ class InstrumentorOperatorTest {
     assertThat(status.getStatus().getConfigHash()).hasSize(64);
 
     // the Deployment controller reports its pods ready
-    deployment.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
-        .withReplicas(2).withReadyReplicas(2).withAvailableReplicas(2).build());
-    client.resource(deployment).updateStatus();
+    client.apps().deployments().inNamespace(NS).withName("gateway-collector").editStatus(d -> {
+      d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+          .withReplicas(2).withReadyReplicas(2).withAvailableReplicas(2).build());
+      return d;
+    });
 
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       assertThat(ready(collector("gateway")).getStatus()).isEqualTo("True");
@@ -150,10 +152,10 @@ class InstrumentorOperatorTest {
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> true);
     assertThat(OperatorHarness.drainRequests(server)).as("requests while idle").isEmpty();
 
-    Deployment deployment = client.apps().deployments().inNamespace(NS).withName("quiet-collector").get();
-    deployment.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
-        .withReplicas(2).withReadyReplicas(1).build());
-    client.resource(deployment).updateStatus();
+    client.apps().deployments().inNamespace(NS).withName("quiet-collector").editStatus(d -> {
+      d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(1).build());
+      return d;
+    });
     await().atMost(Duration.ofSeconds(20))
         .until(() -> "1/2".equals(collector("quiet").getStatus().getScale().getStatusReplicas()));
     await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> true);
@@ -171,10 +173,12 @@ class InstrumentorOperatorTest {
     ConfigMap good = client.configMaps().inNamespace(NS).withName("strict-collector").get();
     String goodHash = collector("strict").getStatus().getConfigHash();
 
-    TelemetryCollector collector = collector("strict");
-    collector.getSpec().setConfig(SERIALIZATION.unmarshal(CONFIG.replace("exporters: [debug]", "exporters: [otlp/tempo]"),
-        JsonNode.class));
-    client.resource(collector).update();
+    // a patch, as kubectl edit sends: the operator may have just written the status
+    client.resources(TelemetryCollector.class).inNamespace(NS).withName("strict").edit(collector -> {
+      collector.getSpec().setConfig(SERIALIZATION.unmarshal(CONFIG.replace("exporters: [debug]", "exporters: [otlp/tempo]"),
+          JsonNode.class));
+      return collector;
+    });
 
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       Condition ready = ready(collector("strict"));
@@ -242,9 +246,10 @@ class InstrumentorOperatorTest {
     // the Secret appears and the Instrumentation changes: Ready turns True
     client.resource(new SecretBuilder().withNewMetadata().withName("otel-client-cert").withNamespace("apps").endMetadata()
         .addToStringData("tls.crt", "x").build()).create();
-    Instrumentation current = client.resources(Instrumentation.class).inNamespace("apps").withName("with-tls").get();
-    current.getSpec().setPropagators(List.of(dev.instrumentor.api.v1alpha1.Propagator.TRACECONTEXT));
-    client.resource(current).update();
+    client.resources(Instrumentation.class).inNamespace("apps").withName("with-tls").edit(current -> {
+      current.getSpec().setPropagators(List.of(dev.instrumentor.api.v1alpha1.Propagator.TRACECONTEXT));
+      return current;
+    });
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(readyOf("with-tls").getStatus()).isEqualTo("True"));
   }
