@@ -142,6 +142,8 @@ class RealAgentTest {
       String deployment = pod.getMetadata().getOwnerReferences().get(0).getName().replaceFirst("-[^-]+$", "");
 
       LocalContainer app = run(pod);
+      // the agent did attach: no spans below is the sampler's doing, not a missing agent
+      assertThat(app.startupLog()).contains("opentelemetry-javaagent - version: ");
       for (int i = 0; i < 5; i++) {
         assertThat(get(app, Map.of())).isEqualTo(200);
       }

@@ -32,11 +32,13 @@ public final class LocalContainer implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Map<String, String> environment;
+  private final String startupLog;
 
-  private LocalContainer(Process process, int port, Map<String, String> environment) {
+  private LocalContainer(Process process, int port, Map<String, String> environment, String startupLog) {
     this.process = process;
     this.port = port;
     this.environment = environment;
+    this.startupLog = startupLog;
   }
 
   /**
@@ -105,7 +107,8 @@ public final class LocalContainer implements AutoCloseable {
       throw new IllegalStateException("the application exited before listening:\n" + log);
     });
     try {
-      return new LocalContainer(process, listening.get(60, TimeUnit.SECONDS), env);
+      int listeningPort = listening.get(60, TimeUnit.SECONDS);
+      return new LocalContainer(process, listeningPort, env, log.toString());
     } catch (Exception e) {
       process.destroyForcibly();
       throw new IllegalStateException("the application did not start: " + e.getMessage() + "\n" + log, e);
@@ -153,6 +156,11 @@ public final class LocalContainer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** What the process printed until it listened (the agent logs its version there when it attaches). */
+  public String startupLog() {
+    return startupLog;
   }
 
   public Map<String, String> environment() {
