@@ -6,11 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.webhook.inject.InjectionOutcome;
 import dev.instrumentor.webhook.inject.Owners;
 import dev.instrumentor.webhook.inject.PodContext;
+import dev.instrumentor.webhook.inject.PodJson;
 import dev.instrumentor.webhook.inject.PodMutator;
-import dev.instrumentor.webhook.inject.PodPatch;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.fabric8.zjsonpatch.JsonPatch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +33,6 @@ public final class ManifestInjector {
 
   private final PodMutator mutator;
   private final ObjectMapper json = new ObjectMapper();
-  private final KubernetesSerialization serialization = new KubernetesSerialization(json, false);
 
   public ManifestInjector(PodMutator mutator) {
     this.mutator = mutator;
@@ -103,24 +99,21 @@ public final class ManifestInjector {
       podNode.set("metadata", templateNode.get("metadata"));
     }
     podNode.set("spec", templateNode.path("spec").isObject() ? templateNode.get("spec") : json.createObjectNode());
-    Pod pod;
-    try {
-      pod = serialization.convertValue(podNode, Pod.class);
-    } catch (RuntimeException e) {
-      throw new InputException(source, label + ": the pod template is not a valid pod: " + firstLine(e.getMessage()));
+    PodJson pod = PodJson.of(podNode);
+    String problem = pod.problem();
+    if (problem != null) {
+      throw new InputException(source, label + ": the pod template is not a valid pod: " + problem);
     }
-    Owners owners = "Pod".equals(kind) ? Owners.fromPod(pod.getMetadata()) : Owners.ofWorkload(kind, name);
+    Owners owners = "Pod".equals(kind) ? Owners.fromPod(pod.metadata()) : Owners.ofWorkload(kind, name);
     PodMutator.Result result = mutator.mutate(pod,
         new PodContext(namespace, namespaceAnnotations.getOrDefault(namespace, Map.of()), owners));
     report.add(label + ": " + describe(result));
     if (!result.changed()) {
       return document;
     }
-    JsonNode patched = JsonPatch.apply(PodPatch.diff(serialization, pod, result.pod()), podNode);
-    for (Map.Entry<String, JsonNode> field : patched.properties()) {
-      if (!"apiVersion".equals(field.getKey()) && !"kind".equals(field.getKey())) {
-        templateNode.set(field.getKey(), field.getValue());
-      }
+    // the mutation changed podNode in place; its metadata and spec are the template's own nodes, or new ones
+    for (Map.Entry<String, JsonNode> field : podNode.properties()) {
+      templateNode.set(field.getKey(), field.getValue());
     }
     return copy;
   }
@@ -136,13 +129,5 @@ public final class ManifestInjector {
     Map<String, String> map = new HashMap<>();
     node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
     return map;
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 }

@@ -4,10 +4,10 @@ import dev.instrumentor.operator.kube.EventRecorder;
 import dev.instrumentor.webhook.admission.AdmissionObserver;
 import dev.instrumentor.webhook.inject.InjectionOutcome;
 import dev.instrumentor.webhook.inject.Owners;
+import dev.instrumentor.webhook.inject.PodJson;
 import dev.instrumentor.webhook.inject.PodMutator;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Map;
 
 /**
@@ -30,7 +30,7 @@ final class AdmissionReporting implements AdmissionObserver {
   }
 
   @Override
-  public void podAdmitted(String namespace, Pod pod, PodMutator.Result result, boolean dryRun) {
+  public void podAdmitted(String namespace, PodJson pod, PodMutator.Result result, boolean dryRun) {
     for (InjectionOutcome outcome : result.outcomes()) {
       metrics.increment("instrumentor_injections_total", "Injection outcomes per language and status.",
           "language", outcome.language(), "status", outcome.status().value());
@@ -48,8 +48,8 @@ final class AdmissionReporting implements AdmissionObserver {
     metrics.observeWebhookLatency(nanos);
   }
 
-  static ObjectReference regarding(String namespace, Pod pod) {
-    Owners owners = Owners.fromPod(pod.getMetadata());
+  static ObjectReference regarding(String namespace, PodJson pod) {
+    Owners owners = Owners.fromPod(pod.metadata());
     for (String kind : new String[] {Owners.DEPLOYMENT, Owners.STATEFUL_SET, Owners.DAEMON_SET, Owners.CRON_JOB,
         Owners.JOB, Owners.REPLICA_SET}) {
       String name = owners.names().get(kind);
@@ -58,9 +58,8 @@ final class AdmissionReporting implements AdmissionObserver {
             .withNamespace(namespace).withName(name).withUid(owners.ownerUid().get(kind)).build();
       }
     }
-    String name = pod.getMetadata() == null ? null : pod.getMetadata().getName();
-    return new ObjectReferenceBuilder().withApiVersion("v1").withKind("Pod").withNamespace(namespace)
-        .withName(name != null ? name : pod.getMetadata() == null ? "pod" : pod.getMetadata().getGenerateName())
+    String name = !pod.name().isEmpty() ? pod.name() : !pod.generateName().isEmpty() ? pod.generateName() : "pod";
+    return new ObjectReferenceBuilder().withApiVersion("v1").withKind("Pod").withNamespace(namespace).withName(name)
         .build();
   }
 }

@@ -1,7 +1,7 @@
 package dev.instrumentor.webhook.admission;
 
 import dev.instrumentor.webhook.inject.PodMutator;
-import io.fabric8.kubernetes.api.model.Pod;
+import dev.instrumentor.webhook.inject.PodJson;
 
 /**
  * Told about every admission, for metrics and Events. Called on the admission thread: an
@@ -12,11 +12,11 @@ public interface AdmissionObserver {
   /**
    * A pod was evaluated.
    *
-   * @param pod    the pod as received (its name may be empty: generateName)
+   * @param pod    the pod, mutated (its name may be empty: generateName)
    * @param result what the mutator did
    * @param dryRun whether the API server will not persist the pod (no Events then)
    */
-  default void podAdmitted(String namespace, Pod pod, PodMutator.Result result, boolean dryRun) {
+  default void podAdmitted(String namespace, PodJson pod, PodMutator.Result result, boolean dryRun) {
   }
 
   /** A request ended with {@code outcome} (mutated, unchanged, skipped-kind, malformed, error) after {@code nanos}. */

@@ -6,10 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.webhook.inject.PodContext;
+import dev.instrumentor.webhook.inject.PodJson;
 import dev.instrumentor.webhook.inject.PodMutator;
-import dev.instrumentor.webhook.inject.PodPatch;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -34,14 +32,12 @@ public final class PodAdmission {
   private final NamespaceAnnotations namespaces;
   private final AdmissionObserver observer;
   private final ObjectMapper json;
-  private final KubernetesSerialization serialization;
 
   public PodAdmission(PodMutator mutator, NamespaceAnnotations namespaces, AdmissionObserver observer) {
     this.mutator = mutator;
     this.namespaces = namespaces;
     this.observer = observer;
     this.json = new ObjectMapper();
-    this.serialization = new KubernetesSerialization(json, false); // configures json for fabric8 types
   }
 
   /**
@@ -111,26 +107,23 @@ public final class PodAdmission {
     if (!"CREATE".equals(text(request, "operation"))) {
       return allowed(identity, null, List.of(), "ignored"); // misconfigured for updates: stay out of the way
     }
-    JsonNode object = request.get("object");
-    if (object == null || !object.isObject()) {
+    if (!(request.get("object") instanceof ObjectNode object)) {
       return allowed(identity, null, List.of("instrumentor: request has no pod object, admitted unchanged"), "malformed");
     }
-    Pod pod;
-    try {
-      pod = serialization.convertValue(object, Pod.class);
-    } catch (RuntimeException e) {
-      return allowed(identity, null, List.of("instrumentor: unreadable pod (" + firstLine(e) + "), admitted unchanged"),
+    // the pod is mutated as the JSON the API server sent: no model binding, nothing it does not know is lost
+    PodJson pod = PodJson.of(object);
+    String problem = pod.problem();
+    if (problem != null) {
+      return allowed(identity, null, List.of("instrumentor: unreadable pod (" + problem + "), admitted unchanged"),
           "malformed");
     }
-    String namespace = firstNonEmpty(text(request, "namespace"),
-        pod.getMetadata() == null ? null : pod.getMetadata().getNamespace(), "default");
+    String namespace = firstNonEmpty(text(request, "namespace"), pod.namespace(), "default");
     PodMutator.Result result = mutator.mutate(pod, PodContext.forPod(pod, namespace, namespaces.of(namespace)));
     observer.podAdmitted(namespace, pod, result, request.path("dryRun").asBoolean(false));
     if (!result.changed()) {
       return allowed(identity, null, result.warnings(), "unchanged");
     }
-    JsonNode patch = PodPatch.diff(serialization, pod, result.pod());
-    return allowed(identity, patch.isEmpty() ? null : patch, result.warnings(), "mutated");
+    return allowed(identity, result.patch(), result.warnings(), "mutated");
   }
 
   private AdmissionResponse allowed(RequestIdentity identity, JsonNode patch, List<String> warnings, String outcome) {
@@ -181,12 +174,6 @@ public final class PodAdmission {
       }
     }
     return null;
-  }
-
-  private static String firstLine(Exception e) {
-    String message = String.valueOf(e.getMessage());
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 
   /** For tests and tools: the decoded patch of an answer, or null. */

@@ -8,13 +8,12 @@ import dev.instrumentor.webhook.inject.Injector;
 import dev.instrumentor.webhook.inject.InjectorSettings;
 import dev.instrumentor.webhook.inject.PodContext;
 import dev.instrumentor.webhook.inject.Resolved;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodSpec;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.instrumentor.webhook.inject.PodEdits;
+import dev.instrumentor.webhook.inject.PodJson;
 import io.fabric8.kubernetes.api.model.Volume;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Adds a sidecar-mode TelemetryCollector's container to pods annotated
@@ -46,18 +45,13 @@ public final class SidecarInjector implements Injector {
   }
 
   @Override
-  public boolean alreadyInjected(Pod pod) {
-    PodSpec spec = pod.getSpec();
-    if (spec == null) {
-      return false;
-    }
-    return Stream.concat(spec.getContainers() == null ? Stream.empty() : spec.getContainers().stream(),
-            spec.getInitContainers() == null ? Stream.empty() : spec.getInitContainers().stream())
-        .anyMatch(c -> CollectorContainer.CONTAINER_NAME.equals(c.getName()));
+  public boolean alreadyInjected(PodJson pod) {
+    return pod.containers().stream().anyMatch(c -> CollectorContainer.CONTAINER_NAME.equals(c.name()))
+        || pod.initContainers().stream().anyMatch(c -> CollectorContainer.CONTAINER_NAME.equals(c.name()));
   }
 
   @Override
-  public InjectionOutcome inject(Pod pod, PodContext context, InjectionRequestValue request) {
+  public InjectionOutcome inject(PodJson pod, PodContext context, InjectionRequestValue request, PodEdits edits) {
     Resolved<TelemetryCollector> resolved = Resolved.resolve(request, context.namespace(), KIND,
         collectors::sidecars, collectors::get);
     if (resolved.resource() == null) {
@@ -72,25 +66,22 @@ public final class SidecarInjector implements Injector {
       return InjectionOutcome.skipped(NAME, "TelemetryCollector " + reference(collector)
           + " is in another namespace: a sidecar mounts its config from the pod's namespace", reference(collector));
     }
-    PodSpec spec = pod.getSpec();
     String image = collector.getSpec().getImage() == null || collector.getSpec().getImage().isBlank()
         ? settings.collectorImage() : collector.getSpec().getImage();
-    Container container = CollectorContainer.container(collector.getSpec(), image, List.of(), null);
-    List<Volume> volumes = spec.getVolumes() == null ? new ArrayList<>() : new ArrayList<>(spec.getVolumes());
-    volumes.add(CollectorContainer.configVolume(collector.getMetadata().getName()));
+    ObjectNode container = PodJson.tree(CollectorContainer.container(collector.getSpec(), image, List.of(), null));
+    List<ObjectNode> volumes = new ArrayList<>();
+    volumes.add(PodJson.tree(CollectorContainer.configVolume(collector.getMetadata().getName())));
     if (collector.getSpec().getVolumes() != null) {
-      volumes.addAll(collector.getSpec().getVolumes());
+      for (Volume volume : collector.getSpec().getVolumes()) {
+        volumes.add(PodJson.tree(volume));
+      }
     }
-    spec.setVolumes(volumes);
+    edits.addVolumes(volumes);
     if (settings.nativeSidecars()) {
-      container.setRestartPolicy("Always");
-      List<Container> init = spec.getInitContainers() == null ? new ArrayList<>() : new ArrayList<>(spec.getInitContainers());
-      init.add(0, container);
-      spec.setInitContainers(init);
+      container.put("restartPolicy", "Always");
+      edits.insertInitContainers(0, List.of(container));
     } else {
-      List<Container> containers = new ArrayList<>(spec.getContainers());
-      containers.add(container);
-      spec.setContainers(containers);
+      edits.addContainers(List.of(container));
     }
     return InjectionOutcome.injected(NAME, settings.nativeSidecars() ? "collector added as a native sidecar"
         : "collector added as a container", reference(collector), List.of(CollectorContainer.CONTAINER_NAME));

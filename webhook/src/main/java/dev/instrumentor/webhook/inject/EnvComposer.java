@@ -1,7 +1,6 @@
 package dev.instrumentor.webhook.inject;
 
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,8 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Composes a container's environment from four layers, highest precedence first: the container's
@@ -18,7 +15,8 @@ import java.util.regex.Pattern;
  * and the generated OTEL_* variables. The result defines no name twice, defines every
  * {@code $(VAR)} before its use where the references allow it, keeps the container's own variables
  * where they were, and merges OTEL_RESOURCE_ATTRIBUTES key by key so that keys set by a higher layer
- * win.
+ * win. Variables are JSON objects as in a pod ({@code name}, {@code value} or {@code valueFrom}); the
+ * container's own are returned as the same nodes.
  */
 final class EnvComposer {
 
@@ -26,25 +24,24 @@ final class EnvComposer {
   static final String SERVICE_NAME = "OTEL_SERVICE_NAME";
   static final String SAMPLER = "OTEL_TRACES_SAMPLER";
   static final String SAMPLER_ARG = "OTEL_TRACES_SAMPLER_ARG";
-  private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_.\\-]*)\\)");
 
-  private final List<EnvVar> container;
-  private final List<List<EnvVar>> userLayers; // container, language, spec: highest first
+  private final List<JsonNode> container;
+  private final List<List<JsonNode>> userLayers; // container, language, spec: highest first
   private final List<String> layerNames = List.of("CONTAINER", "LANGUAGE", "SPEC");
 
-  EnvComposer(List<EnvVar> container, List<EnvVar> language, List<EnvVar> spec) {
+  EnvComposer(List<JsonNode> container, List<JsonNode> language, List<JsonNode> spec) {
     this.container = container == null ? List.of() : container;
     this.userLayers = List.of(this.container, nullToEmpty(language), nullToEmpty(spec));
   }
 
-  private static List<EnvVar> nullToEmpty(List<EnvVar> env) {
+  private static List<JsonNode> nullToEmpty(List<JsonNode> env) {
     return env == null ? List.of() : env;
   }
 
   /** The highest-precedence user definition of {@code name}, or null. */
-  EnvVar userDefinition(String name) {
-    for (List<EnvVar> layer : userLayers) {
-      EnvVar found = last(layer, name);
+  JsonNode userDefinition(String name) {
+    for (List<JsonNode> layer : userLayers) {
+      JsonNode found = last(layer, name);
       if (found != null) {
         return found;
       }
@@ -59,19 +56,19 @@ final class EnvComposer {
   /** Keys of OTEL_RESOURCE_ATTRIBUTES that users set in plain values of any layer. */
   Set<String> userResourceAttributeKeys() {
     Set<String> keys = new HashSet<>();
-    for (List<EnvVar> layer : userLayers) {
-      EnvVar attributes = last(layer, RESOURCE_ATTRIBUTES);
-      if (attributes != null && attributes.getValue() != null) {
-        keys.addAll(ResourceAttributes.parse(attributes.getValue()).keySet());
+    for (List<JsonNode> layer : userLayers) {
+      JsonNode attributes = last(layer, RESOURCE_ATTRIBUTES);
+      if (attributes != null && value(attributes) != null) {
+        keys.addAll(ResourceAttributes.parse(value(attributes)).keySet());
       }
     }
     return keys;
   }
 
-  private static EnvVar last(List<EnvVar> layer, String name) {
-    EnvVar found = null;
-    for (EnvVar var : layer) {
-      if (name.equals(var.getName())) {
+  private static JsonNode last(List<JsonNode> layer, String name) {
+    JsonNode found = null;
+    for (JsonNode var : layer) {
+      if (name.equals(name(var))) {
         found = var;
       }
     }
@@ -88,9 +85,9 @@ final class EnvComposer {
    *                           or null
    * @param optionsSuffix      what to append, e.g. {@code -javaagent:/instrumentor/java/javaagent.jar}
    */
-  List<EnvVar> compose(List<EnvVar> generated, Map<String, String> attributes, String optionsVariable,
+  List<JsonNode> compose(List<JsonNode> generated, Map<String, String> attributes, String optionsVariable,
       String optionsSuffix) {
-    List<EnvVar> result = new ArrayList<>(container.size() + generated.size() + 8);
+    List<JsonNode> result = new ArrayList<>(container.size() + generated.size() + 8);
     Set<String> special = new HashSet<>();
     special.add(RESOURCE_ATTRIBUTES);
     if (optionsVariable != null) {
@@ -98,33 +95,33 @@ final class EnvComposer {
     }
     Set<String> taken = new HashSet<>();
     // the container's own variables stay; the special ones are rewritten in place
-    for (EnvVar var : container) {
-      taken.add(var.getName());
-      if (optionsVariable != null && optionsVariable.equals(var.getName()) && var == last(container, optionsVariable)) {
+    for (JsonNode var : container) {
+      taken.add(name(var));
+      if (optionsVariable != null && optionsVariable.equals(name(var)) && var == last(container, optionsVariable)) {
         appendOptions(result, var, optionsSuffix);
-      } else if (RESOURCE_ATTRIBUTES.equals(var.getName()) && var == last(container, RESOURCE_ATTRIBUTES)) {
+      } else if (RESOURCE_ATTRIBUTES.equals(name(var)) && var == last(container, RESOURCE_ATTRIBUTES)) {
         appendAttributes(result, attributes);
       } else {
         result.add(var);
       }
     }
-    for (EnvVar var : generated) {
-      if (!userDefines(var.getName()) && taken.add(var.getName())) {
+    for (JsonNode var : generated) {
+      if (!userDefines(name(var)) && taken.add(name(var))) {
         result.add(var);
       }
     }
     // spec.env, then java.env: lower layers first so that references into higher ones resolve
     for (int layer = userLayers.size() - 1; layer >= 1; layer--) {
-      for (EnvVar var : userLayers.get(layer)) {
-        if (special.contains(var.getName()) || userDefinition(var.getName()) != var || !taken.add(var.getName())) {
+      for (JsonNode var : userLayers.get(layer)) {
+        if (special.contains(name(var)) || userDefinition(name(var)) != var || !taken.add(name(var))) {
           continue;
         }
         result.add(var);
       }
     }
     if (optionsVariable != null && taken.add(optionsVariable)) {
-      EnvVar definition = userDefinition(optionsVariable);
-      appendOptions(result, definition == null ? new EnvVar(optionsVariable, null, null) : definition, optionsSuffix);
+      JsonNode definition = userDefinition(optionsVariable);
+      appendOptions(result, definition == null ? PodJson.envVar(optionsVariable, null) : definition, optionsSuffix);
     }
     if (taken.add(RESOURCE_ATTRIBUTES)) {
       appendAttributes(result, attributes);
@@ -132,37 +129,38 @@ final class EnvComposer {
     return definedBeforeUse(result);
   }
 
-  private void appendOptions(List<EnvVar> result, EnvVar existing, String suffix) {
-    String name = existing.getName();
-    if (existing.getValueFrom() != null) {
+  private void appendOptions(List<JsonNode> result, JsonNode existing, String suffix) {
+    String name = name(existing);
+    String value = value(existing);
+    if (valueFrom(existing) != null) {
       String helper = "INSTRUMENTOR_ORIGINAL_" + name;
-      result.add(new EnvVarBuilder().withName(helper).withValueFrom(existing.getValueFrom()).build());
-      result.add(new EnvVar(name, "$(" + helper + ") " + suffix, null));
-    } else if (existing.getValue() == null || existing.getValue().isBlank()) {
-      result.add(new EnvVar(name, suffix, null));
-    } else if (existing.getValue().contains(suffix)) {
+      result.add(PodJson.envVarFrom(helper, valueFrom(existing)));
+      result.add(PodJson.envVar(name, "$(" + helper + ") " + suffix));
+    } else if (value == null || value.isBlank()) {
+      result.add(PodJson.envVar(name, suffix));
+    } else if (value.contains(suffix)) {
       result.add(existing);
     } else {
-      result.add(new EnvVar(name, existing.getValue() + " " + suffix, null));
+      result.add(PodJson.envVar(name, value + " " + suffix));
     }
   }
 
   /** Merges the layers of OTEL_RESOURCE_ATTRIBUTES: keys of higher layers win, none appears twice. */
-  private void appendAttributes(List<EnvVar> result, Map<String, String> below) {
+  private void appendAttributes(List<JsonNode> result, Map<String, String> below) {
     Map<String, String> merged = new LinkedHashMap<>(below);
     List<String> references = new ArrayList<>();
     for (int layer = userLayers.size() - 1; layer >= 0; layer--) {
-      EnvVar var = last(userLayers.get(layer), RESOURCE_ATTRIBUTES);
+      JsonNode var = last(userLayers.get(layer), RESOURCE_ATTRIBUTES);
       if (var == null) {
         continue;
       }
-      if (var.getValueFrom() != null) {
+      if (valueFrom(var) != null) {
         // the value is unknown here: define it under a helper name and list it last, so its keys win
         String helper = "INSTRUMENTOR_" + layerNames.get(layer) + "_" + RESOURCE_ATTRIBUTES;
-        result.add(new EnvVarBuilder().withName(helper).withValueFrom(var.getValueFrom()).build());
+        result.add(PodJson.envVarFrom(helper, valueFrom(var)));
         references.add("$(" + helper + ")");
       } else {
-        ResourceAttributes.parse(var.getValue()).forEach(merged::put);
+        ResourceAttributes.parse(value(var)).forEach(merged::put);
       }
     }
     String value = ResourceAttributes.format(merged);
@@ -170,7 +168,7 @@ final class EnvComposer {
       value = value.isEmpty() ? reference : value + "," + reference;
     }
     if (!value.isEmpty()) {
-      result.add(new EnvVar(RESOURCE_ATTRIBUTES, value, null));
+      result.add(PodJson.envVar(RESOURCE_ATTRIBUTES, value));
     }
   }
 
@@ -178,12 +176,12 @@ final class EnvComposer {
    * Reorders as little as possible so that each variable comes after the variables its
    * {@code $(...)} references name (Kubernetes expands only earlier ones). Cycles keep their order.
    */
-  static List<EnvVar> definedBeforeUse(List<EnvVar> env) {
+  static List<JsonNode> definedBeforeUse(List<JsonNode> env) {
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < env.size(); i++) {
-      index.put(env.get(i).getName(), i);
+      index.put(name(env.get(i)), i);
     }
-    List<EnvVar> ordered = new ArrayList<>(env.size());
+    List<JsonNode> ordered = new ArrayList<>(env.size());
     boolean[] placed = new boolean[env.size()];
     boolean[] visiting = new boolean[env.size()];
     for (int i = 0; i < env.size(); i++) {
@@ -192,24 +190,49 @@ final class EnvComposer {
     return ordered;
   }
 
-  private static void place(int i, List<EnvVar> env, Map<String, Integer> index, boolean[] placed,
-      boolean[] visiting, List<EnvVar> ordered) {
+  private static void place(int i, List<JsonNode> env, Map<String, Integer> index, boolean[] placed,
+      boolean[] visiting, List<JsonNode> ordered) {
     if (placed[i] || visiting[i]) {
       return;
     }
     visiting[i] = true;
-    String value = env.get(i).getValue();
-    if (value != null && value.indexOf("$(") >= 0) {
-      Matcher reference = REFERENCE.matcher(value);
-      while (reference.find()) {
-        Integer dependency = index.get(reference.group(1));
-        if (dependency != null && dependency > i) {
-          place(dependency, env, index, placed, visiting, ordered);
+    String value = value(env.get(i));
+    if (value != null) {
+      // Kubernetes' expansion: $(NAME) is a reference, $$ an escaped $
+      int at = value.indexOf('$');
+      while (at >= 0 && at + 1 < value.length()) {
+        char next = value.charAt(at + 1);
+        int resume = at + 2;
+        if (next == '(') {
+          int close = value.indexOf(')', at + 2);
+          if (close < 0) {
+            break;
+          }
+          Integer dependency = index.get(value.substring(at + 2, close));
+          if (dependency != null && dependency > i) {
+            place(dependency, env, index, placed, visiting, ordered);
+          }
+          resume = close + 1;
         }
+        at = value.indexOf('$', resume);
       }
     }
     visiting[i] = false;
     placed[i] = true;
     ordered.add(env.get(i));
+  }
+
+  static String name(JsonNode var) {
+    return PodJson.text(var, "name");
+  }
+
+  /** The literal value, or null when there is none. */
+  static String value(JsonNode var) {
+    return PodJson.textOrNull(var, "value");
+  }
+
+  static JsonNode valueFrom(JsonNode var) {
+    JsonNode from = var.get("valueFrom");
+    return from == null || from.isNull() ? null : from;
   }
 }

@@ -1,7 +1,5 @@
 package dev.instrumentor.webhook.inject;
 
-import io.fabric8.kubernetes.api.model.Pod;
-
 /** One kind of injection (a language's agent, a collector sidecar), driven by one annotation. */
 public interface Injector {
 
@@ -12,13 +10,14 @@ public interface Injector {
   String annotation();
 
   /** True when {@code pod} already carries this injection: it is then left as it is. */
-  boolean alreadyInjected(Pod pod);
+  boolean alreadyInjected(PodJson pod);
 
   /**
-   * Injects into {@code pod}, a copy the caller discards unless the outcome is injected.
+   * Decides the injection into {@code pod} and records its changes in {@code edits}, which the
+   * caller applies only when the outcome is injected. Reads {@code pod}; never writes it.
    *
    * @param request what the annotation asks for: {@link InjectionRequestValue.OnlyOneInNamespace} or
    *                {@link InjectionRequestValue.Named}
    */
-  InjectionOutcome inject(Pod pod, PodContext context, InjectionRequestValue request);
+  InjectionOutcome inject(PodJson pod, PodContext context, InjectionRequestValue request, PodEdits edits);
 }

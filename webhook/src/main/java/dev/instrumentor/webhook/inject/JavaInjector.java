@@ -1,29 +1,16 @@
 package dev.instrumentor.webhook.inject;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.InstrumentorAnnotations;
 import dev.instrumentor.api.v1alpha1.Extension;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
 import dev.instrumentor.api.v1alpha1.JavaSpec;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import dev.instrumentor.webhook.inject.PodJson.PodContainer;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodSecurityContext;
-import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.SecurityContext;
-import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
-import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Attaches the OpenTelemetry Java agent: an init container copies {@code /javaagent.jar} from the
@@ -62,13 +49,12 @@ public final class JavaInjector implements Injector {
   }
 
   @Override
-  public boolean alreadyInjected(Pod pod) {
-    List<Volume> volumes = pod.getSpec() == null ? null : pod.getSpec().getVolumes();
-    return volumes != null && volumes.stream().anyMatch(v -> VOLUME.equals(v.getName()));
+  public boolean alreadyInjected(PodJson pod) {
+    return pod.hasVolume(VOLUME);
   }
 
   @Override
-  public InjectionOutcome inject(Pod pod, PodContext context, InjectionRequestValue request) {
+  public InjectionOutcome inject(PodJson pod, PodContext context, InjectionRequestValue request, PodEdits edits) {
     Resolved<Instrumentation> resolved = Resolved.resolve(request, context.namespace(), KIND,
         instrumentations::list, instrumentations::get);
     if (resolved.resource() == null) {
@@ -76,53 +62,68 @@ public final class JavaInjector implements Injector {
     }
     Instrumentation instrumentation = resolved.resource();
     String reference = Resolved.reference(instrumentation);
-    PodSpec spec = pod.getSpec();
-    TargetContainers targets = TargetContainers.select(spec, InstrumentorAnnotations.JAVA_CONTAINER_NAMES,
-        InstrumentorAnnotations.CONTAINER_NAMES, pod.getMetadata().getAnnotations(), context.namespaceAnnotations());
+    TargetContainers targets = TargetContainers.select(pod, InstrumentorAnnotations.JAVA_CONTAINER_NAMES,
+        InstrumentorAnnotations.CONTAINER_NAMES, context.namespaceAnnotations());
     if (targets.problem() != null) {
       return InjectionOutcome.skipped(NAME, targets.problem(), reference);
     }
     InstrumentationSpec instrumentationSpec = instrumentation.getSpec() == null
         ? new InstrumentationSpec() : instrumentation.getSpec();
     JavaSpec java = instrumentationSpec.getJava() == null ? new JavaSpec() : instrumentationSpec.getJava();
-    OtelEnvironment otel = new OtelEnvironment(instrumentationSpec, pod.getMetadata(), context);
+    OtelEnvironment otel = new OtelEnvironment(instrumentationSpec, pod, context);
 
-    List<Volume> volumes = spec.getVolumes() == null ? new ArrayList<>() : new ArrayList<>(spec.getVolumes());
+    List<ObjectNode> volumes = new ArrayList<>(3);
     volumes.add(agentVolume(java));
-    for (Volume tls : otel.tlsVolumes()) {
-      if (volumes.stream().noneMatch(v -> tls.getName().equals(v.getName()))) {
+    for (ObjectNode tls : otel.tlsVolumes()) {
+      if (!pod.hasVolume(PodJson.text(tls, "name"))) {
         volumes.add(tls);
       }
     }
-    spec.setVolumes(volumes);
+    edits.addVolumes(volumes);
 
-    List<Container> initContainers = initContainers(java, instrumentationSpec, spec.getSecurityContext());
+    List<JsonNode> javaEnv = env(java.getEnv());
+    List<JsonNode> specEnv = env(instrumentationSpec.getEnv());
     String options = agentOptions(java);
-    for (Container target : targets.containers()) {
-      EnvComposer env = new EnvComposer(target.getEnv(), java.getEnv(), instrumentationSpec.getEnv());
-      List<EnvVar> generated = otel.generated(target, env);
-      target.setEnv(env.compose(generated, otel.attributesBelowUsers(target), JAVA_TOOL_OPTIONS, options));
-      List<VolumeMount> mounts = target.getVolumeMounts() == null ? new ArrayList<>() : new ArrayList<>(target.getVolumeMounts());
-      mounts.add(new VolumeMountBuilder().withName(VOLUME).withMountPath(MOUNT_PATH).withReadOnly(true).build());
-      for (VolumeMount tlsMount : otel.tlsMounts()) {
-        if (mounts.stream().noneMatch(m -> tlsMount.getName().equals(m.getName()))) {
+    List<ObjectNode> tlsMounts = otel.tlsMounts();
+    for (PodContainer target : targets.containers()) {
+      EnvComposer env = new EnvComposer(target.env(), javaEnv, specEnv);
+      List<JsonNode> generated = otel.generated(target, env);
+      edits.setEnv(target, env.compose(generated, otel.attributesBelowUsers(target), JAVA_TOOL_OPTIONS, options));
+      List<ObjectNode> mounts = new ArrayList<>(1 + tlsMounts.size());
+      mounts.add(PodJson.volumeMount(VOLUME, MOUNT_PATH, true));
+      for (ObjectNode tlsMount : tlsMounts) {
+        if (!target.mounts(PodJson.text(tlsMount, "name"))) {
           mounts.add(tlsMount);
         }
       }
-      target.setVolumeMounts(mounts);
+      edits.addVolumeMounts(target, mounts);
     }
-    placeInitContainers(spec, initContainers, targets.containers());
+    edits.insertInitContainers(initContainerPosition(pod, targets.containers()),
+        initContainers(java, instrumentationSpec, pod.runAsUser()));
     return InjectionOutcome.injected(NAME, "Java agent attached", reference, targets.names());
   }
 
-  private static Volume agentVolume(JavaSpec java) {
-    if (java.getVolumeClaimTemplate() != null) {
-      return new VolumeBuilder().withName(VOLUME)
-          .withNewEphemeral().withVolumeClaimTemplate(java.getVolumeClaimTemplate()).endEphemeral().build();
+  /** The Instrumentation's variables as pod JSON. */
+  private static List<JsonNode> env(List<EnvVar> vars) {
+    if (vars == null || vars.isEmpty()) {
+      return List.of();
     }
-    String size = java.getVolumeLimitSize() == null ? DEFAULT_VOLUME_SIZE : java.getVolumeLimitSize();
-    return new VolumeBuilder().withName(VOLUME)
-        .withNewEmptyDir().withSizeLimit(new Quantity(size)).endEmptyDir().build();
+    List<JsonNode> nodes = new ArrayList<>(vars.size());
+    for (EnvVar var : vars) {
+      nodes.add(var.getValueFrom() == null ? PodJson.envVar(var.getName(), var.getValue()) : PodJson.tree(var));
+    }
+    return nodes;
+  }
+
+  private static ObjectNode agentVolume(JavaSpec java) {
+    ObjectNode volume = PodJson.NODES.objectNode().put("name", VOLUME);
+    if (java.getVolumeClaimTemplate() != null) {
+      volume.putObject("ephemeral").set("volumeClaimTemplate", PodJson.tree(java.getVolumeClaimTemplate()));
+    } else {
+      String size = java.getVolumeLimitSize() == null ? DEFAULT_VOLUME_SIZE : java.getVolumeLimitSize();
+      volume.putObject("emptyDir").put("sizeLimit", size);
+    }
+    return volume;
   }
 
   /** {@code -javaagent:...}, plus the extensions folder when there are extensions. */
@@ -134,77 +135,73 @@ public final class JavaInjector implements Injector {
     return options;
   }
 
-  private List<Container> initContainers(JavaSpec java, InstrumentationSpec spec, PodSecurityContext podSecurity) {
-    SecurityContext security = spec.getInitContainerSecurityContext() != null
-        ? spec.getInitContainerSecurityContext() : restrictedSecurityContext(podSecurity);
-    ResourceRequirements resources = java.getResources() != null ? java.getResources() : defaultResources();
+  private List<ObjectNode> initContainers(JavaSpec java, InstrumentationSpec spec, Long podRunAsUser) {
+    JsonNode security = spec.getInitContainerSecurityContext() != null
+        ? PodJson.tree(spec.getInitContainerSecurityContext()) : restrictedSecurityContext(podRunAsUser);
+    JsonNode resources = java.getResources() != null ? PodJson.tree(java.getResources()) : defaultResources();
     String pullPolicy = spec.getImagePullPolicy() == null ? null : spec.getImagePullPolicy().value();
-    VolumeMount mount = new VolumeMountBuilder().withName(VOLUME).withMountPath(MOUNT_PATH).build();
-    List<Container> containers = new ArrayList<>();
-    containers.add(new ContainerBuilder()
-        .withName(INIT_CONTAINER)
-        .withImage(java.getImage() == null || java.getImage().isBlank() ? settings.javaAgentImage() : java.getImage())
-        .withImagePullPolicy(pullPolicy)
-        .withCommand("cp", "/javaagent.jar", AGENT_JAR)
-        .withResources(resources)
-        .withSecurityContext(security)
-        .withVolumeMounts(mount)
-        .build());
+    List<ObjectNode> containers = new ArrayList<>(1);
+    String image = java.getImage() == null || java.getImage().isBlank() ? settings.javaAgentImage() : java.getImage();
+    containers.add(initContainer(INIT_CONTAINER, image, pullPolicy, resources, security,
+        "cp", "/javaagent.jar", AGENT_JAR));
     List<Extension> extensions = java.getExtensions() == null ? List.of() : java.getExtensions();
     for (int i = 0; i < extensions.size(); i++) {
       Extension extension = extensions.get(i);
       String dir = extension.getDir().endsWith("/") ? extension.getDir() : extension.getDir() + "/";
-      containers.add(new ContainerBuilder()
-          .withName(INIT_CONTAINER + "-extension-" + i)
-          .withImage(extension.getImage())
-          .withImagePullPolicy(pullPolicy)
-          .withCommand("cp", "-r", dir + ".", EXTENSIONS_DIR)
-          .withResources(resources)
-          .withSecurityContext(security)
-          .withVolumeMounts(mount)
-          .build());
+      containers.add(initContainer(INIT_CONTAINER + "-extension-" + i, extension.getImage(), pullPolicy,
+          resources, security, "cp", "-r", dir + ".", EXTENSIONS_DIR));
     }
     return containers;
+  }
+
+  private static ObjectNode initContainer(String name, String image, String pullPolicy, JsonNode resources,
+      JsonNode security, String... command) {
+    ObjectNode container = PodJson.NODES.objectNode();
+    container.put("name", name);
+    container.put("image", image);
+    if (pullPolicy != null) {
+      container.put("imagePullPolicy", pullPolicy);
+    }
+    container.set("command", PodJson.strings(command));
+    container.set("resources", resources);
+    container.set("securityContext", security);
+    container.putArray("volumeMounts").add(PodJson.volumeMount(VOLUME, MOUNT_PATH, false));
+    return container;
   }
 
   /**
    * Passes the restricted Pod Security level. The public agent images run as root by default, so
    * runAsNonRoot needs an explicit user unless the pod sets a non-root one.
    */
-  private SecurityContext restrictedSecurityContext(PodSecurityContext pod) {
-    boolean podUserIsNonRoot = pod != null && pod.getRunAsUser() != null && pod.getRunAsUser() != 0L;
-    return new SecurityContextBuilder()
-        .withRunAsNonRoot(true)
-        .withRunAsUser(podUserIsNonRoot ? null : settings.agentRunAsUser())
-        .withAllowPrivilegeEscalation(false)
-        .withReadOnlyRootFilesystem(true)
-        .withNewCapabilities().withDrop("ALL").endCapabilities()
-        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-        .build();
+  private ObjectNode restrictedSecurityContext(Long podRunAsUser) {
+    boolean podUserIsNonRoot = podRunAsUser != null && podRunAsUser != 0L;
+    ObjectNode security = PodJson.NODES.objectNode();
+    security.put("allowPrivilegeEscalation", false);
+    security.putObject("capabilities").set("drop", PodJson.strings("ALL"));
+    security.put("readOnlyRootFilesystem", true);
+    security.put("runAsNonRoot", true);
+    if (!podUserIsNonRoot) {
+      security.put("runAsUser", settings.agentRunAsUser());
+    }
+    security.putObject("seccompProfile").put("type", "RuntimeDefault");
+    return security;
   }
 
-  static ResourceRequirements defaultResources() {
-    Map<String, Quantity> requests = new LinkedHashMap<>();
-    requests.put("cpu", new Quantity("50m"));
-    requests.put("memory", new Quantity("64Mi"));
-    Map<String, Quantity> limits = new LinkedHashMap<>();
-    limits.put("cpu", new Quantity("500m"));
-    limits.put("memory", new Quantity("256Mi"));
-    return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
+  static ObjectNode defaultResources() {
+    ObjectNode resources = PodJson.NODES.objectNode();
+    resources.putObject("limits").put("cpu", "500m").put("memory", "256Mi");
+    resources.putObject("requests").put("cpu", "50m").put("memory", "64Mi");
+    return resources;
   }
 
   /** Before the first init container that is a target (it needs the agent), else after all of them. */
-  private static void placeInitContainers(PodSpec spec, List<Container> agentInit, List<Container> targets) {
-    List<Container> init = spec.getInitContainers() == null ? new ArrayList<>() : new ArrayList<>(spec.getInitContainers());
-    int position = init.size();
+  private static int initContainerPosition(PodJson pod, List<PodContainer> targets) {
+    List<PodContainer> init = pod.initContainers();
     for (int i = 0; i < init.size(); i++) {
-      Container candidate = init.get(i);
-      if (targets.stream().anyMatch(target -> target == candidate)) {
-        position = i;
-        break;
+      if (targets.contains(init.get(i))) {
+        return i;
       }
     }
-    init.addAll(position, agentInit);
-    spec.setInitContainers(init);
+    return init.size();
   }
 }

@@ -7,15 +7,9 @@ import dev.instrumentor.api.v1alpha1.ExporterProtocol;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
 import dev.instrumentor.api.v1alpha1.Propagator;
 import dev.instrumentor.api.v1alpha1.Tls;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
-import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
-import java.net.URI;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.instrumentor.webhook.inject.PodJson.PodContainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,25 +32,25 @@ final class OtelEnvironment {
   private static final String ANNOTATION_ATTRIBUTE_PREFIX = "resource.opentelemetry.io/";
 
   private final InstrumentationSpec spec;
-  private final ObjectMeta pod;
+  private final PodJson pod;
   private final PodContext context;
 
-  OtelEnvironment(InstrumentationSpec spec, ObjectMeta pod, PodContext context) {
+  OtelEnvironment(InstrumentationSpec spec, PodJson pod, PodContext context) {
     this.spec = spec;
     this.pod = pod;
     this.context = context;
   }
 
   /** The generated variables for {@code container}, in order, before precedence is applied. */
-  List<EnvVar> generated(Container container, EnvComposer env) {
-    List<EnvVar> vars = new ArrayList<>();
+  List<JsonNode> generated(PodContainer container, EnvComposer env) {
+    List<JsonNode> vars = new ArrayList<>();
     if (!serviceNameSetAsAttribute(env)) {
-      vars.add(new EnvVar(EnvComposer.SERVICE_NAME, serviceName(container), null));
+      vars.add(PodJson.envVar(EnvComposer.SERVICE_NAME, serviceName(container)));
     }
     Exporter exporter = spec.getExporter();
     if (exporter != null && exporter.getEndpoint() != null && !exporter.getEndpoint().isBlank()) {
-      vars.add(new EnvVar("OTEL_EXPORTER_OTLP_ENDPOINT", exporter.getEndpoint(), null));
-      vars.add(new EnvVar("OTEL_EXPORTER_OTLP_PROTOCOL", protocol(exporter).value(), null));
+      vars.add(PodJson.envVar("OTEL_EXPORTER_OTLP_ENDPOINT", exporter.getEndpoint()));
+      vars.add(PodJson.envVar("OTEL_EXPORTER_OTLP_PROTOCOL", protocol(exporter).value()));
     }
     if (exporter != null && exporter.getTls() != null) {
       Tls tls = exporter.getTls();
@@ -65,18 +59,18 @@ final class OtelEnvironment {
       addIfSet(vars, "OTEL_EXPORTER_OTLP_CLIENT_KEY", secretPath(tls, tls.getKeyFile()));
     }
     if (spec.getPropagators() != null && !spec.getPropagators().isEmpty()) {
-      vars.add(new EnvVar("OTEL_PROPAGATORS",
-          spec.getPropagators().stream().map(Propagator::value).collect(Collectors.joining(",")), null));
+      vars.add(PodJson.envVar("OTEL_PROPAGATORS",
+          spec.getPropagators().stream().map(Propagator::value).collect(Collectors.joining(","))));
     }
     if (spec.getSampler() != null && spec.getSampler().getType() != null
         && !env.userDefines(EnvComposer.SAMPLER) && !env.userDefines(EnvComposer.SAMPLER_ARG)) {
-      vars.add(new EnvVar(EnvComposer.SAMPLER, spec.getSampler().getType().value(), null));
+      vars.add(PodJson.envVar(EnvComposer.SAMPLER, spec.getSampler().getType().value()));
       addIfSet(vars, EnvComposer.SAMPLER_ARG, spec.getSampler().getArgument());
     }
-    vars.add(fieldRef(POD_NAME, "metadata.name"));
-    vars.add(fieldRef(NODE_NAME, "spec.nodeName"));
+    vars.add(PodJson.fieldRef(POD_NAME, "metadata.name"));
+    vars.add(PodJson.fieldRef(NODE_NAME, "spec.nodeName"));
     if (addUids()) {
-      vars.add(fieldRef(POD_UID, "metadata.uid"));
+      vars.add(PodJson.fieldRef(POD_UID, "metadata.uid"));
     }
     return vars;
   }
@@ -94,15 +88,10 @@ final class OtelEnvironment {
         || configured != null && configured.containsKey("service.name");
   }
 
-  private static void addIfSet(List<EnvVar> vars, String name, String value) {
+  private static void addIfSet(List<JsonNode> vars, String name, String value) {
     if (value != null && !value.isBlank()) {
-      vars.add(new EnvVar(name, value, null));
+      vars.add(PodJson.envVar(name, value));
     }
-  }
-
-  private static EnvVar fieldRef(String name, String path) {
-    return new EnvVarBuilder().withName(name)
-        .withNewValueFrom().withNewFieldRef().withFieldPath(path).endFieldRef().endValueFrom().build();
   }
 
   private boolean addUids() {
@@ -118,12 +107,24 @@ final class OtelEnvironment {
     if (exporter.getProtocol() != null) {
       return exporter.getProtocol();
     }
-    try {
-      URI uri = URI.create(exporter.getEndpoint().trim());
-      return uri.getPort() == 4317 ? ExporterProtocol.GRPC : ExporterProtocol.HTTP_PROTOBUF;
-    } catch (IllegalArgumentException e) {
-      return ExporterProtocol.HTTP_PROTOBUF;
+    return "4317".equals(port(exporter.getEndpoint().trim())) ? ExporterProtocol.GRPC : ExporterProtocol.HTTP_PROTOBUF;
+  }
+
+  /** The explicit port of URL {@code endpoint} ({@code scheme://[user@]host[:port][/...]}), or null. */
+  static String port(String endpoint) {
+    int scheme = endpoint.indexOf("://");
+    int start = scheme < 0 ? 0 : scheme + 3;
+    int end = start;
+    while (end < endpoint.length() && "/?#".indexOf(endpoint.charAt(end)) < 0) {
+      end++;
     }
+    String authority = endpoint.substring(start, end);
+    authority = authority.substring(authority.lastIndexOf('@') + 1);
+    int colon = authority.lastIndexOf(':');
+    if (colon < 0 || authority.indexOf(']', colon) >= 0) {
+      return null; // no port, or a colon inside an IPv6 literal
+    }
+    return authority.substring(colon + 1);
   }
 
   /**
@@ -131,7 +132,7 @@ final class OtelEnvironment {
    * {@code app.kubernetes.io/instance} or {@code name} label (when enabled), else the owning
    * workload, else the pod's name, else the container's.
    */
-  String serviceName(Container container) {
+  String serviceName(PodContainer container) {
     String annotated = annotation(InstrumentorAnnotations.OTEL_SERVICE_NAME);
     if (annotated != null) {
       return annotated;
@@ -143,7 +144,7 @@ final class OtelEnvironment {
       }
     }
     return context.owners().serviceName()
-        .orElseGet(() -> firstNonBlank(pod.getName(), container.getName()));
+        .orElseGet(() -> firstNonBlank(pod.name(), container.name()));
   }
 
   /**
@@ -151,12 +152,12 @@ final class OtelEnvironment {
    * attributes, then the Instrumentation's {@code resourceAttributes}, then the pod's
    * {@code resource.opentelemetry.io/*} annotations. Values are encoded.
    */
-  Map<String, String> attributesBelowUsers(Container container) {
+  Map<String, String> attributesBelowUsers(PodContainer container) {
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put("k8s.namespace.name", ResourceAttributes.encode(context.namespace()));
     attributes.put("k8s.pod.name", "$(" + POD_NAME + ")");
     attributes.put("k8s.node.name", "$(" + NODE_NAME + ")");
-    attributes.put("k8s.container.name", ResourceAttributes.encode(container.getName()));
+    attributes.put("k8s.container.name", ResourceAttributes.encode(container.name()));
     if (addUids()) {
       attributes.put("k8s.pod.uid", "$(" + POD_UID + ")");
     }
@@ -166,10 +167,10 @@ final class OtelEnvironment {
     attributes.put("service.namespace",
         ResourceAttributes.encode(serviceNamespace != null ? serviceNamespace : context.namespace()));
     attributes.put("service.instance.id",
-        ResourceAttributes.encode(context.namespace()) + ".$(" + POD_NAME + ")." + ResourceAttributes.encode(container.getName()));
+        ResourceAttributes.encode(context.namespace()) + ".$(" + POD_NAME + ")." + ResourceAttributes.encode(container.name()));
     String version = useLabels() ? label(InstrumentorLabels.VERSION) : null;
     if (version == null) {
-      version = imageTag(container.getImage());
+      version = imageTag(container.image());
     }
     if (version != null) {
       attributes.put("service.version", ResourceAttributes.encode(version));
@@ -179,13 +180,11 @@ final class OtelEnvironment {
       new java.util.TreeMap<>(spec.getResource().getResourceAttributes())
           .forEach((k, v) -> attributes.put(k, ResourceAttributes.encode(v)));
     }
-    if (pod.getAnnotations() != null) {
-      pod.getAnnotations().forEach((key, value) -> {
-        if (key.startsWith(ANNOTATION_ATTRIBUTE_PREFIX) && key.length() > ANNOTATION_ATTRIBUTE_PREFIX.length()) {
-          attributes.put(key.substring(ANNOTATION_ATTRIBUTE_PREFIX.length()), ResourceAttributes.encode(value));
-        }
-      });
-    }
+    pod.annotations().forEach((key, value) -> {
+      if (key.startsWith(ANNOTATION_ATTRIBUTE_PREFIX) && key.length() > ANNOTATION_ATTRIBUTE_PREFIX.length()) {
+        attributes.put(key.substring(ANNOTATION_ATTRIBUTE_PREFIX.length()), ResourceAttributes.encode(value));
+      }
+    });
     return attributes;
   }
 
@@ -207,25 +206,27 @@ final class OtelEnvironment {
   // ---- TLS material
 
   /** Volumes for the exporter's TLS Secret and ConfigMap, if any. */
-  List<Volume> tlsVolumes() {
-    List<Volume> volumes = new ArrayList<>();
+  List<ObjectNode> tlsVolumes() {
+    List<ObjectNode> volumes = new ArrayList<>(2);
     Tls tls = tls();
     if (tls != null && notBlank(tls.getSecretName())) {
-      volumes.add(new VolumeBuilder().withName(TLS_SECRET_VOLUME)
-          .withNewSecret().withSecretName(tls.getSecretName()).endSecret().build());
+      ObjectNode volume = PodJson.NODES.objectNode().put("name", TLS_SECRET_VOLUME);
+      volume.putObject("secret").put("secretName", tls.getSecretName());
+      volumes.add(volume);
     }
     if (tls != null && notBlank(tls.getConfigMapName())) {
-      volumes.add(new VolumeBuilder().withName(TLS_CONFIGMAP_VOLUME)
-          .withNewConfigMap().withName(tls.getConfigMapName()).endConfigMap().build());
+      ObjectNode volume = PodJson.NODES.objectNode().put("name", TLS_CONFIGMAP_VOLUME);
+      volume.putObject("configMap").put("name", tls.getConfigMapName());
+      volumes.add(volume);
     }
     return volumes;
   }
 
-  List<VolumeMount> tlsMounts() {
-    List<VolumeMount> mounts = new ArrayList<>();
-    for (Volume volume : tlsVolumes()) {
-      String path = volume.getName().equals(TLS_SECRET_VOLUME) ? TLS_SECRET_PATH : TLS_CONFIGMAP_PATH;
-      mounts.add(new VolumeMountBuilder().withName(volume.getName()).withMountPath(path).withReadOnly(true).build());
+  List<ObjectNode> tlsMounts() {
+    List<ObjectNode> mounts = new ArrayList<>(2);
+    for (ObjectNode volume : tlsVolumes()) {
+      String name = PodJson.text(volume, "name");
+      mounts.add(PodJson.volumeMount(name, name.equals(TLS_SECRET_VOLUME) ? TLS_SECRET_PATH : TLS_CONFIGMAP_PATH, true));
     }
     return mounts;
   }
@@ -256,11 +257,11 @@ final class OtelEnvironment {
   // ---- small helpers
 
   private String annotation(String key) {
-    return pod.getAnnotations() == null ? null : blankToNull(pod.getAnnotations().get(key));
+    return blankToNull(pod.annotations().get(key));
   }
 
   private String label(String key) {
-    return pod.getLabels() == null ? null : blankToNull(pod.getLabels().get(key));
+    return blankToNull(pod.labels().get(key));
   }
 
   private static boolean notBlank(String s) {

@@ -1,7 +1,7 @@
 package dev.instrumentor.webhook.inject;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,33 +46,36 @@ public record Owners(Map<String, String> names, Map<String, String> ownerUid) {
 
   /** Owners read from a pod's controller reference and labels. */
   public static Owners fromPod(ObjectMeta metadata) {
-    OwnerReference controller = controllerOf(metadata);
-    if (controller == null || controller.getName() == null || controller.getKind() == null) {
+    return metadata == null ? none() : fromPod(PodJson.tree(metadata));
+  }
+
+  /** Owners read from the {@code metadata} of a pod's JSON: its controller reference and labels. */
+  public static Owners fromPod(JsonNode metadata) {
+    JsonNode controller = controllerOf(metadata);
+    String kind = controller == null ? "" : PodJson.text(controller, "kind");
+    String name = controller == null ? "" : PodJson.text(controller, "name");
+    if (kind.isEmpty() || name.isEmpty()) {
       return none();
     }
     Map<String, String> names = new LinkedHashMap<>();
-    String kind = controller.getKind();
-    String name = controller.getName();
     names.put(kind, name);
     if (REPLICA_SET.equals(kind)) {
-      String hash = metadata.getLabels() == null ? null : metadata.getLabels().get(POD_TEMPLATE_HASH);
-      if (hash != null && !hash.isEmpty() && name.endsWith("-" + hash)) {
+      String hash = PodJson.text(metadata.path("labels"), POD_TEMPLATE_HASH);
+      if (!hash.isEmpty() && name.endsWith("-" + hash)) {
         names.put(DEPLOYMENT, name.substring(0, name.length() - hash.length() - 1));
       }
     } else if (JOB.equals(kind)) {
       cronJobOf(name).ifPresent(cronJob -> names.put(CRON_JOB, cronJob));
     }
-    Map<String, String> uid = controller.getUid() == null ? Map.of() : Map.of(kind, controller.getUid());
-    return new Owners(names, uid);
+    String uid = PodJson.text(controller, "uid");
+    return new Owners(names, uid.isEmpty() ? Map.of() : Map.of(kind, uid));
   }
 
-  private static OwnerReference controllerOf(ObjectMeta metadata) {
-    if (metadata == null || metadata.getOwnerReferences() == null) {
-      return null;
-    }
-    OwnerReference first = null;
-    for (OwnerReference reference : metadata.getOwnerReferences()) {
-      if (Boolean.TRUE.equals(reference.getController())) {
+  /** The reference marked controller, else the first one. */
+  private static JsonNode controllerOf(JsonNode metadata) {
+    JsonNode first = null;
+    for (JsonNode reference : metadata.path("ownerReferences")) {
+      if (reference.path("controller").asBoolean(false)) {
         return reference;
       }
       if (first == null) {

@@ -17,7 +17,13 @@ public record PodContext(String namespace, Map<String, String> namespaceAnnotati
   }
 
   /** For a pod as the API server sends it: owners come from its controller reference. */
+  public static PodContext forPod(PodJson pod, String namespace, Map<String, String> namespaceAnnotations) {
+    return new PodContext(namespace, namespaceAnnotations, Owners.fromPod(pod.metadata()));
+  }
+
+  /** The same for a fabric8 Pod. */
   public static PodContext forPod(Pod pod, String namespace, Map<String, String> namespaceAnnotations) {
-    return new PodContext(namespace, namespaceAnnotations, Owners.fromPod(pod.getMetadata()));
+    return new PodContext(namespace, namespaceAnnotations,
+        pod.getMetadata() == null ? Owners.none() : Owners.fromPod(pod.getMetadata()));
   }
 }

@@ -1,22 +1,22 @@
 package dev.instrumentor.webhook.inject;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.InstrumentorAnnotations;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
+import dev.instrumentor.webhook.collector.CollectorSource;
+import dev.instrumentor.webhook.collector.SidecarInjector;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pure pod mutation: from a pod, its context and the available resources to the mutated pod and an
- * outcome per injection. Never throws for a pod: an internal error in one injection leaves the pod
- * as that injection found it and is reported as an {@code error} outcome (fail open). Calling it
- * again on its own output returns that output unchanged.
+ * Pod mutation: from a pod's JSON, its context and the available resources to the mutated pod, the
+ * RFC 6902 patch that makes the same change, and an outcome per injection. Never throws for a pod:
+ * an internal error in one injection leaves the pod as that injection found it and is reported as
+ * an {@code error} outcome (fail open). Calling it again on its own output changes nothing.
  */
 public final class PodMutator {
 
@@ -29,10 +29,9 @@ public final class PodMutator {
   }
 
   /** Every injection: the Java agent, then the collector sidecar. */
-  public static PodMutator standard(InstrumentationSource instrumentations,
-      dev.instrumentor.webhook.collector.CollectorSource collectors, InjectorSettings settings) {
-    return new PodMutator(List.of(new JavaInjector(instrumentations, settings),
-        new dev.instrumentor.webhook.collector.SidecarInjector(collectors, settings)));
+  public static PodMutator standard(InstrumentationSource instrumentations, CollectorSource collectors,
+      InjectorSettings settings) {
+    return new PodMutator(List.of(new JavaInjector(instrumentations, settings), new SidecarInjector(collectors, settings)));
   }
 
   /** The Java injector only: what the {@code inject} command and most tests use. */
@@ -41,18 +40,18 @@ public final class PodMutator {
   }
 
   /**
-   * Mutates a copy of {@code pod}; {@code pod} itself is not changed.
-   *
-   * @return the result; {@link Result#pod()} is {@code pod} itself when nothing changed
+   * Mutates {@code pod}'s tree in place (the admission path owns the request's tree; copy it first
+   * to keep the original).
    */
-  public Result mutate(Pod pod, PodContext context) {
-    Map<String, String> podAnnotations = pod.getMetadata() == null ? null : pod.getMetadata().getAnnotations();
-    List<InjectionOutcome> outcomes = new ArrayList<>();
-    Pod current = pod;
+  public Result mutate(PodJson pod, PodContext context) {
+    Map<String, String> podAnnotations = pod.annotations();
+    String previous = podAnnotations.get(InstrumentorAnnotations.STATUS);
+    List<InjectionOutcome> outcomes = new ArrayList<>(injectors.size());
+    ArrayNode patch = PodJson.NODES.arrayNode();
     for (Injector injector : injectors) {
       InjectionRequestValue request = InjectionRequestValue.resolve(
           injector.annotation(), podAnnotations, context.namespaceAnnotations(), context.namespace());
-      if (request instanceof InjectionRequestValue.NotRequested || injector.alreadyInjected(current)) {
+      if (request instanceof InjectionRequestValue.NotRequested || injector.alreadyInjected(pod)) {
         continue;
       }
       if (request instanceof InjectionRequestValue.Disabled disabled) {
@@ -65,59 +64,80 @@ public final class PodMutator {
             + " is \"" + invalid.value() + "\": use \"true\", \"false\", \"<name>\" or \"<namespace>/<name>\"", null));
         continue;
       }
-      Pod copy = copyOf(current);
+      PodEdits edits = new PodEdits(pod);
       InjectionOutcome outcome;
       try {
-        outcome = injector.inject(copy, context, request);
+        outcome = injector.inject(pod, context, request, edits);
+        if (outcome.status() == InjectionOutcome.Status.INJECTED) {
+          edits.applyTo(patch);
+        }
       } catch (RuntimeException e) {
         LOG.warn("{} injection failed for a pod in namespace {}; admitting it unchanged", injector.name(),
             context.namespace(), e);
         outcome = InjectionOutcome.error(injector.name(), "internal error: " + e, null);
       }
       outcomes.add(outcome);
-      if (outcome.status() == InjectionOutcome.Status.INJECTED) {
-        current = copy;
-      }
     }
     if (outcomes.isEmpty()) {
-      return new Result(pod, outcomes, false);
+      return new Result(pod.node(), outcomes, patch, null);
     }
-    String previous = podAnnotations == null ? null : podAnnotations.get(InstrumentorAnnotations.STATUS);
     String status = InjectionStatusAnnotation.merge(previous, outcomes);
-    if (status.equals(previous) && current == pod) {
-      return new Result(pod, outcomes, false);
+    if (!status.equals(previous) || !patch.isEmpty()) {
+      new PodEdits(pod).putAnnotation(InstrumentorAnnotations.STATUS, status).applyTo(patch);
     }
-    if (current == pod) {
-      current = copyOf(pod);
-    }
-    Map<String, String> annotations = new LinkedHashMap<>(
-        current.getMetadata().getAnnotations() == null ? Map.of() : current.getMetadata().getAnnotations());
-    annotations.put(InstrumentorAnnotations.STATUS, status);
-    current.getMetadata().setAnnotations(annotations);
-    return new Result(current, outcomes, true);
+    return new Result(pod.node(), outcomes, patch, null);
   }
 
-  private static Pod copyOf(Pod pod) {
-    Pod copy = new PodBuilder(pod).build();
-    if (copy.getMetadata() == null) {
-      copy.setMetadata(new ObjectMeta());
-    }
-    if (copy.getSpec() == null) {
-      copy.setSpec(new PodSpec());
-    }
-    return copy;
+  /** Mutates a copy of {@code pod}, which is not changed; for callers holding a fabric8 Pod. */
+  public Result mutate(Pod pod, PodContext context) {
+    Result result = mutate(PodJson.of(PodJson.tree(pod)), context);
+    return new Result(result.tree(), result.outcomes(), result.patch(), pod);
   }
 
+  /** What a mutation did. */
+  public static final class Result {
 
-  /**
-   * @param pod      the mutated pod, or the input itself when {@code changed} is false
-   * @param outcomes one per injection the pod or its Namespace asked about
-   * @param changed  whether {@code pod} differs from the input
-   */
-  public record Result(Pod pod, List<InjectionOutcome> outcomes, boolean changed) {
+    private final ObjectNode tree;
+    private final List<InjectionOutcome> outcomes;
+    private final ArrayNode patch;
+    private final Pod original;
+    private Pod pod;
 
-    public Result {
-      outcomes = List.copyOf(outcomes);
+    Result(ObjectNode tree, List<InjectionOutcome> outcomes, ArrayNode patch, Pod original) {
+      this.tree = tree;
+      this.outcomes = List.copyOf(outcomes);
+      this.patch = patch;
+      this.original = original;
+    }
+
+    /** The pod's tree after the mutation. */
+    public ObjectNode tree() {
+      return tree;
+    }
+
+    /** One per injection the pod or its Namespace asked about. */
+    public List<InjectionOutcome> outcomes() {
+      return outcomes;
+    }
+
+    /** The RFC 6902 patch from the pod as given to {@link #tree()}; empty when nothing changed. */
+    public ArrayNode patch() {
+      return patch;
+    }
+
+    public boolean changed() {
+      return !patch.isEmpty();
+    }
+
+    /** The mutated pod as a fabric8 Pod; the given Pod itself when it was given one and nothing changed. */
+    public Pod pod() {
+      if (original != null && !changed()) {
+        return original;
+      }
+      if (pod == null) {
+        pod = PodJson.model(tree, Pod.class);
+      }
+      return pod;
     }
 
     /** Outcomes the user should be told about (asked for, not injected). */

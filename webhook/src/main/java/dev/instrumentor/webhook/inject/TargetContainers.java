@@ -1,12 +1,9 @@
 package dev.instrumentor.webhook.inject;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.PodSpec;
+import dev.instrumentor.webhook.inject.PodJson.PodContainer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Which containers an injection changes: those named by the language's own annotation (e.g.
@@ -16,27 +13,36 @@ import java.util.stream.Stream;
  * @param containers the targets, in the order named
  * @param problem    why there are none (unknown names, no containers), or null
  */
-record TargetContainers(List<Container> containers, String problem) {
+record TargetContainers(List<PodContainer> containers, String problem) {
 
-  static TargetContainers select(PodSpec spec, String languageAnnotation, String commonAnnotation,
-      Map<String, String> podAnnotations, Map<String, String> namespaceAnnotations) {
-    List<Container> regular = spec.getContainers() == null ? List.of() : spec.getContainers();
-    List<Container> init = spec.getInitContainers() == null ? List.of() : spec.getInitContainers();
-    String names = Stream.of(
-            get(podAnnotations, languageAnnotation), get(podAnnotations, commonAnnotation),
-            get(namespaceAnnotations, languageAnnotation), get(namespaceAnnotations, commonAnnotation))
-        .filter(v -> v != null && !v.isBlank())
-        .findFirst().orElse(null);
+  static TargetContainers select(PodJson pod, String languageAnnotation, String commonAnnotation,
+      Map<String, String> namespaceAnnotations) {
+    List<PodContainer> regular = pod.containers();
+    String names = firstNonBlank(pod.annotations().get(languageAnnotation), pod.annotations().get(commonAnnotation),
+        namespaceAnnotations.get(languageAnnotation), namespaceAnnotations.get(commonAnnotation));
     if (names == null) {
       return regular.isEmpty()
           ? new TargetContainers(List.of(), "the pod has no containers")
           : new TargetContainers(List.of(regular.get(0)), null);
     }
-    List<Container> targets = new ArrayList<>();
+    List<PodContainer> all = new ArrayList<>(regular);
+    all.addAll(pod.initContainers());
+    List<PodContainer> targets = new ArrayList<>();
     List<String> unknown = new ArrayList<>();
-    for (String name : Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty()).distinct().toList()) {
-      Container found = Stream.concat(regular.stream(), init.stream())
-          .filter(c -> name.equals(c.getName())).findFirst().orElse(null);
+    List<String> seen = new ArrayList<>();
+    for (String name : names.split(",")) {
+      name = name.trim();
+      if (name.isEmpty() || seen.contains(name)) {
+        continue;
+      }
+      seen.add(name);
+      PodContainer found = null;
+      for (PodContainer container : all) {
+        if (name.equals(container.name())) {
+          found = container;
+          break;
+        }
+      }
       if (found == null) {
         unknown.add(name);
       } else {
@@ -44,7 +50,7 @@ record TargetContainers(List<Container> containers, String problem) {
       }
     }
     if (!unknown.isEmpty()) {
-      List<String> known = Stream.concat(regular.stream(), init.stream()).map(Container::getName).toList();
+      List<String> known = all.stream().map(PodContainer::name).toList();
       return new TargetContainers(List.of(),
           "container(s) " + String.join(",", unknown) + " named by the container-names annotation not in the pod (it has "
               + String.join(",", known) + ")");
@@ -55,11 +61,16 @@ record TargetContainers(List<Container> containers, String problem) {
     return new TargetContainers(targets, null);
   }
 
-  private static String get(Map<String, String> annotations, String key) {
-    return annotations == null ? null : annotations.get(key);
+  private static String firstNonBlank(String... values) {
+    for (String value : values) {
+      if (value != null && !value.isBlank()) {
+        return value;
+      }
+    }
+    return null;
   }
 
   List<String> names() {
-    return containers.stream().map(Container::getName).toList();
+    return containers.stream().map(PodContainer::name).toList();
   }
 }

@@ -9,6 +9,7 @@ import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.webhook.inject.InjectorSettings;
 import dev.instrumentor.webhook.inject.InstrumentationSource;
 import dev.instrumentor.webhook.inject.PodContext;
+import dev.instrumentor.webhook.inject.PodJson;
 import dev.instrumentor.webhook.inject.PodMutator;
 import dev.instrumentor.webhook.testing.AdmissionReviews;
 import dev.instrumentor.webhook.testing.Fixtures;
@@ -234,7 +235,7 @@ class PodAdmissionTest {
   void anObserverFailureNeverBlocksThePod() {
     PodAdmission failing = new PodAdmission(mutator, ns -> Map.of(), new AdmissionObserver() {
       @Override
-      public void podAdmitted(String namespace, Pod pod, PodMutator.Result result, boolean dryRun) {
+      public void podAdmitted(String namespace, PodJson pod, PodMutator.Result result, boolean dryRun) {
         throw new IllegalStateException("metrics broke");
       }
     });

@@ -40,7 +40,7 @@ class SidecarInjectorTest {
         InjectorSettings.DEFAULT_RUN_AS_USER, InjectorSettings.DEFAULT_COLLECTOR_IMAGE, nativeSidecars);
     PodMutator mutator = PodMutator.standard(InstrumentationSource.of(List.of()), CollectorSource.of(collectors), settings);
     Pod pod = Fixtures.deploymentPod("shop", Map.of("instrumentor.dev/inject-sidecar", value)).build();
-    return mutator.mutate(pod, PodContext.forPod(pod, "demo", Map.of()));
+    return Fixtures.mutateChecked(mutator, pod, PodContext.forPod(pod, "demo", Map.of()));
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.instrumentor.api.v1alpha1.Sampler;
 import dev.instrumentor.api.v1alpha1.SamplerType;
 import dev.instrumentor.api.v1alpha1.Tls;
 import dev.instrumentor.webhook.inject.InjectionOutcome.Status;
+import dev.instrumentor.webhook.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -27,6 +28,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -57,7 +59,7 @@ class JavaInjectionTest {
 
   private PodMutator.Result mutate(Pod pod, Map<String, String> namespaceAnnotations) {
     PodMutator mutator = PodMutator.forJava(InstrumentationSource.of(instrumentations), InjectorSettings.defaults());
-    PodMutator.Result result = mutator.mutate(pod, PodContext.forPod(pod, "demo", namespaceAnnotations));
+    PodMutator.Result result = Fixtures.mutateChecked(mutator, pod, PodContext.forPod(pod, "demo", namespaceAnnotations));
     assertEveryReferenceDefinedBeforeUse(result.pod());
     return result;
   }
@@ -81,7 +83,7 @@ class JavaInjectionTest {
     return env;
   }
 
-  private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
+  private static final Pattern REFERENCE = Pattern.compile("(?<!\\$)\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)"); // $$( is an escaped $
 
   /** Kubernetes expands $(VAR) only when VAR is defined earlier in the same container. */
   private static void assertEveryReferenceDefinedBeforeUse(Pod pod) {
@@ -503,6 +505,11 @@ class JavaInjectionTest {
       "https://otlp.example.com, , http/protobuf",
       "http://collector:4317, http/protobuf, http/protobuf",
       "http://collector:9999, grpc, grpc",
+      "http://user@collector:4317/v1, , grpc",
+      "http://[fd00::1]:4317, , grpc",
+      "http://[fd00::4317], , http/protobuf",
+      "collector:4317, , grpc",
+      "http://collector/path:4317, , http/protobuf",
   })
   void protocolFromTheSpecOrTheEndpointPort(String endpoint, String protocol, String expected) {
     Instrumentation java = java();
@@ -720,14 +727,15 @@ class JavaInjectionTest {
       }
 
       @Override
-      public boolean alreadyInjected(Pod pod) {
+      public boolean alreadyInjected(PodJson pod) {
         return false;
       }
 
       @Override
-      public InjectionOutcome inject(Pod pod, PodContext context, InjectionRequestValue request) {
-        pod.getSpec().getContainers().clear(); // a half-done change must not leak
-        throw new IllegalStateException("boom");
+      public InjectionOutcome inject(PodJson pod, PodContext context, InjectionRequestValue request, PodEdits edits) {
+        edits.addVolumes(List.of(PodJson.tree(new VolumeBuilder().withName("half-done").build())));
+        edits.insertInitContainers(0, List.of(PodJson.tree(new ContainerBuilder().withName("half-done").build())));
+        throw new IllegalStateException("boom"); // the edits recorded so far must not leak
       }
     };
     Pod pod = deploymentPod("checkout");
@@ -735,6 +743,7 @@ class JavaInjectionTest {
     PodMutator.Result result = new PodMutator(List.of(broken)).mutate(pod, PodContext.forPod(pod, "demo", Map.of()));
 
     assertThat(result.pod().getSpec()).isEqualTo(pod.getSpec());
+    assertThat(result.patch().toString()).doesNotContain("half-done");
     assertThat(result.outcomes()).singleElement().satisfies(o -> {
       assertThat(o.status()).isEqualTo(Status.ERROR);
       assertThat(o.reason()).isEqualTo("internal error: java.lang.IllegalStateException: boom");
@@ -757,6 +766,16 @@ class JavaInjectionTest {
     Pod pod = podWithEnv(new EnvVar("B", "2", null), new EnvVar("A", "$(B)", null));
     List<String> names = container(mutate(pod).pod(), "app").getEnv().stream().map(EnvVar::getName).toList();
     assertThat(names.subList(0, 2)).containsExactly("B", "A");
+  }
+
+  @Test
+  void anEscapedReferenceIsNotAReference() {
+    java();
+    // $$(OTEL_SERVICE_NAME) is the literal text $(OTEL_SERVICE_NAME): nothing to order
+    Pod pod = podWithEnv(new EnvVar("LITERAL", "$$(OTEL_SERVICE_NAME)", null), new EnvVar("B", "2", null),
+        new EnvVar("A", "$(B) $(UNKNOWN", null));
+    List<String> names = container(mutate(pod).pod(), "app").getEnv().stream().map(EnvVar::getName).toList();
+    assertThat(names.subList(0, 3)).containsExactly("LITERAL", "B", "A");
   }
 
   @Test

@@ -53,7 +53,7 @@ class OwnersTest {
   @Test
   void noOwnerReference() {
     assertThat(Owners.fromPod(new ObjectMetaBuilder().withName("debug").build()).serviceName()).isEmpty();
-    assertThat(Owners.fromPod(null).names()).isEmpty();
+    assertThat(Owners.fromPod((ObjectMeta) null).names()).isEmpty();
   }
 
   @Test

@@ -3,10 +3,15 @@ package dev.instrumentor.webhook.testing;
 import dev.instrumentor.api.v1alpha1.Exporter;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.instrumentor.webhook.inject.PodContext;
+import dev.instrumentor.webhook.inject.PodJson;
+import dev.instrumentor.webhook.inject.PodMutator;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -73,5 +78,23 @@ public final class Fixtures {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Mutates {@code pod} and checks the result's JSON patch against an independent implementation
+   * (zjsonpatch): applied to the pod as the API server would send it, it must give the mutated tree.
+   */
+  public static PodMutator.Result mutateChecked(PodMutator mutator, Pod pod, PodContext context) {
+    JsonNode original = PodJson.tree(pod);
+    PodMutator.Result result = mutator.mutate(pod, context);
+    JsonNode patched = JsonPatch.apply(result.patch(), original);
+    if (!patched.equals(result.tree())) {
+      throw new AssertionError("the patch does not yield the mutated pod:\npatch   " + result.patch()
+          + "\npatched " + patched + "\nmutated " + result.tree());
+    }
+    if (result.changed() != !result.patch().isEmpty()) {
+      throw new AssertionError("changed is " + result.changed() + " with patch " + result.patch());
+    }
+    return result;
   }
 }
