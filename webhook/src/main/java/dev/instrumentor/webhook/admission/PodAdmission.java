@@ -1,17 +1,22 @@
 package dev.instrumentor.webhook.admission;
 
+import com.fasterxml.jackson.core.Base64Variants;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.instrumentor.webhook.inject.JsonProjection;
 import dev.instrumentor.webhook.inject.PodContext;
 import dev.instrumentor.webhook.inject.PodJson;
 import dev.instrumentor.webhook.inject.PodMutator;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +31,15 @@ public final class PodAdmission {
 
   private static final Logger LOG = LoggerFactory.getLogger(PodAdmission.class);
   static final String V1 = "admission.k8s.io/v1";
+
+  /** What is read of an AdmissionReview: the request's identity and the pod's projection. */
+  private static final JsonProjection REVIEW = JsonProjection.object(
+      "apiVersion", JsonProjection.WHOLE,
+      "kind", JsonProjection.WHOLE,
+      "request", JsonProjection.object(
+          "uid", JsonProjection.WHOLE, "kind", JsonProjection.WHOLE, "operation", JsonProjection.WHOLE,
+          "subResource", JsonProjection.WHOLE, "namespace", JsonProjection.WHOLE, "dryRun", JsonProjection.WHOLE,
+          "object", PodJson.PROJECTION));
   private static final int MAX_WARNING_LENGTH = 256;
 
   private final PodMutator mutator;
@@ -81,7 +95,7 @@ public final class PodAdmission {
     }
     JsonNode review;
     try {
-      review = json.readTree(body, 0, length);
+      review = read(body, length);
     } catch (IOException e) {
       RequestIdentity identity = RequestIdentity.scan(body, length);
       return identity.uid() == null ? notAnAdmissionReview(400, "malformed JSON")
@@ -126,32 +140,93 @@ public final class PodAdmission {
     return allowed(identity, result.patch(), result.warnings(), "mutated");
   }
 
+  /** The review's projection; the whole body is checked, so malformed JSON anywhere fails. */
+  private static JsonNode read(byte[] body, int length) throws IOException {
+    return REVIEW.read(body, 0, length);
+  }
+
   private AdmissionResponse allowed(RequestIdentity identity, JsonNode patch, List<String> warnings, String outcome) {
-    ObjectNode review = json.createObjectNode();
     String apiVersion = identity.apiVersion() != null && identity.apiVersion().startsWith("admission.k8s.io/")
         ? identity.apiVersion() : V1;
-    review.put("apiVersion", apiVersion);
-    review.put("kind", "AdmissionReview");
-    ObjectNode response = review.putObject("response");
-    response.put("uid", identity.uid());
-    response.put("allowed", true);
-    if (patch != null) {
-      response.put("patchType", "JSONPatch");
-      response.put("patch", Base64.getEncoder().encodeToString(write(patch)));
-    }
-    if (!warnings.isEmpty()) {
-      ArrayNode list = response.putArray("warnings");
-      for (String warning : warnings) {
-        list.add(warning.length() <= MAX_WARNING_LENGTH ? warning : warning.substring(0, MAX_WARNING_LENGTH - 3) + "...");
+    // written with the generator: the patch goes out as base64 without an intermediate String
+    try (ByteArrayBuilder bytes = new ByteArrayBuilder(patch == null ? 256 : 4096);
+        JsonGenerator out = json.getFactory().createGenerator(bytes)) {
+      out.writeStartObject();
+      out.writeStringField("apiVersion", apiVersion);
+      out.writeStringField("kind", "AdmissionReview");
+      out.writeObjectFieldStart("response");
+      out.writeStringField("uid", identity.uid());
+      out.writeBooleanField("allowed", true);
+      if (patch != null) {
+        out.writeStringField("patchType", "JSONPatch");
+        out.writeFieldName("patch");
+        byte[] operations = serialize(patch);
+        out.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, operations, 0, operations.length); // RFC 4648, padded
       }
+      if (!warnings.isEmpty()) {
+        out.writeArrayFieldStart("warnings");
+        for (String warning : warnings) {
+          out.writeString(warning.length() <= MAX_WARNING_LENGTH ? warning
+              : warning.substring(0, MAX_WARNING_LENGTH - 3) + "...");
+        }
+        out.writeEndArray();
+      }
+      out.writeEndObject();
+      out.writeEndObject();
+      out.flush();
+      return new AdmissionResponse(200, bytes.toByteArray(), outcome);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return new AdmissionResponse(200, write(review), outcome);
   }
 
   private AdmissionResponse notAnAdmissionReview(int status, String message) {
     ObjectNode error = json.createObjectNode();
     error.put("error", message);
     return new AdmissionResponse(status, write(error), "malformed");
+  }
+
+  /** A tree as JSON bytes, written node by node: no serializer lookup, trees need none. */
+  private byte[] serialize(JsonNode node) throws IOException {
+    try (ByteArrayBuilder bytes = new ByteArrayBuilder(4096);
+        JsonGenerator out = json.getFactory().createGenerator(bytes)) {
+      writeTree(out, node);
+      out.flush();
+      return bytes.toByteArray();
+    }
+  }
+
+  private static void writeTree(JsonGenerator out, JsonNode node) throws IOException {
+    switch (node.getNodeType()) {
+      case OBJECT -> {
+        out.writeStartObject();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+          out.writeFieldName(field.getKey());
+          writeTree(out, field.getValue());
+        }
+        out.writeEndObject();
+      }
+      case ARRAY -> {
+        out.writeStartArray();
+        for (JsonNode item : node) {
+          writeTree(out, item);
+        }
+        out.writeEndArray();
+      }
+      case STRING -> out.writeString(node.textValue());
+      case BOOLEAN -> out.writeBoolean(node.booleanValue());
+      case NULL -> out.writeNull();
+      case NUMBER -> {
+        switch (node.numberType()) {
+          case INT -> out.writeNumber(node.intValue());
+          case LONG -> out.writeNumber(node.longValue());
+          case BIG_INTEGER -> out.writeNumber(node.bigIntegerValue());
+          case FLOAT, DOUBLE -> out.writeNumber(node.doubleValue());
+          default -> out.writeNumber(node.decimalValue());
+        }
+      }
+      default -> throw new IOException("cannot write a " + node.getNodeType() + " node");
+    }
   }
 
   private byte[] write(JsonNode node) {

@@ -29,9 +29,17 @@ final class EnvComposer {
   private final List<List<JsonNode>> userLayers; // container, language, spec: highest first
   private final List<String> layerNames = List.of("CONTAINER", "LANGUAGE", "SPEC");
 
+  private final Map<String, JsonNode> definitions = new HashMap<>();
+
   EnvComposer(List<JsonNode> container, List<JsonNode> language, List<JsonNode> spec) {
     this.container = container == null ? List.of() : container;
     this.userLayers = List.of(this.container, nullToEmpty(language), nullToEmpty(spec));
+    // lowest layer first, so that a higher layer's (and within a layer the last) definition wins
+    for (int layer = userLayers.size() - 1; layer >= 0; layer--) {
+      for (JsonNode var : userLayers.get(layer)) {
+        definitions.put(name(var), var);
+      }
+    }
   }
 
   private static List<JsonNode> nullToEmpty(List<JsonNode> env) {
@@ -40,13 +48,7 @@ final class EnvComposer {
 
   /** The highest-precedence user definition of {@code name}, or null. */
   JsonNode userDefinition(String name) {
-    for (List<JsonNode> layer : userLayers) {
-      JsonNode found = last(layer, name);
-      if (found != null) {
-        return found;
-      }
-    }
-    return null;
+    return definitions.get(name);
   }
 
   boolean userDefines(String name) {

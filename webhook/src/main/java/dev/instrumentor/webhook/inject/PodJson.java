@@ -24,6 +24,26 @@ public final class PodJson {
   static final String INIT_CONTAINERS = "initContainers";
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
+  private static final JsonProjection CONTAINER = JsonProjection.object(
+      "name", JsonProjection.WHOLE, "image", JsonProjection.WHOLE, "env", JsonProjection.WHOLE,
+      "volumeMounts", JsonProjection.WHOLE);
+
+  /**
+   * The parts of a pod that injections read and edit, and so all that the admission path parses:
+   * the rest (managed fields, status, probes, resources...) is skipped, never built as a tree. The
+   * containers keep their places in their lists, so the patch's paths hold for the whole pod. A
+   * test checks that every injection gives the same patch for the projection as for the whole pod.
+   */
+  public static final JsonProjection PROJECTION = JsonProjection.object(
+      "metadata", JsonProjection.object(
+          "name", JsonProjection.WHOLE, "generateName", JsonProjection.WHOLE, "namespace", JsonProjection.WHOLE,
+          "annotations", JsonProjection.WHOLE, "labels", JsonProjection.WHOLE,
+          "ownerReferences", JsonProjection.WHOLE),
+      "spec", JsonProjection.object(
+          CONTAINERS, JsonProjection.listOf(CONTAINER), INIT_CONTAINERS, JsonProjection.listOf(CONTAINER),
+          "volumes", JsonProjection.listOf(JsonProjection.object("name", JsonProjection.WHOLE)),
+          "securityContext", JsonProjection.object("runAsUser", JsonProjection.WHOLE)));
+
   private final ObjectNode pod;
   private Map<String, String> annotations;
   private Map<String, String> labels;

@@ -2,7 +2,6 @@ package dev.instrumentor.webhook.inject;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** Reads and writes the {@code key=value,key=value} form of OTEL_RESOURCE_ATTRIBUTES. */
 final class ResourceAttributes {
@@ -26,9 +25,14 @@ final class ResourceAttributes {
   }
 
   static String format(Map<String, String> attributes) {
-    return attributes.entrySet().stream()
-        .map(e -> e.getKey() + "=" + e.getValue())
-        .collect(Collectors.joining(","));
+    StringBuilder value = new StringBuilder(attributes.size() * 32);
+    for (Map.Entry<String, String> attribute : attributes.entrySet()) {
+      if (!value.isEmpty()) {
+        value.append(',');
+      }
+      value.append(attribute.getKey()).append('=').append(attribute.getValue());
+    }
+    return value.toString();
   }
 
   /**

@@ -194,6 +194,19 @@ class PodAdmissionTest {
   }
 
   @Test
+  void contentAfterTheReviewOrBrokenJsonInPartsNotReadIsMalformed() {
+    String json = AdmissionReviews.deploymentPodCreate().toString();
+    String brokenUserInfo = json.replace("\"userInfo\":{", "\"userInfo\":{,");
+    assertThat(brokenUserInfo).isNotEqualTo(json);
+    for (String body : List.of(json + " {}", brokenUserInfo)) {
+      JsonNode answer = answer("application/json", body.getBytes(StandardCharsets.UTF_8));
+      assertAllowed(answer, UID);
+      assertThat(answer.path("response").has("patch")).isFalse();
+      assertThat(answer.path("response").path("warnings").get(0).asText()).contains("malformed");
+    }
+  }
+
+  @Test
   void notAnAdmissionReviewAtAllIsA400() {
     for (String body : List.of("", "not json", "[]", "{}", "{\"request\":{}}", "{\"kind\":\"AdmissionReview\"}")) {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import dev.instrumentor.api.v1alpha1.Exporter;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.webhook.inject.PodContext;
 import dev.instrumentor.webhook.inject.PodJson;
 import dev.instrumentor.webhook.inject.PodMutator;
@@ -82,7 +83,8 @@ public final class Fixtures {
 
   /**
    * Mutates {@code pod} and checks the result's JSON patch against an independent implementation
-   * (zjsonpatch): applied to the pod as the API server would send it, it must give the mutated tree.
+   * (zjsonpatch): applied to the pod as the API server would send it, it must give the mutated tree;
+   * and mutating the pod's {@link PodJson#PROJECTION} must give the same patch.
    */
   public static PodMutator.Result mutateChecked(PodMutator mutator, Pod pod, PodContext context) {
     JsonNode original = PodJson.tree(pod);
@@ -92,9 +94,24 @@ public final class Fixtures {
       throw new AssertionError("the patch does not yield the mutated pod:\npatch   " + result.patch()
           + "\npatched " + patched + "\nmutated " + result.tree());
     }
+    // the admission path mutates the pod's projection: it must give the very same patch
+    PodMutator.Result projected = mutator.mutate(PodJson.of(projection(original)), context);
+    if (!projected.patch().equals(result.patch()) || !projected.outcomes().equals(result.outcomes())) {
+      throw new AssertionError("the projection gives another patch:\nwhole     " + result.patch()
+          + "\nprojected " + projected.patch());
+    }
     if (result.changed() != !result.patch().isEmpty()) {
       throw new AssertionError("changed is " + result.changed() + " with patch " + result.patch());
     }
     return result;
+  }
+
+  /** The pod as the admission path reads it. */
+  public static ObjectNode projection(JsonNode pod) {
+    try {
+      return (ObjectNode) PodJson.PROJECTION.read(pod.toString().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
