@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -29,13 +30,17 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class AdmissionBenchmark {
 
+  /** {@code typical}: as kube-apiserver sends it (7.2 KB); {@code minimal}: the bare pod (1.7 KB). */
+  @Param({"typical", "minimal"})
+  public String workload;
+
   private byte[] review;
   private PodAdmission admission;
   private final ObjectMapper json = new ObjectMapper();
 
   @Setup
   public void setUp() {
-    review = Workloads.typicalReview();
+    review = Workloads.review(workload);
     admission = new PodAdmission(PodMutator.forJava(InstrumentationSource.of(List.of(Workloads.instrumentation())),
         InjectorSettings.defaults()), NamespaceAnnotations.none(), AdmissionObserver.NONE);
     AdmissionResponse check = admission.handle("application/json", review, review.length, false, 1 << 22);

@@ -36,11 +36,36 @@ final class Workloads {
         .endSpec().build();
   }
 
-  /** The AdmissionReview kube-apiserver sends for {@link #typicalPod()}. */
+  /**
+   * The AdmissionReview kube-apiserver sends when a Deployment's ReplicaSet creates a pod of two
+   * containers with five variables each: the pod as the API server has it at mutating admission
+   * (defaults applied, the service-account token volume mounted, the controller's managed fields,
+   * an empty status) and the request's user and options (7.2 KB).
+   */
   static byte[] typicalReview() {
+    try (java.io.InputStream in = Workloads.class.getResourceAsStream("/typical-review.json")) {
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The same two containers and ten variables with nothing else (no defaults, volumes, probes,
+   * resources or managed fields): a review no API server sends, the input of the first runs (1.7 KB).
+   */
+  static byte[] minimalReview() {
     ObjectNode review = AdmissionReviews.forPod(typicalPod());
     ((ObjectNode) review.path("request")).put("uid", "8d3c7b0e-3f4a-4c55-9b8e-2a1f6e0c9d11");
     return AdmissionReviews.bytes(review);
+  }
+
+  static byte[] review(String name) {
+    return switch (name) {
+      case "typical" -> typicalReview();
+      case "minimal" -> minimalReview();
+      default -> throw new IllegalArgumentException("no review " + name);
+    };
   }
 
   static JsonNode read(byte[] json) {
