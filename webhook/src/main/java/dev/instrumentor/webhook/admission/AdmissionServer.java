@@ -130,7 +130,10 @@ public final class AdmissionServer implements AutoCloseable {
         plain(exchange, 405, "use POST");
         return;
       }
-      byte[] buffer = new byte[Math.min(maxBodyBytes + 1, 64 * 1024)];
+      // sized from Content-Length (up to 1 MiB, and the limit), so that a review needs no regrowth
+      long declared = parseLength(exchange.getRequestHeaders().getFirst("Content-Length"));
+      int initial = (int) Math.min(declared > 0 ? declared + 1 : 16 * 1024, Math.min(maxBodyBytes + 1L, 1 << 20));
+      byte[] buffer = new byte[initial];
       int length = 0;
       boolean truncated = false;
       try (InputStream in = exchange.getRequestBody()) {
@@ -156,6 +159,17 @@ public final class AdmissionServer implements AutoCloseable {
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.sendResponseHeaders(response.status(), response.body().length);
       exchange.getResponseBody().write(response.body());
+    }
+  }
+
+  private static long parseLength(String header) {
+    if (header == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 

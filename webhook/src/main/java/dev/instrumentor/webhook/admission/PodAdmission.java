@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.webhook.inject.JsonProjection;
+import dev.instrumentor.webhook.inject.PatchOperation;
 import dev.instrumentor.webhook.inject.PodContext;
 import dev.instrumentor.webhook.inject.PodJson;
 import dev.instrumentor.webhook.inject.PodMutator;
@@ -137,7 +138,7 @@ public final class PodAdmission {
     if (!result.changed()) {
       return allowed(identity, null, result.warnings(), "unchanged");
     }
-    return allowed(identity, result.patch(), result.warnings(), "mutated");
+    return allowed(identity, result.operations(), result.warnings(), "mutated");
   }
 
   /** The review's projection; the whole body is checked, so malformed JSON anywhere fails. */
@@ -145,7 +146,8 @@ public final class PodAdmission {
     return REVIEW.read(body, 0, length);
   }
 
-  private AdmissionResponse allowed(RequestIdentity identity, JsonNode patch, List<String> warnings, String outcome) {
+  private AdmissionResponse allowed(RequestIdentity identity, List<PatchOperation> patch, List<String> warnings,
+      String outcome) {
     String apiVersion = identity.apiVersion() != null && identity.apiVersion().startsWith("admission.k8s.io/")
         ? identity.apiVersion() : V1;
     // written with the generator: the patch goes out as base64 without an intermediate String
@@ -186,11 +188,20 @@ public final class PodAdmission {
     return new AdmissionResponse(status, write(error), "malformed");
   }
 
-  /** A tree as JSON bytes, written node by node: no serializer lookup, trees need none. */
-  private byte[] serialize(JsonNode node) throws IOException {
+  /** The patch as JSON bytes, written node by node: no serializer lookup, trees need none. */
+  private byte[] serialize(List<PatchOperation> patch) throws IOException {
     try (ByteArrayBuilder bytes = new ByteArrayBuilder(4096);
         JsonGenerator out = json.getFactory().createGenerator(bytes)) {
-      writeTree(out, node);
+      out.writeStartArray();
+      for (PatchOperation operation : patch) {
+        out.writeStartObject();
+        out.writeStringField("op", operation.op());
+        out.writeStringField("path", operation.path());
+        out.writeFieldName("value");
+        writeTree(out, operation.value());
+        out.writeEndObject();
+      }
+      out.writeEndArray();
       out.flush();
       return bytes.toByteArray();
     }

@@ -11,6 +11,8 @@ import dev.instrumentor.webhook.inject.PodJson.PodContainer;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Attaches the OpenTelemetry Java agent: an init container copies {@code /javaagent.jar} from the
@@ -32,6 +34,7 @@ public final class JavaInjector implements Injector {
 
   private final InstrumentationSource instrumentations;
   private final InjectorSettings settings;
+  private final Map<String, Prepared> prepared = new ConcurrentHashMap<>();
 
   public JavaInjector(InstrumentationSource instrumentations, InjectorSettings settings) {
     this.instrumentations = instrumentations;
@@ -67,40 +70,63 @@ public final class JavaInjector implements Injector {
     if (targets.problem() != null) {
       return InjectionOutcome.skipped(NAME, targets.problem(), reference);
     }
-    InstrumentationSpec instrumentationSpec = instrumentation.getSpec() == null
-        ? new InstrumentationSpec() : instrumentation.getSpec();
-    JavaSpec java = instrumentationSpec.getJava() == null ? new JavaSpec() : instrumentationSpec.getJava();
-    OtelEnvironment otel = new OtelEnvironment(instrumentationSpec, pod, context);
+    Prepared prepared = prepare(instrumentation);
+    OtelEnvironment otel = new OtelEnvironment(prepared.spec(), pod, context);
 
     List<ObjectNode> volumes = new ArrayList<>(3);
-    volumes.add(agentVolume(java));
-    for (ObjectNode tls : otel.tlsVolumes()) {
+    volumes.add(prepared.agentVolume());
+    for (ObjectNode tls : prepared.tlsVolumes()) {
       if (!pod.hasVolume(PodJson.text(tls, "name"))) {
         volumes.add(tls);
       }
     }
     edits.addVolumes(volumes);
 
-    List<JsonNode> javaEnv = env(java.getEnv());
-    List<JsonNode> specEnv = env(instrumentationSpec.getEnv());
-    String options = agentOptions(java);
-    List<ObjectNode> tlsMounts = otel.tlsMounts();
     for (PodContainer target : targets.containers()) {
-      EnvComposer env = new EnvComposer(target.env(), javaEnv, specEnv);
+      EnvComposer env = new EnvComposer(target.env(), prepared.javaEnv(), prepared.specEnv());
       List<JsonNode> generated = otel.generated(target, env);
-      edits.setEnv(target, env.compose(generated, otel.attributesBelowUsers(target), JAVA_TOOL_OPTIONS, options));
-      List<ObjectNode> mounts = new ArrayList<>(1 + tlsMounts.size());
-      mounts.add(PodJson.volumeMount(VOLUME, MOUNT_PATH, true));
-      for (ObjectNode tlsMount : tlsMounts) {
+      edits.setEnv(target, env.compose(generated, otel.attributesBelowUsers(target), JAVA_TOOL_OPTIONS,
+          prepared.options()));
+      List<ObjectNode> mounts = new ArrayList<>(1 + prepared.tlsMounts().size());
+      mounts.add(prepared.agentMount());
+      for (ObjectNode tlsMount : prepared.tlsMounts()) {
         if (!target.mounts(PodJson.text(tlsMount, "name"))) {
           mounts.add(tlsMount);
         }
       }
       edits.addVolumeMounts(target, mounts);
     }
+    Long podUser = pod.runAsUser();
     edits.insertInitContainers(initContainerPosition(pod, targets.containers()),
-        initContainers(java, instrumentationSpec, pod.runAsUser()));
+        podUser != null && podUser != 0L ? prepared.initContainersForNonRootPods() : prepared.initContainers());
     return InjectionOutcome.injected(NAME, "Java agent attached", reference, targets.names());
+  }
+
+  /**
+   * What an Instrumentation gives every pod, built once per version of it (the informer cache
+   * hands out a new object when it changes). Shared between requests: patch values only, never
+   * changed (the pod's tree receives copies).
+   */
+  private record Prepared(Instrumentation source, InstrumentationSpec spec, List<JsonNode> javaEnv,
+      List<JsonNode> specEnv, String options, ObjectNode agentVolume, ObjectNode agentMount,
+      List<ObjectNode> tlsVolumes, List<ObjectNode> tlsMounts, List<ObjectNode> initContainers,
+      List<ObjectNode> initContainersForNonRootPods) {
+  }
+
+  private Prepared prepare(Instrumentation instrumentation) {
+    String key = instrumentation.getMetadata().getNamespace() + "/" + instrumentation.getMetadata().getName();
+    Prepared prepared = this.prepared.get(key);
+    if (prepared != null && prepared.source() == instrumentation) {
+      return prepared;
+    }
+    InstrumentationSpec spec = instrumentation.getSpec() == null ? new InstrumentationSpec() : instrumentation.getSpec();
+    JavaSpec java = spec.getJava() == null ? new JavaSpec() : spec.getJava();
+    prepared = new Prepared(instrumentation, spec, env(java.getEnv()), env(spec.getEnv()), agentOptions(java),
+        agentVolume(java), PodJson.volumeMount(VOLUME, MOUNT_PATH, true),
+        OtelEnvironment.tlsVolumes(spec), OtelEnvironment.tlsMounts(spec),
+        initContainers(java, spec, false), initContainers(java, spec, true));
+    this.prepared.put(key, prepared); // replaces the previous version; a deleted one's entry is small and stays
+    return prepared;
   }
 
   /** The Instrumentation's variables as pod JSON. */
@@ -135,9 +161,9 @@ public final class JavaInjector implements Injector {
     return options;
   }
 
-  private List<ObjectNode> initContainers(JavaSpec java, InstrumentationSpec spec, Long podRunAsUser) {
+  private List<ObjectNode> initContainers(JavaSpec java, InstrumentationSpec spec, boolean podUserIsNonRoot) {
     JsonNode security = spec.getInitContainerSecurityContext() != null
-        ? PodJson.tree(spec.getInitContainerSecurityContext()) : restrictedSecurityContext(podRunAsUser);
+        ? PodJson.tree(spec.getInitContainerSecurityContext()) : restrictedSecurityContext(podUserIsNonRoot);
     JsonNode resources = java.getResources() != null ? PodJson.tree(java.getResources()) : defaultResources();
     String pullPolicy = spec.getImagePullPolicy() == null ? null : spec.getImagePullPolicy().value();
     List<ObjectNode> containers = new ArrayList<>(1);
@@ -151,7 +177,7 @@ public final class JavaInjector implements Injector {
       containers.add(initContainer(INIT_CONTAINER + "-extension-" + i, extension.getImage(), pullPolicy,
           resources, security, "cp", "-r", dir + ".", EXTENSIONS_DIR));
     }
-    return containers;
+    return List.copyOf(containers);
   }
 
   private static ObjectNode initContainer(String name, String image, String pullPolicy, JsonNode resources,
@@ -173,8 +199,7 @@ public final class JavaInjector implements Injector {
    * Passes the restricted Pod Security level. The public agent images run as root by default, so
    * runAsNonRoot needs an explicit user unless the pod sets a non-root one.
    */
-  private ObjectNode restrictedSecurityContext(Long podRunAsUser) {
-    boolean podUserIsNonRoot = podRunAsUser != null && podRunAsUser != 0L;
+  private ObjectNode restrictedSecurityContext(boolean podUserIsNonRoot) {
     ObjectNode security = PodJson.NODES.objectNode();
     security.put("allowPrivilegeEscalation", false);
     security.putObject("capabilities").set("drop", PodJson.strings("ALL"));

@@ -206,9 +206,9 @@ final class OtelEnvironment {
   // ---- TLS material
 
   /** Volumes for the exporter's TLS Secret and ConfigMap, if any. */
-  List<ObjectNode> tlsVolumes() {
+  static List<ObjectNode> tlsVolumes(InstrumentationSpec spec) {
     List<ObjectNode> volumes = new ArrayList<>(2);
-    Tls tls = tls();
+    Tls tls = spec.getExporter() == null ? null : spec.getExporter().getTls();
     if (tls != null && notBlank(tls.getSecretName())) {
       ObjectNode volume = PodJson.NODES.objectNode().put("name", TLS_SECRET_VOLUME);
       volume.putObject("secret").put("secretName", tls.getSecretName());
@@ -222,17 +222,13 @@ final class OtelEnvironment {
     return volumes;
   }
 
-  List<ObjectNode> tlsMounts() {
+  static List<ObjectNode> tlsMounts(InstrumentationSpec spec) {
     List<ObjectNode> mounts = new ArrayList<>(2);
-    for (ObjectNode volume : tlsVolumes()) {
+    for (ObjectNode volume : tlsVolumes(spec)) {
       String name = PodJson.text(volume, "name");
       mounts.add(PodJson.volumeMount(name, name.equals(TLS_SECRET_VOLUME) ? TLS_SECRET_PATH : TLS_CONFIGMAP_PATH, true));
     }
     return mounts;
-  }
-
-  private Tls tls() {
-    return spec.getExporter() == null ? null : spec.getExporter().getTls();
   }
 
   /** The CA file: absolute as given, else inside the ConfigMap when one is named, else the Secret. */

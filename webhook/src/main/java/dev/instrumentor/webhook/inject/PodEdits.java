@@ -75,9 +75,10 @@ public final class PodEdits {
    * Applies the edits to the pod's tree, appending the equivalent JSON patch operations to
    * {@code patch}. Container edits come first, while the containers' indexes are still those of the
    * pod as received; then the pod-level lists and the annotations. The tree receives copies of the
-   * added values, so a later edit of the tree never alters an operation already written.
+   * added values: a later edit of the tree never alters an operation already written, and values
+   * shared between requests never enter a tree.
    */
-  void applyTo(ArrayNode patch) {
+  void applyTo(List<PatchOperation> patch) {
     ObjectNode root = pod.node();
     for (Map.Entry<PodContainer, List<JsonNode>> edit : env.entrySet()) {
       setEnvOf(patch, edit.getKey(), edit.getValue());
@@ -105,7 +106,7 @@ public final class PodEdits {
   }
 
   /** The env edit: appends when the container's entries stay first and in order, else replaces the list. */
-  private void setEnvOf(ArrayNode patch, PodContainer container, List<JsonNode> vars) {
+  private void setEnvOf(List<PatchOperation> patch, PodContainer container, List<JsonNode> vars) {
     String path = containerPath(container) + "/env";
     JsonNode old = container.node().get("env");
     if (old == null || old.isNull() || !old.isArray()) {
@@ -132,7 +133,7 @@ public final class PodEdits {
   }
 
   /** Appends {@code items} to list {@code field} of {@code parent}, creating the list when absent. */
-  private static void append(ArrayNode patch, String parentPath, ObjectNode parent, String field, List<JsonNode> items) {
+  private static void append(List<PatchOperation> patch, String parentPath, ObjectNode parent, String field, List<JsonNode> items) {
     if (items.isEmpty()) {
       return;
     }
@@ -151,7 +152,7 @@ public final class PodEdits {
     }
   }
 
-  private static void insert(ArrayNode patch, ObjectNode spec, int index, List<JsonNode> items) {
+  private static void insert(List<PatchOperation> patch, ObjectNode spec, int index, List<JsonNode> items) {
     if (items.isEmpty()) {
       return;
     }
@@ -169,7 +170,7 @@ public final class PodEdits {
   }
 
   /** Object {@code field} of {@code parent}, added (and written to the patch) when absent. */
-  private static ObjectNode object(ArrayNode patch, String parentPath, ObjectNode parent, String field) {
+  private static ObjectNode object(List<PatchOperation> patch, String parentPath, ObjectNode parent, String field) {
     JsonNode existing = parent.get(field);
     if (existing instanceof ObjectNode object) {
       return object;
@@ -197,11 +198,8 @@ public final class PodEdits {
     return array;
   }
 
-  private static void operation(ArrayNode patch, String op, String path, JsonNode value) {
-    ObjectNode operation = patch.addObject();
-    operation.put("op", op);
-    operation.put("path", path);
-    operation.set("value", value);
+  private static void operation(List<PatchOperation> patch, String op, String path, JsonNode value) {
+    patch.add(new PatchOperation(op, path, value));
   }
 
   /** RFC 6901: {@code ~} as {@code ~0}, {@code /} as {@code ~1}. */

@@ -47,7 +47,7 @@ public final class PodMutator {
     Map<String, String> podAnnotations = pod.annotations();
     String previous = podAnnotations.get(InstrumentorAnnotations.STATUS);
     List<InjectionOutcome> outcomes = new ArrayList<>(injectors.size());
-    ArrayNode patch = PodJson.NODES.arrayNode();
+    List<PatchOperation> patch = new ArrayList<>();
     for (Injector injector : injectors) {
       InjectionRequestValue request = InjectionRequestValue.resolve(
           injector.annotation(), podAnnotations, context.namespaceAnnotations(), context.namespace());
@@ -91,7 +91,7 @@ public final class PodMutator {
   /** Mutates a copy of {@code pod}, which is not changed; for callers holding a fabric8 Pod. */
   public Result mutate(Pod pod, PodContext context) {
     Result result = mutate(PodJson.of(PodJson.tree(pod)), context);
-    return new Result(result.tree(), result.outcomes(), result.patch(), pod);
+    return new Result(result.tree(), result.outcomes(), result.operations(), pod);
   }
 
   /** What a mutation did. */
@@ -99,14 +99,14 @@ public final class PodMutator {
 
     private final ObjectNode tree;
     private final List<InjectionOutcome> outcomes;
-    private final ArrayNode patch;
+    private final List<PatchOperation> operations;
     private final Pod original;
     private Pod pod;
 
-    Result(ObjectNode tree, List<InjectionOutcome> outcomes, ArrayNode patch, Pod original) {
+    Result(ObjectNode tree, List<InjectionOutcome> outcomes, List<PatchOperation> operations, Pod original) {
       this.tree = tree;
       this.outcomes = List.copyOf(outcomes);
-      this.patch = patch;
+      this.operations = List.copyOf(operations);
       this.original = original;
     }
 
@@ -121,12 +121,19 @@ public final class PodMutator {
     }
 
     /** The RFC 6902 patch from the pod as given to {@link #tree()}; empty when nothing changed. */
+    public List<PatchOperation> operations() {
+      return operations;
+    }
+
+    /** The patch as JSON. */
     public ArrayNode patch() {
+      ArrayNode patch = PodJson.NODES.arrayNode(operations.size());
+      operations.forEach(operation -> patch.add(operation.toJson()));
       return patch;
     }
 
     public boolean changed() {
-      return !patch.isEmpty();
+      return !operations.isEmpty();
     }
 
     /** The mutated pod as a fabric8 Pod; the given Pod itself when it was given one and nothing changed. */

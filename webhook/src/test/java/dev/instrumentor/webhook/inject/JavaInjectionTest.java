@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -758,6 +759,39 @@ class JavaInjectionTest {
         .withNewSpec().endSpec().build();
     assertThat(mutate(pod).outcomes()).singleElement()
         .isEqualTo(InjectionOutcome.skipped("java", "the pod has no containers", "demo/java@1"));
+  }
+
+  @Test
+  void aNewVersionOfTheInstrumentationIsUsedAtOnce() {
+    // what an Instrumentation contributes is built once per version: the informer hands out a new object
+    AtomicReference<Instrumentation> current = new AtomicReference<>(instrumentation("demo", "java", "http://old:4318"));
+    InstrumentationSource source = new InstrumentationSource() {
+      @Override
+      public List<Instrumentation> list(String namespace) {
+        return List.of(current.get());
+      }
+
+      @Override
+      public java.util.Optional<Instrumentation> get(String namespace, String name) {
+        return java.util.Optional.of(current.get());
+      }
+    };
+    PodMutator mutator = PodMutator.forJava(source, InjectorSettings.defaults());
+    Pod pod = deploymentPod("checkout");
+    Pod first = Fixtures.mutateChecked(mutator, pod, PodContext.forPod(pod, "demo", Map.of())).pod();
+    Instrumentation next = instrumentation("demo", "java", "http://new:4318");
+    JavaSpec java = new JavaSpec();
+    java.setImage("registry.example.com/agent:9");
+    next.getSpec().setJava(java);
+    current.set(next);
+    Pod second = Fixtures.mutateChecked(mutator, pod, PodContext.forPod(pod, "demo", Map.of())).pod();
+    Pod again = Fixtures.mutateChecked(mutator, pod, PodContext.forPod(pod, "demo", Map.of())).pod();
+
+    assertThat(again).as("the shared values are not changed by a request").isEqualTo(second);
+    assertThat(env(container(first, "app"))).containsEntry("OTEL_EXPORTER_OTLP_ENDPOINT", "http://old:4318");
+    assertThat(env(container(second, "app"))).containsEntry("OTEL_EXPORTER_OTLP_ENDPOINT", "http://new:4318");
+    assertThat(second.getSpec().getInitContainers().get(0).getImage()).isEqualTo("registry.example.com/agent:9");
+    assertThat(first.getSpec().getInitContainers().get(0).getImage()).isEqualTo(InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE);
   }
 
   @Test
