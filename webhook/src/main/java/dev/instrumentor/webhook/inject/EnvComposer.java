@@ -179,21 +179,16 @@ final class EnvComposer {
    * {@code $(...)} references name (Kubernetes expands only earlier ones). Cycles keep their order.
    */
   static List<JsonNode> definedBeforeUse(List<JsonNode> env) {
-    Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < env.size(); i++) {
-      index.put(name(env.get(i)), i);
-    }
     List<JsonNode> ordered = new ArrayList<>(env.size());
     boolean[] placed = new boolean[env.size()];
     boolean[] visiting = new boolean[env.size()];
     for (int i = 0; i < env.size(); i++) {
-      place(i, env, index, placed, visiting, ordered);
+      place(i, env, placed, visiting, ordered);
     }
     return ordered;
   }
 
-  private static void place(int i, List<JsonNode> env, Map<String, Integer> index, boolean[] placed,
-      boolean[] visiting, List<JsonNode> ordered) {
+  private static void place(int i, List<JsonNode> env, boolean[] placed, boolean[] visiting, List<JsonNode> ordered) {
     if (placed[i] || visiting[i]) {
       return;
     }
@@ -210,9 +205,9 @@ final class EnvComposer {
           if (close < 0) {
             break;
           }
-          Integer dependency = index.get(value.substring(at + 2, close));
-          if (dependency != null && dependency > i) {
-            place(dependency, env, index, placed, visiting, ordered);
+          int dependency = laterDefinition(env, i, value, at + 2, close);
+          if (dependency >= 0) {
+            place(dependency, env, placed, visiting, ordered);
           }
           resume = close + 1;
         }
@@ -222,6 +217,18 @@ final class EnvComposer {
     visiting[i] = false;
     placed[i] = true;
     ordered.add(env.get(i));
+  }
+
+  /** The index after {@code i} of the variable named {@code value[from, to)}, or -1 (a short list: no map). */
+  private static int laterDefinition(List<JsonNode> env, int i, String value, int from, int to) {
+    int length = to - from;
+    for (int j = env.size() - 1; j > i; j--) {
+      String name = name(env.get(j));
+      if (name.length() == length && value.startsWith(name, from)) {
+        return j;
+      }
+    }
+    return -1;
   }
 
   static String name(JsonNode var) {

@@ -1,10 +1,14 @@
 package dev.instrumentor.webhook.inject;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,30 +26,53 @@ public final class InjectionStatusAnnotation {
 
   /** The new annotation value: {@code previous} (may be null or malformed) updated with {@code outcomes}. */
   public static String merge(String previous, List<InjectionOutcome> outcomes) {
-    ObjectNode status = parse(previous);
-    for (InjectionOutcome outcome : outcomes) {
-      ObjectNode entry = status.putObject(outcome.language());
-      entry.put("status", outcome.status().value());
-      entry.put("reason", outcome.reason());
-      if (outcome.instrumentation() != null) {
-        entry.put("instrumentation", outcome.instrumentation());
+    Map<String, InjectionOutcome> byLanguage = new LinkedHashMap<>();
+    outcomes.forEach(outcome -> byLanguage.put(outcome.language(), outcome));
+    StringWriter text = new StringWriter(128);
+    try (JsonGenerator out = JSON.getFactory().createGenerator(text)) {
+      out.writeStartObject();
+      // entries already there keep their place; this admission's outcomes replace theirs
+      for (Map.Entry<String, JsonNode> entry : parse(previous).properties()) {
+        InjectionOutcome outcome = byLanguage.remove(entry.getKey());
+        out.writeFieldName(entry.getKey());
+        if (outcome == null) {
+          out.writeTree(entry.getValue());
+        } else {
+          write(out, outcome);
+        }
       }
-      if (!outcome.containers().isEmpty()) {
-        ArrayNode containers = entry.putArray("containers");
-        outcome.containers().forEach(containers::add);
+      for (InjectionOutcome outcome : byLanguage.values()) {
+        out.writeFieldName(outcome.language());
+        write(out, outcome);
       }
+      out.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    try {
-      return JSON.writeValueAsString(status);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
+    return text.toString();
+  }
+
+  private static void write(JsonGenerator out, InjectionOutcome outcome) throws IOException {
+    out.writeStartObject();
+    out.writeStringField("status", outcome.status().value());
+    out.writeStringField("reason", outcome.reason());
+    if (outcome.instrumentation() != null) {
+      out.writeStringField("instrumentation", outcome.instrumentation());
     }
+    if (!outcome.containers().isEmpty()) {
+      out.writeArrayFieldStart("containers");
+      for (String container : outcome.containers()) {
+        out.writeString(container);
+      }
+      out.writeEndArray();
+    }
+    out.writeEndObject();
   }
 
   /** The status per injection name, e.g. {@code java -> injected}; empty when absent or malformed. */
   public static Map<String, String> statuses(String value) {
     ObjectNode status = parse(value);
-    Map<String, String> result = new java.util.LinkedHashMap<>();
+    Map<String, String> result = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> entry : status.properties()) {
       result.put(entry.getKey(), entry.getValue().path("status").asText());
     }

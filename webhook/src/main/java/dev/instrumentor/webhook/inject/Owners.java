@@ -30,6 +30,13 @@ public record Owners(Map<String, String> names, Map<String, String> ownerUid) {
 
   private static final String POD_TEMPLATE_HASH = "pod-template-hash";
 
+  /** The kinds with resource attributes, in their order, and those attributes' keys. */
+  private static final List<String> ATTRIBUTE_KINDS = List.of(DEPLOYMENT, REPLICA_SET, STATEFUL_SET, DAEMON_SET, CRON_JOB, JOB);
+  private static final List<String> NAME_ATTRIBUTES = ATTRIBUTE_KINDS.stream()
+      .map(kind -> "k8s." + kind.toLowerCase(java.util.Locale.ROOT) + ".name").toList();
+  private static final List<String> UID_ATTRIBUTES = ATTRIBUTE_KINDS.stream()
+      .map(kind -> "k8s." + kind.toLowerCase(java.util.Locale.ROOT) + ".uid").toList();
+
   public Owners {
     names = Map.copyOf(names);
     ownerUid = Map.copyOf(ownerUid);
@@ -107,12 +114,13 @@ public record Owners(Map<String, String> names, Map<String, String> ownerUid) {
   /** {@code k8s.deployment.name} and the like, in a stable order. */
   public Map<String, String> resourceAttributes(boolean withUids) {
     Map<String, String> attributes = new LinkedHashMap<>();
-    for (String kind : List.of(DEPLOYMENT, REPLICA_SET, STATEFUL_SET, DAEMON_SET, CRON_JOB, JOB)) {
+    for (int k = 0; k < ATTRIBUTE_KINDS.size(); k++) {
+      String kind = ATTRIBUTE_KINDS.get(k);
       String name = names.get(kind);
       if (name != null) {
-        attributes.put("k8s." + kind.toLowerCase(java.util.Locale.ROOT) + ".name", name);
+        attributes.put(NAME_ATTRIBUTES.get(k), name);
         if (withUids && ownerUid.containsKey(kind)) {
-          attributes.put("k8s." + kind.toLowerCase(java.util.Locale.ROOT) + ".uid", ownerUid.get(kind));
+          attributes.put(UID_ATTRIBUTES.get(k), ownerUid.get(kind));
         }
       }
     }
