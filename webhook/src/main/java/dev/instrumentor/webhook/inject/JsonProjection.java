@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,6 +36,10 @@ public final class JsonProjection {
   static final int MAX_DEPTH = 512;
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long SPACES = 0x2020202020202020L;
+  private static final long HIGHS = 0x8080808080808080L;
 
   private final Map<String, JsonProjection> fields;
   private final JsonProjection items;
@@ -225,15 +232,17 @@ public final class JsonProjection {
 
     /** The string at {@link #at} (its opening quote), decoded; {@link #at} moves past its closing quote. */
     private String string() throws IOException {
-      byte[] b = bytes;
       int start = at + 1;
       int i = start;
-      int ascii = 0;
-      while (i < end) {
-        byte c = b[i];
+      while (true) {
+        i = special(i);
+        if (i >= end) {
+          throw error("unterminated string", i);
+        }
+        byte c = bytes[i];
         if (c == '"') {
           at = i + 1;
-          return new String(b, start, i - start, ascii >= 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+          return new String(bytes, start, i - start, StandardCharsets.UTF_8);
         }
         if (c == '\\') {
           at = i;
@@ -242,10 +251,37 @@ public final class JsonProjection {
         if (c >= 0 && c < 0x20) {
           throw error("control character in a string", i);
         }
-        ascii |= c; // negative once a byte is 0x80 or above
         i++;
       }
-      throw error("unterminated string", i);
+    }
+
+    /**
+     * The index of the first byte from {@code i} that ends a run of plain string content: a quote,
+     * a backslash or a control character; {@link #end} if none. Eight bytes at a time: per byte
+     * {@code (x - 1) & ~x & 0x80} is set when {@code x} is zero (for the quote and the backslash,
+     * after xor with them) and {@code (x - 0x20) & ~x & 0x80} when it is below 0x20; the lowest
+     * set byte is always a true one (a borrow only marks bytes above it).
+     */
+    private int special(int i) {
+      byte[] b = bytes;
+      while (i + 8 <= end) {
+        long word = (long) LONGS.get(b, i);
+        long quote = word ^ 0x2222222222222222L;
+        long backslash = word ^ 0x5C5C5C5C5C5C5C5CL;
+        long hits = ((quote - ONES) & ~quote | (backslash - ONES) & ~backslash | (word - SPACES) & ~word) & HIGHS;
+        if (hits != 0) {
+          return i + (Long.numberOfTrailingZeros(hits) >>> 3);
+        }
+        i += 8;
+      }
+      while (i < end) {
+        byte c = b[i];
+        if (c == '"' || c == '\\' || c >= 0 && c < 0x20) {
+          return i;
+        }
+        i++;
+      }
+      return end;
     }
 
     /** The slow path: the string from {@code start} has escapes, the first at {@link #at}. */
@@ -293,7 +329,11 @@ public final class JsonProjection {
     private void skipString() throws IOException {
       byte[] b = bytes;
       int i = at + 1;
-      while (i < end) {
+      while (true) {
+        i = special(i);
+        if (i >= end) {
+          throw error("unterminated string", i);
+        }
         byte c = b[i];
         if (c == '"') {
           at = i + 1;
@@ -318,7 +358,6 @@ public final class JsonProjection {
           i++;
         }
       }
-      throw error("unterminated string", i);
     }
 
     private int hex4(int from) throws IOException {

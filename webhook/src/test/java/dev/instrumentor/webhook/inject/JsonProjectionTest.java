@@ -104,6 +104,43 @@ class JsonProjectionTest {
     }
   }
 
+  /** Strings are scanned eight bytes at a time: every special byte at every offset of a word. */
+  @Test
+  void stringsAgreeWithJacksonWhereverTheirSpecialBytesFall() throws IOException {
+    List<String> specials = List.of("\\\"", "\\\\", "\\n", "\\u00e9", "\u00e9", "\u20ac", "\ud83d\ude00", "\t", "\u0001", "\"");
+    int compared = 0;
+    for (int length = 0; length <= 20; length++) {
+      for (int position = 0; position <= length; position++) {
+        for (String special : specials) {
+          String content = "a".repeat(position) + special + "b".repeat(length - position);
+          for (String document : List.of("{\"k\":\"" + content + "\",\"n\":1}", "[\"" + content + "\"]")) {
+            byte[] bytes = document.getBytes(StandardCharsets.UTF_8);
+            JsonNode jackson;
+            try {
+              jackson = JSON.readTree(bytes);
+            } catch (IOException e) {
+              jackson = null;
+            }
+            for (JsonProjection projection : List.of(JsonProjection.WHOLE, JsonProjection.object("n", JsonProjection.WHOLE))) {
+              JsonNode ours;
+              try {
+                ours = projection.read(bytes);
+              } catch (IOException e) {
+                ours = null;
+              }
+              assertThat(ours == null).as(document).isEqualTo(jackson == null);
+              if (ours != null && projection == JsonProjection.WHOLE) {
+                assertThat(ours).as(document).isEqualTo(jackson);
+                compared++;
+              }
+            }
+          }
+        }
+      }
+    }
+    assertThat(compared).isGreaterThan(2000);
+  }
+
   /**
    * Differential fuzzing against Jackson: an AdmissionReview with random ASCII bytes replaced,
    * inserted or deleted is accepted by both or refused by both, and read the same.
