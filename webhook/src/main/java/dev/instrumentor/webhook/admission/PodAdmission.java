@@ -1,11 +1,6 @@
 package dev.instrumentor.webhook.admission;
 
-import com.fasterxml.jackson.core.Base64Variants;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.webhook.inject.JsonProjection;
 import dev.instrumentor.webhook.inject.PatchOperation;
@@ -13,11 +8,9 @@ import dev.instrumentor.webhook.inject.PodContext;
 import dev.instrumentor.webhook.inject.PodJson;
 import dev.instrumentor.webhook.inject.PodMutator;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,13 +39,11 @@ public final class PodAdmission {
   private final PodMutator mutator;
   private final NamespaceAnnotations namespaces;
   private final AdmissionObserver observer;
-  private final ObjectMapper json;
 
   public PodAdmission(PodMutator mutator, NamespaceAnnotations namespaces, AdmissionObserver observer) {
     this.mutator = mutator;
     this.namespaces = namespaces;
     this.observer = observer;
-    this.json = new ObjectMapper();
   }
 
   /**
@@ -150,102 +141,38 @@ public final class PodAdmission {
       String outcome) {
     String apiVersion = identity.apiVersion() != null && identity.apiVersion().startsWith("admission.k8s.io/")
         ? identity.apiVersion() : V1;
-    // written with the generator: the patch goes out as base64 without an intermediate String
-    try (ByteArrayBuilder bytes = new ByteArrayBuilder(patch == null ? 256 : 4096);
-        JsonGenerator out = json.getFactory().createGenerator(bytes)) {
-      out.writeStartObject();
-      out.writeStringField("apiVersion", apiVersion);
-      out.writeStringField("kind", "AdmissionReview");
-      out.writeObjectFieldStart("response");
-      out.writeStringField("uid", identity.uid());
-      out.writeBooleanField("allowed", true);
-      if (patch != null) {
-        out.writeStringField("patchType", "JSONPatch");
-        out.writeFieldName("patch");
-        byte[] operations = serialize(patch);
-        out.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, operations, 0, operations.length); // RFC 4648, padded
-      }
-      if (!warnings.isEmpty()) {
-        out.writeArrayFieldStart("warnings");
-        for (String warning : warnings) {
-          out.writeString(warning.length() <= MAX_WARNING_LENGTH ? warning
-              : warning.substring(0, MAX_WARNING_LENGTH - 3) + "...");
-        }
-        out.writeEndArray();
-      }
-      out.writeEndObject();
-      out.writeEndObject();
-      out.flush();
-      return new AdmissionResponse(200, bytes.toByteArray(), outcome);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    JsonOutput out = new JsonOutput(patch == null ? 256 : 4096).startObject()
+        .name("apiVersion").string(apiVersion)
+        .name("kind").string("AdmissionReview")
+        .name("response").startObject()
+        .name("uid").string(identity.uid())
+        .name("allowed").bool(true);
+    if (patch != null) {
+      out.name("patchType").string("JSONPatch").name("patch").base64(serialize(patch));
     }
+    if (!warnings.isEmpty()) {
+      out.name("warnings").startArray();
+      for (String warning : warnings) {
+        out.string(warning.length() <= MAX_WARNING_LENGTH ? warning : warning.substring(0, MAX_WARNING_LENGTH - 3) + "...");
+      }
+      out.endArray();
+    }
+    return new AdmissionResponse(200, out.endObject().endObject().toByteArray(), outcome);
   }
 
-  private AdmissionResponse notAnAdmissionReview(int status, String message) {
-    ObjectNode error = json.createObjectNode();
-    error.put("error", message);
-    return new AdmissionResponse(status, write(error), "malformed");
+  private static AdmissionResponse notAnAdmissionReview(int status, String message) {
+    byte[] body = new JsonOutput(128).startObject().name("error").string(message).endObject().toByteArray();
+    return new AdmissionResponse(status, body, "malformed");
   }
 
-  /** The patch as JSON bytes, written node by node: no serializer lookup, trees need none. */
-  private byte[] serialize(List<PatchOperation> patch) throws IOException {
-    try (ByteArrayBuilder bytes = new ByteArrayBuilder(4096);
-        JsonGenerator out = json.getFactory().createGenerator(bytes)) {
-      out.writeStartArray();
-      for (PatchOperation operation : patch) {
-        out.writeStartObject();
-        out.writeStringField("op", operation.op());
-        out.writeStringField("path", operation.path());
-        out.writeFieldName("value");
-        writeTree(out, operation.value());
-        out.writeEndObject();
-      }
-      out.writeEndArray();
-      out.flush();
-      return bytes.toByteArray();
+  /** The patch as JSON bytes. */
+  private static byte[] serialize(List<PatchOperation> patch) {
+    JsonOutput out = new JsonOutput(4096).startArray();
+    for (PatchOperation operation : patch) {
+      out.startObject().name("op").string(operation.op()).name("path").string(operation.path())
+          .name("value").tree(operation.value()).endObject();
     }
-  }
-
-  private static void writeTree(JsonGenerator out, JsonNode node) throws IOException {
-    switch (node.getNodeType()) {
-      case OBJECT -> {
-        out.writeStartObject();
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-          out.writeFieldName(field.getKey());
-          writeTree(out, field.getValue());
-        }
-        out.writeEndObject();
-      }
-      case ARRAY -> {
-        out.writeStartArray();
-        for (JsonNode item : node) {
-          writeTree(out, item);
-        }
-        out.writeEndArray();
-      }
-      case STRING -> out.writeString(node.textValue());
-      case BOOLEAN -> out.writeBoolean(node.booleanValue());
-      case NULL -> out.writeNull();
-      case NUMBER -> {
-        switch (node.numberType()) {
-          case INT -> out.writeNumber(node.intValue());
-          case LONG -> out.writeNumber(node.longValue());
-          case BIG_INTEGER -> out.writeNumber(node.bigIntegerValue());
-          case FLOAT, DOUBLE -> out.writeNumber(node.doubleValue());
-          default -> out.writeNumber(node.decimalValue());
-        }
-      }
-      default -> throw new IOException("cannot write a " + node.getNodeType() + " node");
-    }
-  }
-
-  private byte[] write(JsonNode node) {
-    try {
-      return json.writeValueAsBytes(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return out.endArray().toByteArray();
   }
 
   private static String text(JsonNode node, String field) {
