@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -43,10 +44,38 @@ public final class JsonProjection {
 
   private final Map<String, JsonProjection> fields;
   private final JsonProjection items;
+  // the fields again, for matching a name's bytes without decoding it
+  private final String[] names;
+  private final byte[][] nameBytes;
 
   private JsonProjection(Map<String, JsonProjection> fields, JsonProjection items) {
     this.fields = fields;
     this.items = items;
+    this.names = fields == null ? new String[0] : fields.keySet().toArray(String[]::new);
+    this.nameBytes = new byte[names.length][];
+    for (int i = 0; i < names.length; i++) {
+      nameBytes[i] = names[i].getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  private static int indexOf(byte[] bytes, byte b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The field whose name is {@code bytes[from, to)} (no escapes in it), or null. */
+  private String field(byte[] bytes, int from, int to) {
+    for (int i = 0; i < names.length; i++) {
+      byte[] name = nameBytes[i];
+      if (name.length == to - from && Arrays.equals(name, 0, name.length, bytes, from, to)) {
+        return names[i];
+      }
+    }
+    return null;
   }
 
   /** An object of which only these fields are read: name, projection, name, projection... */
@@ -157,9 +186,20 @@ public final class JsonProjection {
         }
         JsonProjection field = null;
         String name = null;
-        if (keep) {
+        if (projected) {
+          // a projected object's names are matched as bytes: the many it skips are never decoded
+          int from = at + 1;
+          skipString();
+          if (indexOf(bytes, (byte) '\\', from, at - 1) < 0) {
+            name = projection.field(bytes, from, at - 1);
+          } else {
+            at = from - 1; // a name with escapes: decoded (the API server never writes one)
+            name = string();
+          }
+          field = name == null ? null : projection.fields.get(name);
+        } else if (keep) {
           name = string();
-          field = projected ? projection.fields.get(name) : WHOLE;
+          field = WHOLE;
         } else {
           skipString();
         }

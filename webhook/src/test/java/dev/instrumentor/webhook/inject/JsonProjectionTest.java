@@ -41,6 +41,13 @@ class JsonProjectionTest {
   }
 
   @Test
+  void namesWithEscapesAreMatchedByWhatTheyMean() throws IOException {
+    JsonProjection projection = JsonProjection.object("name", JsonProjection.WHOLE, "n\u00e9", JsonProjection.WHOLE);
+    JsonNode node = read(projection, "{'na\\u006de':'a','n\\u00e9':'b','n\u00e9':'c','nam':'x','names':'y'}");
+    assertThat(node.toString()).isEqualTo("{\"name\":\"a\",\"n\u00e9\":\"c\"}");
+  }
+
+  @Test
   void aValueOfAnotherTypeIsKeptWholeForTheReaderToReport() throws IOException {
     JsonProjection projection = JsonProjection.object("spec", JsonProjection.object("containers",
         JsonProjection.listOf(JsonProjection.object("name", JsonProjection.WHOLE))));
