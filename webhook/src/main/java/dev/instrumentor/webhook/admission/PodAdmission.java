@@ -2,6 +2,7 @@ package dev.instrumentor.webhook.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.instrumentor.webhook.inject.JsonOutput;
 import dev.instrumentor.webhook.inject.JsonProjection;
 import dev.instrumentor.webhook.inject.PatchOperation;
 import dev.instrumentor.webhook.inject.PodContext;

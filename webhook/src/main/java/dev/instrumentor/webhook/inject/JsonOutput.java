@@ -1,6 +1,8 @@
-package dev.instrumentor.webhook.admission;
+package dev.instrumentor.webhook.inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -10,9 +12,10 @@ import java.util.Map;
  * Writes the admission answer as UTF-8 JSON into a growing byte array: the same bytes Jackson's
  * generator writes (a test compares them), in less time for what an answer holds, mostly ASCII
  * strings that need no escape, and a base64 patch that needs none at all. Commas are placed by the
- * writer: a name or a value after a value gets one.
+ * writer: a name or a value after a value gets one. A {@link Rendered} node is copied as the bytes
+ * it was rendered to.
  */
-final class JsonOutput {
+public final class JsonOutput {
 
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
@@ -20,37 +23,37 @@ final class JsonOutput {
   private int size;
   private boolean afterValue;
 
-  JsonOutput(int capacity) {
+  public JsonOutput(int capacity) {
     bytes = new byte[capacity];
   }
 
-  JsonOutput startObject() {
+  public JsonOutput startObject() {
     separate();
     put((byte) '{');
     afterValue = false;
     return this;
   }
 
-  JsonOutput endObject() {
+  public JsonOutput endObject() {
     put((byte) '}');
     afterValue = true;
     return this;
   }
 
-  JsonOutput startArray() {
+  public JsonOutput startArray() {
     separate();
     put((byte) '[');
     afterValue = false;
     return this;
   }
 
-  JsonOutput endArray() {
+  public JsonOutput endArray() {
     put((byte) ']');
     afterValue = true;
     return this;
   }
 
-  JsonOutput name(String name) {
+  public JsonOutput name(String name) {
     separate();
     quoted(name);
     put((byte) ':');
@@ -58,19 +61,19 @@ final class JsonOutput {
     return this;
   }
 
-  JsonOutput string(String value) {
+  public JsonOutput string(String value) {
     separate();
     quoted(value);
     afterValue = true;
     return this;
   }
 
-  JsonOutput bool(boolean value) {
+  public JsonOutput bool(boolean value) {
     return plain(value ? "true" : "false");
   }
 
   /** {@code data} as a base64 string (RFC 4648 with padding, what Kubernetes decodes). */
-  JsonOutput base64(byte[] data) {
+  public JsonOutput base64(byte[] data) {
     separate();
     byte[] encoded = Base64.getEncoder().encode(data);
     ensure(encoded.length + 2);
@@ -83,7 +86,13 @@ final class JsonOutput {
   }
 
   /** A JSON tree. */
-  JsonOutput tree(JsonNode node) {
+  public JsonOutput tree(JsonNode node) {
+    if (node instanceof Rendered rendered) {
+      separate();
+      copy(rendered.json, 0, rendered.json.length);
+      afterValue = true;
+      return this;
+    }
     switch (node.getNodeType()) {
       case OBJECT -> {
         startObject();
@@ -109,7 +118,7 @@ final class JsonOutput {
     return this;
   }
 
-  byte[] toByteArray() {
+  public byte[] toByteArray() {
     return Arrays.copyOf(bytes, size);
   }
 
@@ -129,11 +138,36 @@ final class JsonOutput {
     }
   }
 
-  /** A string in quotes: runs without a quote, backslash or control character are copied as they are. */
+  /** A string in quotes: ASCII is copied char by char, the rest encoded as UTF-8; escapes as Jackson's. */
   private void quoted(String text) {
-    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    ensure(utf8.length + 2);
-    bytes[size++] = '"';
+    int length = text.length();
+    ensure(length + 2);
+    byte[] out = bytes;
+    int n = size;
+    out[n++] = '"';
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        size = n;
+        quotedUtf8(text.substring(i).getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      if (c == '"' || c == '\\' || c < 0x20) {
+        size = n;
+        escape((byte) c);
+        ensure(length - i + 1);
+        out = bytes;
+        n = size;
+      } else {
+        out[n++] = (byte) c;
+      }
+    }
+    out[n++] = '"';
+    size = n;
+  }
+
+  /** The rest of a string that is not all ASCII, and its closing quote. */
+  private void quotedUtf8(byte[] utf8) {
     int run = 0;
     for (int i = 0; i < utf8.length; i++) {
       byte c = utf8[i];
@@ -182,6 +216,27 @@ final class JsonOutput {
   private void ensure(int more) {
     if (size + more > bytes.length) {
       bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+    }
+  }
+
+  /**
+   * An object node that keeps the JSON it was rendered to, for values shared by many answers (what
+   * an Instrumentation contributes to every pod): written without walking the tree. Never change
+   * one: its bytes would no longer say the same. A deep copy is a plain object node.
+   */
+  public static final class Rendered extends ObjectNode {
+
+    private final byte[] json;
+
+    private Rendered(ObjectNode node) {
+      super(JsonNodeFactory.instance, new java.util.LinkedHashMap<>());
+      node.properties().forEach(field -> _children.put(field.getKey(), field.getValue()));
+      this.json = new JsonOutput(256).tree(node).toByteArray();
+    }
+
+    /** {@code node} rendered once. */
+    public static Rendered of(ObjectNode node) {
+      return new Rendered(node);
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.instrumentor.webhook.admission;
+package dev.instrumentor.webhook.inject;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,6 +59,19 @@ class JsonOutputTest {
       }
       assertSameAsJackson(NODES.arrayNode().add(new String(chars)));
     }
+  }
+
+  @Test
+  void aRenderedNodeIsWrittenAsItsTreeAndCopiesAsAPlainOne() throws Exception {
+    ObjectNode container = (ObjectNode) AdmissionReviews.deploymentPodCreate().path("request").path("object")
+        .path("spec").path("containers").get(0);
+    JsonOutput.Rendered rendered = JsonOutput.Rendered.of(container);
+    ArrayNode list = NODES.arrayNode().add(rendered).add(1).add(rendered);
+
+    assertThat(new String(new JsonOutput(8).tree(list).toByteArray(), StandardCharsets.UTF_8))
+        .isEqualTo(JSON.writeValueAsString(NODES.arrayNode().add(container).add(1).add(container)));
+    assertThat(rendered).isEqualTo(container);
+    assertThat(rendered.deepCopy()).isEqualTo(container).isNotInstanceOf(JsonOutput.Rendered.class);
   }
 
   @Test
