@@ -9,8 +9,6 @@ import dev.instrumentor.webhook.inject.PodContext;
 import dev.instrumentor.webhook.inject.PodJson;
 import dev.instrumentor.webhook.inject.PodMutator;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -188,10 +186,5 @@ public final class PodAdmission {
       }
     }
     return null;
-  }
-
-  /** For tests and tools: the decoded patch of an answer, or null. */
-  public static String decodePatch(String base64) {
-    return base64 == null ? null : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
   }
 }

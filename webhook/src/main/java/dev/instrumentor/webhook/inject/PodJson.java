@@ -238,12 +238,6 @@ public final class PodJson {
     return value != null && value.isTextual() ? value.textValue() : null;
   }
 
-  /** {@code node.field} when it is a non-empty list, else null. */
-  static JsonNode nonEmptyList(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    return value != null && value.isArray() && !value.isEmpty() ? value : null;
-  }
-
   private static Map<String, String> stringMap(JsonNode node) {
     if (!node.isObject() || node.isEmpty()) {
       return Map.of();
@@ -313,10 +307,6 @@ public final class PodJson {
     /** The image, or null. */
     public String image() {
       return textOrNull(node, "image");
-    }
-
-    public boolean isInit() {
-      return INIT_CONTAINERS.equals(field);
     }
 
     /** The environment entries, in order (possibly empty). */
