@@ -80,12 +80,13 @@ public final class BenchmarkSuite {
         typical review: writing it is a fixed cost that the small review's floor does not have.
         It is within 2x here, with little room: the ratio was 2.0-2.2x before the last change.
 
-        **Per-request cost against a no-op endpoint.** The no-op endpoint (TLS, HTTP, reading the
-        7.2 KB body) costs ~37 us of machine time per request here (2 cores shared with wrk); an
-        admission adds the core above plus TLS and HTTP for a 3.3 KB answer instead of two bytes.
-        1.3x would need the whole admission in ~11 us, about what reading the review alone costs
-        on this machine (a bare loop that only counts the quotes in those 7.2 KB takes 4.3 us).
-        Not met; throughput is over 4x the budget and p99 at 500 requests/s a quarter of it.
+        **Per-request cost against a no-op endpoint.** With both cores busy (the server and wrk), the
+        no-op endpoint (TLS, HTTP, reading the 7.2 KB body) serves a request per ~38 us of wall time,
+        ~77 us of the two cores' CPU; an admission one per ~75 us (the run of 2026-11-21: 26,028 and 13,388
+        requests/s). 1.3x leaves the admission ~11 us of wall time, ~23 us of CPU, over the no-op: about
+        what the mutation core alone costs on one core (above), before TLS and HTTP for a 3.3 KB answer
+        instead of two bytes, on both ends. Not met; throughput is over 4x the budget and p99 at 500
+        requests/s under a third of it.
 
         **Startup.** Measured while the benchmark's own JVM runs the mock API server on the same two
         cores. Most of it is class loading (picocli, Logback, the Kubernetes client and its HTTP
