@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,11 +52,6 @@ class RealAgentTest {
   static void start() {
     cluster = E2eCluster.fromEnvironment();
     namespace = cluster.namespace("agent-proof", Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
   }
 
   private static void instrumentation(String name, String endpoint, SamplerType samplerType, String argument) {

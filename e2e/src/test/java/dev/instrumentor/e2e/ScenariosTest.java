@@ -2,6 +2,7 @@ package dev.instrumentor.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.instrumentor.api.v1alpha1.CollectorMode;
@@ -18,9 +19,12 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +33,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -47,15 +50,10 @@ class ScenariosTest {
     cluster = E2eCluster.fromEnvironment();
   }
 
-  @AfterAll
-  static void stop() {
-    cluster.close();
-  }
-
   static Instrumentation createInstrumentation(String namespace, String name, String endpoint) {
     Instrumentation instrumentation = Fixtures.instrumentation(namespace, name, endpoint);
     instrumentation.getMetadata().setGeneration(null);
-    return cluster.client().resource(instrumentation).create();
+    return E2eCluster.fromEnvironment().client().resource(instrumentation).create();
   }
 
   static Deployment deployment(String namespace, String name, Map<String, String> annotations, Container... containers) {
@@ -209,7 +207,7 @@ class ScenariosTest {
     });
   }
 
-  private static TelemetryCollector collector(String ns, String name, CollectorMode mode, String config) {
+  static TelemetryCollector createCollector(String ns, String name, CollectorMode mode, String config) {
     TelemetryCollector collector = new TelemetryCollector();
     collector.getMetadata().setName(name);
     collector.getMetadata().setNamespace(ns);
@@ -217,7 +215,7 @@ class ScenariosTest {
     spec.setMode(mode);
     spec.setConfig(YAML.unmarshal(config, JsonNode.class));
     collector.setSpec(spec);
-    return cluster.client().resource(collector).create();
+    return E2eCluster.fromEnvironment().client().resource(collector).create();
   }
 
   static final String CONFIG = """
@@ -233,26 +231,29 @@ class ScenariosTest {
   @Test
   void aDeploymentModeCollectorAndAnInvalidConfigThatIsKeptOut() {
     String ns = cluster.namespace("telemetry", Map.of());
-    collector(ns, "gateway", CollectorMode.DEPLOYMENT, CONFIG);
+    createCollector(ns, "gateway", CollectorMode.DEPLOYMENT, CONFIG);
 
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       assertThat(cluster.client().apps().deployments().inNamespace(ns).withName("gateway-collector").get()).isNotNull();
       assertThat(cluster.client().configMaps().inNamespace(ns).withName("gateway-collector").get()).isNotNull();
-      assertThat(cluster.client().services().inNamespace(ns).withName("gateway-collector").get().getSpec().getPorts())
-          .extracting(p -> p.getPort()).contains(4317, 4318);
+      Service service = cluster.client().services().inNamespace(ns).withName("gateway-collector").get();
+      assertThat(service).isNotNull();
+      assertThat(service.getSpec().getPorts()).extracting(p -> p.getPort()).contains(4317, 4318);
     });
     String good = cluster.client().configMaps().inNamespace(ns).withName("gateway-collector").get().getData()
         .get("collector.yaml");
 
-    // a patch, as kubectl edit sends: the operator may have just written the status
-    cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("gateway").edit(current -> {
-      current.getSpec().setConfig(YAML.unmarshal(CONFIG.replace("exporters: [debug]", "exporters: [kafka]"), JsonNode.class));
-      return current;
-    });
+    // a merge patch of the spec alone, as kubectl patch sends: no resourceVersion, so no conflict with the
+    // status the operator may have just written
+    String invalid = YAML.asJson(YAML.unmarshal(CONFIG.replace("exporters: [debug]", "exporters: [kafka]"), JsonNode.class));
+    cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("gateway")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"config\":" + invalid + "}}");
 
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       TelemetryCollector found = cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("gateway").get();
+      assertThat(found.getStatus()).isNotNull();
       Condition ready = Conditions.get(found.getStatus().getConditions(), "Ready");
+      assertThat(ready).isNotNull();
       assertThat(ready.getReason()).isEqualTo("InvalidConfig");
       assertThat(ready.getMessage()).contains("exporter \"kafka\" is not defined");
     });
@@ -260,17 +261,67 @@ class ScenariosTest {
         .get("collector.yaml")).isEqualTo(good);
   }
 
+  /**
+   * Garbage collection and server-side apply ownership, which only a real API server (with its
+   * controller-manager) judges: a user's change to a field the operator applies is reverted, a field
+   * it does not own is kept, and deleting the collector deletes what it owns.
+   */
+  @Test
+  void ownedObjectsAreRepairedAndGarbageCollected() {
+    assumeTrue(cluster.real(), "needs a real API server: the mock has neither server-side apply nor garbage collection");
+    String ns = cluster.namespace("owned", Map.of());
+    createCollector(ns, "gateway", CollectorMode.DEPLOYMENT, CONFIG);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      Deployment deployment = cluster.client().apps().deployments().inNamespace(ns).withName("gateway-collector").get();
+      assertThat(deployment).isNotNull();
+      assertThat(deployment.getSpec().getTemplate().getSpec().getContainers()).isNotEmpty();
+    });
+    Deployment applied = cluster.client().apps().deployments().inNamespace(ns).withName("gateway-collector").get();
+    String image = applied.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+
+    // as kubectl edit would: the image (owned by the operator) and a label of the user's own
+    cluster.client().apps().deployments().inNamespace(ns).withName("gateway-collector").patch(PatchContext.of(
+        PatchType.JSON), "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"evil/collector:1\"},"
+        + "{\"op\":\"add\",\"path\":\"/metadata/labels/team\",\"value\":\"payments\"}]");
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      Deployment repaired = cluster.client().apps().deployments().inNamespace(ns).withName("gateway-collector").get();
+      assertThat(repaired.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(image);
+      assertThat(repaired.getMetadata().getLabels()).containsEntry("team", "payments");
+    });
+
+    // the ReplicaSet the Deployment controller made proves the controllers run; all of it goes with the collector
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(cluster.client().apps().replicaSets().inNamespace(ns).list().getItems()).isNotEmpty());
+    cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("gateway").delete();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(cluster.client().apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
+      assertThat(cluster.client().apps().replicaSets().inNamespace(ns).list().getItems()).isEmpty();
+      assertThat(cluster.client().configMaps().inNamespace(ns).withName("gateway-collector").get()).isNull();
+      assertThat(cluster.client().services().inNamespace(ns).list().getItems()).isEmpty();
+      assertThat(cluster.client().serviceAccounts().inNamespace(ns).withName("gateway-collector").get()).isNull();
+    });
+  }
+
+  /** A native sidecar from Kubernetes 1.29 on (an init container that keeps running), a regular container before. */
   @Test
   void sidecarInjection() {
     String ns = cluster.namespace("edge", Map.of());
-    collector(ns, "agent", CollectorMode.SIDECAR, CONFIG);
+    createCollector(ns, "agent", CollectorMode.SIDECAR, CONFIG);
+    boolean nativeSidecars = cluster.serverMinorVersion() >= 29;
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       Pod pod = cluster.deploy(deployment(ns, "edge-" + System.nanoTime() % 100000,
           Map.of("instrumentor.dev/inject-sidecar", "true"), app("app"))).get(0).pod();
-      assertThat(pod.getSpec().getInitContainers()).anySatisfy(c -> {
-        assertThat(c.getName()).isEqualTo("otc-container");
-        assertThat(c.getRestartPolicy()).isEqualTo("Always");
-      });
+      if (nativeSidecars) {
+        assertThat(pod.getSpec().getInitContainers()).anySatisfy(c -> {
+          assertThat(c.getName()).isEqualTo("otc-container");
+          assertThat(c.getRestartPolicy()).isEqualTo("Always");
+        });
+        assertThat(pod.getSpec().getContainers()).extracting(Container::getName).containsExactly("app");
+      } else {
+        assertThat(pod.getSpec().getContainers()).extracting(Container::getName).containsExactly("app", "otc-container");
+        assertThat(pod.getSpec().getInitContainers()).noneSatisfy(c -> assertThat(c.getName()).isEqualTo("otc-container"));
+      }
     });
   }
 }

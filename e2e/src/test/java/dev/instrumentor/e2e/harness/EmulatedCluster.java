@@ -193,6 +193,16 @@ public final class EmulatedCluster implements E2eCluster {
   }
 
   @Override
+  public boolean real() {
+    return false;
+  }
+
+  @Override
+  public int serverMinorVersion() {
+    return 31;
+  }
+
+  @Override
   public void close() {
     operator.close();
     client.close();

@@ -20,36 +20,63 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real cluster (kind, minikube, any kubeconfig): the CRDs are applied from {@code crds/}, the
- * operator runs in-process with {@code --local-webhook} so the real API server calls it, and every
- * namespace a run creates is deleted afterwards. {@code -De2e.webhookHost} names the host the API
- * server reaches this machine by (default 127.0.0.1; {@code host.docker.internal} or the docker
- * bridge address for kind).
+ * A real API server: the control plane built from source ({@link ControlPlane}), or any cluster a
+ * kubeconfig names (kind, minikube). The CRDs are applied from {@code crds/}, the operator runs
+ * in-process with {@code --local-webhook} so the real API server calls it, and every namespace a run
+ * creates is deleted afterwards. {@code -De2e.webhookHost} names the host the API server reaches this
+ * machine by (default 127.0.0.1; the docker bridge address for kind).
  */
 public final class RealCluster implements E2eCluster {
 
   private final KubernetesClient client;
-  private final InstrumentorOperator operator;
+  private final OperatorConfig operatorConfig;
+  private InstrumentorOperator operator;
+  private final ControlPlane controlPlane;
   private final String suffix = UUID.randomUUID().toString().substring(0, 6);
   private final List<String> namespaces = new ArrayList<>();
+  private final int minor;
 
-  private RealCluster(KubernetesClient client, InstrumentorOperator operator) {
+  private RealCluster(KubernetesClient client, OperatorConfig operatorConfig, ControlPlane controlPlane) {
     this.client = client;
-    this.operator = operator;
+    this.operatorConfig = operatorConfig;
+    this.controlPlane = controlPlane;
+    this.minor = Integer.parseInt(client.getKubernetesVersion().getMinor().replaceAll("\\D", ""));
   }
 
-  public static RealCluster start(String kubeconfig) {
-    System.setProperty("kubeconfig", kubeconfig);
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build();
+  /** Against {@code config}; {@code controlPlane} is the built one, or null for a kubeconfig's cluster. */
+  static RealCluster start(Config config, ControlPlane controlPlane) {
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    if (controlPlane != null) {
+      controlPlane.serviceProxy().useClient(client);
+    }
     Crds.apply(client, true);
-    OperatorConfig config = new OperatorConfig(Set.of(), "instrumentor-system", "e2e-" + UUID.randomUUID().toString()
+    OperatorConfig operatorConfig = new OperatorConfig(Set.of(), "instrumentor-system", "e2e-" + UUID.randomUUID().toString()
         .substring(0, 6), false, "instrumentor-e2e", "127.0.0.1", 0, null, null, true,
         System.getProperty("e2e.webhookHost", "127.0.0.1"), true, InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE,
         InjectorSettings.DEFAULT_COLLECTOR_IMAGE, "127.0.0.1", 0, "text", "INFO", null);
-    try {
-      return new RealCluster(client, new InstrumentorOperator(config, client, Clock.systemUTC()).start());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    RealCluster cluster = new RealCluster(client, operatorConfig, controlPlane);
+    cluster.resumeOperator();
+    return cluster;
+  }
+
+  /**
+   * Stops the in-process operator and removes its webhook, for tests that run the operator otherwise
+   * (the chart's) and must see only its work; {@link #resumeOperator} starts it again.
+   */
+  public synchronized void pauseOperator() {
+    if (operator != null) {
+      operator.close();
+      operator = null;
+    }
+  }
+
+  public synchronized void resumeOperator() {
+    if (operator == null) {
+      try {
+        operator = new InstrumentorOperator(operatorConfig, client, Clock.systemUTC()).start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 
@@ -58,12 +85,20 @@ public final class RealCluster implements E2eCluster {
     return client;
   }
 
+  /** The control plane built from source, or null when the cluster came from a kubeconfig. */
+  public ControlPlane controlPlane() {
+    return controlPlane;
+  }
+
   @Override
   public String namespace(String base, Map<String, String> annotations) {
     String name = base + "-" + suffix;
     client.resource(new NamespaceBuilder().withNewMetadata().withName(name).withAnnotations(annotations).endMetadata().build())
         .create();
     namespaces.add(name);
+    // as on any fresh cluster: pods are admitted once the controller-manager gave the namespace its account
+    client.serviceAccounts().inNamespace(name).withName("default")
+        .waitUntilCondition(account -> account != null, 60, TimeUnit.SECONDS);
     return name;
   }
 
@@ -76,8 +111,13 @@ public final class RealCluster implements E2eCluster {
           .withLabels(created.getSpec().getSelector().getMatchLabels())
           .informOnCondition(list -> list.size() >= replicas).get(120, TimeUnit.SECONDS);
       return pods.stream().map(p -> new AdmittedPod(p, List.of())).toList();
-    } catch (Exception e) {
-      throw new IllegalStateException("the pods of " + created.getMetadata().getName() + " did not appear", e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("the pods of " + created.getMetadata().getName() + " did not appear within 120 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("watching the pods of " + created.getMetadata().getName() + " failed", e.getCause());
     }
   }
 
@@ -92,11 +132,26 @@ public final class RealCluster implements E2eCluster {
   }
 
   @Override
-  public void close() {
-    operator.close();
-    for (String namespace : namespaces) {
-      client.namespaces().withName(namespace).delete();
+  public boolean real() {
+    return true;
+  }
+
+  @Override
+  public int serverMinorVersion() {
+    return minor;
+  }
+
+  @Override
+  public synchronized void close() {
+    pauseOperator();
+    if (controlPlane == null) {
+      for (String namespace : namespaces) {
+        client.namespaces().withName(namespace).delete();
+      }
     }
     client.close();
+    if (controlPlane != null) {
+      controlPlane.close(); // its etcd lives in target/ and is discarded with it
+    }
   }
 }

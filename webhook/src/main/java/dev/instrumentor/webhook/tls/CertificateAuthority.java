@@ -76,21 +76,37 @@ public final class CertificateAuthority {
    * A serving certificate for {@code dnsNames} (and IP addresses written as such), signed by this CA.
    */
   public Issued issue(List<String> dnsNames, Duration validity) {
+    List<GeneralName> names = new ArrayList<>();
+    for (String name : dnsNames) {
+      names.add(new GeneralName(name.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, name));
+    }
+    return issue(new X500Name("CN=" + dnsNames.get(0)), names, KeyPurposeId.id_kp_serverAuth, validity);
+  }
+
+  /**
+   * A client certificate for {@code commonName} in {@code organizations} (Kubernetes reads them as the
+   * user and its groups), signed by this CA.
+   */
+  public Issued issueClient(String commonName, List<String> organizations, Duration validity) {
+    StringBuilder subject = new StringBuilder();
+    organizations.forEach(organization -> subject.append("O=").append(organization).append(','));
+    subject.append("CN=").append(commonName);
+    return issue(new X500Name(subject.toString()), List.of(), KeyPurposeId.id_kp_clientAuth, validity);
+  }
+
+  private Issued issue(X500Name subject, List<GeneralName> names, KeyPurposeId usage, Duration validity) {
     try {
       KeyPair keys = newKeyPair();
       Instant now = Instant.now();
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(),
-          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)),
-          new X500Name("CN=" + dnsNames.get(0)), keys.getPublic());
+          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject, keys.getPublic());
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-      List<GeneralName> names = new ArrayList<>();
-      for (String name : dnsNames) {
-        names.add(new GeneralName(name.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, name));
-      }
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-      builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
+      builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(usage));
+      if (!names.isEmpty()) {
+        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
+      }
       builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
       X509Certificate issued = sign(builder, keyPair);
       return new Issued(pem(issued), pem(keys.getPrivate()), issued);
