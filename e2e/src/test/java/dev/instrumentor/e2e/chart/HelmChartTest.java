@@ -1,14 +1,13 @@
-package dev.instrumentor.operator.chart;
+package dev.instrumentor.e2e.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
+import dev.instrumentor.e2e.harness.ChartRelease;
 import com.marcnuri.helm.LintResult;
-import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -32,19 +31,7 @@ class HelmChartTest {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private static List<HasMetadata> render(Map<String, Object> values) {
-    TemplateCommand template = new Helm(CHART).template().withName("instrumentor").withNamespace("instrumentor-system")
-        .withKubeVersion("1.31.0");
-    values.forEach(template::set);
-    List<HasMetadata> objects = new ArrayList<>();
-    Object parsed = SERIALIZATION.unmarshal(template.call());
-    if (parsed instanceof KubernetesList list) {
-      objects.addAll(list.getItems());
-    } else if (parsed instanceof List<?> list) {
-      list.forEach(item -> objects.add((HasMetadata) item));
-    } else {
-      objects.add((HasMetadata) parsed);
-    }
-    return objects;
+    return ChartRelease.render("instrumentor", "instrumentor-system", "1.31.0", values).objects();
   }
 
   private static <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> type) {
@@ -113,7 +100,11 @@ class HelmChartTest {
     assertThat(webhook.getClientConfig().getCaBundle()).as("set by the operator, never by Helm").isNull();
   }
 
-  /** Every permission the operator's code needs, and only those. */
+  /**
+   * The privileges the chart grants, as reviewed: a change here is a change of privilege. That they
+   * suffice is not shown here but by the e2e suite, which runs the operator under these roles on a
+   * real API server (ChartOnRealApiServerTest).
+   */
   private static final Set<String> CLUSTER_PERMISSIONS = Set.of(
       "instrumentor.dev/instrumentations:get,list,watch", "instrumentor.dev/telemetrycollectors:get,list,watch",
       "instrumentor.dev/instrumentations/status:get,patch,update", "instrumentor.dev/telemetrycollectors/status:get,patch,update",
@@ -121,11 +112,11 @@ class HelmChartTest {
       "/services:create,delete,get,list,patch,update,watch",
       "apps/deployments:create,delete,get,list,patch,update,watch", "apps/daemonsets:create,delete,get,list,patch,update,watch",
       "apps/statefulsets:create,delete,get,list,patch,update,watch",
-      "/namespaces:get,list,watch", "/secrets:get", "events.k8s.io/events:create",
+      "/namespaces:get,list,watch", "events.k8s.io/events:create",
       "url:/version:get",
       "admissionregistration.k8s.io/mutatingwebhookconfigurations[instrumentor]:get,patch,update");
   private static final Set<String> NAMESPACE_PERMISSIONS = Set.of(
-      "coordination.k8s.io/leases:create,get,update", "/secrets:create", "/secrets[instrumentor-webhook-tls]:get,update");
+      "coordination.k8s.io/leases:create,get,patch,update", "/secrets:create", "/secrets[instrumentor-webhook-tls]:get,update");
 
   private static Set<String> permissions(List<PolicyRule> rules) {
     Set<String> permissions = new TreeSet<>();
@@ -147,7 +138,7 @@ class HelmChartTest {
   }
 
   @Test
-  void rbacGrantsExactlyWhatTheCodeUses() {
+  void rbacGrantsOnlyTheReviewedPrivileges() {
     List<HasMetadata> objects = render(Map.of());
     List<PolicyRule> clusterRules = one(objects, ClusterRole.class).getRules();
     List<PolicyRule> namespaceRules = one(objects, Role.class).getRules();
@@ -159,7 +150,7 @@ class HelmChartTest {
       assertThat(rule.getResources() == null ? List.<String>of() : rule.getResources()).doesNotContain("*");
       assertThat(rule.getApiGroups() == null ? List.<String>of() : rule.getApiGroups()).doesNotContain("*");
     }
-    assertThat(permissions(clusterRules)).noneMatch(p -> p.startsWith("/secrets") && (p.contains("list") || p.contains("watch")));
+    assertThat(permissions(clusterRules)).as("no Secret of the cluster is readable").noneMatch(p -> p.startsWith("/secrets"));
   }
 
   private static List<PolicyRule> concat(List<PolicyRule> a, List<PolicyRule> b) {
@@ -183,7 +174,7 @@ class HelmChartTest {
         .doesNotContain("--self-managed-certificates");
     assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v ->
         assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName()).isEqualTo("instrumentor-webhook-tls"));
-    assertThat(permissions(one(objects, Role.class).getRules())).containsExactly("coordination.k8s.io/leases:create,get,update");
+    assertThat(permissions(one(objects, Role.class).getRules())).containsExactly("coordination.k8s.io/leases:create,get,patch,update");
     assertThat(permissions(one(objects, ClusterRole.class).getRules())).noneMatch(p -> p.contains("mutatingwebhook"));
 
     List<HasMetadata> withIssuer = render(Map.of("certificates.mode", "certManager",

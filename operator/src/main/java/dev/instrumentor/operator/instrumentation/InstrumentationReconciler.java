@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Validates each Instrumentation and reports it in status (Ready with a reason and message,
  * observedGeneration) and, when the verdict changes, in an Event. Re-checked every ten minutes, so a
- * TLS Secret created later turns the Instrumentation Ready without watching every Secret.
+ * TLS ConfigMap created later turns the Instrumentation Ready without watching every ConfigMap.
  */
 @ControllerConfiguration(name = "instrumentation",
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))

@@ -14,14 +14,16 @@ import java.util.function.BiPredicate;
 
 /**
  * What the CRD schema cannot check about an Instrumentation: the endpoint is a usable URL, the TLS
- * Secret and ConfigMap exist, a jaeger_remote sampler argument has the agent's format.
+ * ConfigMap exists, a jaeger_remote sampler argument has the agent's format. The TLS Secret is not
+ * checked: that would take {@code get} on every Secret of the cluster, a privilege the operator does not
+ * hold (a missing Secret shows on the pod as a FailedMount event).
  */
 public final class InstrumentationValidator {
 
   /**
    * The verdict.
    *
-   * @param reason  Valid, InvalidEndpoint, TlsSecretMissing, TlsConfigMapMissing or InvalidSampler
+   * @param reason  Valid, InvalidEndpoint, TlsConfigMapMissing or InvalidSampler
    * @param message a sentence naming the field
    */
   public record Verdict(boolean valid, String reason, String message) {
@@ -29,15 +31,12 @@ public final class InstrumentationValidator {
 
   private static final Set<String> JAEGER_REMOTE_KEYS = Set.of("endpoint", "pollingIntervalMs", "initialSamplingRate");
 
-  private final BiPredicate<String, String> secretExists;
   private final BiPredicate<String, String> configMapExists;
 
   /**
-   * @param secretExists    (namespace, name) to whether the Secret exists
    * @param configMapExists (namespace, name) to whether the ConfigMap exists
    */
-  public InstrumentationValidator(BiPredicate<String, String> secretExists, BiPredicate<String, String> configMapExists) {
-    this.secretExists = secretExists;
+  public InstrumentationValidator(BiPredicate<String, String> configMapExists) {
     this.configMapExists = configMapExists;
   }
 
@@ -51,10 +50,6 @@ public final class InstrumentationValidator {
       }
     }
     Tls tls = spec.getExporter() == null ? null : spec.getExporter().getTls();
-    if (tls != null && tls.getSecretName() != null && !secretExists.test(namespace, tls.getSecretName())) {
-      return new Verdict(false, "TlsSecretMissing", "spec.exporter.tls.secretName: Secret " + tls.getSecretName()
-          + " not found in namespace " + namespace + " (pods mount it from their own namespace)");
-    }
     if (tls != null && tls.getConfigMapName() != null && !configMapExists.test(namespace, tls.getConfigMapName())) {
       return new Verdict(false, "TlsConfigMapMissing", "spec.exporter.tls.configMapName: ConfigMap "
           + tls.getConfigMapName() + " not found in namespace " + namespace);

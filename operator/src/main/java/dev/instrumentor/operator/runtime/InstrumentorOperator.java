@@ -15,14 +15,22 @@ import dev.instrumentor.webhook.tls.CertificateAuthority;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
 import io.javaoperatorsdk.operator.Operator;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +54,8 @@ public final class InstrumentorOperator implements AutoCloseable {
   private Operator operator;
   private String localWebhookName;
   private volatile boolean leader;
-  private java.util.concurrent.ScheduledExecutorService certificateMaintenance;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private ScheduledExecutorService certificateMaintenance;
   private SelfManagedCertificates certificates;
 
   public InstrumentorOperator(OperatorConfig config, KubernetesClient client, Clock clock) {
@@ -69,7 +78,13 @@ public final class InstrumentorOperator implements AutoCloseable {
     Path key = config.keyFile();
     if (config.selfManaged() != null) {
       certificates = new SelfManagedCertificates(client, config.selfManaged(), clock);
+      // the caBundle is in place before this replica reports ready, whoever leads
       certificates.bootstrap();
+      certificateMaintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "certificate-maintenance");
+        thread.setDaemon(true);
+        return thread;
+      });
       certificate = config.selfManaged().certificateFile();
       key = config.selfManaged().keyFile();
     }
@@ -111,16 +126,17 @@ public final class InstrumentorOperator implements AutoCloseable {
           .withMetrics(new ReconcileMetrics(metrics))
           .withStopOnInformerErrorDuringStartup(false);
       if (config.leaderElection()) {
+        // not JOSDK's exit-on-stop: it calls System.exit, which deadlocks when stopping runs in the JVM's
+        // shutdown hook; losing the Lease while running is handled by onLostLeadership instead
         overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(config.leaseName(),
             config.operatorNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
             LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE, LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-            config.instance(), new io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks(
-                () -> leader = true, () -> leader = false, newLeader -> LOG.info("leader is {}", newLeader)), true));
+            config.instance(), new LeaderCallbacks(this::onStartedLeading, this::onLostLeadership,
+                newLeader -> LOG.info("leader is {}", newLeader)), false));
       }
     });
     ResourceApplier applier = new ResourceApplier(client, config.serverSideApply());
     operator.register(new InstrumentationReconciler(new InstrumentationValidator(
-            (ns, name) -> client.secrets().inNamespace(ns).withName(name).get() != null,
             (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get() != null), events, clock),
         overrider -> namespaces(overrider));
     operator.register(new TelemetryCollectorReconciler(new CollectorManifests(config.collectorImage()), applier, events,
@@ -130,12 +146,8 @@ public final class InstrumentorOperator implements AutoCloseable {
       leader = true;
     }
     if (certificates != null) {
-      certificateMaintenance = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "certificate-maintenance");
-        thread.setDaemon(true);
-        return thread;
-      });
-      certificateMaintenance.scheduleWithFixedDelay(this::maintainCertificates, 0, 60, java.util.concurrent.TimeUnit.SECONDS);
+      // every replica follows the Secret; the leader's first run comes as soon as it leads (onStartedLeading)
+      certificateMaintenance.scheduleWithFixedDelay(this::maintainCertificates, 60, 60, TimeUnit.SECONDS);
     }
     return this;
   }
@@ -146,6 +158,48 @@ public final class InstrumentorOperator implements AutoCloseable {
       overrider.watchingAllNamespaces();
     } else {
       overrider.settingNamespaces(config.watchNamespaces());
+    }
+  }
+
+  private void onStartedLeading() {
+    leader = true;
+    LOG.info("{} leads: reconcilers start", config.instance());
+    if (certificateMaintenance != null) {
+      certificateMaintenance.execute(this::maintainCertificates);
+    }
+  }
+
+  /**
+   * Called when the Lease is lost or given up. On shutdown that is expected; while running it means
+   * another replica may already reconcile, so the process exits (as controller-runtime's managers do)
+   * and is restarted to campaign again — from a new thread, never from a shutdown hook.
+   */
+  private void onLostLeadership() {
+    leader = false;
+    if (closed.get()) {
+      return;
+    }
+    LOG.error("{} lost the leader Lease {}/{} while running; exiting so that a restart campaigns again",
+        config.instance(), config.operatorNamespace(), config.leaseName());
+    Thread exit = new Thread(() -> System.exit(1), "lost-leadership-exit");
+    exit.setDaemon(true);
+    exit.start();
+  }
+
+  /** On shutdown: hand the Lease over at once (as client-go's ReleaseOnCancel) instead of letting it expire. */
+  private void releaseLease() {
+    try {
+      LeaseLock lock = new LeaseLock(config.operatorNamespace(), config.leaseName(), config.instance());
+      LeaderElectionRecord current = lock.get(client);
+      if (current == null || !config.instance().equals(current.getHolderIdentity())) {
+        return;
+      }
+      ZonedDateTime now = ZonedDateTime.now(clock);
+      lock.update(client, new LeaderElectionRecord(null, Duration.ofSeconds(1), now, now, current.getLeaderTransitions()));
+      LOG.info("released the leader Lease {}/{}", config.operatorNamespace(), config.leaseName());
+    } catch (RuntimeException e) {
+      LOG.warn("could not release the leader Lease {}/{} ({}); it expires by itself", config.operatorNamespace(),
+          config.leaseName(), e.toString());
     }
   }
 
@@ -217,7 +271,6 @@ public final class InstrumentorOperator implements AutoCloseable {
     return localWebhookName;
   }
 
-  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   /** Stops everything, once: the shutdown hook and the caller may both call it. */
   @Override
@@ -238,6 +291,9 @@ public final class InstrumentorOperator implements AutoCloseable {
     }
     if (operator != null) {
       operator.stop();
+      if (config.leaderElection()) {
+        releaseLease();
+      }
     }
     if (admissionServer != null) {
       admissionServer.stop(Duration.ofSeconds(2));

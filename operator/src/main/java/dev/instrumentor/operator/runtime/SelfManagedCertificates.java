@@ -80,8 +80,17 @@ public final class SelfManagedCertificates {
     this.clock = clock;
   }
 
-  /** Any replica, at start: the Secret exists afterwards and its certificate is in the files. */
+  /**
+   * Any replica, at start: the Secret exists afterwards, its certificate is in the files and its CA in
+   * the webhook configuration's caBundle (so the API server can call this replica once it is ready).
+   */
   public Secret bootstrap() {
+    Secret secret = ensureSecret();
+    patchCaBundle(decode(secret, CA_CERT));
+    return secret;
+  }
+
+  private Secret ensureSecret() {
     Secret secret = read();
     if (secret == null) {
       try {
@@ -106,7 +115,7 @@ public final class SelfManagedCertificates {
     Secret secret = read();
     boolean changed = false;
     if (secret == null) {
-      secret = bootstrap();
+      secret = ensureSecret();
       changed = true;
     } else if (expiring(secret)) {
       Secret renewed = issue(ca(secret));
@@ -155,22 +164,32 @@ public final class SelfManagedCertificates {
 
   private void patchCaBundle(String caPem) {
     String bundle = Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII));
-    MutatingWebhookConfiguration configuration = client.admissionRegistration().v1().mutatingWebhookConfigurations()
-        .withName(settings.webhookConfigurationName()).get();
-    if (configuration == null) {
-      LOG.warn("MutatingWebhookConfiguration {} not found: cannot set its caBundle", settings.webhookConfigurationName());
-      return;
-    }
-    boolean stale = false;
-    for (MutatingWebhook webhook : configuration.getWebhooks()) {
-      if (!bundle.equals(webhook.getClientConfig().getCaBundle())) {
-        webhook.getClientConfig().setCaBundle(bundle);
-        stale = true;
+    for (int attempt = 1; ; attempt++) {
+      MutatingWebhookConfiguration configuration = client.admissionRegistration().v1().mutatingWebhookConfigurations()
+          .withName(settings.webhookConfigurationName()).get();
+      if (configuration == null) {
+        LOG.warn("MutatingWebhookConfiguration {} not found: cannot set its caBundle", settings.webhookConfigurationName());
+        return;
       }
-    }
-    if (stale) {
-      client.resource(configuration).update();
-      LOG.info("set the caBundle of MutatingWebhookConfiguration {}", settings.webhookConfigurationName());
+      boolean stale = false;
+      for (MutatingWebhook webhook : configuration.getWebhooks()) {
+        if (!bundle.equals(webhook.getClientConfig().getCaBundle())) {
+          webhook.getClientConfig().setCaBundle(bundle);
+          stale = true;
+        }
+      }
+      if (!stale) {
+        return;
+      }
+      try {
+        client.resource(configuration).update(); // optimistic: another replica may set the same CA at once
+        LOG.info("set the caBundle of MutatingWebhookConfiguration {}", settings.webhookConfigurationName());
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 3) {
+          throw e;
+        }
+      }
     }
   }
 

@@ -221,7 +221,8 @@ class InstrumentorOperatorTest {
     client.resource(valid).create();
     Instrumentation withTls = Fixtures.instrumentation("apps", "with-tls", "https://collector:4317");
     Tls tlsSpec = new Tls();
-    tlsSpec.setSecretName("otel-client-cert");
+    tlsSpec.setSecretName("otel-client-cert"); // not checked: the operator may not read Secrets cluster-wide
+    tlsSpec.setConfigMapName("otel-ca");
     withTls.getSpec().getExporter().setTls(tlsSpec);
     client.resource(withTls).create();
     Instrumentation badSampler = Fixtures.instrumentation("apps", "bad-sampler", "http://collector:4317");
@@ -234,8 +235,8 @@ class InstrumentorOperatorTest {
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       assertThat(readyOf("valid")).extracting(Condition::getStatus, Condition::getReason).containsExactly("True", "Valid");
       assertThat(readyOf("with-tls")).extracting(Condition::getStatus, Condition::getReason)
-          .containsExactly("False", "TlsSecretMissing");
-      assertThat(readyOf("with-tls").getMessage()).startsWith("spec.exporter.tls.secretName: Secret otel-client-cert not found");
+          .containsExactly("False", "TlsConfigMapMissing");
+      assertThat(readyOf("with-tls").getMessage()).startsWith("spec.exporter.tls.configMapName: ConfigMap otel-ca not found");
       assertThat(readyOf("bad-sampler")).extracting(Condition::getStatus, Condition::getReason)
           .containsExactly("False", "InvalidSampler");
       assertThat(readyOf("bad-sampler").getMessage()).contains("pollingIntervalMs \"soon\" is not a whole number");

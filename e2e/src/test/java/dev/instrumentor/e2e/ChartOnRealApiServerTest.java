@@ -1,0 +1,284 @@
+package dev.instrumentor.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.instrumentor.api.v1alpha1.CollectorMode;
+import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.e2e.harness.ChartRelease;
+import dev.instrumentor.e2e.harness.ControlPlane;
+import dev.instrumentor.e2e.harness.E2eCluster;
+import dev.instrumentor.e2e.harness.OperatorProcess;
+import dev.instrumentor.e2e.harness.RealCluster;
+import dev.instrumentor.operator.kube.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The chart as {@code helm install} leaves it, judged by a real kube-apiserver: the operator runs as
+ * the chart's Deployment would run it (its args, environment and memory limit, its ServiceAccount's
+ * token, so every call is authorized by the chart's RBAC), and the API server calls the webhook through
+ * the chart's Service with the certificate the operator manages. Runs on the control plane built from
+ * source ({@link ControlPlane}); skipped where there is none.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChartOnRealApiServerTest {
+
+  private static final String RELEASE_NAMESPACE = "instrumentor-system";
+  /** JOSDK's default Lease duration: "several lease periods" below are multiples of it. */
+  private static final Duration LEASE = Duration.ofSeconds(15);
+
+  private RealCluster cluster;
+  private ControlPlane controlPlane;
+  private KubernetesClient admin;
+  private ChartRelease release;
+  private String apps;
+  private final List<OperatorProcess> replicas = new ArrayList<>();
+
+  @BeforeAll
+  void install() {
+    E2eCluster any = E2eCluster.fromEnvironment();
+    assumeTrue(any instanceof RealCluster real && real.controlPlane() != null,
+        "needs the control plane built from source (e2e/control-plane/build.sh)");
+    cluster = (RealCluster) any;
+    controlPlane = cluster.controlPlane();
+    admin = cluster.client();
+    cluster.pauseOperator(); // only the chart's operator works while this class runs
+    apps = cluster.namespace("chart-apps", Map.of());
+    release = ChartRelease.render("rel", RELEASE_NAMESPACE, controlPlane.kubernetesVersion(),
+        Map.of("watchNamespaces[0]", apps));
+    release.install(admin);
+  }
+
+  @AfterAll
+  void uninstall() {
+    replicas.forEach(OperatorProcess::close);
+    if (release != null) {
+      release.uninstall(admin);
+    }
+    if (cluster != null) {
+      cluster.resumeOperator();
+    }
+  }
+
+  private OperatorProcess startReplica(String suffix) {
+    String podName = release.fullname() + "-" + suffix;
+    OperatorProcess replica = OperatorProcess.start(release.deployment(), podName,
+        controlPlane.tokenKubeconfig(release.serviceAccountToken(admin)), controlPlane.directory());
+    replicas.add(replica);
+    return replica;
+  }
+
+  /** Ready as the kubelet's readiness probe sees it; then, as for a ready pod, an endpoint of the webhook Service. */
+  private void awaitReadyAndServe(OperatorProcess replica) {
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      assertThat(replica.alive()).as(replica.name() + " is running\n" + replica.log()).isTrue();
+      assertThat(replica.ready()).as(replica.name() + " /readyz").isTrue();
+    });
+    controlPlane.serviceProxy().addEndpoint(RELEASE_NAMESPACE, release.fullname() + "-webhook", "webhook",
+        replica.webhookPort());
+  }
+
+  private void stopServing(OperatorProcess replica) {
+    controlPlane.serviceProxy().removeEndpoint(RELEASE_NAMESPACE, release.fullname() + "-webhook", replica.webhookPort());
+  }
+
+  private Lease lease() {
+    return admin.leases().inNamespace(RELEASE_NAMESPACE).withName(release.fullname()).get();
+  }
+
+  private String holder() {
+    Lease lease = lease();
+    return lease == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  private String caBundle() {
+    MutatingWebhookConfiguration configuration = admin.admissionRegistration().v1().mutatingWebhookConfigurations()
+        .withName(release.fullname()).get();
+    return configuration.getWebhooks().get(0).getClientConfig().getCaBundle();
+  }
+
+  private static void assertNothingForbidden(OperatorProcess replica) {
+    assertThat(replica.log()).as("a request the chart's RBAC refused, in the log of " + replica.name())
+        .doesNotContain("forbidden", "Forbidden");
+  }
+
+  private Pod annotatedPod(String name) {
+    return cluster.deploy(ScenariosTest.deployment(apps, name + "-" + System.nanoTime() % 100000,
+        Map.of("instrumentor.dev/inject-java", "true"), ScenariosTest.app("app"))).get(0).pod();
+  }
+
+  private static boolean injected(Pod pod) {
+    return pod.getSpec().getInitContainers() != null
+        && pod.getSpec().getInitContainers().stream().map(Container::getName).anyMatch("instrumentor-java-agent"::equals);
+  }
+
+  @Test
+  @Order(1)
+  void theChartPassesServerSideDryRunInEveryCertificateMode() throws Exception {
+    applyCertManagerCrds();
+    String caBundle = controlPlane.adminConfig().getCaCertData(); // any CA, base64 PEM
+    for (Map<String, Object> values : List.<Map<String, Object>>of(
+        Map.of(),
+        Map.of("certificates.mode", "certManager"),
+        Map.of("certificates.mode", "certManager", "certificates.certManager.issuerRef.name", "corp-ca",
+            "certificates.certManager.issuerRef.kind", "ClusterIssuer"),
+        Map.of("certificates.mode", "provided", "certificates.provided.secretName", "my-webhook-cert",
+            "certificates.provided.caBundle", caBundle))) {
+      ChartRelease candidate = ChartRelease.render("dry", "instrumentor-dry-run", controlPlane.kubernetesVersion(), values);
+      candidate.dryRun(admin);
+      assertThat(candidate.objects()).as("objects rendered for " + values).isNotEmpty();
+      for (HasMetadata object : candidate.objects()) {
+        assertThat(admin.resource(object).get()).as(object.getKind() + "/" + object.getMetadata().getName()
+            + " is only a dry run").isNull();
+      }
+    }
+  }
+
+  private void applyCertManagerCrds() throws IOException, InterruptedException {
+    Process crds = new ProcessBuilder("bash", ControlPlane.projectRoot().resolve("e2e/control-plane/cert-manager-crds.sh")
+        .toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String directory = new String(crds.getInputStream().readAllBytes()).trim();
+    assertThat(crds.waitFor()).as("cert-manager-crds.sh").isZero();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(directory), "*.yaml")) {
+      for (Path file : files) {
+        try (InputStream in = Files.newInputStream(file)) {
+          CustomResourceDefinition crd = admin.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+          admin.resource(crd).fieldManager("e2e").forceConflicts().serverSideApply();
+          admin.resource(crd).waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
+              && c.getStatus().getConditions().stream().anyMatch(
+                  condition -> "Established".equals(condition.getType()) && "True".equals(condition.getStatus())),
+              60, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  @Test
+  @Order(2)
+  void theChartsOperatorLeadsUnderItsOwnRbacAndTheCaBundleIsInPlaceBeforeItIsReady() throws Exception {
+    OperatorProcess first = startReplica("a");
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+      assertThat(first.alive()).as("running\n" + first.log()).isTrue();
+      assertThat(first.ready()).isTrue();
+    });
+    // the first moment it says ready, the API server can already verify it
+    String bundle = caBundle();
+    Secret tls = admin.secrets().inNamespace(RELEASE_NAMESPACE).withName(release.fullname() + "-webhook-tls").get();
+    assertThat(tls).as("the certificate Secret").isNotNull();
+    assertThat(bundle).as("caBundle when /readyz first answered 200").isEqualTo(tls.getData().get("ca.crt"));
+    controlPlane.serviceProxy().addEndpoint(RELEASE_NAMESPACE, release.fullname() + "-webhook", "webhook",
+        first.webhookPort());
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(holder()).isEqualTo(first.name()));
+    ZonedDateTime acquired = lease().getSpec().getAcquireTime();
+
+    // reconcilers, caches, status, Events and dependents, all under the chart's ClusterRole
+    ScenariosTest.createInstrumentation(apps, "java", "http://collector.observability:4318");
+    ScenariosTest.createCollector(apps, "gateway", CollectorMode.DEPLOYMENT, ScenariosTest.CONFIG);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      Instrumentation found = admin.resources(Instrumentation.class).inNamespace(apps).withName("java").get();
+      assertThat(found.getStatus()).isNotNull();
+      Condition ready = Conditions.get(found.getStatus().getConditions(), "Ready");
+      assertThat(ready).isNotNull();
+      assertThat(ready.getStatus()).isEqualTo("True");
+      assertThat(admin.apps().deployments().inNamespace(apps).withName("gateway-collector").get()).isNotNull();
+      assertThat(admin.services().inNamespace(apps).withName("gateway-collector").get()).isNotNull();
+    });
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(admin.resources(io.fabric8.kubernetes.api.model.events.v1.Event.class).inNamespace(apps).list().getItems())
+            .anySatisfy(event -> assertThat(event.getReportingController()).contains("instrumentor")));
+
+    // the API server calls the webhook through the chart's Service and trusts the managed certificate
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(injected(annotatedPod("through-service")))
+        .as("pod injected by the chart's webhook").isTrue());
+
+    // several lease periods later it still leads, renewing with the chart's verbs
+    Instant holdUntil = Instant.now().plus(LEASE.multipliedBy(3));
+    await().atMost(LEASE.multipliedBy(4)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+      assertThat(first.alive()).as("still running\n" + first.log()).isTrue();
+      assertThat(holder()).isEqualTo(first.name());
+      return Instant.now().isAfter(holdUntil);
+    });
+    Lease renewed = lease();
+    assertThat(renewed.getSpec().getAcquireTime()).isEqualTo(acquired);
+    assertThat(renewed.getSpec().getRenewTime().toInstant()).isAfter(acquired.toInstant().plus(LEASE.multipliedBy(2)));
+    assertThat(first.metrics()).contains("instrumentor_reconciliations_total")
+        .doesNotContainPattern("instrumentor_reconciliation_errors_total\\{[^}]*\\} [1-9]");
+    assertNothingForbidden(first);
+  }
+
+  @Test
+  @Order(3)
+  void sigtermStopsTheLeaderAtOnceAndTheOtherReplicaTakesOverWithinFiveSeconds() throws Exception {
+    OperatorProcess first = replicas.get(0);
+    OperatorProcess second = startReplica("b");
+    awaitReadyAndServe(second);
+    assertThat(holder()).isEqualTo(first.name());
+
+    // the kubelet's order: the pod leaves the Service's endpoints, then gets SIGTERM
+    stopServing(first);
+    Instant terminated = Instant.now();
+    first.terminate();
+    Integer exitCode = first.awaitExit(Duration.ofSeconds(10));
+    assertThat(exitCode).as("exited within 10 s of SIGTERM (no deadlock)\n" + first.log()).isNotNull();
+    Duration stopping = Duration.between(terminated, Instant.now());
+    assertThat(stopping).as("time to stop").isLessThan(Duration.ofSeconds(5));
+    assertThat(first.log()).contains("released the leader Lease");
+
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        .untilAsserted(() -> assertThat(holder()).isEqualTo(second.name()));
+    Duration failover = Duration.between(terminated, Instant.now());
+    System.err.printf("e2e: leader stopped in %d ms; %s leads %d ms after SIGTERM%n", stopping.toMillis(), second.name(),
+        failover.toMillis());
+
+    // the webhook kept serving: the remaining replica injects
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(injected(annotatedPod("after-failover")))
+        .as("pod injected by the remaining replica").isTrue());
+    assertThat(second.ready()).isTrue();
+    assertNothingForbidden(first);
+    assertNothingForbidden(second);
+  }
+
+  @Test
+  @Order(4)
+  void withTheOperatorStoppedAnnotatedPodsAreStillCreatedUninstrumented() throws Exception {
+    for (OperatorProcess replica : replicas) {
+      stopServing(replica);
+      replica.terminate();
+      assertThat(replica.awaitExit(Duration.ofSeconds(10))).as(replica.name() + " stopped").isNotNull();
+    }
+    // failurePolicy Ignore: the API server cannot reach the webhook and admits the pod as it is
+    Pod pod = annotatedPod("operator-down");
+    assertThat(injected(pod)).isFalse();
+    assertThat(pod.getMetadata().getAnnotations()).doesNotContainKey("instrumentor.dev/injection-status");
+  }
+}
