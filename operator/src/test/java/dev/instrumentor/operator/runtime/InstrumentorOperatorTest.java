@@ -19,13 +19,15 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -173,12 +175,11 @@ class InstrumentorOperatorTest {
     ConfigMap good = client.configMaps().inNamespace(NS).withName("strict-collector").get();
     String goodHash = collector("strict").getStatus().getConfigHash();
 
-    // a patch, as kubectl edit sends: the operator may have just written the status
-    client.resources(TelemetryCollector.class).inNamespace(NS).withName("strict").edit(collector -> {
-      collector.getSpec().setConfig(SERIALIZATION.unmarshal(CONFIG.replace("exporters: [debug]", "exporters: [otlp/tempo]"),
-          JsonNode.class));
-      return collector;
-    });
+    // a merge patch of the spec, as kubectl patch sends: no resourceVersion to be stale after a status write
+    String invalid = SERIALIZATION.asJson(SERIALIZATION.unmarshal(
+        CONFIG.replace("exporters: [debug]", "exporters: [otlp/tempo]"), JsonNode.class));
+    client.resources(TelemetryCollector.class).inNamespace(NS).withName("strict")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"config\":" + invalid + "}}");
 
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       Condition ready = ready(collector("strict"));
@@ -244,13 +245,11 @@ class InstrumentorOperatorTest {
     assertThat(client.resources(Instrumentation.class).inNamespace("apps").withName("valid").get()
         .getStatus().getObservedGeneration()).isNotNull();
 
-    // the Secret appears and the Instrumentation changes: Ready turns True
-    client.resource(new SecretBuilder().withNewMetadata().withName("otel-client-cert").withNamespace("apps").endMetadata()
-        .addToStringData("tls.crt", "x").build()).create();
-    client.resources(Instrumentation.class).inNamespace("apps").withName("with-tls").edit(current -> {
-      current.getSpec().setPropagators(List.of(dev.instrumentor.api.v1alpha1.Propagator.TRACECONTEXT));
-      return current;
-    });
+    // the ConfigMap appears and the Instrumentation changes: Ready turns True
+    client.resource(new ConfigMapBuilder().withNewMetadata().withName("otel-ca").withNamespace("apps").endMetadata()
+        .addToData("ca.crt", "x").build()).create();
+    client.resources(Instrumentation.class).inNamespace("apps").withName("with-tls")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"propagators\":[\"tracecontext\"]}}");
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(readyOf("with-tls").getStatus()).isEqualTo("True"));
   }
