@@ -96,15 +96,23 @@ final class EnvComposer {
       special.add(optionsVariable);
     }
     Set<String> taken = new HashSet<>();
+    // what users wrote keeps its relative order; only what is added here may move
+    Set<JsonNode> fixed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     // the container's own variables stay; the special ones are rewritten in place
     for (JsonNode var : container) {
       taken.add(name(var));
       if (optionsVariable != null && optionsVariable.equals(name(var)) && var == last(container, optionsVariable)) {
         appendOptions(result, var, optionsSuffix);
+        fixed.add(result.get(result.size() - 1));
       } else if (RESOURCE_ATTRIBUTES.equals(name(var)) && var == last(container, RESOURCE_ATTRIBUTES)) {
+        int before = result.size();
         appendAttributes(result, attributes);
+        if (result.size() > before && RESOURCE_ATTRIBUTES.equals(name(result.get(result.size() - 1)))) {
+          fixed.add(result.get(result.size() - 1));
+        }
       } else {
         result.add(var);
+        fixed.add(var);
       }
     }
     for (JsonNode var : generated) {
@@ -119,6 +127,7 @@ final class EnvComposer {
           continue;
         }
         result.add(var);
+        fixed.add(var);
       }
     }
     if (optionsVariable != null && taken.add(optionsVariable)) {
@@ -128,7 +137,7 @@ final class EnvComposer {
     if (taken.add(RESOURCE_ATTRIBUTES)) {
       appendAttributes(result, attributes);
     }
-    return definedBeforeUse(result);
+    return definedBeforeUse(result, fixed);
   }
 
   private void appendOptions(List<JsonNode> result, JsonNode existing, String suffix) {
@@ -175,48 +184,86 @@ final class EnvComposer {
   }
 
   /**
-   * Reorders as little as possible so that each variable comes after the variables its
-   * {@code $(...)} references name (Kubernetes expands only earlier ones). Cycles keep their order.
+   * Orders {@code env} so that each added variable comes after the variables its {@code $(...)}
+   * references name and before the variables that reference it (Kubernetes expands only earlier
+   * ones), while the {@code fixed} ones — what users wrote — keep their relative order: a user's
+   * forward reference stays literal, as Kubernetes leaves it. Added variables stay where they are
+   * unless a fixed one needs them earlier. Cycles keep their order.
    */
-  static List<JsonNode> definedBeforeUse(List<JsonNode> env) {
+  static List<JsonNode> definedBeforeUse(List<JsonNode> env, Set<JsonNode> fixed) {
     List<JsonNode> ordered = new ArrayList<>(env.size());
     boolean[] placed = new boolean[env.size()];
     boolean[] visiting = new boolean[env.size()];
+    // the fixed ones in their order, each after the added variables it references; an added variable
+    // as soon as the fixed ones it references are placed
     for (int i = 0; i < env.size(); i++) {
-      place(i, env, placed, visiting, ordered);
+      if (fixed.contains(env.get(i))) {
+        placeDependencies(i, env, fixed, placed, visiting, ordered);
+        placed[i] = true;
+        ordered.add(env.get(i));
+      } else {
+        place(i, env, fixed, placed, visiting, ordered);
+      }
+    }
+    for (int i = 0; i < env.size(); i++) {
+      place(i, env, fixed, placed, visiting, ordered);
     }
     return ordered;
   }
 
-  private static void place(int i, List<JsonNode> env, boolean[] placed, boolean[] visiting, List<JsonNode> ordered) {
-    if (placed[i] || visiting[i]) {
+  private static void place(int i, List<JsonNode> env, Set<JsonNode> fixed, boolean[] placed, boolean[] visiting,
+      List<JsonNode> ordered) {
+    if (placed[i] || visiting[i] || fixed.contains(env.get(i)) || waitsForFixed(i, env, fixed, placed)) {
       return;
     }
     visiting[i] = true;
-    String value = value(env.get(i));
-    if (value != null) {
-      // Kubernetes' expansion: $(NAME) is a reference, $$ an escaped $
-      int at = value.indexOf('$');
-      while (at >= 0 && at + 1 < value.length()) {
-        char next = value.charAt(at + 1);
-        int resume = at + 2;
-        if (next == '(') {
-          int close = value.indexOf(')', at + 2);
-          if (close < 0) {
-            break;
-          }
-          int dependency = laterDefinition(env, i, value, at + 2, close);
-          if (dependency >= 0) {
-            place(dependency, env, placed, visiting, ordered);
-          }
-          resume = close + 1;
-        }
-        at = value.indexOf('$', resume);
-      }
-    }
+    placeDependencies(i, env, fixed, placed, visiting, ordered);
     visiting[i] = false;
     placed[i] = true;
     ordered.add(env.get(i));
+  }
+
+  /** Whether the added variable {@code i} references a fixed variable that is not placed yet. */
+  private static boolean waitsForFixed(int i, List<JsonNode> env, Set<JsonNode> fixed, boolean[] placed) {
+    boolean[] waits = {false};
+    forEachReference(env, i, dependency -> {
+      if (fixed.contains(env.get(dependency)) && !placed[dependency]) {
+        waits[0] = true;
+      }
+    });
+    return waits[0];
+  }
+
+  /** Places the added variables that {@code i} references and that are defined after it. */
+  private static void placeDependencies(int i, List<JsonNode> env, Set<JsonNode> fixed, boolean[] placed,
+      boolean[] visiting, List<JsonNode> ordered) {
+    forEachReference(env, i, dependency -> place(dependency, env, fixed, placed, visiting, ordered));
+  }
+
+  /** Calls {@code action} with the index of each later variable that {@code env[i]}'s value references. */
+  private static void forEachReference(List<JsonNode> env, int i, java.util.function.IntConsumer action) {
+    String value = value(env.get(i));
+    if (value == null) {
+      return;
+    }
+    // Kubernetes' expansion: $(NAME) is a reference, $$ an escaped $
+    int at = value.indexOf('$');
+    while (at >= 0 && at + 1 < value.length()) {
+      char next = value.charAt(at + 1);
+      int resume = at + 2;
+      if (next == '(') {
+        int close = value.indexOf(')', at + 2);
+        if (close < 0) {
+          break;
+        }
+        int dependency = laterDefinition(env, i, value, at + 2, close);
+        if (dependency >= 0) {
+          action.accept(dependency);
+        }
+        resume = close + 1;
+      }
+      at = value.indexOf('$', resume);
+    }
   }
 
   /** The index after {@code i} of the variable named {@code value[from, to)}, or -1 (a short list: no map). */

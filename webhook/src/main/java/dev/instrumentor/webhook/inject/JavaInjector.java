@@ -168,7 +168,7 @@ public final class JavaInjector implements Injector {
   private List<ObjectNode> initContainers(JavaSpec java, InstrumentationSpec spec, boolean podUserIsNonRoot) {
     JsonNode security = spec.getInitContainerSecurityContext() != null
         ? PodJson.tree(spec.getInitContainerSecurityContext()) : restrictedSecurityContext(podUserIsNonRoot);
-    JsonNode resources = java.getResources() != null ? PodJson.tree(java.getResources()) : defaultResources();
+    JsonNode resources = java.getResources() != null ? completed(PodJson.tree(java.getResources())) : defaultResources();
     String pullPolicy = spec.getImagePullPolicy() == null ? null : spec.getImagePullPolicy().value();
     List<ObjectNode> containers = new ArrayList<>(1);
     String image = java.getImage() == null || java.getImage().isBlank() ? settings.javaAgentImage() : java.getImage();
@@ -214,6 +214,38 @@ public final class JavaInjector implements Injector {
     }
     security.putObject("seccompProfile").put("type", "RuntimeDefault");
     return security;
+  }
+
+  /**
+   * The given resources with a missing half (limits or requests, per resource) taken from the
+   * defaults, so that a ResourceQuota on limits still admits the pod; a default never contradicts the
+   * given half (a limit is at least the request, a request at most the limit).
+   */
+  static ObjectNode completed(ObjectNode given) {
+    ObjectNode defaults = defaultResources();
+    ObjectNode result = given.deepCopy();
+    ObjectNode limits = result.withObjectProperty("limits");
+    ObjectNode requests = result.withObjectProperty("requests");
+    for (String resource : new String[] {"cpu", "memory"}) {
+      JsonNode limit = limits.get(resource);
+      JsonNode request = requests.get(resource);
+      if (limit == null && request == null) {
+        limits.set(resource, defaults.path("limits").get(resource));
+        requests.set(resource, defaults.path("requests").get(resource));
+      } else if (limit == null) {
+        JsonNode fallback = defaults.path("limits").get(resource);
+        limits.set(resource, amount(fallback).compareTo(amount(request)) >= 0 ? fallback : request);
+      } else if (request == null) {
+        JsonNode fallback = defaults.path("requests").get(resource);
+        requests.set(resource, amount(fallback).compareTo(amount(limit)) <= 0 ? fallback : limit);
+      }
+    }
+    return result;
+  }
+
+  private static java.math.BigDecimal amount(JsonNode quantity) {
+    return io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+        new io.fabric8.kubernetes.api.model.Quantity(quantity.asText()));
   }
 
   static ObjectNode defaultResources() {

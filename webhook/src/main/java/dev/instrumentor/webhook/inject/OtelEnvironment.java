@@ -22,6 +22,11 @@ import java.util.stream.Collectors;
  */
 final class OtelEnvironment {
 
+  static final String ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT";
+  static final String PROTOCOL = "OTEL_EXPORTER_OTLP_PROTOCOL";
+  /** The node's and the pod's IP, for endpoints such as {@code http://$(OTEL_NODE_IP):4318} (as upstream). */
+  static final String NODE_IP = "OTEL_NODE_IP";
+  static final String POD_IP = "OTEL_POD_IP";
   static final String POD_NAME = "OTEL_RESOURCE_ATTRIBUTES_POD_NAME";
   static final String NODE_NAME = "OTEL_RESOURCE_ATTRIBUTES_NODE_NAME";
   static final String POD_UID = "OTEL_RESOURCE_ATTRIBUTES_POD_UID";
@@ -44,13 +49,18 @@ final class OtelEnvironment {
   /** The generated variables for {@code container}, in order, before precedence is applied. */
   List<JsonNode> generated(PodContainer container, EnvComposer env) {
     List<JsonNode> vars = new ArrayList<>();
+    vars.add(PodJson.fieldRef(NODE_IP, "status.hostIP"));
+    vars.add(PodJson.fieldRef(POD_IP, "status.podIP"));
     if (!serviceNameSetAsAttribute(env)) {
       vars.add(PodJson.envVar(EnvComposer.SERVICE_NAME, serviceName(container)));
     }
     Exporter exporter = spec.getExporter();
     if (exporter != null && exporter.getEndpoint() != null && !exporter.getEndpoint().isBlank()) {
-      vars.add(PodJson.envVar("OTEL_EXPORTER_OTLP_ENDPOINT", exporter.getEndpoint()));
-      vars.add(PodJson.envVar("OTEL_EXPORTER_OTLP_PROTOCOL", protocol(exporter).value()));
+      vars.add(PodJson.envVar(ENDPOINT, exporter.getEndpoint()));
+    }
+    String protocol = protocol(exporter, env.userDefinition(ENDPOINT));
+    if (protocol != null) {
+      vars.add(PodJson.envVar(PROTOCOL, protocol));
     }
     if (exporter != null && exporter.getTls() != null) {
       Tls tls = exporter.getTls();
@@ -100,6 +110,34 @@ final class OtelEnvironment {
 
   private boolean useLabels() {
     return spec.getDefaults() != null && Boolean.TRUE.equals(spec.getDefaults().getUseLabelsForResourceAttributes());
+  }
+
+  /**
+   * OTEL_EXPORTER_OTLP_PROTOCOL for the endpoint that wins: a user's OTEL_EXPORTER_OTLP_ENDPOINT (any
+   * layer) over the Instrumentation's. For the user's, the port decides (4317 grpc, 4318
+   * http/protobuf, else what the Instrumentation asked, else http/protobuf); one from {@code valueFrom}
+   * cannot be read, so the protocol is left to the agent. A protocol the user set wins anyway (the
+   * composer drops generated variables users define). Null: generate none.
+   */
+  static String protocol(Exporter exporter, JsonNode userEndpoint) {
+    if (userEndpoint != null) {
+      String endpoint = EnvComposer.value(userEndpoint);
+      if (endpoint == null || endpoint.isBlank()) {
+        return null;
+      }
+      String port = port(endpoint.trim());
+      if ("4317".equals(port)) {
+        return ExporterProtocol.GRPC.value();
+      }
+      if ("4318".equals(port) || exporter == null || exporter.getProtocol() == null) {
+        return ExporterProtocol.HTTP_PROTOBUF.value();
+      }
+      return exporter.getProtocol().value();
+    }
+    if (exporter == null || exporter.getEndpoint() == null || exporter.getEndpoint().isBlank()) {
+      return null;
+    }
+    return protocol(exporter).value();
   }
 
   /** grpc when asked, or when the endpoint's port is 4317 and nothing was asked; else http/protobuf. */
@@ -163,14 +201,13 @@ final class OtelEnvironment {
     }
     context.owners().resourceAttributes(addUids())
         .forEach((k, v) -> attributes.put(k, ResourceAttributes.encode(v)));
-    String serviceNamespace = useLabels() ? label(InstrumentorLabels.PART_OF) : null;
-    attributes.put("service.namespace",
-        ResourceAttributes.encode(serviceNamespace != null ? serviceNamespace : context.namespace()));
+    // the semantic conventions' choice; the resource.opentelemetry.io/service.namespace annotation wins below
+    attributes.put("service.namespace", ResourceAttributes.encode(context.namespace()));
     attributes.put("service.instance.id",
         ResourceAttributes.encode(context.namespace()) + ".$(" + POD_NAME + ")." + ResourceAttributes.encode(container.name()));
     String version = useLabels() ? label(InstrumentorLabels.VERSION) : null;
     if (version == null) {
-      version = imageTag(container.image());
+      version = imageVersion(container.image());
     }
     if (version != null) {
       attributes.put("service.version", ResourceAttributes.encode(version));
@@ -188,19 +225,26 @@ final class OtelEnvironment {
     return attributes;
   }
 
-  /** The tag of {@code repo/name:tag} or {@code repo/name:tag@sha256:...}; null without one. */
-  static String imageTag(String image) {
+  /**
+   * What the image says of the version, as upstream: {@code tag} of {@code repo/name:tag},
+   * {@code tag@sha256:...} when pinned by digest too, the digest alone for {@code repo/name@sha256:...};
+   * null without either.
+   */
+  static String imageVersion(String image) {
     if (image == null) {
       return null;
     }
     int at = image.indexOf('@');
     String reference = at < 0 ? image : image.substring(0, at);
+    String digest = at < 0 || at == image.length() - 1 ? null : image.substring(at + 1);
     int colon = reference.lastIndexOf(':');
-    if (colon < 0 || reference.indexOf('/', colon) >= 0) {
-      return null; // a registry port, not a tag
+    String tag = colon < 0 || reference.indexOf('/', colon) >= 0 || colon == reference.length() - 1
+        ? null // no tag, or a registry port
+        : reference.substring(colon + 1);
+    if (tag != null && digest != null) {
+      return tag + "@" + digest;
     }
-    String tag = reference.substring(colon + 1);
-    return tag.isEmpty() ? null : tag;
+    return tag != null ? tag : digest;
   }
 
   // ---- TLS material

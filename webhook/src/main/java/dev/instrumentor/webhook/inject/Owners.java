@@ -2,6 +2,8 @@ package dev.instrumentor.webhook.inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +12,8 @@ import java.util.Optional;
 /**
  * The workloads that own a pod, by kind, derived without API calls: a ReplicaSet owner named
  * {@code <deployment>-<pod-template-hash>} gives its Deployment; a Job named
- * {@code <cronjob>-<minutes since epoch>} gives its CronJob.
+ * {@code <cronjob>-<scheduled time in minutes since the epoch>}, whose pods carry the Job controller's
+ * labels and whose time is a recent one, gives its CronJob.
  *
  * @param names    kind to name, e.g. {@code Deployment -> checkout}
  * @param ownerUid the UID of the direct controller, when known, keyed by its kind
@@ -58,6 +61,11 @@ public record Owners(Map<String, String> names, Map<String, String> ownerUid) {
 
   /** Owners read from the {@code metadata} of a pod's JSON: its controller reference and labels. */
   public static Owners fromPod(JsonNode metadata) {
+    return fromPod(metadata, Instant.now());
+  }
+
+  /** As {@link #fromPod(JsonNode)}, at {@code now} (a CronJob's Jobs are named after a recent time). */
+  static Owners fromPod(JsonNode metadata, Instant now) {
     JsonNode controller = controllerOf(metadata);
     String kind = controller == null ? "" : PodJson.text(controller, "kind");
     String name = controller == null ? "" : PodJson.text(controller, "name");
@@ -71,8 +79,8 @@ public record Owners(Map<String, String> names, Map<String, String> ownerUid) {
       if (!hash.isEmpty() && name.endsWith("-" + hash)) {
         names.put(DEPLOYMENT, name.substring(0, name.length() - hash.length() - 1));
       }
-    } else if (JOB.equals(kind)) {
-      cronJobOf(name).ifPresent(cronJob -> names.put(CRON_JOB, cronJob));
+    } else if (JOB.equals(kind) && createdByJobController(metadata.path("labels"), name)) {
+      cronJobOf(name, now).ifPresent(cronJob -> names.put(CRON_JOB, cronJob));
     }
     String uid = PodJson.text(controller, "uid");
     return new Owners(names, uid.isEmpty() ? Map.of() : Map.of(kind, uid));
@@ -92,16 +100,33 @@ public record Owners(Map<String, String> names, Map<String, String> ownerUid) {
     return first;
   }
 
-  /** The CronJob controller names Jobs {@code <cronjob>-<scheduled time in minutes>}. */
-  static Optional<String> cronJobOf(String jobName) {
+  /** The Job controller labels its pods with the Job's name ({@code batch.kubernetes.io/job-name}, or {@code job-name}). */
+  private static boolean createdByJobController(JsonNode labels, String jobName) {
+    return jobName.equals(PodJson.text(labels, "batch.kubernetes.io/job-name"))
+        || jobName.equals(PodJson.text(labels, "job-name"));
+  }
+
+  /** How far back a CronJob's Job may have been scheduled when its pods are created (retries included). */
+  static final Duration CRON_JOB_PAST = Duration.ofDays(90);
+
+  /**
+   * The CronJob controller names Jobs {@code <cronjob>-<scheduled time in minutes since the epoch>}.
+   * Any Job may end in digits ({@code db-migrate-20250101}): only a time within the last 90 days (and
+   * not after {@code now}) is taken as the CronJob's evidence.
+   */
+  static Optional<String> cronJobOf(String jobName, Instant now) {
     int dash = jobName.lastIndexOf('-');
-    if (dash <= 0 || jobName.length() - dash - 1 < 8) {
+    if (dash <= 0 || jobName.length() - dash - 1 < 8 || jobName.length() - dash - 1 > 12) {
       return Optional.empty();
     }
     for (int i = dash + 1; i < jobName.length(); i++) {
       if (!Character.isDigit(jobName.charAt(i))) {
         return Optional.empty();
       }
+    }
+    Instant scheduled = Instant.ofEpochSecond(Long.parseLong(jobName.substring(dash + 1)) * 60);
+    if (scheduled.isAfter(now.plus(Duration.ofMinutes(1))) || scheduled.isBefore(now.minus(CRON_JOB_PAST))) {
+      return Optional.empty();
     }
     return Optional.of(jobName.substring(0, dash));
   }

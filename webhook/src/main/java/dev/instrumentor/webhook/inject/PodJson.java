@@ -42,7 +42,9 @@ public final class PodJson {
       "spec", JsonProjection.object(
           CONTAINERS, JsonProjection.listOf(CONTAINER), INIT_CONTAINERS, JsonProjection.listOf(CONTAINER),
           "volumes", JsonProjection.listOf(JsonProjection.object("name", JsonProjection.WHOLE)),
-          "securityContext", JsonProjection.object("runAsUser", JsonProjection.WHOLE)));
+          "securityContext", JsonProjection.object("runAsUser", JsonProjection.WHOLE),
+          "os", JsonProjection.object("name", JsonProjection.WHOLE),
+          "nodeSelector", JsonProjection.object("kubernetes.io/os", JsonProjection.WHOLE)));
 
   private final ObjectNode pod;
   private Map<String, String> annotations;
@@ -149,6 +151,12 @@ public final class PodJson {
   public Long runAsUser() {
     JsonNode user = spec().path("securityContext").path("runAsUser");
     return user.isIntegralNumber() ? user.asLong() : null;
+  }
+
+  /** Whether the pod runs on Windows: {@code spec.os.name}, or a {@code kubernetes.io/os} node selector. */
+  public boolean windows() {
+    return "windows".equals(spec().path("os").path("name").asText(""))
+        || "windows".equals(spec().path("nodeSelector").path("kubernetes.io/os").asText(""));
   }
 
   /**

@@ -28,6 +28,9 @@ public final class PodMutator {
     this.injectors = List.copyOf(injectors);
   }
 
+  static final String WINDOWS = "Windows pods are not instrumented: the agents and the collector are Linux"
+      + " images, and the API server refuses their Linux security settings on a Windows pod";
+
   /** Every injection: the Java agent, then the collector sidecar. */
   public static PodMutator standard(InstrumentationSource instrumentations, CollectorSource collectors,
       InjectorSettings settings) {
@@ -62,6 +65,10 @@ public final class PodMutator {
       if (request instanceof InjectionRequestValue.Invalid invalid) {
         outcomes.add(InjectionOutcome.skipped(injector.name(), injector.annotation() + " on the " + invalid.where()
             + " is \"" + invalid.value() + "\": use \"true\", \"false\", \"<name>\" or \"<namespace>/<name>\"", null));
+        continue;
+      }
+      if (pod.windows()) {
+        outcomes.add(InjectionOutcome.skipped(injector.name(), WINDOWS, null));
         continue;
       }
       PodEdits edits = new PodEdits(pod);

@@ -1,5 +1,6 @@
 package dev.instrumentor.webhook.inject;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,8 +37,10 @@ final class ResourceAttributes {
   }
 
   /**
-   * Percent-encodes what would break the list (comma, equals, percent, whitespace, quotes,
-   * semicolon, backslash) in a literal value; the SDK decodes it.
+   * A literal value as OTEL_RESOURCE_ATTRIBUTES carries it: percent-encoded (UTF-8) outside the W3C
+   * baggage octets (so commas, equals, spaces, quotes, semicolons, backslashes, percent signs, controls
+   * and non-ASCII), which the SDKs decode; and every {@code $} doubled, so that Kubernetes' {@code $(VAR)}
+   * expansion leaves the value as written.
    */
   static String encode(String literal) {
     if (literal == null) {
@@ -46,20 +49,28 @@ final class ResourceAttributes {
     StringBuilder out = null;
     for (int i = 0; i < literal.length(); i++) {
       char c = literal.charAt(i);
-      boolean escape = c == ',' || c == '=' || c == '%' || c == ';' || c == '"' || c == '\\'
-          || Character.isWhitespace(c) || c < 0x20;
-      if (escape && out == null) {
+      boolean plain = c > 0x20 && c < 0x7F && c != '"' && c != ',' && c != ';' && c != '\\' && c != '%' && c != '='
+          && c != '$';
+      if (!plain && out == null) {
         out = new StringBuilder(literal.length() + 8).append(literal, 0, i);
       }
-      if (out != null) {
-        if (escape) {
-          out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xF, 16)))
-              .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-        } else {
-          out.append(c);
+      if (out == null) {
+        continue;
+      }
+      if (plain) {
+        out.append(c);
+      } else if (c == '$') {
+        out.append("$$");
+      } else {
+        int end = Character.isHighSurrogate(c) && i + 1 < literal.length() ? i + 2 : i + 1;
+        for (byte b : literal.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
+          out.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
         }
+        i = end - 1;
       }
     }
     return out == null ? literal : out.toString();
   }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 }

@@ -65,6 +65,11 @@ class JavaInjectionTest {
     return result;
   }
 
+  /** A Deployment's pod that asks for Java, with {@code app} as its only container. */
+  private static Pod podWith(Container app) {
+    return deploymentPod("checkout", Map.of(INJECT, "true")).editSpec().withContainers(app).endSpec().build();
+  }
+
   private static Container container(Pod pod, String name) {
     List<Container> all = new ArrayList<>(pod.getSpec().getContainers());
     if (pod.getSpec().getInitContainers() != null) {
@@ -154,6 +159,8 @@ class JavaInjectionTest {
     });
     assertThat(env(app)).containsExactly(
         entry("SPRING_PROFILES_ACTIVE", "prod"),
+        entry("OTEL_NODE_IP", "fieldRef:status.hostIP"),
+        entry("OTEL_POD_IP", "fieldRef:status.podIP"),
         entry("OTEL_SERVICE_NAME", "checkout"),
         entry("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector.observability:4317"),
         entry("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
@@ -639,14 +646,18 @@ class JavaInjectionTest {
   }
 
   @Test
-  void labelsGiveVersionAndServiceNamespaceWhenEnabled() {
+  void labelsGiveTheVersionWhenEnabledAndServiceNamespaceFollowsTheSemanticConventions() {
     dev.instrumentor.api.v1alpha1.Defaults defaults = new dev.instrumentor.api.v1alpha1.Defaults();
     defaults.setUseLabelsForResourceAttributes(true);
     java().getSpec().setDefaults(defaults);
     Pod pod = deploymentPod("checkout", Map.of(INJECT, "true")).editMetadata()
         .addToLabels("app.kubernetes.io/version", "3.1.0").addToLabels("app.kubernetes.io/part-of", "shop").endMetadata().build();
+    // part-of is not service.namespace: the conventions say the annotation, else the Kubernetes namespace
     assertThat(env(container(mutate(pod).pod(), "app")).get("OTEL_RESOURCE_ATTRIBUTES"))
-        .contains("service.namespace=shop", "service.version=3.1.0");
+        .contains("service.namespace=demo", "service.version=3.1.0");
+    Pod annotated = deploymentPod("checkout", Map.of(INJECT, "true", "resource.opentelemetry.io/service.namespace", "shop")).build();
+    assertThat(env(container(mutate(annotated).pod(), "app")).get("OTEL_RESOURCE_ATTRIBUTES"))
+        .contains("service.namespace=shop").doesNotContain("service.namespace=demo");
   }
 
   @ParameterizedTest
@@ -654,11 +665,132 @@ class JavaInjectionTest {
       "registry.example.com/app:1.2.3, 1.2.3",
       "registry.example.com:5000/app:2.0, 2.0",
       "registry.example.com:5000/app, ",
-      "app@sha256:abcd, ",
-      "app:7@sha256:abcd, 7",
+      "app@sha256:abcd, sha256:abcd",
+      "app:7@sha256:abcd, 7@sha256:abcd",
+      "registry.example.com:5000/app@sha256:abcd, sha256:abcd",
   })
-  void serviceVersionIsTheImageTag(String image, String tag) {
-    assertThat(OtelEnvironment.imageTag(image)).isEqualTo(tag);
+  void serviceVersionIsTheImageTagAndDigest(String image, String version) {
+    assertThat(OtelEnvironment.imageVersion(image)).isEqualTo(version);
+  }
+
+  // ---- the exporter endpoint a user overrides, node-local collectors
+
+  @ParameterizedTest
+  @CsvSource({
+      // where the user's endpoint is set, its port decides the protocol
+      "CONTAINER, http://collector:4318, http/protobuf",
+      "LANGUAGE, http://collector:4318, http/protobuf",
+      "SPEC, http://collector:4318, http/protobuf",
+      "CONTAINER, http://collector:4317, grpc",
+      "CONTAINER, http://collector:9000, http/protobuf",
+  })
+  void theProtocolFollowsTheEndpointThatWins(String layer, String endpoint, String protocol) {
+    Instrumentation java = java(); // its endpoint is :4317, hence grpc
+    EnvVar userEndpoint = new EnvVar("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint, null);
+    Pod pod = deploymentPod("checkout");
+    switch (layer) {
+      case "CONTAINER" -> pod = podWith(new ContainerBuilder()
+          .withName("app").withImage("shop/checkout:1").withEnv(userEndpoint).build());
+      case "LANGUAGE" -> {
+        JavaSpec javaSpec = new JavaSpec();
+        javaSpec.setEnv(List.of(userEndpoint));
+        java.getSpec().setJava(javaSpec);
+      }
+      default -> java.getSpec().setEnv(List.of(userEndpoint));
+    }
+    Map<String, String> env = env(container(mutate(pod).pod(), "app"));
+    assertThat(env).containsEntry("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint).containsEntry("OTEL_EXPORTER_OTLP_PROTOCOL", protocol);
+  }
+
+  @Test
+  void aProtocolTheUserSetWinsAndAnEndpointFromASecretLeavesTheProtocolToTheAgent() {
+    java();
+    Pod both = podWith(new ContainerBuilder().withName("app")
+        .withImage("shop/checkout:1").withEnv(new EnvVar("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318", null),
+            new EnvVar("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json", null)).build());
+    assertThat(env(container(mutate(both).pod(), "app"))).containsEntry("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json");
+
+    Pod fromSecret = podWith(new ContainerBuilder().withName("app")
+        .withImage("shop/checkout:1").withEnv(new EnvVarBuilder().withName("OTEL_EXPORTER_OTLP_ENDPOINT")
+            .withNewValueFrom().withNewSecretKeyRef("endpoint", "otlp", false).endValueFrom().build()).build());
+    assertThat(env(container(mutate(fromSecret).pod(), "app"))).doesNotContainKey("OTEL_EXPORTER_OTLP_PROTOCOL");
+  }
+
+  @Test
+  void nodeAndPodIpsAreDefinedBeforeAnEndpointThatUsesThem() {
+    Instrumentation java = java();
+    java.getSpec().getExporter().setEndpoint("http://$(OTEL_NODE_IP):4318");
+    Container app = container(mutate(deploymentPod("checkout")).pod(), "app");
+    List<String> names = app.getEnv().stream().map(EnvVar::getName).toList();
+    assertThat(app.getEnv()).anySatisfy(var -> {
+      assertThat(var.getName()).isEqualTo("OTEL_NODE_IP");
+      assertThat(var.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.hostIP");
+    }).anySatisfy(var -> {
+      assertThat(var.getName()).isEqualTo("OTEL_POD_IP");
+      assertThat(var.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
+    });
+    assertThat(names.indexOf("OTEL_NODE_IP")).isLessThan(names.indexOf("OTEL_EXPORTER_OTLP_ENDPOINT"));
+    assertThat(env(app)).containsEntry("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+  }
+
+  // ---- the user's own variables
+
+  @Test
+  void theUsersForwardReferencesStayLiteralAndTheirOrderIsKept() {
+    java();
+    // Kubernetes leaves $(WHO) literal in GREETING: WHO is declared after it
+    Pod pod = podWith(new ContainerBuilder().withName("app")
+        .withImage("shop/checkout:1").withEnv(new EnvVar("GREETING", "hello $(WHO)", null), new EnvVar("WHO", "world", null),
+            new EnvVar("SERVICE_LABEL", "svc-$(OTEL_SERVICE_NAME)", null)).build());
+    List<String> names = container(mutate(pod).pod(), "app").getEnv().stream().map(EnvVar::getName).toList();
+    assertThat(names.indexOf("GREETING")).isLessThan(names.indexOf("WHO"));
+    assertThat(names.indexOf("WHO")).isLessThan(names.indexOf("SERVICE_LABEL"));
+    // an injected variable the user refers to moves before the use
+    assertThat(names.indexOf("OTEL_SERVICE_NAME")).isLessThan(names.indexOf("SERVICE_LABEL"));
+  }
+
+  @Test
+  void anInjectedVariableWaitsForTheUsersVariableItReferences() {
+    Instrumentation java = java();
+    java.getSpec().getExporter().setEndpoint("http://$(COLLECTOR_HOST):4318");
+    Pod pod = podWith(new ContainerBuilder().withName("app")
+        .withImage("shop/checkout:1").withEnv(new EnvVar("A", "1", null), new EnvVar("COLLECTOR_HOST", "gateway", null))
+        .build());
+    List<String> names = container(mutate(pod).pod(), "app").getEnv().stream().map(EnvVar::getName).toList();
+    assertThat(names.subList(0, 2)).containsExactly("A", "COLLECTOR_HOST");
+    assertThat(names.indexOf("OTEL_EXPORTER_OTLP_ENDPOINT")).isGreaterThan(names.indexOf("COLLECTOR_HOST"));
+  }
+
+  // ---- resource attribute values
+
+  @Test
+  void attributeValuesArePercentEncodedOutsideBaggageOctetsAndTheirDollarsEscaped() {
+    Instrumentation java = java();
+    Resource resource = new Resource();
+    resource.setResourceAttributes(Map.of("team.name", "Zürich ops, 1st", "cost.center", "$(HOME)-42"));
+    java.getSpec().setResource(resource);
+    String attributes = env(container(mutate(deploymentPod("checkout")).pod(), "app")).get("OTEL_RESOURCE_ATTRIBUTES");
+    assertThat(attributes).contains("team.name=Z%C3%BCrich%20ops%2C%201st", "cost.center=$$(HOME)-42");
+    assertThat(ResourceAttributes.encode("\uD83D\uDE80")).isEqualTo("%F0%9F%9A%80"); // outside the BMP: one code point
+    assertThat(ResourceAttributes.encode("plain-value_1.2/x")).isEqualTo("plain-value_1.2/x");
+  }
+
+  // ---- pods the agents cannot run in
+
+  @ParameterizedTest
+  @CsvSource({"os", "nodeSelector"})
+  void windowsPodsAreSkippedWithTheReason(String how) {
+    java();
+    PodBuilder pod = new PodBuilder(deploymentPod("checkout"));
+    Pod windows = how.equals("os") ? pod.editSpec().withNewOs("windows").endSpec().build()
+        : pod.editSpec().addToNodeSelector("kubernetes.io/os", "windows").endSpec().build();
+    PodMutator.Result result = mutate(windows);
+    assertThat(result.pod().getSpec().getInitContainers()).isNullOrEmpty();
+    assertThat(result.outcomes()).singleElement().satisfies(outcome -> {
+      assertThat(outcome.status()).isEqualTo(Status.SKIPPED);
+      assertThat(outcome.reason()).startsWith("Windows pods are not instrumented");
+    });
+    assertThat(result.warnings()).singleElement().asString().contains("Windows");
   }
 
   // ---- init container settings
@@ -694,8 +826,26 @@ class JavaInjectionTest {
     assertThat(init.getImage()).isEqualTo("registry.example.com/agents/java:2.9");
     assertThat(init.getImagePullPolicy()).isEqualTo("IfNotPresent");
     assertThat(init.getSecurityContext()).isEqualTo(new SecurityContextBuilder().withRunAsUser(1234L).build());
-    assertThat(init.getResources().getLimits()).containsExactly(entry("memory", new Quantity("128Mi")));
+    // the missing half comes from the defaults, never contradicting what was given
+    assertThat(init.getResources().getLimits()).containsOnly(entry("memory", new Quantity("128Mi")),
+        entry("cpu", new Quantity("500m")));
+    assertThat(init.getResources().getRequests()).containsOnly(entry("memory", new Quantity("64Mi")),
+        entry("cpu", new Quantity("50m")));
     assertThat(mutated.getSpec().getVolumes().get(0).getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("300Mi"));
+  }
+
+  @Test
+  void requestsAloneGetLimitsSoThatAQuotaOnLimitsAdmitsThePod() {
+    JavaSpec javaSpec = new JavaSpec();
+    javaSpec.setResources(new ResourceRequirementsBuilder().addToRequests("memory", new Quantity("512Mi"))
+        .addToRequests("cpu", new Quantity("10m")).build());
+    java().getSpec().setJava(javaSpec);
+    Container init = mutate(deploymentPod("checkout")).pod().getSpec().getInitContainers().get(0);
+    // memory: the default limit (256Mi) is below the request, so the request is the limit; cpu: the default
+    assertThat(init.getResources().getLimits()).containsOnly(entry("memory", new Quantity("512Mi")),
+        entry("cpu", new Quantity("500m")));
+    assertThat(init.getResources().getRequests()).containsOnly(entry("memory", new Quantity("512Mi")),
+        entry("cpu", new Quantity("10m")));
   }
 
   @Test
