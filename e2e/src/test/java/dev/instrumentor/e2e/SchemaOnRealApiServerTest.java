@@ -51,6 +51,8 @@ class SchemaOnRealApiServerTest {
     return Stream.of(
         Arguments.of("endpoint without a scheme", instrumentation + "spec: {exporter: {endpoint: 'collector:4317'}}",
             "spec.exporter.endpoint"),
+        Arguments.of("grpc:// endpoint, which the agents refuse (CEL)", instrumentation
+            + "spec: {exporter: {endpoint: 'grpc://collector:4317'}}", "exporter.protocol: grpc"),
         Arguments.of("unknown protocol", instrumentation
             + "spec: {exporter: {endpoint: 'http://c:4317', protocol: thrift}}", "spec.exporter.protocol"),
         Arguments.of("unknown sampler", instrumentation + "spec: {sampler: {type: sometimes}}", "spec.sampler.type"),

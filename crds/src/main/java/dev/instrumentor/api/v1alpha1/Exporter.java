@@ -2,17 +2,23 @@ package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Objects;
 
 /**
  * The OTLP exporter of the injected agents.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.endpoint) || !self.endpoint.startsWith('grpc://')",
+    message = "spec.exporter.endpoint: the agents refuse grpc:// URLs; write http:// (or https://) and set"
+        + " spec.exporter.protocol: grpc",
+    fieldPath = ".endpoint")
 public class Exporter {
 
   /**
    * OTLP endpoint URL (OTEL_EXPORTER_OTLP_ENDPOINT), e.g.
-   * http://otel-collector.observability:4317.
+   * http://otel-collector.observability:4317 or, for a collector on the pod's node,
+   * http://$(OTEL_NODE_IP):4317.
    */
   @Pattern("^(https?|grpc)://[^\\s/?#]+(/[^\\s]*)?$")
   private String endpoint;

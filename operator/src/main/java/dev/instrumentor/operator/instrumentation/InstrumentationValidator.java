@@ -29,6 +29,7 @@ public final class InstrumentationValidator {
   public record Verdict(boolean valid, String reason, String message) {
   }
 
+  private static final java.util.regex.Pattern REFERENCE = java.util.regex.Pattern.compile("\\$\\([A-Za-z_][A-Za-z0-9_]*\\)");
   private static final Set<String> JAEGER_REMOTE_KEYS = Set.of("endpoint", "pollingIntervalMs", "initialSamplingRate");
 
   private final BiPredicate<String, String> configMapExists;
@@ -75,14 +76,23 @@ public final class InstrumentationValidator {
     return new Verdict(true, "Valid", "Instrumentation is valid");
   }
 
+  /**
+   * What is wrong with {@code endpoint} as the agents read it, or null. {@code $(VAR)} references
+   * (e.g. {@code http://$(OTEL_NODE_IP):4317}) are expanded by Kubernetes in the pod: they stand for
+   * a host here.
+   */
   static String endpointProblem(String endpoint) {
     URI uri;
     try {
-      uri = new URI(endpoint.trim());
+      uri = new URI(REFERENCE.matcher(endpoint.trim()).replaceAll("1"));
     } catch (URISyntaxException e) {
       return "\"" + endpoint + "\" is not a URL: " + e.getReason();
     }
-    if (uri.getScheme() == null || !Set.of("http", "https", "grpc").contains(uri.getScheme())) {
+    if ("grpc".equals(uri.getScheme())) {
+      return "\"" + endpoint + "\": the agents refuse grpc:// URLs; write http:// (or https://) and set"
+          + " spec.exporter.protocol: grpc";
+    }
+    if (uri.getScheme() == null || !Set.of("http", "https").contains(uri.getScheme())) {
       return "\"" + endpoint + "\" must start with http:// or https://";
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +21,30 @@ public final class YamlDocuments {
       .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
       // "0.25" and "true" must stay strings: Kubernetes rejects numbers where strings belong
       .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+      .stringQuotingChecker(new StringsStayStrings())
       .disable(YAMLGenerator.Feature.SPLIT_LINES)
       .build());
+
+  /**
+   * Quotes every string a YAML 1.1 or 1.2 reader could take for something else. Jackson's own check
+   * only knows plain decimals, so {@code 1e3}, {@code 0x1F}, {@code 0o17}, {@code 1:20} (sexagesimal
+   * in 1.1), {@code 2001-12-14} or a git SHA like {@code 4e12345} went out bare and came back as
+   * numbers or dates. Any string that starts like a number ({@code 0-9 + - .}) is quoted: quoting a
+   * string is always correct, and {@code -Xmx1g} in quotes reads the same.
+   */
+  static final class StringsStayStrings extends StringQuotingChecker {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean needToQuoteName(String name) {
+      return isReservedKeyword(name) || looksLikeYAMLNumber(name);
+    }
+
+    @Override
+    public boolean needToQuoteValue(String value) {
+      return isReservedKeyword(value) || looksLikeYAMLNumber(value) || valueHasQuotableChar(value);
+    }
+  }
 
   private YamlDocuments() {
   }
