@@ -11,9 +11,10 @@ import java.util.List;
  * @param reason          a sentence a user can act on
  * @param instrumentation {@code namespace/name@generation} of the resource used, or null
  * @param containers      the containers changed (empty unless injected)
+ * @param caveat          injected, with something the user should know (the reason says what): warned about
  */
 public record InjectionOutcome(
-    String language, Status status, String reason, String instrumentation, List<String> containers) {
+    String language, Status status, String reason, String instrumentation, List<String> containers, boolean caveat) {
 
   public InjectionOutcome {
     containers = List.copyOf(containers);
@@ -36,24 +37,30 @@ public record InjectionOutcome(
   }
 
   public static InjectionOutcome injected(String language, String reason, String instrumentation, List<String> containers) {
-    return new InjectionOutcome(language, Status.INJECTED, reason, instrumentation, containers);
+    return new InjectionOutcome(language, Status.INJECTED, reason, instrumentation, containers, false);
+  }
+
+  /** Injected, and the user should know something about it (said in {@code reason}, and warned about). */
+  public static InjectionOutcome injectedWithCaveat(String language, String reason, String instrumentation,
+      List<String> containers) {
+    return new InjectionOutcome(language, Status.INJECTED, reason, instrumentation, containers, true);
   }
 
   public static InjectionOutcome skipped(String language, String reason, String instrumentation) {
-    return new InjectionOutcome(language, Status.SKIPPED, reason, instrumentation, List.of());
+    return new InjectionOutcome(language, Status.SKIPPED, reason, instrumentation, List.of(), false);
   }
 
   public static InjectionOutcome disabled(String language, String reason) {
-    return new InjectionOutcome(language, Status.DISABLED, reason, null, List.of());
+    return new InjectionOutcome(language, Status.DISABLED, reason, null, List.of(), false);
   }
 
   public static InjectionOutcome error(String language, String reason, String instrumentation) {
-    return new InjectionOutcome(language, Status.ERROR, reason, instrumentation, List.of());
+    return new InjectionOutcome(language, Status.ERROR, reason, instrumentation, List.of(), false);
   }
 
-  /** True when the pod asked for this language and did not get it: the user should be told. */
+  /** True when the pod asked for this language and did not get it, or got it with a caveat: the user should be told. */
   public boolean warrantsWarning() {
-    return status == Status.SKIPPED || status == Status.ERROR;
+    return status == Status.SKIPPED || status == Status.ERROR || caveat;
   }
 
   /** One line for admission warnings, logs and the CLI. */

@@ -53,7 +53,37 @@ public final class JavaInjector implements Injector {
 
   @Override
   public boolean alreadyInjected(PodJson pod) {
-    return pod.hasVolume(VOLUME);
+    return pod.hasVolume(VOLUME) && hasInitContainer(pod, INIT_CONTAINER);
+  }
+
+  private static boolean hasInitContainer(PodJson pod, String name) {
+    return pod.initContainers().stream().anyMatch(container -> name.equals(container.name()));
+  }
+
+  /** Why our volume, init container or mounts would collide with what the pod has, or null. */
+  private static String collision(PodJson pod, List<PodContainer> targets, List<ObjectNode> tlsMounts) {
+    if (pod.hasVolume(VOLUME)) {
+      return "the pod has a volume named " + VOLUME + " that Instrumentor did not add: rename it";
+    }
+    if (hasInitContainer(pod, INIT_CONTAINER)) {
+      return "the pod has an init container named " + INIT_CONTAINER + " that Instrumentor did not add: rename it";
+    }
+    for (PodContainer target : targets) {
+      String mounted = target.volumeMountedAt(MOUNT_PATH);
+      if (mounted != null) {
+        return "container " + target.name() + " already mounts volume " + mounted + " at " + MOUNT_PATH
+            + ", where the agent goes";
+      }
+      for (ObjectNode tlsMount : tlsMounts) {
+        String path = PodJson.text(tlsMount, "mountPath");
+        String at = target.volumeMountedAt(path);
+        if (at != null && !at.equals(PodJson.text(tlsMount, "name"))) {
+          return "container " + target.name() + " already mounts volume " + at + " at " + path
+              + ", where the exporter's TLS files go";
+        }
+      }
+    }
+    return null;
   }
 
   @Override
@@ -71,6 +101,10 @@ public final class JavaInjector implements Injector {
       return InjectionOutcome.skipped(NAME, targets.problem(), reference);
     }
     Prepared prepared = prepare(instrumentation);
+    String collision = collision(pod, targets.containers(), prepared.tlsMounts());
+    if (collision != null) {
+      return InjectionOutcome.skipped(NAME, collision, reference);
+    }
     OtelEnvironment otel = new OtelEnvironment(prepared.spec(), pod, context);
 
     List<ObjectNode> volumes = new ArrayList<>(3);
@@ -96,10 +130,52 @@ public final class JavaInjector implements Injector {
       }
       edits.addVolumeMounts(target, mounts);
     }
-    Long podUser = pod.runAsUser();
     edits.insertInitContainers(initContainerPosition(pod, targets.containers()),
-        podUser != null && podUser != 0L ? prepared.initContainersForNonRootPods() : prepared.initContainers());
-    return InjectionOutcome.injected(NAME, "Java agent attached", reference, targets.names());
+        initContainers(prepared, pod, targets.containers().get(0)));
+    List<String> caveats = caveats(prepared, pod, targets.containers());
+    return caveats.isEmpty() ? InjectionOutcome.injected(NAME, "Java agent attached", reference, targets.names())
+        : InjectionOutcome.injectedWithCaveat(NAME, "Java agent attached; " + String.join("; ", caveats), reference,
+            targets.names());
+  }
+
+  /**
+   * The init containers for this pod. Their user: the first target container's own
+   * {@code runAsUser} (the agent must be readable by it), else the pod's, else the configured
+   * non-root default.
+   */
+  private List<ObjectNode> initContainers(Prepared prepared, PodJson pod, PodContainer target) {
+    Long containerUser = target.runAsUser();
+    Long podUser = pod.runAsUser();
+    if (containerUser == null || containerUser == 0L || containerUser.equals(podUser)
+        || prepared.spec().getInitContainerSecurityContext() != null) {
+      return podUser != null && podUser != 0L ? prepared.initContainersForNonRootPods() : prepared.initContainers();
+    }
+    List<ObjectNode> containers = new ArrayList<>(prepared.initContainersForNonRootPods().size());
+    for (ObjectNode shared : prepared.initContainersForNonRootPods()) {
+      ObjectNode copy = shared.deepCopy();
+      copy.withObjectProperty("securityContext").put("runAsUser", containerUser);
+      containers.add(copy);
+    }
+    return containers;
+  }
+
+  /** What the user should know about an injection that went through. */
+  private static List<String> caveats(Prepared prepared, PodJson pod, List<PodContainer> targets) {
+    List<String> caveats = new ArrayList<>(1);
+    for (PodContainer target : targets) {
+      List<String> sources = target.envFromSources();
+      if (!sources.isEmpty()) {
+        caveats.add("container " + target.name() + " takes variables from envFrom (" + String.join(", ", sources)
+            + "): any of them named like an injected one (JAVA_TOOL_OPTIONS, OTEL_*) is overridden; set those with"
+            + " env, whose values are kept");
+      }
+    }
+    JavaSpec java = prepared.spec().getJava();
+    if (java != null && java.getVolumeClaimTemplate() != null && !pod.hasFsGroup()) {
+      caveats.add("the agent volume comes from a volumeClaimTemplate and the pod sets no securityContext.fsGroup:"
+          + " a non-root init container may not be allowed to write to it");
+    }
+    return caveats;
   }
 
   /**

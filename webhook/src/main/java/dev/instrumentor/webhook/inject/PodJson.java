@@ -26,7 +26,8 @@ public final class PodJson {
 
   private static final JsonProjection CONTAINER = JsonProjection.object(
       "name", JsonProjection.WHOLE, "image", JsonProjection.WHOLE, "env", JsonProjection.WHOLE,
-      "volumeMounts", JsonProjection.WHOLE);
+      "envFrom", JsonProjection.WHOLE, "volumeMounts", JsonProjection.WHOLE,
+      "securityContext", JsonProjection.object("runAsUser", JsonProjection.WHOLE));
 
   /**
    * The parts of a pod that injections read and edit, and so all that the admission path parses:
@@ -42,7 +43,7 @@ public final class PodJson {
       "spec", JsonProjection.object(
           CONTAINERS, JsonProjection.listOf(CONTAINER), INIT_CONTAINERS, JsonProjection.listOf(CONTAINER),
           "volumes", JsonProjection.listOf(JsonProjection.object("name", JsonProjection.WHOLE)),
-          "securityContext", JsonProjection.object("runAsUser", JsonProjection.WHOLE),
+          "securityContext", JsonProjection.object("runAsUser", JsonProjection.WHOLE, "fsGroup", JsonProjection.WHOLE),
           "os", JsonProjection.object("name", JsonProjection.WHOLE),
           "nodeSelector", JsonProjection.object("kubernetes.io/os", JsonProjection.WHOLE)));
 
@@ -151,6 +152,11 @@ public final class PodJson {
   public Long runAsUser() {
     JsonNode user = spec().path("securityContext").path("runAsUser");
     return user.isIntegralNumber() ? user.asLong() : null;
+  }
+
+  /** Whether the pod sets {@code securityContext.fsGroup} (volumes are then writable by its group). */
+  public boolean hasFsGroup() {
+    return spec().path("securityContext").path("fsGroup").isIntegralNumber();
   }
 
   /** Whether the pod runs on Windows: {@code spec.os.name}, or a {@code kubernetes.io/os} node selector. */
@@ -329,6 +335,35 @@ public final class PodJson {
     }
 
     /** Whether a volume mount is named {@code name}. */
+    /** The name of the volume this container mounts at {@code path}, or null. */
+    public String volumeMountedAt(String path) {
+      for (JsonNode mount : node.path("volumeMounts")) {
+        if (path.equals(text(mount, "mountPath"))) {
+          return text(mount, "name");
+        }
+      }
+      return null;
+    }
+
+    /** What {@code envFrom} brings in, as {@code ConfigMap x} / {@code Secret y}; empty without it. */
+    public List<String> envFromSources() {
+      List<String> sources = new ArrayList<>();
+      for (JsonNode source : node.path("envFrom")) {
+        if (source.has("configMapRef")) {
+          sources.add("ConfigMap " + text(source.path("configMapRef"), "name"));
+        } else if (source.has("secretRef")) {
+          sources.add("Secret " + text(source.path("secretRef"), "name"));
+        }
+      }
+      return sources;
+    }
+
+    /** The container's own {@code securityContext.runAsUser}, or null. */
+    public Long runAsUser() {
+      JsonNode user = node.path("securityContext").path("runAsUser");
+      return user.isIntegralNumber() ? user.asLong() : null;
+    }
+
     public boolean mounts(String name) {
       for (JsonNode mount : node.path("volumeMounts")) {
         if (name.equals(text(mount, "name"))) {

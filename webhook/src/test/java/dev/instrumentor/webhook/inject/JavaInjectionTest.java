@@ -775,6 +775,92 @@ class JavaInjectionTest {
     assertThat(ResourceAttributes.encode("plain-value_1.2/x")).isEqualTo("plain-value_1.2/x");
   }
 
+  // ---- names and paths the pod already uses
+
+  @Test
+  void aUserVolumeNamedLikeOursIsACollisionNotAnInjection() {
+    java();
+    Pod pod = new PodBuilder(deploymentPod("checkout")).editSpec().addNewVolume().withName("instrumentor-java-agent")
+        .withNewEmptyDir().endEmptyDir().endVolume().endSpec().build();
+    PodMutator.Result result = mutate(pod);
+    assertThat(result.pod().getSpec().getInitContainers()).isNullOrEmpty();
+    assertThat(result.outcomes()).singleElement().satisfies(outcome -> {
+      assertThat(outcome.status()).isEqualTo(Status.SKIPPED);
+      assertThat(outcome.reason()).contains("volume named instrumentor-java-agent that Instrumentor did not add");
+    });
+  }
+
+  @Test
+  void aContainerThatAlreadyMountsSomethingAtTheAgentsPathIsSkipped() {
+    java();
+    Pod pod = podWith(new ContainerBuilder().withName("app").withImage("shop/checkout:1")
+        .addNewVolumeMount().withName("tools").withMountPath("/instrumentor/java").endVolumeMount().build());
+    pod.getSpec().getVolumes().add(new VolumeBuilder().withName("tools").withNewEmptyDir().endEmptyDir().build());
+    PodMutator.Result result = mutate(pod);
+    assertThat(result.changed()).as("only the status annotation").isTrue();
+    assertThat(container(result.pod(), "app").getVolumeMounts()).singleElement()
+        .satisfies(mount -> assertThat(mount.getName()).isEqualTo("tools"));
+    assertThat(result.outcomes()).singleElement().satisfies(outcome -> {
+      assertThat(outcome.status()).isEqualTo(Status.SKIPPED);
+      assertThat(outcome.reason()).isEqualTo(
+          "container app already mounts volume tools at /instrumentor/java, where the agent goes");
+    });
+  }
+
+  @Test
+  void aPodInjectedBeforeIsLeftAlone() {
+    java();
+    Pod once = mutate(deploymentPod("checkout")).pod();
+    PodMutator.Result again = mutate(once);
+    assertThat(again.changed()).isFalse();
+    assertThat(again.outcomes()).isEmpty();
+  }
+
+  // ---- what users should know about an injection that went through
+
+  @Test
+  void variablesFromEnvFromThatInjectedOnesShadowAreReportedAndWarnedAbout() {
+    java();
+    Pod pod = podWith(new ContainerBuilder().withName("app").withImage("shop/checkout:1")
+        .addNewEnvFrom().withNewConfigMapRef("jvm", false).endEnvFrom()
+        .addNewEnvFrom().withNewSecretRef("otlp", true).endEnvFrom().build());
+    PodMutator.Result result = mutate(pod);
+    assertThat(result.outcomes()).singleElement().satisfies(outcome -> {
+      assertThat(outcome.status()).isEqualTo(Status.INJECTED);
+      assertThat(outcome.reason()).contains("container app takes variables from envFrom (ConfigMap jvm, Secret otlp)",
+          "JAVA_TOOL_OPTIONS, OTEL_*", "overridden");
+    });
+    assertThat(result.warnings()).singleElement().asString().contains("java injected", "envFrom");
+    assertThat(result.pod().getMetadata().getAnnotations().get("instrumentor.dev/injection-status"))
+        .contains("envFrom (ConfigMap jvm, Secret otlp)");
+  }
+
+  @Test
+  void theInitContainerRunsAsTheTargetContainersUser() {
+    java();
+    Pod pod = podWith(new ContainerBuilder().withName("app").withImage("shop/checkout:1")
+        .withNewSecurityContext().withRunAsUser(1001L).endSecurityContext().build());
+    Container init = mutate(pod).pod().getSpec().getInitContainers().get(0);
+    assertThat(init.getSecurityContext().getRunAsUser()).isEqualTo(1001L);
+    assertThat(init.getSecurityContext().getRunAsNonRoot()).isTrue();
+    // a second pod of the same Instrumentation gets the shared default again: the copy did not leak
+    assertThat(mutate(deploymentPod("checkout")).pod().getSpec().getInitContainers().get(0).getSecurityContext()
+        .getRunAsUser()).isEqualTo(65532L);
+  }
+
+  @Test
+  void anAgentVolumeFromAClaimTemplateWithoutFsGroupIsACaveat() {
+    JavaSpec javaSpec = new JavaSpec();
+    javaSpec.setVolumeClaimTemplate(new PersistentVolumeClaimTemplateBuilder().withNewSpec()
+        .withAccessModes("ReadWriteOnce").endSpec().build());
+    java().getSpec().setJava(javaSpec);
+    PodMutator.Result result = mutate(deploymentPod("checkout"));
+    assertThat(result.outcomes().get(0).reason()).contains("no securityContext.fsGroup");
+    Pod withGroup = new PodBuilder(deploymentPod("checkout")).editSpec().withNewSecurityContext().withFsGroup(2000L)
+        .endSecurityContext().endSpec().build();
+    assertThat(mutate(withGroup).outcomes().get(0).reason()).isEqualTo("Java agent attached");
+  }
+
   // ---- pods the agents cannot run in
 
   @ParameterizedTest
