@@ -224,7 +224,7 @@ public final class BenchmarkSuite {
   private static OperatorConfig operatorConfig(TestTls tls) {
     return new OperatorConfig(Set.of(), "instrumentor-system", "bench", false, "lease", "127.0.0.1", 0,
         tls.certificateFile, tls.keyFile, false, "127.0.0.1", false, InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE,
-        InjectorSettings.DEFAULT_COLLECTOR_IMAGE, "127.0.0.1", 0, "text", "WARN", null);
+        InjectorSettings.DEFAULT_COLLECTOR_IMAGE, InjectorSettings.DEFAULT_RUN_AS_USER, "127.0.0.1", 0, "text", "WARN", null);
   }
 
   // ---- 4. startup and memory of the real process with the chart's JVM flags

@@ -42,6 +42,11 @@ public final class SchemaValidator {
     }
   }
 
+  /** The CRD's OpenAPI schema (read-only), for checks that walk it too (the CEL rules). */
+  public JSONSchemaProps schema() {
+    return root;
+  }
+
   /** The problems of {@code resource}; empty when it passes. */
   public List<String> validate(JsonNode resource) {
     List<String> problems = new ArrayList<>();

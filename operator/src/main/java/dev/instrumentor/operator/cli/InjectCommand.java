@@ -48,6 +48,11 @@ final class InjectCommand implements Callable<Integer> {
       description = "Agent image when an Instrumentation names none (default: ${DEFAULT-VALUE}).")
   String javaAgentImage = InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE;
 
+  @Option(names = "--agent-run-as-user", paramLabel = "UID",
+      description = "Non-root user of the init containers when neither the container nor the pod sets one"
+          + " (default: ${DEFAULT-VALUE}).")
+  long agentRunAsUser = InjectorSettings.DEFAULT_RUN_AS_USER;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -59,7 +64,7 @@ final class InjectCommand implements Callable<Integer> {
       }
       String source = "-".equals(manifests) ? "(stdin)" : manifests;
       String text = "-".equals(manifests) ? readStdin() : read(Path.of(manifests));
-      InjectorSettings settings = new InjectorSettings(javaAgentImage, InjectorSettings.DEFAULT_RUN_AS_USER,
+      InjectorSettings settings = new InjectorSettings(javaAgentImage, agentRunAsUser,
           InjectorSettings.DEFAULT_COLLECTOR_IMAGE, true);
       ManifestInjector injector = new ManifestInjector(
           PodMutator.forJava(InstrumentationSource.of(files.instrumentations()), settings));

@@ -113,6 +113,11 @@ final class RunCommand implements Callable<Integer> {
       + InjectorSettings.DEFAULT_COLLECTOR_IMAGE + "}", description = "Default collector image.")
   String collectorImage;
 
+  @Option(names = "--agent-run-as-user", defaultValue = "${env:INSTRUMENTOR_AGENT_RUN_AS_USER:-"
+      + InjectorSettings.DEFAULT_RUN_AS_USER + "}", paramLabel = "UID",
+      description = "Non-root user of injected init containers when neither the target container nor the pod sets one.")
+  long agentRunAsUser;
+
   @Option(names = "--metrics-host", defaultValue = "${env:INSTRUMENTOR_METRICS_HOST:-0.0.0.0}",
       description = "Address of /metrics, /healthz and /readyz.")
   String metricsHost;
@@ -181,7 +186,7 @@ final class RunCommand implements Callable<Integer> {
     return new OperatorConfig(namespaces, operatorNamespace, instance, leaderElection && !localWebhook, leaseName,
         localWebhook ? "127.0.0.1" : webhookHost, webhookPort, localWebhook ? null : webhookCert,
         localWebhook ? null : webhookKey, localWebhook, localWebhookHost, serverSideApply, javaAgentImage,
-        collectorImage, metricsHost, metricsPort, logFormat, logLevel.toUpperCase(java.util.Locale.ROOT),
+        collectorImage, agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel.toUpperCase(java.util.Locale.ROOT),
         selfManagedCertificates && !localWebhook ? new SelfManagedCertificates.Settings(operatorNamespace, webhookSecret,
             webhookConfiguration, java.util.List.of(webhookService, webhookService + "." + operatorNamespace,
                 webhookService + "." + operatorNamespace + ".svc", webhookService + "." + operatorNamespace + ".svc.cluster.local"),

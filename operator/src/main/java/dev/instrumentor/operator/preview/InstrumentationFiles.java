@@ -15,6 +15,7 @@ public final class InstrumentationFiles {
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private final SchemaValidator schema = SchemaValidator.forResource("instrumentations");
+  private final CelRules rules = new CelRules(schema.schema());
   private final List<Instrumentation> loaded = new ArrayList<>();
   private final Set<String> seen = new HashSet<>();
 
@@ -47,6 +48,9 @@ public final class InstrumentationFiles {
         throw new InputException(where, "metadata.name: required");
       }
       List<String> problems = schema.validate(document);
+      if (problems.isEmpty()) {
+        problems = rules.validate(document); // as the API server: CEL once the schema holds
+      }
       if (!problems.isEmpty()) {
         throw new InputException(where, "Instrumentation " + name + " is invalid:\n  " + String.join("\n  ", problems));
       }

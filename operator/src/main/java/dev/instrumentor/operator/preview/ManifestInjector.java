@@ -107,7 +107,7 @@ public final class ManifestInjector {
     Owners owners = "Pod".equals(kind) ? Owners.fromPod(pod.metadata()) : Owners.ofWorkload(kind, name);
     PodMutator.Result result = mutator.mutate(pod,
         new PodContext(namespace, namespaceAnnotations.getOrDefault(namespace, Map.of()), owners));
-    report.add(label + ": " + describe(result));
+    report.add(label + ": " + describe(result) + addedAtAdmission(kind, result));
     if (!result.changed()) {
       return document;
     }
@@ -116,6 +116,22 @@ public final class ManifestInjector {
       templateNode.set(field.getKey(), field.getValue());
     }
     return copy;
+  }
+
+  /**
+   * What the webhook adds to real pods that a template cannot show: the name of the controller a
+   * Deployment or CronJob creates in between (its hash or time is known only then).
+   */
+  private static String addedAtAdmission(String kind, PodMutator.Result result) {
+    boolean injected = result.outcomes().stream().anyMatch(o -> o.status() == InjectionOutcome.Status.INJECTED);
+    if (!injected) {
+      return "";
+    }
+    return switch (kind) {
+      case "Deployment" -> " (each pod also gets k8s.replicaset.name from its ReplicaSet at admission)";
+      case "CronJob" -> " (each pod also gets k8s.job.name from its Job at admission)";
+      default -> "";
+    };
   }
 
   private static String describe(PodMutator.Result result) {

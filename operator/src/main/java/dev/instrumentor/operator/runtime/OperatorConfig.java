@@ -22,6 +22,7 @@ import java.util.Set;
  * @param serverSideApply  write owned objects with server-side apply (off only for the fabric8 mock server)
  * @param javaAgentImage   default Java agent image
  * @param collectorImage   default collector image
+ * @param agentRunAsUser   user of injected init containers when neither the target container nor the pod sets one
  * @param metricsHost      address of the metrics and health endpoint
  * @param metricsPort      port of {@code /metrics}, {@code /healthz}, {@code /readyz}; 0 picks a free one
  * @param logFormat        text or json
@@ -43,6 +44,7 @@ public record OperatorConfig(
     boolean serverSideApply,
     String javaAgentImage,
     String collectorImage,
+    long agentRunAsUser,
     String metricsHost,
     int metricsPort,
     String logFormat,

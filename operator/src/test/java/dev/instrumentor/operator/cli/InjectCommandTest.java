@@ -64,7 +64,8 @@ class InjectCommandTest {
         "-f", EXAMPLES.resolve("java-deployment.yaml").toString());
 
     assertThat(run.exit()).as(run.err()).isZero();
-    assertThat(run.err()).isEqualTo("Deployment demo/petclinic: java injected (demo/java) into app: Java agent attached\n");
+    assertThat(run.err()).isEqualTo("Deployment demo/petclinic: java injected (demo/java) into app: Java agent attached"
+        + " (each pod also gets k8s.replicaset.name from its ReplicaSet at admission)\n");
     JsonNode deployment = documents(run.out()).get(0);
     JsonNode pod = deployment.path("spec").path("template");
     assertThat(pod.path("spec").path("initContainers").get(0).path("name").asText()).isEqualTo("instrumentor-java-agent");
@@ -77,6 +78,15 @@ class InjectCommandTest {
     // the rest of the Deployment is as written
     assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(2);
     assertThat(deployment.path("metadata").path("labels").path("app.kubernetes.io/name").asText()).isEqualTo("petclinic");
+  }
+
+  @Test
+  void theInitContainersDefaultUserIsAFlag() throws Exception {
+    Run run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
+        "-f", EXAMPLES.resolve("java-deployment.yaml").toString(), "--agent-run-as-user", "4321");
+    assertThat(run.exit()).as(run.err()).isZero();
+    JsonNode init = documents(run.out()).get(0).path("spec").path("template").path("spec").path("initContainers").get(0);
+    assertThat(init.path("securityContext").path("runAsUser").asLong()).isEqualTo(4321L);
   }
 
   @Test
@@ -132,12 +142,14 @@ class InjectCommandTest {
 
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.err().lines()).containsExactly(
-        "Deployment shop/web: java injected (shop/java) into main: Java agent attached",
+        "Deployment shop/web: java injected (shop/java) into main: Java agent attached"
+            + " (each pod also gets k8s.replicaset.name from its ReplicaSet at admission)",
         "StatefulSet shop/db: java injected (shop/java) into main: Java agent attached",
         "DaemonSet shop/agent: java injected (shop/java) into main: Java agent attached",
         "ReplicaSet shop/rs: java injected (shop/java) into main: Java agent attached",
         "Job shop/once: java injected (shop/java) into main: Java agent attached",
-        "CronJob shop/nightly: java injected (shop/java) into main: Java agent attached",
+        "CronJob shop/nightly: java injected (shop/java) into main: Java agent attached"
+            + " (each pod also gets k8s.job.name from its Job at admission)",
         "Pod shop/debug: java injected (shop/java) into jshell: Java agent attached");
     List<JsonNode> in = documents(manifests);
     List<JsonNode> out = documents(run.out());
@@ -181,7 +193,8 @@ class InjectCommandTest {
 
     assertThat(run.exit()).isZero();
     assertThat(run.err().lines()).containsExactly(
-        "Deployment shop/web: java injected (shop/java) into main: Java agent attached",
+        "Deployment shop/web: java injected (shop/java) into main: Java agent attached"
+            + " (each pod also gets k8s.replicaset.name from its ReplicaSet at admission)",
         "Deployment default/elsewhere: java skipped: no Instrumentation in namespace default: create one, or name one"
             + " in the annotation as <namespace>/<name>");
   }
@@ -193,6 +206,10 @@ class InjectCommandTest {
       "'apiVersion: opentelemetry.io/v1alpha1\\nkind: Instrumentation\\nmetadata: {name: x}\\nspec: {}'|inst.yaml: apiVersion is opentelemetry.io/v1alpha1: Instrumentor reads instrumentor.dev/v1alpha1 (same fields: change the apiVersion)",
       "'apiVersion: instrumentor.dev/v1alpha1\\nkind: Instrumentation\\nmetadata: {name: x}\\nspec: {samplr: {}}'|inst.yaml: Instrumentation x is invalid:\\n  spec.samplr: unknown field",
       "'apiVersion: instrumentor.dev/v1alpha1\\nkind: Instrumentation\\nmetadata: {}\\nspec: {}'|inst.yaml: metadata.name: required",
+      // the CRD's CEL rules, as the API server applies them
+      "'apiVersion: instrumentor.dev/v1alpha1\\nkind: Instrumentation\\nmetadata: {name: x}\\nspec: {sampler: {type: traceidratio, argument: \"10%\"}}'|inst.yaml: Instrumentation x is invalid:\\n  spec.sampler.argument must be a number between 0 and 1",
+      "'apiVersion: instrumentor.dev/v1alpha1\\nkind: Instrumentation\\nmetadata: {name: x}\\nspec: {java: {volumeLimitSize: 1Gi, volumeClaimTemplate: {spec: {}}}}'|inst.yaml: Instrumentation x is invalid:\\n  spec.java.volumeLimitSize and spec.java.volumeClaimTemplate",
+      "'apiVersion: instrumentor.dev/v1alpha1\\nkind: Instrumentation\\nmetadata: {name: x}\\nspec: {exporter: {endpoint: \"grpc://c:4317\"}}'|inst.yaml: Instrumentation x is invalid:\\n  spec.exporter.endpoint: the agents refuse grpc:",
       "''|inst.yaml: no Instrumentation in the file",
   })
   void badInstrumentationFilesExitWith2NamingTheFileAndProblem(String content, String message) throws Exception {
