@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -56,8 +57,8 @@ class HelmChartTest {
 
     assertThat(kinds(objects)).containsExactly(
         "ClusterRole/instrumentor", "ClusterRoleBinding/instrumentor", "Deployment/instrumentor",
-        "MutatingWebhookConfiguration/instrumentor", "PodDisruptionBudget/instrumentor", "Role/instrumentor",
-        "RoleBinding/instrumentor", "Service/instrumentor-metrics", "Service/instrumentor-webhook",
+        "MutatingWebhookConfiguration/instrumentor", "NetworkPolicy/instrumentor", "PodDisruptionBudget/instrumentor",
+        "Role/instrumentor", "RoleBinding/instrumentor", "Service/instrumentor-metrics", "Service/instrumentor-webhook",
         "ServiceAccount/instrumentor");
     Deployment deployment = one(objects, Deployment.class);
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
@@ -94,7 +95,7 @@ class HelmChartTest {
       assertThat(rule.getResources()).containsExactly("pods");
     });
     assertThat(webhook.getNamespaceSelector().getMatchExpressions().get(0).getValues())
-        .containsExactly("kube-system", "instrumentor-system");
+        .containsExactly("kube-system", "kube-public", "kube-node-lease", "instrumentor-system");
     assertThat(webhook.getClientConfig().getService().getName()).isEqualTo("instrumentor-webhook");
     assertThat(webhook.getClientConfig().getService().getPath()).isEqualTo("/mutate-pod");
     assertThat(webhook.getClientConfig().getCaBundle()).as("set by the operator, never by Helm").isNull();
@@ -160,8 +161,24 @@ class HelmChartTest {
   }
 
   @Test
+  void aNetworkPolicyOpensTheWebhookToAllAndMetricsToTheMonitoringNamespace() {
+    NetworkPolicy policy = one(render(Map.of()), NetworkPolicy.class);
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(policy.getSpec().getIngress()).hasSize(2);
+    assertThat(policy.getSpec().getIngress().get(0).getFrom()).isNullOrEmpty();
+    assertThat(policy.getSpec().getIngress().get(0).getPorts()).singleElement()
+        .satisfies(port -> assertThat(port.getPort().getStrVal()).isEqualTo("webhook"));
+    assertThat(policy.getSpec().getIngress().get(1).getFrom()).singleElement().satisfies(peer ->
+        assertThat(peer.getNamespaceSelector().getMatchLabels()).containsEntry("kubernetes.io/metadata.name", "monitoring"));
+    assertThat(render(Map.of("networkPolicy.enabled", "false"))).noneMatch(NetworkPolicy.class::isInstance);
+  }
+
+  @Test
   void certManagerMode() {
     List<HasMetadata> objects = render(Map.of("certificates.mode", "certManager"));
+    // cert-manager's own pods never wait for a webhook whose certificate cert-manager provides
+    assertThat(one(objects, MutatingWebhookConfiguration.class).getWebhooks().get(0).getNamespaceSelector()
+        .getMatchExpressions().get(0).getValues()).contains("cert-manager");
 
     assertThat(kinds(objects)).contains("Certificate/instrumentor", "Issuer/instrumentor-selfsigned");
     HasMetadata certificate = objects.stream().filter(o -> o.getKind().equals("Certificate")).findFirst().orElseThrow();

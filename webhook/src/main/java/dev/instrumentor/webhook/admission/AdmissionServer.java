@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +34,15 @@ public final class AdmissionServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionServer.class);
   public static final String MUTATE_POD_PATH = "/mutate-pod";
   private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+  /**
+   * TLS 1.3's suites, and for TLS 1.2 only forward-secret (ECDHE) AEAD ones: no static-RSA key
+   * exchange, no CBC. Those the JDK does not offer are left out.
+   */
+  static final List<String> CIPHER_SUITES = List.of(
+      "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
   static {
     // The JDK server writes headers and body in separate TLS records; with Nagle's algorithm on,
@@ -69,12 +79,16 @@ public final class AdmissionServer implements AutoCloseable {
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot set up TLS: " + e.getMessage(), e);
     }
+    List<String> supported = List.of(tls.getSupportedSSLParameters().getCipherSuites());
+    String[] suites = CIPHER_SUITES.stream().filter(supported::contains).toArray(String[]::new);
     server = HttpsServer.create(new InetSocketAddress(config.host(), config.port()), 256);
     server.setHttpsConfigurator(new HttpsConfigurator(tls) {
       @Override
       public void configure(HttpsParameters parameters) {
         SSLParameters ssl = tls.getDefaultSSLParameters();
         ssl.setProtocols(PROTOCOLS);
+        ssl.setCipherSuites(suites);
+        ssl.setUseCipherSuitesOrder(true);
         ssl.setNeedClientAuth(false);
         parameters.setSSLParameters(ssl);
       }

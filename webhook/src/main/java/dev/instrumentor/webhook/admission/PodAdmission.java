@@ -58,8 +58,10 @@ public final class PodAdmission {
     AdmissionResponse response;
     try {
       response = answer(contentType, body, length, truncated, limit);
-    } catch (RuntimeException e) {
-      // fail open: whatever broke, the pod is admitted unchanged
+    } catch (OutOfMemoryError e) {
+      throw e; // the JVM is in no state to answer (the chart's flags exit on it)
+    } catch (RuntimeException | Error e) {
+      // fail open: whatever broke (a stack overflow on absurd nesting too), the pod is admitted unchanged
       LOG.error("admission failed; allowing the request unchanged", e);
       RequestIdentity identity = RequestIdentity.scan(body, length);
       response = identity.uid() == null

@@ -76,6 +76,14 @@ public final class SidecarInjector implements Injector {
         volumes.add(PodJson.tree(volume));
       }
     }
+    for (ObjectNode volume : volumes) {
+      // the API server refuses a pod with two volumes of one name: say so instead of blocking the pod
+      String name = volume.path("name").asText();
+      if (pod.hasVolume(name)) {
+        return InjectionOutcome.skipped(NAME, "the pod already has a volume named " + name
+            + ", which the collector sidecar needs: rename it", reference(collector));
+      }
+    }
     edits.addVolumes(volumes);
     if (settings.nativeSidecars()) {
       container.put("restartPolicy", "Always");

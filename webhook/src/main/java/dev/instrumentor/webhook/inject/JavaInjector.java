@@ -100,6 +100,9 @@ public final class JavaInjector implements Injector {
     if (targets.problem() != null) {
       return InjectionOutcome.skipped(NAME, targets.problem(), reference);
     }
+    if (targets.overLimit() != null) {
+      return InjectionOutcome.error(NAME, targets.overLimit(), reference);
+    }
     Prepared prepared = prepare(instrumentation);
     String collision = collision(pod, targets.containers(), prepared.tlsMounts());
     if (collision != null) {

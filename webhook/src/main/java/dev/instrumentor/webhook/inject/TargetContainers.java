@@ -15,6 +15,18 @@ import java.util.Map;
  */
 record TargetContainers(List<PodContainer> containers, String problem) {
 
+  /**
+   * The most containers one pod may have instrumented per language: each costs a few KB of patch, and
+   * a pod naming thousands must not cost the webhook its memory (a pod has rarely more than a dozen).
+   */
+  static final int MAX_PER_POD = 32;
+
+  /** Why the selection is over {@link #MAX_PER_POD}, or null. */
+  String overLimit() {
+    return containers.size() <= MAX_PER_POD ? null : containers.size() + " containers asked to be instrumented; at most "
+        + MAX_PER_POD + " per pod are, so none was: name fewer in the container-names annotation";
+  }
+
   static TargetContainers select(PodJson pod, String languageAnnotation, String commonAnnotation,
       Map<String, String> namespaceAnnotations) {
     List<PodContainer> regular = pod.containers();

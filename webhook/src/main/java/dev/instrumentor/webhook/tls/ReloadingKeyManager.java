@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * Serves the certificate currently in a pair of PEM files and switches to new files when
  * {@link #reloadIfChanged()} sees them change (cert-manager rotation, the operator's own renewal):
  * new TLS handshakes use the new certificate, no restart needed. A pair that cannot be read (half
- * written, mismatched) is ignored and the previous certificate kept.
+ * written, mismatched), or a certificate that is expired or not yet valid, is refused on reload and the
+ * previous certificate kept. At start an out-of-date certificate is served with a warning: refusing to
+ * start would also stop the process that renews it.
  */
 public final class ReloadingKeyManager extends X509ExtendedKeyManager {
 
@@ -46,7 +48,13 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
     this.keyFile = keyFile;
     byte[] digest = digest();
     try {
-      current.set(load(digest));
+      Loaded loaded = load(digest);
+      String problem = validityProblem(loaded.leaf());
+      if (problem != null) {
+        LOG.warn("the serving certificate in {} {}: API servers will refuse it until it is renewed", certificateFile,
+            problem);
+      }
+      current.set(loaded);
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot use " + certificateFile + " and " + keyFile + ": " + e.getMessage(), e);
     }
@@ -60,6 +68,12 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
         return false;
       }
       Loaded loaded = load(digest);
+      String problem = validityProblem(loaded.leaf());
+      if (problem != null) {
+        LOG.warn("not loading the new serving certificate in {}: it {}; keeping the current one", certificateFile,
+            problem);
+        return false;
+      }
       previous = current.getAndSet(loaded);
       LOG.info("serving certificate reloaded: subject {}, valid until {}",
           loaded.leaf().getSubjectX500Principal().getName(), loaded.leaf().getNotAfter().toInstant());
@@ -70,6 +84,18 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
       LOG.warn("cannot reload the serving certificate ({}); keeping the current one", e.toString());
     }
     return false;
+  }
+
+  /** Why {@code certificate} cannot serve now (expired, not yet valid), or null. */
+  static String validityProblem(X509Certificate certificate) {
+    java.util.Date now = new java.util.Date();
+    if (now.after(certificate.getNotAfter())) {
+      return "expired at " + certificate.getNotAfter().toInstant();
+    }
+    if (now.before(certificate.getNotBefore())) {
+      return "is not valid before " + certificate.getNotBefore().toInstant();
+    }
+    return null;
   }
 
   /** The leaf certificate in use. */

@@ -10,6 +10,7 @@ import dev.instrumentor.webhook.inject.PodMutator;
 import dev.instrumentor.webhook.testing.AdmissionReviews;
 import dev.instrumentor.webhook.testing.Fixtures;
 import dev.instrumentor.webhook.testing.TestTls;
+import dev.instrumentor.webhook.tls.CertificateAuthority;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -127,6 +128,37 @@ class AdmissionServerTest {
       socket.startHandshake();
       assertThat(socket.getSession().getProtocol()).isEqualTo(protocol);
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA"})
+  void noSuiteWithoutForwardSecrecyOrWithCbcIsAccepted(String suite) throws Exception {
+    try (SSLSocket socket = (SSLSocket) tls.clientContext().getSocketFactory().createSocket("127.0.0.1", server.port())) {
+      socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+      socket.setEnabledCipherSuites(new String[] {suite});
+      assertThatThrownBy(socket::startHandshake).isInstanceOf(SSLHandshakeException.class);
+    }
+  }
+
+  @Test
+  void tls12NegotiatesAForwardSecretAeadSuite() throws Exception {
+    try (SSLSocket socket = (SSLSocket) tls.clientContext().getSocketFactory().createSocket("127.0.0.1", server.port())) {
+      socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+      socket.startHandshake();
+      assertThat(socket.getSession().getCipherSuite()).startsWith("TLS_ECDHE_").containsAnyOf("_GCM_", "_CHACHA20_");
+    }
+  }
+
+  @Test
+  void anExpiredCertificateIsNotLoaded() throws Exception {
+    X509Certificate current = server.certificate();
+    CertificateAuthority.Issued expired = tls.ca.issue(List.of("localhost", "127.0.0.1"), Duration.ofMinutes(-1));
+    Files.writeString(tls.certificateFile, expired.certificatePem());
+    Files.writeString(tls.keyFile, expired.privateKeyPem());
+
+    assertThat(server.reloadCertificate()).isFalse();
+    assertThat(peerCertificate()).isEqualTo(current);
   }
 
   @Test

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,6 +52,36 @@ class CorruptedRequestsTest {
       AdmissionResponse response = admission.handle("application/json", corrupted, corrupted.length, false, 1 << 22);
       assertWellFormed(i, response.status(), response.bodyText(), corrupted);
     }
+  }
+
+  /**
+   * Under the chart's {@code -Xss512k} a deep nesting must still get an answer: whatever the reader
+   * does (a guard, or a StackOverflowError that is caught), the pod is admitted, never left unanswered.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {600, 5_000, 200_000})
+  void absurdNestingUnderTheChartsStackSizeGetsAnAllowedAnswer(int depth) throws Exception {
+    String review = new String(original, java.nio.charset.StandardCharsets.UTF_8);
+    String nested = "[".repeat(depth) + "]".repeat(depth);
+    byte[] body = review.replaceFirst("\"labels\":\\{", "\"labels\":{\"deep\":" + java.util.regex.Matcher.quoteReplacement(nested) + ",")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(new String(body, java.nio.charset.StandardCharsets.UTF_8)).contains("\"deep\":[[[");
+    AdmissionResponse[] answer = new AdmissionResponse[1];
+    Throwable[] thrown = new Throwable[1];
+    Thread worker = new Thread(null, () -> {
+      try {
+        answer[0] = admission.handle("application/json", body, body.length, false, 1 << 22);
+      } catch (Throwable t) {
+        thrown[0] = t;
+      }
+    }, "xss512k", 512 * 1024);
+    worker.start();
+    worker.join();
+    assertThat(thrown[0]).as("nothing escapes handle()").isNull();
+    assertThat(answer[0].status()).isEqualTo(200);
+    JsonNode json = assertWellFormed(depth, answer[0].status(), answer[0].bodyText(), body);
+    assertThat(json.path("response").path("allowed").asBoolean()).isTrue();
+    assertThat(json.path("response").path("uid").asText()).isEqualTo(UID);
   }
 
   @Test

@@ -61,6 +61,22 @@ class SidecarInjectorTest {
   }
 
   @Test
+  void aPodVolumeNamedLikeTheCollectorsConfigIsSkippedNotBlocked() {
+    collectors.add(collector("demo", "agent", CollectorMode.SIDECAR));
+    InjectorSettings settings = InjectorSettings.defaults();
+    PodMutator mutator = PodMutator.standard(InstrumentationSource.of(List.of()), CollectorSource.of(collectors), settings);
+    Pod pod = Fixtures.deploymentPod("shop", Map.of("instrumentor.dev/inject-sidecar", "true")).editSpec()
+        .addNewVolume().withName("instrumentor-collector-config").withNewEmptyDir().endEmptyDir().endVolume()
+        .endSpec().build();
+    PodMutator.Result result = Fixtures.mutateChecked(mutator, pod, PodContext.forPod(pod, "demo", Map.of()));
+    assertThat(result.pod().getSpec().getVolumes()).hasSize(1);
+    assertThat(result.outcomes()).singleElement().satisfies(outcome -> {
+      assertThat(outcome.status()).isEqualTo(InjectionOutcome.Status.SKIPPED);
+      assertThat(outcome.reason()).contains("already has a volume named instrumentor-collector-config");
+    });
+  }
+
+  @Test
   void regularContainerBefore129() {
     collectors.add(collector("demo", "agent", CollectorMode.SIDECAR));
     PodMutator.Result result = inject("agent", false);

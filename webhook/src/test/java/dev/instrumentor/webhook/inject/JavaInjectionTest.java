@@ -816,6 +816,26 @@ class JavaInjectionTest {
     assertThat(again.outcomes()).isEmpty();
   }
 
+  @Test
+  void aPodNamingThousandsOfContainersGetsAnErrorOutcomeNotAHugePatch() {
+    java();
+    List<Container> containers = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      containers.add(new ContainerBuilder().withName("c" + i).withImage("busybox").build());
+      names.add("c" + i);
+    }
+    Pod pod = deploymentPod("checkout", Map.of(INJECT, "true", "instrumentor.dev/container-names", String.join(",", names)))
+        .editSpec().withContainers(containers).endSpec().build();
+    PodMutator.Result result = mutate(pod);
+    assertThat(result.outcomes()).singleElement().satisfies(outcome -> {
+      assertThat(outcome.status()).isEqualTo(Status.ERROR);
+      assertThat(outcome.reason()).startsWith("2000 containers asked to be instrumented; at most 32 per pod");
+    });
+    assertThat(result.operations()).as("only the status annotation").hasSize(1);
+    assertThat(result.warnings()).singleElement().asString().contains("at most 32");
+  }
+
   // ---- what users should know about an injection that went through
 
   @Test
