@@ -98,6 +98,17 @@ class SchemaOnRealApiServerTest {
   }
 
   @Test
+  void aNodeLocalEndpointIsAccepted() {
+    GenericKubernetesResource created = cluster.client().resource(object("""
+        apiVersion: instrumentor.dev/v1alpha1
+        kind: Instrumentation
+        metadata: {name: node-local}
+        spec: {exporter: {endpoint: "http://$(OTEL_NODE_IP):4318"}}
+        """)).create();
+    assertThat(created.getMetadata().getUid()).isNotNull();
+  }
+
+  @Test
   void theModeOfACollectorCannotChange() {
     String yaml = "apiVersion: instrumentor.dev/v1alpha1\nkind: TelemetryCollector\nmetadata: {name: fixed}\n"
         + "spec: {mode: deployment, config: {}}";
