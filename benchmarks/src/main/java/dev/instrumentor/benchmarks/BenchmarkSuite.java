@@ -177,8 +177,8 @@ public final class BenchmarkSuite {
         NamespaceAnnotations.none(), AdmissionObserver.NONE);
     Path body = directory.resolve("review.json");
     Files.write(body, Workloads.typicalReview());
-    try (AdmissionServer server = new AdmissionServer(new AdmissionServerConfig("127.0.0.1", 0, tls.certificateFile,
-        tls.keyFile, AdmissionServerConfig.DEFAULT_MAX_BODY_BYTES, 4, Duration.ofHours(1)), admission, () -> true).start()) {
+    try (AdmissionServer server = new AdmissionServer(AdmissionServerConfig.of("127.0.0.1", 0, tls.certificateFile,
+        tls.keyFile), admission, () -> true).start()) {
       String base = "https://127.0.0.1:" + server.port();
       Wrk.run(base + "/mutate-pod", body, 1, 8, 5, 0); // warm-up: JIT, TLS sessions
       Wrk.run(base + "/healthz", body, 1, 8, 3, 0);

@@ -1,28 +1,34 @@
 package dev.instrumentor.operator.runtime;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.OutputStream;
+import dev.instrumentor.webhook.http.HttpEndpointServer;
+import dev.instrumentor.webhook.http.HttpEndpointServer.Response;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-/** Plain HTTP: {@code /metrics} (Prometheus), {@code /healthz} (alive), {@code /readyz} (caches synced, webhook serving). */
+/**
+ * Plain HTTP: {@code /metrics} (Prometheus), {@code /healthz} (alive), {@code /readyz} (caches synced,
+ * webhook serving). Its own event loop, apart from admission's: the kubelet's probes are answered
+ * however busy or besieged the admission server is, and no client can hold it.
+ */
 public final class HealthServer implements AutoCloseable {
 
-  private final HttpServer server;
+  private static final HttpEndpointServer.Limits LIMITS = new HttpEndpointServer.Limits(64 * 1024, 256,
+      Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60));
 
-  public HealthServer(String host, int port, MetricsRegistry metrics, BooleanSupplier ready) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(host, port), 16);
-    server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-        metrics.scrape()));
-    server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok"));
-    server.createContext("/readyz", exchange -> {
-      boolean isReady = ready.getAsBoolean();
-      respond(exchange, isReady ? 200 : 503, "text/plain", isReady ? "ok" : "not ready");
-    });
-    server.createContext("/", exchange -> respond(exchange, 404, "text/plain", "not found"));
+  private final HttpEndpointServer server;
+
+  public HealthServer(String host, int port, MetricsRegistry metrics, BooleanSupplier ready) {
+    server = new HttpEndpointServer("health", new InetSocketAddress(host, port), null, LIMITS, 1, request ->
+        switch (request.path()) {
+          case "/metrics" -> new Response(200, "text/plain; version=0.0.4; charset=utf-8",
+              metrics.scrape().getBytes(StandardCharsets.UTF_8), Map.of());
+          case "/healthz" -> Response.text(200, "ok");
+          case "/readyz" -> ready.getAsBoolean() ? Response.text(200, "ok") : Response.text(503, "not ready");
+          default -> Response.text(404, "not found");
+        });
   }
 
   public HealthServer start() {
@@ -31,21 +37,11 @@ public final class HealthServer implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
-  }
-
-  private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
-    try (exchange) {
-      exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", type);
-      exchange.sendResponseHeaders(status, bytes.length);
-      exchange.getResponseBody().write(bytes);
-    }
+    return server.port();
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

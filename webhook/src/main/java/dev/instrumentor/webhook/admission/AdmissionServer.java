@@ -1,39 +1,39 @@
 package dev.instrumentor.webhook.admission;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
+import dev.instrumentor.webhook.http.HttpEndpointServer;
 import dev.instrumentor.webhook.tls.ReloadingKeyManager;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTPS admission server: {@code POST /mutate-pod}, {@code GET /healthz}, {@code GET /readyz}.
- * TLS 1.2 and 1.3 only; the certificate is re-read from its files when they change, without a restart.
+ * The HTTPS admission server: {@code POST /mutate-pod}, {@code GET /healthz}, {@code GET /readyz}, on
+ * Netty ({@link HttpEndpointServer}): no client holds a thread, TLS handshakes and requests have
+ * deadlines, connections and bodies are bounded. TLS 1.3, and 1.2 with forward-secret AEAD suites only;
+ * the certificate is re-read from its files when they change, without a restart.
  */
 public final class AdmissionServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionServer.class);
   public static final String MUTATE_POD_PATH = "/mutate-pod";
-  private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+  private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
   /**
    * TLS 1.3's suites, and for TLS 1.2 only forward-secret (ECDHE) AEAD ones: no static-RSA key
    * exchange, no CBC. Those the JDK does not offer are left out.
@@ -44,17 +44,7 @@ public final class AdmissionServer implements AutoCloseable {
       "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
       "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
-  static {
-    // The JDK server writes headers and body in separate TLS records; with Nagle's algorithm on,
-    // the client's delayed ACK then stalls every response by ~40 ms. Read once, when the first
-    // server is created.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
-  private final HttpsServer server;
-  private final ExecutorService workers;
+  private final HttpEndpointServer server;
   private final ScheduledExecutorService reloader;
   private final ReloadingKeyManager keyManager;
   private final PodAdmission admission;
@@ -72,41 +62,19 @@ public final class AdmissionServer implements AutoCloseable {
     this.ready = ready;
     this.maxBodyBytes = config.maxBodyBytes();
     this.keyManager = new ReloadingKeyManager(config.certificateFile(), config.keyFile());
-    SSLContext tls;
+    SslContext tls;
     try {
-      tls = SSLContext.getInstance("TLS");
-      tls.init(new KeyManager[] {keyManager}, null, null);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[] {keyManager}, null, null);
+      List<String> supported = List.of(context.getSupportedSSLParameters().getCipherSuites());
+      List<String> suites = CIPHER_SUITES.stream().filter(supported::contains).toList();
+      tls = new JdkSslContext(context, false, suites, IdentityCipherSuiteFilter.INSTANCE,
+          ApplicationProtocolConfig.DISABLED, ClientAuth.NONE, PROTOCOLS.toArray(String[]::new), false);
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot set up TLS: " + e.getMessage(), e);
     }
-    List<String> supported = List.of(tls.getSupportedSSLParameters().getCipherSuites());
-    String[] suites = CIPHER_SUITES.stream().filter(supported::contains).toArray(String[]::new);
-    server = HttpsServer.create(new InetSocketAddress(config.host(), config.port()), 256);
-    server.setHttpsConfigurator(new HttpsConfigurator(tls) {
-      @Override
-      public void configure(HttpsParameters parameters) {
-        SSLParameters ssl = tls.getDefaultSSLParameters();
-        ssl.setProtocols(PROTOCOLS);
-        ssl.setCipherSuites(suites);
-        ssl.setUseCipherSuitesOrder(true);
-        ssl.setNeedClientAuth(false);
-        parameters.setSSLParameters(ssl);
-      }
-    });
-    AtomicInteger thread = new AtomicInteger();
-    workers = Executors.newFixedThreadPool(config.threads(), r -> {
-      Thread t = new Thread(r, "admission-" + thread.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(workers);
-    server.createContext(MUTATE_POD_PATH, this::mutatePod);
-    server.createContext("/healthz", exchange -> plain(exchange, 200, "ok"));
-    server.createContext("/readyz", exchange -> {
-      boolean isReady = ready.getAsBoolean();
-      plain(exchange, isReady ? 200 : 503, isReady ? "ok" : "not ready");
-    });
-    server.createContext("/", exchange -> plain(exchange, 404, "not found"));
+    server = new HttpEndpointServer("admission", new InetSocketAddress(config.host(), config.port()), tls,
+        config.limits(), config.threads(), this::route);
     reloader = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "certificate-reloader");
       t.setDaemon(true);
@@ -118,14 +86,18 @@ public final class AdmissionServer implements AutoCloseable {
 
   public AdmissionServer start() {
     server.start();
-    LOG.info("admission server listening on https://{}:{}{}", server.getAddress().getHostString(), port(),
-        MUTATE_POD_PATH);
+    LOG.info("admission server listening on https://{}:{}{}", "*", port(), MUTATE_POD_PATH);
     return this;
   }
 
   /** The bound port (useful with port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
+  }
+
+  /** Connections open now (for tests and metrics). */
+  public int openConnections() {
+    return server.openConnections();
   }
 
   /** Re-reads the certificate files now; true when the certificate changed. */
@@ -137,71 +109,34 @@ public final class AdmissionServer implements AutoCloseable {
     return keyManager.certificate();
   }
 
-  private void mutatePod(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      if (!"POST".equals(exchange.getRequestMethod())) {
-        exchange.getResponseHeaders().set("Allow", "POST");
-        plain(exchange, 405, "use POST");
-        return;
-      }
-      // sized from Content-Length (up to 1 MiB, and the limit), so that a review needs no regrowth
-      long declared = parseLength(exchange.getRequestHeaders().getFirst("Content-Length"));
-      int initial = (int) Math.min(declared > 0 ? declared + 1 : 16 * 1024, Math.min(maxBodyBytes + 1L, 1 << 20));
-      byte[] buffer = new byte[initial];
-      int length = 0;
-      boolean truncated = false;
-      try (InputStream in = exchange.getRequestBody()) {
-        while (true) {
-          if (length == buffer.length) {
-            if (length > maxBodyBytes) {
-              truncated = true;
-              length = maxBodyBytes;
-              in.transferTo(OutputStream.nullOutputStream()); // drain, keep the connection usable
-              break;
-            }
-            buffer = java.util.Arrays.copyOf(buffer, Math.min(buffer.length * 2, maxBodyBytes + 1));
-          }
-          int read = in.read(buffer, length, buffer.length - length);
-          if (read < 0) {
-            break;
-          }
-          length += read;
+  private HttpEndpointServer.Response route(HttpEndpointServer.Request request) {
+    switch (request.path()) {
+      case MUTATE_POD_PATH -> {
+        if (!"POST".equals(request.method())) {
+          return new HttpEndpointServer.Response(405, "text/plain; charset=utf-8",
+              "use POST".getBytes(StandardCharsets.UTF_8), Map.of("Allow", "POST"));
         }
+        AdmissionResponse response = admission.handle(request.contentType(), request.body(), request.length(),
+            request.truncated(), maxBodyBytes);
+        return new HttpEndpointServer.Response(response.status(), "application/json", response.body(), Map.of());
       }
-      AdmissionResponse response = admission.handle(
-          exchange.getRequestHeaders().getFirst("Content-Type"), buffer, length, truncated, maxBodyBytes);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(response.status(), response.body().length);
-      exchange.getResponseBody().write(response.body());
-    }
-  }
-
-  private static long parseLength(String header) {
-    if (header == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(header.trim());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private static void plain(HttpExchange exchange, int status, String text) throws IOException {
-    try (exchange) {
-      exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
-      byte[] body = text.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-      exchange.sendResponseHeaders(status, body.length);
-      exchange.getResponseBody().write(body);
+      case "/healthz" -> {
+        return HttpEndpointServer.Response.text(200, "ok");
+      }
+      case "/readyz" -> {
+        boolean isReady = ready.getAsBoolean();
+        return HttpEndpointServer.Response.text(isReady ? 200 : 503, isReady ? "ok" : "not ready");
+      }
+      default -> {
+        return HttpEndpointServer.Response.text(404, "not found");
+      }
     }
   }
 
   /** Stops accepting, lets in-flight requests finish for up to {@code grace}. */
   public void stop(Duration grace) {
     reloader.shutdownNow();
-    server.stop((int) Math.max(0, grace.toSeconds()));
-    workers.shutdown();
+    server.stop(grace);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.instrumentor.webhook.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.instrumentor.webhook.inject.InjectorSettings;
@@ -48,7 +49,8 @@ class AdmissionServerTest {
     PodMutator mutator = PodMutator.forJava(InstrumentationSource.of(
         List.of(Fixtures.instrumentation("demo", "java", "http://collector:4317"))), InjectorSettings.defaults());
     server = new AdmissionServer(
-        new AdmissionServerConfig("127.0.0.1", 0, tls.certificateFile, tls.keyFile, 64 * 1024, 4, Duration.ofHours(1)),
+        new AdmissionServerConfig("127.0.0.1", 0, tls.certificateFile, tls.keyFile, 64 * 1024, 2, Duration.ofHours(1),
+            64, Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(30)),
         new PodAdmission(mutator, NamespaceAnnotations.none(), AdmissionObserver.NONE), ready::get).start();
     client = newClient();
   }
@@ -159,6 +161,48 @@ class AdmissionServerTest {
 
     assertThat(server.reloadCertificate()).isFalse();
     assertThat(peerCertificate()).isEqualTo(current);
+  }
+
+  /**
+   * What stalled the JDK server's four workers: connections that send a byte of a TLS handshake and
+   * stop, and TLS connections that announce a body longer than they send. None holds a thread now;
+   * reviews are answered throughout, and the stalled connections are closed at their deadlines.
+   */
+  @Test
+  void stalledClientsNeitherDelayAdmissionNorStayOpen() throws Exception {
+    List<java.net.Socket> stalled = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 20; i++) {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port());
+        socket.getOutputStream().write(0x16); // the first byte of a TLS record: a handshake that never goes on
+        socket.getOutputStream().flush();
+        stalled.add(socket);
+      }
+      for (int i = 0; i < 10; i++) {
+        SSLSocket socket = (SSLSocket) tls.clientContext().getSocketFactory().createSocket("127.0.0.1", server.port());
+        socket.startHandshake();
+        socket.getOutputStream().write(("POST /mutate-pod HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 100000\r\n\r\n{\"apiVersion\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        stalled.add(socket);
+      }
+      await().atMost(Duration.ofSeconds(1)).until(() -> server.openConnections() >= 30);
+
+      long began = System.nanoTime();
+      HttpResponse<String> answer = client.send(HttpRequest.newBuilder(uri("/mutate-pod"))
+          .header("Content-Type", "application/json").timeout(Duration.ofSeconds(2))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(AdmissionReviews.bytes(AdmissionReviews.deploymentPodCreate())))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(1));
+
+      // the handshake and request deadlines (2 s here) close them; only the client's connection is left
+      await().atMost(Duration.ofSeconds(6)).untilAsserted(() -> assertThat(server.openConnections()).isLessThanOrEqualTo(1));
+    } finally {
+      for (java.net.Socket socket : stalled) {
+        socket.close();
+      }
+    }
   }
 
   @Test

@@ -103,7 +103,8 @@ class CorruptedRequestsTest {
   void theHttpsServerKeepsServingThroughCorruptedRequests(@TempDir Path directory) throws Exception {
     TestTls tls = new TestTls(directory);
     try (AdmissionServer server = new AdmissionServer(
-        new AdmissionServerConfig("127.0.0.1", 0, tls.certificateFile, tls.keyFile, 1 << 20, 4, Duration.ofHours(1)),
+        new AdmissionServerConfig("127.0.0.1", 0, tls.certificateFile, tls.keyFile, 1 << 20, 2, Duration.ofHours(1),
+            64, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)),
         admission, () -> true).start()) {
       HttpClient client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
       URI uri = URI.create("https://localhost:" + server.port() + "/mutate-pod");
