@@ -84,17 +84,17 @@ public final class BenchmarkSuite {
         review: writing it is a fixed cost that the small review's floor does not have. It was
         within 2x (1.94x) until the injection changes of 2026-11-30 (above) added ~4 us: not met.
 
-        **Per-request cost against a no-op endpoint.** With both cores busy (the server and wrk), the
-        no-op endpoint (TLS, HTTP, reading the 7.2 KB body) serves a request per ~38 us of wall time,
-        ~77 us of the two cores' CPU; an admission one per ~75 us (the run of 2026-11-21: 26,028 and 13,388
-        requests/s). 1.3x leaves the admission ~11 us of wall time, ~23 us of CPU, over the no-op: about
-        what the mutation core alone costs on one core (above), before TLS and HTTP for a 3.3 KB answer
-        instead of two bytes, on both ends. Not met; throughput is over 4x the budget and p99 at 500
-        requests/s under a third of it.
+        **Per-request cost against a no-op endpoint.** Since 2026-11-30 the servers are Netty: the no-op
+        endpoint (TLS, HTTP, reading the 7.2 KB body) went from ~27,800 to 45,000-48,000 requests/s and the
+        admission from ~12,700 to 13,500-13,800 reviews/s on this machine, so the ratio grew (2.2x to 3.3-3.5x)
+        while every admission got faster: what is left over the no-op is the mutation core (above) plus
+        the 3.3 KB answer, both on the same two cores as wrk. Not met; throughput is over 4x its budget
+        and p99 at 500 requests/s under half of it.
 
         **Startup.** Measured while the benchmark's own JVM runs the mock API server on the same two
         cores. Most of it is class loading (picocli, Logback, the Kubernetes client and its HTTP
-        stack, BouncyCastle, the SDK), then ~0.4 s to sync the informers and serve. The image builds
+        stack, BouncyCastle, the SDK, Netty), then ~0.4 s to sync the informers and serve. The training
+        run starts and stops the Netty servers so that their classes are archived too. The image builds
         an AppCDS archive from `CdsTraining` (a run that loads those classes without a cluster) and
         the chart points the JVM at it; picocli's classes (Java 5 bytecode) cannot be archived.
         Logback is configured in code (~90 ms less than parsing XML). The budget is at the edge on

@@ -24,6 +24,34 @@ public final class CdsTraining {
   private CdsTraining() {
   }
 
+  /** Starts the admission and health servers (Netty, TLS) on free ports and stops them: their classes. */
+  private static void serveOnce(CertificateAuthority.Issued issued) {
+    try {
+      java.nio.file.Path directory = java.nio.file.Files.createTempDirectory("cds-training");
+      java.nio.file.Path certificate = java.nio.file.Files.writeString(directory.resolve("tls.crt"), issued.certificatePem());
+      java.nio.file.Path key = java.nio.file.Files.writeString(directory.resolve("tls.key"), issued.privateKeyPem());
+      dev.instrumentor.webhook.admission.PodAdmission admission = new dev.instrumentor.webhook.admission.PodAdmission(
+          dev.instrumentor.webhook.inject.PodMutator.forJava(
+              dev.instrumentor.webhook.inject.InstrumentationSource.of(List.of()),
+              dev.instrumentor.webhook.inject.InjectorSettings.defaults()),
+          dev.instrumentor.webhook.admission.NamespaceAnnotations.none(),
+          dev.instrumentor.webhook.admission.AdmissionObserver.NONE);
+      try (dev.instrumentor.webhook.admission.AdmissionServer server = new dev.instrumentor.webhook.admission.AdmissionServer(
+              dev.instrumentor.webhook.admission.AdmissionServerConfig.of("127.0.0.1", 0, certificate, key), admission,
+              () -> true).start();
+          dev.instrumentor.operator.runtime.HealthServer health = new dev.instrumentor.operator.runtime.HealthServer(
+              "127.0.0.1", 0, new dev.instrumentor.operator.runtime.MetricsRegistry(), () -> true).start()) {
+        java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + health.port() + "/healthz")).build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+      }
+    } catch (java.io.IOException e) {
+      // a training run without a loopback or a temp dir: fewer classes archived, nothing else
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   public static void main(String[] args) {
     Path examples = Path.of(args.length > 0 ? args[0] : "examples");
     LoggerFactory.getLogger(CdsTraining.class).debug("training");
@@ -34,7 +62,9 @@ public final class CdsTraining {
     cli.setErr(new PrintWriter(sink));
     cli.execute("inject", "-i", examples.resolve("instrumentation.yaml").toString(),
         "-f", examples.resolve("java-deployment.yaml").toString());
-    CertificateAuthority.create("training", Duration.ofDays(1)).issue(List.of("localhost"), Duration.ofDays(1));
+    CertificateAuthority ca = CertificateAuthority.create("training", Duration.ofDays(1));
+    CertificateAuthority.Issued issued = ca.issue(List.of("localhost"), Duration.ofDays(1));
+    serveOnce(issued);
     Config config = new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:1")
         .withRequestRetryBackoffLimit(0).withConnectionTimeout(200).withRequestTimeout(200).build();
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
