@@ -15,7 +15,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class HealthServer implements AutoCloseable {
 
-  private static final HttpEndpointServer.Limits LIMITS = new HttpEndpointServer.Limits(64 * 1024, 256,
+  private static final HttpEndpointServer.Limits LIMITS = new HttpEndpointServer.Limits(64 * 1024, 1024 * 1024, 256,
       Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60));
 
   private final HttpEndpointServer server;

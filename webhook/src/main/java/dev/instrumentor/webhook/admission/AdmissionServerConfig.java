@@ -60,7 +60,16 @@ public record AdmissionServerConfig(String host, int port, Path certificateFile,
         maxConnections, handshake, request, idle);
   }
 
+  /**
+   * Bodies held at once: eight of the largest, or thousands of typical (7 KB) reviews. With the chart's
+   * heap (60 % of 256Mi) that leaves room for their parsing and answers.
+   */
+  public long maxBufferedBytes() {
+    return Math.max(maxBodyBytes, 8L * maxBodyBytes);
+  }
+
   HttpEndpointServer.Limits limits() {
-    return new HttpEndpointServer.Limits(maxBodyBytes, maxConnections, handshakeTimeout, requestTimeout, idleTimeout);
+    return new HttpEndpointServer.Limits(maxBodyBytes, maxBufferedBytes(), maxConnections, handshakeTimeout,
+        requestTimeout, idleTimeout);
   }
 }

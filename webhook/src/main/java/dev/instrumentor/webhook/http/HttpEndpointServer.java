@@ -78,16 +78,19 @@ public final class HttpEndpointServer implements AutoCloseable {
 
   /**
    * @param maxBodyBytes      bytes of a body kept; beyond, the request is marked truncated
+   * @param maxBufferedBytes  bytes of bodies held at once, all connections together: a request that
+   *                          would go over is answered 503 at once (memory stays bounded whatever
+   *                          arrives; the API server's failurePolicy decides about the pod)
    * @param maxConnections    connections open at once; more are closed as they arrive
    * @param handshakeTimeout  a TLS handshake that takes longer is abandoned
    * @param requestTimeout    from a request's first byte to its last
    * @param idleTimeout       a connection without traffic for this long is closed
    */
-  public record Limits(int maxBodyBytes, int maxConnections, Duration handshakeTimeout, Duration requestTimeout,
-      Duration idleTimeout) {
+  public record Limits(int maxBodyBytes, long maxBufferedBytes, int maxConnections, Duration handshakeTimeout,
+      Duration requestTimeout, Duration idleTimeout) {
 
     public Limits {
-      if (maxBodyBytes < 1 || maxConnections < 1) {
+      if (maxBodyBytes < 1 || maxConnections < 1 || maxBufferedBytes < maxBodyBytes) {
         throw new IllegalArgumentException("limits must be positive");
       }
       Objects.requireNonNull(handshakeTimeout);
@@ -104,6 +107,7 @@ public final class HttpEndpointServer implements AutoCloseable {
   private final EventLoopGroup acceptors;
   private final EventLoopGroup workers;
   private final AtomicInteger open = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong buffered = new java.util.concurrent.atomic.AtomicLong();
   private Channel channel;
 
   /**
@@ -171,6 +175,11 @@ public final class HttpEndpointServer implements AutoCloseable {
     return ((InetSocketAddress) channel.localAddress()).getPort();
   }
 
+  /** Bytes of request bodies held now. */
+  public long bufferedBytes() {
+    return buffered.get();
+  }
+
   /** Connections open now. */
   public int openConnections() {
     return open.get();
@@ -194,6 +203,7 @@ public final class HttpEndpointServer implements AutoCloseable {
   /** One connection's requests, one at a time: head, body (bounded), answer. */
   private final class Exchange extends ChannelInboundHandlerAdapter {
     private HttpRequest request;
+    private long reserved;
     private byte[] body;
     private int length;
     private boolean truncated;
@@ -221,8 +231,17 @@ public final class HttpEndpointServer implements AutoCloseable {
         respond(context, Response.text(400, "bad request"), false);
         return;
       }
-      request = head;
       long declared = HttpUtil.getContentLength(head, -1L);
+      long reservation = declared >= 0 ? Math.min(declared, limits.maxBodyBytes()) : limits.maxBodyBytes();
+      if (buffered.addAndGet(reservation) > limits.maxBufferedBytes()) {
+        buffered.addAndGet(-reservation);
+        LOG.warn("{}: {} bytes of request bodies in flight already; refusing one of {} bytes", name,
+            buffered.get(), reservation);
+        respond(context, Response.text(503, "busy: too many large requests at once"), false);
+        return;
+      }
+      reserved = reservation;
+      request = head;
       int initial = (int) Math.min(declared > 0 ? declared : 16 * 1024, Math.min(limits.maxBodyBytes(), 1 << 20));
       body = new byte[Math.max(initial, 1)];
       length = 0;
@@ -235,7 +254,7 @@ public final class HttpEndpointServer implements AutoCloseable {
 
     private void append(ByteBuf content) {
       int readable = content.readableBytes();
-      int room = limits.maxBodyBytes() - length;
+      int room = (int) Math.min(limits.maxBodyBytes(), reserved) - length; // a body longer than announced is cut
       if (readable > room) {
         truncated = true;
         readable = Math.max(room, 0);
@@ -248,6 +267,11 @@ public final class HttpEndpointServer implements AutoCloseable {
       }
       content.getBytes(content.readerIndex(), body, length, readable);
       length += readable;
+    }
+
+    private void release() {
+      buffered.addAndGet(-reserved);
+      reserved = 0;
     }
 
     private void finish(ChannelHandlerContext context) {
@@ -266,6 +290,7 @@ public final class HttpEndpointServer implements AutoCloseable {
         response = Response.text(500, "internal error");
       }
       body = null;
+      release();
       respond(context, response, keepAlive);
     }
 
@@ -298,6 +323,7 @@ public final class HttpEndpointServer implements AutoCloseable {
       if (deadline != null) {
         deadline.cancel(false);
       }
+      release();
       super.channelInactive(context);
     }
 

@@ -165,7 +165,7 @@ class AdmissionServerTest {
 
   /**
    * What stalled the JDK server's four workers: connections that send a byte of a TLS handshake and
-   * stop, and TLS connections that announce a body longer than they send. None holds a thread now;
+   * stop, and TLS connections that announce a body longer than they send (10 kB, 14 bytes sent). None holds a thread now;
    * reviews are answered throughout, and the stalled connections are closed at their deadlines.
    */
   @Test
@@ -182,7 +182,7 @@ class AdmissionServerTest {
         SSLSocket socket = (SSLSocket) tls.clientContext().getSocketFactory().createSocket("127.0.0.1", server.port());
         socket.startHandshake();
         socket.getOutputStream().write(("POST /mutate-pod HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            + "Content-Length: 100000\r\n\r\n{\"apiVersion\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            + "Content-Length: 10000\r\n\r\n{\"apiVersion\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         stalled.add(socket);
       }
@@ -203,6 +203,34 @@ class AdmissionServerTest {
         socket.close();
       }
     }
+  }
+
+  /**
+   * Bodies held at once are bounded (8 of the largest: 512 KiB here), however many connections send
+   * them: beyond, a request is answered 503 at once; when they are gone, reviews are served again.
+   */
+  @Test
+  void theBytesOfBodiesInFlightAreBounded() throws Exception {
+    List<SSLSocket> large = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        SSLSocket socket = (SSLSocket) tls.clientContext().getSocketFactory().createSocket("127.0.0.1", server.port());
+        socket.startHandshake();
+        socket.getOutputStream().write(("POST /mutate-pod HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 65536\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        large.add(socket);
+      }
+      byte[] review = AdmissionReviews.bytes(AdmissionReviews.deploymentPodCreate());
+      await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(post("application/json", review).statusCode())
+          .as("the budget is spent on the 8 announced bodies").isEqualTo(503));
+    } finally {
+      for (SSLSocket socket : large) {
+        socket.close();
+      }
+    }
+    await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(
+        post("application/json", AdmissionReviews.bytes(AdmissionReviews.deploymentPodCreate())).statusCode()).isEqualTo(200));
   }
 
   @Test
