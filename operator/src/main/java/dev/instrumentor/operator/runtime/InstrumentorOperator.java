@@ -250,11 +250,12 @@ public final class InstrumentorOperator implements AutoCloseable {
   }
 
   /**
-   * Ready to admit pods: the caches have synced and the admission server serves. Reconcilers are not
+   * Ready to admit pods: the caches have synced and the admission server serves (listening, with a
+   * certificate within its validity). Reconcilers are not
    * part of it: they run on the leader only, while every replica serves the webhook.
    */
   public boolean ready() {
-    return caches != null && caches.synced() && admissionServer != null;
+    return caches != null && caches.synced() && admissionServer != null && admissionServer.notServing() == null;
   }
 
   public int webhookPort() {

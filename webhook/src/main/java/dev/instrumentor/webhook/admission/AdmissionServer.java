@@ -100,6 +100,18 @@ public final class AdmissionServer implements AutoCloseable {
     return server.openConnections();
   }
 
+  /**
+   * Why the API server could not be served now (not listening, a certificate out of its validity), or
+   * null: part of readiness, so that a replica that cannot answer is not sent reviews.
+   */
+  public String notServing() {
+    if (!server.listening()) {
+      return "the admission server is not listening";
+    }
+    String certificate = ReloadingKeyManager.validityProblem(keyManager.certificate());
+    return certificate == null ? null : "the serving certificate " + certificate;
+  }
+
   /** Re-reads the certificate files now; true when the certificate changed. */
   public boolean reloadCertificate() {
     return keyManager.reloadIfChanged();
@@ -124,8 +136,8 @@ public final class AdmissionServer implements AutoCloseable {
         return HttpEndpointServer.Response.text(200, "ok");
       }
       case "/readyz" -> {
-        boolean isReady = ready.getAsBoolean();
-        return HttpEndpointServer.Response.text(isReady ? 200 : 503, isReady ? "ok" : "not ready");
+        String problem = ready.getAsBoolean() ? notServing() : "not ready";
+        return HttpEndpointServer.Response.text(problem == null ? 200 : 503, problem == null ? "ok" : problem);
       }
       default -> {
         return HttpEndpointServer.Response.text(404, "not found");

@@ -61,11 +61,12 @@ public record AdmissionServerConfig(String host, int port, Path certificateFile,
   }
 
   /**
-   * Bodies held at once: eight of the largest, or thousands of typical (7 KB) reviews. With the chart's
-   * heap (60 % of 256Mi) that leaves room for their parsing and answers.
+   * Bodies held at once: two of the largest, or about a thousand typical (7 KB) reviews. A review's
+   * handling holds several times its body (the projected tree, a patch that may repeat a large env,
+   * its base64), and the chart's heap is 60 % of 256Mi: two 4 MiB reviews at once leave room for that.
    */
   public long maxBufferedBytes() {
-    return Math.max(maxBodyBytes, 8L * maxBodyBytes);
+    return 2L * maxBodyBytes;
   }
 
   HttpEndpointServer.Limits limits() {

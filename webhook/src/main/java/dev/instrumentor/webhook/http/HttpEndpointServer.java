@@ -175,6 +175,11 @@ public final class HttpEndpointServer implements AutoCloseable {
     return ((InetSocketAddress) channel.localAddress()).getPort();
   }
 
+  /** Whether it listens. */
+  public boolean listening() {
+    return channel != null && channel.isActive();
+  }
+
   /** Bytes of request bodies held now. */
   public long bufferedBytes() {
     return buffered.get();

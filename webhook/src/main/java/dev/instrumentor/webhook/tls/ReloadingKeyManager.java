@@ -87,7 +87,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
   }
 
   /** Why {@code certificate} cannot serve now (expired, not yet valid), or null. */
-  static String validityProblem(X509Certificate certificate) {
+  public static String validityProblem(X509Certificate certificate) {
     java.util.Date now = new java.util.Date();
     if (now.after(certificate.getNotAfter())) {
       return "expired at " + certificate.getNotAfter().toInstant();

@@ -206,14 +206,14 @@ class AdmissionServerTest {
   }
 
   /**
-   * Bodies held at once are bounded (8 of the largest: 512 KiB here), however many connections send
+   * Bodies held at once are bounded (2 of the largest: 128 KiB here), however many connections send
    * them: beyond, a request is answered 503 at once; when they are gone, reviews are served again.
    */
   @Test
   void theBytesOfBodiesInFlightAreBounded() throws Exception {
     List<SSLSocket> large = new java.util.ArrayList<>();
     try {
-      for (int i = 0; i < 8; i++) {
+      for (int i = 0; i < 2; i++) {
         SSLSocket socket = (SSLSocket) tls.clientContext().getSocketFactory().createSocket("127.0.0.1", server.port());
         socket.startHandshake();
         socket.getOutputStream().write(("POST /mutate-pod HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -223,7 +223,7 @@ class AdmissionServerTest {
       }
       byte[] review = AdmissionReviews.bytes(AdmissionReviews.deploymentPodCreate());
       await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(post("application/json", review).statusCode())
-          .as("the budget is spent on the 8 announced bodies").isEqualTo(503));
+          .as("the budget is spent on the 2 announced bodies").isEqualTo(503));
     } finally {
       for (SSLSocket socket : large) {
         socket.close();
@@ -231,6 +231,20 @@ class AdmissionServerTest {
     }
     await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(
         post("application/json", AdmissionReviews.bytes(AdmissionReviews.deploymentPodCreate())).statusCode()).isEqualTo(200));
+  }
+
+  @Test
+  void aServerWhoseCertificateExpiredIsNotReady() throws Exception {
+    CertificateAuthority.Issued expired = tls.ca.issue(List.of("localhost", "127.0.0.1"), Duration.ofMinutes(-1));
+    Files.writeString(tls.certificateFile, expired.certificatePem());
+    Files.writeString(tls.keyFile, expired.privateKeyPem());
+    // as at a start from an expired Secret: served with a warning, so that the renewer can run, but not ready
+    try (AdmissionServer stale = new AdmissionServer(AdmissionServerConfig.of("127.0.0.1", 0, tls.certificateFile,
+        tls.keyFile), new PodAdmission(PodMutator.forJava(InstrumentationSource.of(List.of()), InjectorSettings.defaults()),
+            NamespaceAnnotations.none(), AdmissionObserver.NONE), () -> true).start()) {
+      assertThat(stale.notServing()).startsWith("the serving certificate expired at");
+    }
+    assertThat(server.notServing()).isNull();
   }
 
   @Test
