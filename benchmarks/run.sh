@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark and writes BENCHMARKS.md at the project root (about five minutes).
-# benchmarks/run.sh <section> runs one section (core, https, apicalls, startup, reconcile) without writing it.
+# benchmarks/run.sh <section> runs one section (core, https, apicalls, startup, memory, reconcile) without writing it.
 # Needs wrk (Debian/Ubuntu: apt-get install wrk) for the HTTPS load.
 set -euo pipefail
 cd "$(dirname "$0")/.."

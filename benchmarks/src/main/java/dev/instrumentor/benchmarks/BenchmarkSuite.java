@@ -102,7 +102,14 @@ public final class BenchmarkSuite {
         1,800-2,406 ms without, the same code measuring differently from one run to the next. The
         training run leaves out the chart's `-XX:SharedArchiveFile` (it names the archive being
         made; a missing file there replaces the JDK's base archive and the dynamic dump fails, which
-        made the first run of 2026-11-30 measure 2.2-2.4 s "with the archive").""");
+        made the first run of 2026-11-30 measure 2.2-2.4 s "with the archive").
+
+        **Memory under the largest reviews.** 32 clients on this machine POST ~3 MB reviews back to back:
+        the server holds two bodies at once (8 MiB) and answers the rest 503 at once, closing the
+        connection while the client still sends (counted as failed here; kube-apiserver then applies
+        the webhook's failurePolicy). The peak is the whole process: heap (60 % of the limit), metaspace,
+        code cache, Netty's buffers. With the former JDK server four such reviews at once reached
+        299 MiB.""");
   }
 
   public static void main(String[] args) throws Exception {
@@ -122,6 +129,9 @@ public final class BenchmarkSuite {
     }
     if (only.isEmpty() || only.contains("startup")) {
       suite.startupAndMemory();
+    }
+    if (only.isEmpty() || only.contains("memory")) {
+      suite.memoryUnderLargeReviews();
     }
     if (only.isEmpty() || only.contains("reconcile")) {
       suite.reconcileScale();
@@ -284,6 +294,23 @@ public final class BenchmarkSuite {
 
   /** {startup millis, idle RSS KiB, RSS KiB after a full GC} of one operator process. */
   private long[] measureProcess(Path jar, Path kubeconfig, String jvmOptions, long limitMiB) throws Exception {
+    return measureProcess(jar, kubeconfig, jvmOptions, limitMiB, null);
+  }
+
+  /** What a load run against the webhook port reports (one line), once the process is ready. */
+  @FunctionalInterface
+  private interface Load {
+    String run(int webhookPort) throws Exception;
+  }
+
+  private String loadReport;
+
+  /**
+   * Starts the operator as the chart runs it, waits for /readyz; then either measures idle RSS (15 s,
+   * then after a full GC) or, with {@code load}, runs it and measures the peak RSS (VmHWM).
+   */
+  private long[] measureProcess(Path jar, Path kubeconfig, String jvmOptions, long limitMiB, Load load)
+      throws Exception {
     int metricsPort = freePort();
     int webhookPort = freePort();
     List<String> command = new ArrayList<>();
@@ -316,6 +343,10 @@ public final class BenchmarkSuite {
       if (startup < 0) {
         throw new IllegalStateException("the operator did not become ready within 60 s");
       }
+      if (load != null) {
+        loadReport = load.run(webhookPort);
+        return new long[] {startup, process.isAlive() ? statusKiB(process.pid(), "VmHWM:") : -1};
+      }
       TimeUnit.SECONDS.sleep(15);
       long idle = rssKiB(process.pid());
       Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
@@ -332,12 +363,87 @@ public final class BenchmarkSuite {
   }
 
   private static long rssKiB(long pid) throws IOException {
+    return statusKiB(pid, "VmRSS:");
+  }
+
+  private static long statusKiB(long pid, String field) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("VmRSS:")) {
+      if (line.startsWith(field)) {
         return Long.parseLong(line.replaceAll("\\D", ""));
       }
     }
-    throw new IllegalStateException("no VmRSS for " + pid);
+    throw new IllegalStateException("no " + field + " for " + pid);
+  }
+
+  // ---- 4b. memory under the largest reviews the API server can send, many at once
+
+  private void memoryUnderLargeReviews() throws Exception {
+    JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("helm-chart/instrumentor/values.yaml").toFile());
+    String jvmOptions = values.path("jvmOptions").asText();
+    long limitMiB = Long.parseLong(values.path("resources").path("limits").path("memory").asText().replace("Mi", ""));
+    // the API server refuses objects over 3 MiB: a pod whose instrumented container carries ~2.9 MB of env
+    com.fasterxml.jackson.databind.node.ObjectNode review =
+        (com.fasterxml.jackson.databind.node.ObjectNode) Workloads.read(Workloads.typicalReview());
+    ((com.fasterxml.jackson.databind.node.ArrayNode) review.path("request").path("object").path("spec").path("containers")
+        .get(0).path("env")).addObject().put("name", "LARGE").put("value", "v".repeat(2_900_000));
+    byte[] body = new ObjectMapper().writeValueAsBytes(review);
+    try (MockApiServer api = new MockApiServer(root)) {
+      api.client.resource(new NamespaceBuilder().withNewMetadata().withName("instrumentor-system").endMetadata().build()).create();
+      api.client.resource(Workloads.instrumentation()).create();
+      long[] measured = measureProcess(root.resolve("operator/target/instrumentor.jar"), api.kubeconfig(), jvmOptions,
+          limitMiB, port -> largeReviews(port, body, 32, Duration.ofSeconds(15)));
+      boolean alive = measured[1] > 0;
+      row("Peak RSS with 32 clients sending the largest reviews for 15 s, under the chart's limit (" + limitMiB + " MiB)",
+          alive ? measured[1] / 1024 + " MiB peak; " + loadReport : "the process died: " + loadReport,
+          alive && measured[1] / 1024 < limitMiB,
+          "VmHWM of the operator with the chart's JVM flags and -XX:MaxRAM; " + body.length / 1024
+              + " KiB reviews (the typical pod plus ~2.9 MB of env in the instrumented container)");
+    }
+  }
+
+  /** {@code clients} threads POSTing {@code body} back to back for {@code duration}: counts by status. */
+  private static String largeReviews(int port, byte[] body, int clients, Duration duration) throws Exception {
+    javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+    trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+      @Override
+      public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) {
+      }
+
+      @Override
+      public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) {
+      }
+
+      @Override
+      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+        return new java.security.cert.X509Certificate[0];
+      }
+    }}, null);
+    HttpClient client = HttpClient.newBuilder().sslContext(trustAll).connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/mutate-pod"))
+        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> outcomes =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    long end = System.nanoTime() + duration.toNanos();
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(clients);
+    for (int i = 0; i < clients; i++) {
+      threads.execute(() -> {
+        while (System.nanoTime() < end) {
+          String outcome;
+          try {
+            outcome = String.valueOf(client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+          } catch (IOException e) {
+            outcome = "failed";
+          } catch (InterruptedException e) {
+            return;
+          }
+          outcomes.computeIfAbsent(outcome, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        }
+      });
+    }
+    threads.shutdown();
+    threads.awaitTermination(duration.toSeconds() + 30, TimeUnit.SECONDS);
+    return new java.util.TreeMap<>(outcomes).toString().replace("{", "answers ").replace("}", "");
   }
 
   private static int freePort() throws IOException {
