@@ -174,7 +174,7 @@ public final class ControlPlane implements AutoCloseable {
     adminKubeconfig = kubeconfig("admin", List.of("system:masters"));
     write(directory.resolve("admin.kubeconfig"), adminKubeconfig);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(adminConfig()).build()) {
-      awaitReady(client, began);
+      awaitReady(client);
       write(directory.resolve("kube-controller-manager.kubeconfig"),
           kubeconfig("system:kube-controller-manager", List.of()));
       launch("kube-controller-manager", List.of(bin.resolve("kube-controller-manager").toString(),
@@ -193,7 +193,7 @@ public final class ControlPlane implements AutoCloseable {
         kubernetesVersion, apiserverPort, Duration.between(began, Instant.now()).toSeconds(), directory);
   }
 
-  private void awaitReady(KubernetesClient client, Instant began) {
+  private void awaitReady(KubernetesClient client) {
     await(Duration.ofSeconds(120), "kube-apiserver /readyz", () -> {
       try {
         return "ok".equals(client.raw(client.getMasterUrl() + "readyz"));

@@ -50,6 +50,7 @@ public final class AdmissionServer implements AutoCloseable {
   private final PodAdmission admission;
   private final BooleanSupplier ready;
   private final int maxBodyBytes;
+  private final String host;
 
   /**
    * @param config    where to listen and what certificate to serve
@@ -61,6 +62,7 @@ public final class AdmissionServer implements AutoCloseable {
     this.admission = admission;
     this.ready = ready;
     this.maxBodyBytes = config.maxBodyBytes();
+    this.host = config.host();
     this.keyManager = new ReloadingKeyManager(config.certificateFile(), config.keyFile());
     SslContext tls;
     try {
@@ -86,7 +88,7 @@ public final class AdmissionServer implements AutoCloseable {
 
   public AdmissionServer start() {
     server.start();
-    LOG.info("admission server listening on https://{}:{}{}", "*", port(), MUTATE_POD_PATH);
+    LOG.info("admission server listening on https://{}:{}{}", host, port(), MUTATE_POD_PATH);
     return this;
   }
 

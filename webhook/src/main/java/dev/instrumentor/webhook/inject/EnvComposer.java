@@ -187,15 +187,16 @@ final class EnvComposer {
    * Orders {@code env} so that each added variable comes after the variables its {@code $(...)}
    * references name and before the variables that reference it (Kubernetes expands only earlier
    * ones), while the {@code fixed} ones — what users wrote — keep their relative order: a user's
-   * forward reference stays literal, as Kubernetes leaves it. Added variables stay where they are
-   * unless a fixed one needs them earlier. Cycles keep their order.
+   * forward reference stays literal, as Kubernetes leaves it. An added variable stays where it is,
+   * or comes earlier when a fixed one references it; one that references a fixed variable defined
+   * after it waits until a fixed one needs it, else goes last. Cycles keep their order.
    */
   static List<JsonNode> definedBeforeUse(List<JsonNode> env, Set<JsonNode> fixed) {
     List<JsonNode> ordered = new ArrayList<>(env.size());
     boolean[] placed = new boolean[env.size()];
     boolean[] visiting = new boolean[env.size()];
     // the fixed ones in their order, each after the added variables it references; an added variable
-    // as soon as the fixed ones it references are placed
+    // where it stands unless it waits for a later fixed one
     for (int i = 0; i < env.size(); i++) {
       if (fixed.contains(env.get(i))) {
         placeDependencies(i, env, fixed, placed, visiting, ordered);
