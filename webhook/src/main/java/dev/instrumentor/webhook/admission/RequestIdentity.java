@@ -1,8 +1,8 @@
 package dev.instrumentor.webhook.admission;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.instrumentor.webhook.inject.AdmissionJson;
 import java.io.IOException;
 
 /**
@@ -12,12 +12,10 @@ import java.io.IOException;
  */
 record RequestIdentity(String apiVersion, String uid) {
 
-  private static final JsonFactory JSON = new JsonFactory();
-
   static RequestIdentity scan(byte[] body, int length) {
     String apiVersion = null;
     String uid = null;
-    try (JsonParser parser = JSON.createParser(body, 0, length)) {
+    try (JsonParser parser = AdmissionJson.MAPPER.createParser(body, 0, length)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return new RequestIdentity(null, null);
       }

@@ -201,7 +201,7 @@ public final class JavaInjector implements Injector {
     InstrumentationSpec spec = instrumentation.getSpec() == null ? new InstrumentationSpec() : instrumentation.getSpec();
     JavaSpec java = spec.getJava() == null ? new JavaSpec() : spec.getJava();
     prepared = new Prepared(instrumentation, spec, env(java.getEnv()), env(spec.getEnv()), agentOptions(java),
-        JsonOutput.Rendered.of(agentVolume(java)), JsonOutput.Rendered.of(PodJson.volumeMount(VOLUME, MOUNT_PATH, true)),
+        AdmissionJson.Rendered.of(agentVolume(java)), AdmissionJson.Rendered.of(PodJson.volumeMount(VOLUME, MOUNT_PATH, true)),
         rendered(OtelEnvironment.tlsVolumes(spec)), rendered(OtelEnvironment.tlsMounts(spec)),
         rendered(initContainers(java, spec, false)), rendered(initContainers(java, spec, true)));
     this.prepared.put(key, prepared); // replaces the previous version; a deleted one's entry is small and stays
@@ -209,7 +209,7 @@ public final class JavaInjector implements Injector {
   }
 
   private static List<ObjectNode> rendered(List<ObjectNode> nodes) {
-    return nodes.stream().<ObjectNode>map(JsonOutput.Rendered::of).toList();
+    return nodes.stream().<ObjectNode>map(AdmissionJson.Rendered::of).toList();
   }
 
   /** The Instrumentation's variables as pod JSON. */

@@ -33,8 +33,11 @@ public final class JsonProjection {
   /** Keep the value whole. */
   public static final JsonProjection WHOLE = new JsonProjection(null, null);
 
-  /** Objects and lists nested deeper than this are refused (a stack-exhaustion guard). */
-  static final int MAX_DEPTH = 512;
+  /**
+   * Objects and lists nested deeper than this are refused: a stack-exhaustion guard for this reader
+   * and for everything that later walks what it read (copies, comparisons, the answer's generator).
+   */
+  static final int MAX_DEPTH = AdmissionJson.MAX_DEPTH;
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

@@ -96,10 +96,14 @@ class JsonProjectionTest {
   }
 
   @Test
-  void deepNestingIsRefusedBeforeTheStackIs() {
+  void deepNestingIsRefusedBeforeTheStackIs() throws IOException {
     String deep = "[".repeat(100_000) + "]".repeat(100_000);
-    assertThatThrownBy(() -> read(JsonProjection.object(), "{'x':" + deep + "}"))
-        .hasMessageContaining("nested deeper than " + JsonProjection.MAX_DEPTH);
+    for (JsonProjection projection : List.of(JsonProjection.object(), JsonProjection.WHOLE)) {
+      assertThatThrownBy(() -> read(projection, "{'x':" + deep + "}"))
+          .hasMessageContaining("nested deeper than " + AdmissionJson.MAX_DEPTH);
+    }
+    String deepest = "[".repeat(AdmissionJson.MAX_DEPTH - 1) + "]".repeat(AdmissionJson.MAX_DEPTH - 1);
+    assertThat(read(JsonProjection.WHOLE, "{'x':" + deepest + "}").path("x").isArray()).isTrue();
   }
 
   @Test
