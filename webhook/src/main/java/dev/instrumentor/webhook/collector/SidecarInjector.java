@@ -76,6 +76,11 @@ public final class SidecarInjector implements Injector {
         volumes.add(PodJson.tree(volume));
       }
     }
+    String taken = pod.containerNamed(CollectorContainer.CONTAINER_NAME);
+    if (taken != null) {
+      return InjectionOutcome.skipped(NAME, "the pod has " + taken + " named " + CollectorContainer.CONTAINER_NAME
+          + " that Instrumentor did not add: rename it", reference(collector));
+    }
     for (ObjectNode volume : volumes) {
       // the API server refuses a pod with two volumes of one name: say so instead of blocking the pod
       String name = volume.path("name").asText();

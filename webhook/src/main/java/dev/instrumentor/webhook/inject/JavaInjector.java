@@ -61,13 +61,19 @@ public final class JavaInjector implements Injector {
   }
 
   /** Why our volume, init container or mounts would collide with what the pod has, or null. */
-  private static String collision(PodJson pod, List<PodContainer> targets, List<ObjectNode> tlsMounts) {
+  private static String collision(PodJson pod, List<PodContainer> targets, Prepared prepared) {
     if (pod.hasVolume(VOLUME)) {
       return "the pod has a volume named " + VOLUME + " that Instrumentor did not add: rename it";
     }
-    if (hasInitContainer(pod, INIT_CONTAINER)) {
-      return "the pod has an init container named " + INIT_CONTAINER + " that Instrumentor did not add: rename it";
+    for (ObjectNode ours : prepared.initContainers()) {
+      // containers and init containers share one set of names: a container of that name collides too
+      String name = PodJson.text(ours, "name");
+      String kind = pod.containerNamed(name);
+      if (kind != null) {
+        return "the pod has " + kind + " named " + name + " that Instrumentor did not add: rename it";
+      }
     }
+    List<ObjectNode> tlsMounts = prepared.tlsMounts();
     for (PodContainer target : targets) {
       String mounted = target.volumeMountedAt(MOUNT_PATH);
       if (mounted != null) {
@@ -104,7 +110,7 @@ public final class JavaInjector implements Injector {
       return InjectionOutcome.error(NAME, targets.overLimit(), reference);
     }
     Prepared prepared = prepare(instrumentation);
-    String collision = collision(pod, targets.containers(), prepared.tlsMounts());
+    String collision = collision(pod, targets.containers(), prepared);
     if (collision != null) {
       return InjectionOutcome.skipped(NAME, collision, reference);
     }

@@ -138,6 +138,18 @@ public final class PodJson {
     return containers;
   }
 
+  /**
+   * Which of the pod's containers is named {@code name}, said for a message ("a container", "an init
+   * container"), or null. Containers and init containers share one set of names: adding a container
+   * of a name either list has makes the API server refuse the pod.
+   */
+  public String containerNamed(String name) {
+    if (initContainers().stream().anyMatch(container -> name.equals(container.name()))) {
+      return "an init container";
+    }
+    return containers().stream().anyMatch(container -> name.equals(container.name())) ? "a container" : null;
+  }
+
   /** Whether {@code spec.volumes} has one named {@code name}. */
   public boolean hasVolume(String name) {
     for (JsonNode volume : spec().path("volumes")) {

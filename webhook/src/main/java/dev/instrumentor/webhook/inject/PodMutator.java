@@ -43,6 +43,16 @@ public final class PodMutator {
   }
 
   /**
+   * Whether {@code injector} injected this pod before (a reinvocation, or a pod spec copied from a
+   * running pod): its containers and volumes are there and the status annotation says so. Names like
+   * ours without that annotation are the user's: the injector reports them as a collision.
+   */
+  private static boolean alreadyInjected(Injector injector, PodJson pod, String status) {
+    return injector.alreadyInjected(pod)
+        && InjectionOutcome.Status.INJECTED.value().equals(InjectionStatusAnnotation.statuses(status).get(injector.name()));
+  }
+
+  /**
    * Mutates {@code pod}'s tree in place (the admission path owns the request's tree; copy it first
    * to keep the original).
    */
@@ -54,7 +64,7 @@ public final class PodMutator {
     for (Injector injector : injectors) {
       InjectionRequestValue request = InjectionRequestValue.resolve(
           injector.annotation(), podAnnotations, context.namespaceAnnotations(), context.namespace());
-      if (request instanceof InjectionRequestValue.NotRequested || injector.alreadyInjected(pod)) {
+      if (request instanceof InjectionRequestValue.NotRequested || alreadyInjected(injector, pod, previous)) {
         continue;
       }
       if (request instanceof InjectionRequestValue.Disabled disabled) {

@@ -76,6 +76,23 @@ class SidecarInjectorTest {
     });
   }
 
+  /** Found by the hostile-pod corpus on the real API server: a second otc-container would block the pod. */
+  @Test
+  void aUserContainerNamedLikeTheSidecarIsSkippedNotBlocked() {
+    collectors.add(collector("demo", "agent", CollectorMode.SIDECAR));
+    PodMutator mutator = PodMutator.standard(InstrumentationSource.of(List.of()), CollectorSource.of(collectors),
+        InjectorSettings.defaults());
+    Pod pod = Fixtures.deploymentPod("shop", Map.of("instrumentor.dev/inject-sidecar", "true")).editSpec()
+        .addNewContainer().withName("otc-container").withImage("otel/opentelemetry-collector").endContainer()
+        .endSpec().build();
+    PodMutator.Result result = Fixtures.mutateChecked(mutator, pod, PodContext.forPod(pod, "demo", Map.of()));
+    assertThat(result.pod().getSpec().getInitContainers()).isNullOrEmpty();
+    assertThat(result.outcomes()).singleElement().satisfies(outcome -> {
+      assertThat(outcome.status()).isEqualTo(InjectionOutcome.Status.SKIPPED);
+      assertThat(outcome.reason()).contains("a container named otc-container that Instrumentor did not add");
+    });
+  }
+
   @Test
   void regularContainerBefore129() {
     collectors.add(collector("demo", "agent", CollectorMode.SIDECAR));

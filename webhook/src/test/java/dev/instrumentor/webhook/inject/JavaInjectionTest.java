@@ -790,6 +790,41 @@ class JavaInjectionTest {
     });
   }
 
+  /** Found by the hostile-pod corpus on the real API server: containers and init containers share their names. */
+  @Test
+  void aContainerNamedLikeOurInitContainerIsACollisionNotAnInjection() {
+    java();
+    Pod pod = new PodBuilder(deploymentPod("checkout")).editSpec().addNewContainer().withName("instrumentor-java-agent")
+        .withImage("busybox").endContainer().endSpec().build();
+    PodMutator.Result result = mutate(pod);
+    assertThat(result.pod().getSpec().getInitContainers()).isNullOrEmpty();
+    assertThat(result.outcomes()).singleElement().satisfies(outcome -> {
+      assertThat(outcome.status()).isEqualTo(Status.SKIPPED);
+      assertThat(outcome.reason()).contains("a container named instrumentor-java-agent that Instrumentor did not add");
+    });
+  }
+
+  /**
+   * Found by the hostile-pod corpus: our volume and init container without our status annotation are
+   * the user's (a hand-made or copied spec), reported as a collision, not silently taken as injected.
+   */
+  @Test
+  void ourNamesWithoutOurStatusAreACollisionAndWithItAnInjectionAlreadyDone() {
+    java();
+    Pod lookalike = new PodBuilder(deploymentPod("checkout")).editSpec()
+        .addNewVolume().withName("instrumentor-java-agent").withNewEmptyDir().endEmptyDir().endVolume()
+        .addNewInitContainer().withName("instrumentor-java-agent").withImage("busybox").endInitContainer().endSpec().build();
+    assertThat(mutate(lookalike).outcomes()).singleElement().satisfies(outcome -> {
+      assertThat(outcome.status()).isEqualTo(Status.SKIPPED);
+      assertThat(outcome.reason()).contains("that Instrumentor did not add");
+    });
+
+    Pod injected = mutate(deploymentPod("checkout")).pod();
+    PodMutator.Result again = mutate(injected);
+    assertThat(again.changed()).isFalse();
+    assertThat(again.outcomes()).isEmpty();
+  }
+
   @Test
   void aContainerThatAlreadyMountsSomethingAtTheAgentsPathIsSkipped() {
     java();
