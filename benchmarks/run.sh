@@ -2,8 +2,17 @@
 # Runs every benchmark and writes BENCHMARKS.md at the project root (about five minutes).
 # benchmarks/run.sh <section> runs one section (core, https, apicalls, startup, memory, reconcile) without writing it.
 # Needs wrk (Debian/Ubuntu: apt-get install wrk) for the HTTPS load.
+# benchmarks/run.sh resilience runs the resilience suite longer than CI does (about ten minutes, no wrk needed):
+# 10x the fuzzed reviews, 2,000 hostile pods on the real API server, 60 s of the largest reviews.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = resilience ]; then
+  ./mvnw -B -q -ntp install -DskipTests
+  ./mvnw -B -ntp -pl webhook surefire:test -Dtest='CorruptedRequestsTest,AdmissionServerTest' -Dresilience.scale=10
+  exec ./mvnw -B -ntp -pl e2e surefire:test \
+    -Dtest='HostilePodsOnRealApiServerTest,ChartOnRealApiServerTest#theChartsOperatorLeads*+theLargest*' \
+    -Dresilience.cases=2000 -Dresilience.seconds=60
+fi
 if ! command -v wrk >/dev/null; then
   echo "wrk is missing: apt-get install -y wrk (or brew install wrk)" >&2
   exit 1

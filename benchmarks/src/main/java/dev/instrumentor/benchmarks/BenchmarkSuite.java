@@ -417,47 +417,8 @@ public final class BenchmarkSuite {
 
   /** {@code clients} threads POSTing {@code body} back to back for {@code duration}: counts by status. */
   private static String largeReviews(int port, byte[] body, int clients, Duration duration) throws Exception {
-    javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
-    trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-      @Override
-      public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) {
-      }
-
-      @Override
-      public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) {
-      }
-
-      @Override
-      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-        return new java.security.cert.X509Certificate[0];
-      }
-    }}, null);
-    HttpClient client = HttpClient.newBuilder().sslContext(trustAll).connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/mutate-pod"))
-        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> outcomes =
-        new java.util.concurrent.ConcurrentHashMap<>();
-    long end = System.nanoTime() + duration.toNanos();
-    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(clients);
-    for (int i = 0; i < clients; i++) {
-      threads.execute(() -> {
-        while (System.nanoTime() < end) {
-          String outcome;
-          try {
-            outcome = String.valueOf(client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
-          } catch (IOException e) {
-            outcome = "failed";
-          } catch (InterruptedException e) {
-            return;
-          }
-          outcomes.computeIfAbsent(outcome, k -> new java.util.concurrent.atomic.LongAdder()).increment();
-        }
-      });
-    }
-    threads.shutdown();
-    threads.awaitTermination(duration.toSeconds() + 30, TimeUnit.SECONDS);
-    return new java.util.TreeMap<>(outcomes).toString().replace("{", "answers ").replace("}", "");
+    return dev.instrumentor.webhook.testing.ReviewLoad.run(port, body, clients, duration).toString()
+        .replace("{", "answers ").replace("}", "");
   }
 
   private static int freePort() throws IOException {

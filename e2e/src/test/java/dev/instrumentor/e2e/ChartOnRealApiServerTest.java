@@ -268,8 +268,68 @@ class ChartOnRealApiServerTest {
     assertNothingForbidden(second);
   }
 
+  /**
+   * The resilience suite's memory half: a replica run as the chart runs it (its JVM flags, its memory
+   * limit as the JVM's RAM) gets the largest review the API server can send (a pod of ~2.9 MB, under
+   * its 3 MiB object limit) from 32 clients at once; it stays alive and healthy, its peak resident
+   * set stays under the chart's limit, and it answers a normal review afterwards. {@code
+   * -Dresilience.seconds} (default 8) makes it longer; the benchmarks run it for 60 s.
+   */
   @Test
   @Order(4)
+  void theLargestReviewsFromManyClientsStayUnderTheChartsMemoryLimit() throws Exception {
+    if (admin.resources(Instrumentation.class).inNamespace(apps).withName("java").get() == null) {
+      ScenariosTest.createInstrumentation(apps, "java", "http://collector.observability:4318"); // run on its own
+    }
+    OperatorProcess replica = startReplica("memory");
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      assertThat(replica.alive()).as("running\n" + replica.log()).isTrue();
+      assertThat(replica.ready()).isTrue();
+    });
+    long limitKiB = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(release.deployment().getSpec().getTemplate()
+        .getSpec().getContainers().get(0).getResources().getLimits().get("memory")).longValue() / 1024;
+    Pod pod = dev.instrumentor.webhook.testing.Fixtures.deploymentPod("largest");
+    pod.getMetadata().setNamespace(apps);
+    com.fasterxml.jackson.databind.node.ObjectNode normal = dev.instrumentor.webhook.testing.AdmissionReviews.forPod(pod);
+    com.fasterxml.jackson.databind.node.ObjectNode largest = normal.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ArrayNode) largest.path("request").path("object").path("spec").path("containers")
+        .get(0).withArray("env")).addObject().put("name", "LARGE").put("value", "v".repeat(2_900_000));
+    byte[] body = dev.instrumentor.webhook.testing.AdmissionReviews.bytes(largest);
+
+    java.util.concurrent.atomic.AtomicInteger unhealthy = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ScheduledExecutorService probes = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    probes.scheduleAtFixedRate(() -> {
+      if (replica.status("/healthz") != 200) {
+        unhealthy.incrementAndGet();
+      }
+    }, 0, 500, TimeUnit.MILLISECONDS);
+    Map<String, Long> answers;
+    try {
+      answers = dev.instrumentor.webhook.testing.ReviewLoad.run(replica.webhookPort(), body, 32,
+          Duration.ofSeconds(Integer.getInteger("resilience.seconds", 8)));
+    } finally {
+      probes.shutdownNow();
+    }
+    long peak = replica.peakRssKiB();
+    System.out.printf("largest reviews (%d KiB) from 32 clients: %s; peak RSS %d MiB of a %d MiB limit%n",
+        body.length / 1024, answers, peak / 1024, limitKiB / 1024);
+    assertThat(replica.alive()).as("alive after the load\n" + replica.log()).isTrue();
+    assertThat(peak).as("peak RSS (KiB) under the chart's limit").isPositive().isLessThan(limitKiB);
+    assertThat(unhealthy.get()).as("/healthz failures during the load").isZero();
+    assertThat(answers.keySet()).as("answers: %s", answers).isSubsetOf("200", "503", "failed");
+    assertThat(answers.getOrDefault("200", 0L)).as("some of the largest reviews answered: %s", answers).isPositive();
+    var after = dev.instrumentor.webhook.testing.ReviewLoad.once(replica.webhookPort(),
+        dev.instrumentor.webhook.testing.AdmissionReviews.bytes(normal));
+    assertThat(after.statusCode()).isEqualTo(200);
+    assertThat(dev.instrumentor.webhook.testing.AdmissionReviews.patch(
+        dev.instrumentor.webhook.testing.AdmissionReviews.read(after.body())).toString()).as("a normal review is injected")
+        .contains("instrumentor-java-agent");
+    replica.terminate();
+    assertThat(replica.awaitExit(Duration.ofSeconds(10))).as("stopped").isNotNull();
+  }
+
+  @Test
+  @Order(5)
   void withTheOperatorStoppedAnnotatedPodsAreStillCreatedUninstrumented() throws Exception {
     for (OperatorProcess replica : replicas) {
       stopServing(replica);

@@ -139,6 +139,20 @@ public final class OperatorProcess implements AutoCloseable {
         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
+  /** The process's peak resident set (VmHWM), in KiB, as the kernel counts it for the memory limit; -1 once it exited. */
+  public long peakRssKiB() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("\\D", ""));
+        }
+      }
+      return -1;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   /** What the process logged so far. */
   public String log() {
     try {

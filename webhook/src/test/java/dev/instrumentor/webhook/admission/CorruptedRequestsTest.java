@@ -36,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CorruptedRequestsTest {
 
-  private static final long SEED = 20261121L;
+  private static final long SEED = Long.getLong("resilience.seed", 20261121L);
+  /** {@code -Dresilience.scale=10} multiplies every count (benchmarks/run.sh resilience). */
+  private static final int SCALE = Integer.getInteger("resilience.scale", 1);
   private static final String UID = "8d3c7b0e-3f4a-4c55-9b8e-2a1f6e0c9d11";
   private final PodAdmission admission = new PodAdmission(
       PodMutator.forJava(InstrumentationSource.of(List.of(Fixtures.instrumentation("demo", "java", "http://c:4317"))),
@@ -47,7 +49,7 @@ class CorruptedRequestsTest {
   @Test
   void byteLevelCorruptionAlwaysGetsAWellFormedAnswer() {
     Random random = new Random(SEED);
-    for (int i = 0; i < 3000; i++) {
+    for (int i = 0; i < 3000 * SCALE; i++) {
       byte[] corrupted = corruptBytes(original, random);
       AdmissionResponse response = admission.handle("application/json", corrupted, corrupted.length, false, 1 << 22);
       assertWellFormed(i, response.status(), response.bodyText(), corrupted);
@@ -87,7 +89,7 @@ class CorruptedRequestsTest {
   @Test
   void structuralCorruptionAlwaysGetsAnAllowedAnswerWithTheUid() {
     Random random = new Random(SEED + 1);
-    for (int i = 0; i < 2000; i++) {
+    for (int i = 0; i < 2000 * SCALE; i++) {
       ObjectNode review = AdmissionReviews.deploymentPodCreate();
       JsonNode object = review.path("request").path("object");
       corruptTree(object, random, 1 + random.nextInt(3));
@@ -97,6 +99,58 @@ class CorruptedRequestsTest {
       JsonNode answer = assertWellFormed(i, response.status(), response.bodyText(), body);
       assertThat(answer.path("response").path("uid").asText()).isEqualTo(UID);
     }
+  }
+
+  /**
+   * Shapes a byte or tree mutation rarely makes: duplicate keys (the last wins, as in the API
+   * server's own decoder), huge strings, huge numbers, thousands of containers asked for by name,
+   * invalid UTF-8. Each gets an allowed answer with the uid, and any patch applies.
+   */
+  @Test
+  void hostileShapesGetAnAllowedAnswerWithTheUid() {
+    String review = new String(original, StandardCharsets.UTF_8);
+    StringBuilder manyContainers = new StringBuilder("\"containers\":[");
+    StringBuilder manyNames = new StringBuilder();
+    for (int i = 0; i < 7000; i++) {
+      manyContainers.append(i == 0 ? "" : ",").append("{\"name\":\"c").append(i).append("\",\"image\":\"x\"}");
+      manyNames.append(i == 0 ? "" : ",").append('c').append(i);
+    }
+    manyContainers.append("],\"ignored\":[");
+    List<byte[]> cases = List.of(
+        review.replaceFirst("\"uid\":", "\"uid\":\"first\",\"uid\":").getBytes(StandardCharsets.UTF_8),
+        review.replaceFirst("\"containers\":\\[", "\"containers\":[],\"containers\":[").getBytes(StandardCharsets.UTF_8),
+        review.replaceFirst("\"labels\":\\{", "\"labels\":{\"huge\":\"" + "x".repeat(3_000_000) + "\",")
+            .getBytes(StandardCharsets.UTF_8),
+        review.replaceFirst("\"labels\":\\{", "\"labels\":{\"n\":1e999999999,\"m\":" + "9".repeat(5000) + ",")
+            .getBytes(StandardCharsets.UTF_8),
+        review.replaceFirst("\"containers\":\\[", manyContainers.toString())
+            .replaceFirst("\"annotations\":\\{", "\"annotations\":{\"instrumentor.dev/container-names\":\""
+                + manyNames + "\",").getBytes(StandardCharsets.UTF_8),
+        withInvalidUtf8(review, "\"image\":\""),
+        withInvalidUtf8(review, "\"managedFields\":[{\"manager\":\""));
+    for (int i = 0; i < cases.size(); i++) {
+      byte[] body = cases.get(i);
+      assertThat(body.length).as("case %d is a change of the review", i).isNotEqualTo(original.length);
+      AdmissionResponse response = admission.handle("application/json", body, body.length, false, 1 << 23);
+      assertThat(response.status()).as("case %d", i).isEqualTo(200);
+      JsonNode answer = assertWellFormed(i, response.status(), response.bodyText(), body);
+      assertThat(answer.path("response").path("uid").asText()).as("case %d", i).isIn(UID, "first");
+      assertThat(response.body().length).as("case %d: the answer stays small", i).isLessThan(64 * 1024);
+    }
+  }
+
+  private static byte[] withInvalidUtf8(String review, String after) {
+    int at = review.indexOf(after);
+    assertThat(at).as(after).isPositive();
+    byte[] head = review.substring(0, at + after.length()).getBytes(StandardCharsets.UTF_8);
+    byte[] tail = review.substring(at + after.length()).getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[head.length + 3 + tail.length];
+    System.arraycopy(head, 0, out, 0, head.length);
+    out[head.length] = (byte) 0xC3;
+    out[head.length + 1] = (byte) 0x28; // not a continuation byte
+    out[head.length + 2] = (byte) 0xFF;
+    System.arraycopy(tail, 0, out, head.length + 3, tail.length);
+    return out;
   }
 
   @Test
@@ -109,7 +163,7 @@ class CorruptedRequestsTest {
       HttpClient client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
       URI uri = URI.create("https://localhost:" + server.port() + "/mutate-pod");
       Random random = new Random(SEED + 2);
-      for (int i = 0; i < 300; i++) {
+      for (int i = 0; i < 300 * SCALE; i++) {
         byte[] corrupted = corruptBytes(original, random);
         String contentType = random.nextInt(10) == 0 ? "text/plain" : "application/json";
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).header("Content-Type", contentType)
