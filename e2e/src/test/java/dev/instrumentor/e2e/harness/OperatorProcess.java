@@ -120,11 +120,16 @@ public final class OperatorProcess implements AutoCloseable {
     return status("/readyz") == 200;
   }
 
-  /** The HTTP status of {@code path} on the metrics port, or -1 when it does not answer. */
+  /** The HTTP status of {@code path} on the metrics port, or -1 when it does not answer within 2 s. */
   public int status(String path) {
+    return status(path, Duration.ofSeconds(2));
+  }
+
+  /** The HTTP status of {@code path} on the metrics port, or -1 when it does not answer within {@code timeout}. */
+  public int status(String path, Duration timeout) {
     try {
       return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + path))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+          .timeout(timeout).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {
