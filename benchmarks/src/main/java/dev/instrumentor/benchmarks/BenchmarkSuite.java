@@ -116,7 +116,10 @@ public final class BenchmarkSuite {
         1,800-2,406 ms without, the same code measuring differently from one run to the next. The
         training run leaves out the chart's `-XX:SharedArchiveFile` (it names the archive being
         made; a missing file there replaces the JDK's base archive and the dynamic dump fails, which
-        made the first run of 2026-11-30 measure 2.2-2.4 s "with the archive").
+        made the first run of 2026-11-30 measure 2.2-2.4 s "with the archive"). The last run of
+        2026-11-30 (2,006 ms) came on a slower hour of the machine: the no-op endpoint served
+        41,127 requests/s against 45,000-50,400 in the runs before it, and the HTTPS figures
+        dropped by as much.
 
         **Memory under the largest reviews.** 32 clients on this machine POST ~3 MB reviews back to back:
         the server holds two bodies at once (8 MiB) and answers the rest 503 at once, closing the
@@ -254,7 +257,7 @@ public final class BenchmarkSuite {
 
   private static OperatorConfig operatorConfig(TestTls tls) {
     return new OperatorConfig(Set.of(), "instrumentor-system", "bench", false, "lease", "127.0.0.1", 0,
-        tls.certificateFile, tls.keyFile, false, "127.0.0.1", false, InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE,
+        tls.certificateFile, tls.keyFile, false, "127.0.0.1", false, InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE, InjectorSettings.DEFAULT_PYTHON_AGENT_IMAGE,
         InjectorSettings.DEFAULT_COLLECTOR_IMAGE, InjectorSettings.DEFAULT_RUN_AS_USER, "127.0.0.1", 0, "text", "WARN", null);
   }
 
