@@ -17,6 +17,15 @@ public final class InstrumentorAnnotations {
   /** Comma-separated container names to instrument with Java; wins over {@link #CONTAINER_NAMES}. */
   public static final String JAVA_CONTAINER_NAMES = PREFIX + "java-container-names";
 
+  /** As {@link #INJECT_JAVA}, for Python. */
+  public static final String INJECT_PYTHON = PREFIX + "inject-python";
+
+  /** Comma-separated container names to instrument with Python; wins over {@link #CONTAINER_NAMES}. */
+  public static final String PYTHON_CONTAINER_NAMES = PREFIX + "python-container-names";
+
+  /** The C library of the pod's Python: {@code glibc} (default) or {@code musl} (Alpine images). */
+  public static final String PYTHON_PLATFORM = PREFIX + "python-platform";
+
   /** {@code "true"} or {@code "<name>"} of a sidecar-mode TelemetryCollector to add to the pod. */
   public static final String INJECT_SIDECAR = PREFIX + "inject-sidecar";
 

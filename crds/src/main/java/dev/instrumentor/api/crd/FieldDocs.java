@@ -38,6 +38,13 @@ final class FieldDocs {
     if (schema == null || schema.getProperties() == null) {
       return;
     }
+    // the fields of the class and of the classes it extends (the language blocks share AgentSpec's)
+    for (Class<?> declaring = type; declaring != null && declaring != Object.class; declaring = declaring.getSuperclass()) {
+      describeDeclared(schema, declaring);
+    }
+  }
+
+  private void describeDeclared(JSONSchemaProps schema, Class<?> type) {
     for (Field field : type.getDeclaredFields()) {
       if (Modifier.isStatic(field.getModifiers())) {
         continue;

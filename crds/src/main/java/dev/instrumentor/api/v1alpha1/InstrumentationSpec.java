@@ -55,6 +55,9 @@ public class InstrumentationSpec {
   /** Java auto-instrumentation: the agent image, its environment, resources and extensions. */
   private JavaSpec java;
 
+  /** Python auto-instrumentation: the image of the distro and instrumentations, its environment, resources. */
+  private PythonSpec python;
+
   public Exporter getExporter() {
     return exporter;
   }
@@ -127,6 +130,14 @@ public class InstrumentationSpec {
     this.java = java;
   }
 
+  public PythonSpec getPython() {
+    return python;
+  }
+
+  public void setPython(PythonSpec python) {
+    this.python = python;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -143,16 +154,17 @@ public class InstrumentationSpec {
         && Objects.equals(env, other.env)
         && Objects.equals(imagePullPolicy, other.imagePullPolicy)
         && Objects.equals(initContainerSecurityContext, other.initContainerSecurityContext)
-        && Objects.equals(java, other.java);
+        && Objects.equals(java, other.java)
+        && Objects.equals(python, other.python);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(exporter, propagators, sampler, resource, defaults, env, imagePullPolicy, initContainerSecurityContext, java);
+    return Objects.hash(exporter, propagators, sampler, resource, defaults, env, imagePullPolicy, initContainerSecurityContext, java, python);
   }
 
   @Override
   public String toString() {
-    return "InstrumentationSpec{" + "exporter=" + exporter + ", propagators=" + propagators + ", sampler=" + sampler + ", resource=" + resource + ", defaults=" + defaults + ", env=" + env + ", imagePullPolicy=" + imagePullPolicy + ", initContainerSecurityContext=" + initContainerSecurityContext + ", java=" + java + "}";
+    return "InstrumentationSpec{" + "exporter=" + exporter + ", propagators=" + propagators + ", sampler=" + sampler + ", resource=" + resource + ", defaults=" + defaults + ", env=" + env + ", imagePullPolicy=" + imagePullPolicy + ", initContainerSecurityContext=" + initContainerSecurityContext + ", java=" + java + ", python=" + python + "}";
   }
 }

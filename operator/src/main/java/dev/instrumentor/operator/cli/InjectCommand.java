@@ -45,8 +45,12 @@ final class InjectCommand implements Callable<Integer> {
   String manifests;
 
   @Option(names = "--java-agent-image", paramLabel = "IMAGE",
-      description = "Agent image when an Instrumentation names none (default: ${DEFAULT-VALUE}).")
+      description = "Java agent image when an Instrumentation names none (default: ${DEFAULT-VALUE}).")
   String javaAgentImage = InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE;
+
+  @Option(names = "--python-agent-image", paramLabel = "IMAGE",
+      description = "Python auto-instrumentation image when an Instrumentation names none (default: ${DEFAULT-VALUE}).")
+  String pythonAgentImage = InjectorSettings.DEFAULT_PYTHON_AGENT_IMAGE;
 
   @Option(names = "--agent-run-as-user", paramLabel = "UID",
       description = "Non-root user of the init containers when neither the container nor the pod sets one"
@@ -64,10 +68,10 @@ final class InjectCommand implements Callable<Integer> {
       }
       String source = "-".equals(manifests) ? "(stdin)" : manifests;
       String text = "-".equals(manifests) ? readStdin() : read(Path.of(manifests));
-      InjectorSettings settings = new InjectorSettings(javaAgentImage, agentRunAsUser,
+      InjectorSettings settings = new InjectorSettings(javaAgentImage, pythonAgentImage, agentRunAsUser,
           InjectorSettings.DEFAULT_COLLECTOR_IMAGE, true);
       ManifestInjector injector = new ManifestInjector(
-          PodMutator.forJava(InstrumentationSource.of(files.instrumentations()), settings));
+          PodMutator.forAgents(InstrumentationSource.of(files.instrumentations()), settings));
       ManifestInjector.Result result = injector.inject(source, YamlDocuments.read(source, text));
       out.print(YamlDocuments.write(result.documents()));
       out.flush();

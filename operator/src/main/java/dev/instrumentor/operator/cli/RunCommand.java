@@ -109,6 +109,10 @@ final class RunCommand implements Callable<Integer> {
       + InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE + "}", description = "Default Java agent image.")
   String javaAgentImage;
 
+  @Option(names = "--python-agent-image", defaultValue = "${env:INSTRUMENTOR_PYTHON_AGENT_IMAGE:-"
+      + InjectorSettings.DEFAULT_PYTHON_AGENT_IMAGE + "}", description = "Default Python auto-instrumentation image.")
+  String pythonAgentImage;
+
   @Option(names = "--collector-image", defaultValue = "${env:INSTRUMENTOR_COLLECTOR_IMAGE:-"
       + InjectorSettings.DEFAULT_COLLECTOR_IMAGE + "}", description = "Default collector image.")
   String collectorImage;
@@ -186,6 +190,7 @@ final class RunCommand implements Callable<Integer> {
     return new OperatorConfig(namespaces, operatorNamespace, instance, leaderElection && !localWebhook, leaseName,
         localWebhook ? "127.0.0.1" : webhookHost, webhookPort, localWebhook ? null : webhookCert,
         localWebhook ? null : webhookKey, localWebhook, localWebhookHost, serverSideApply, javaAgentImage,
+        pythonAgentImage,
         collectorImage, agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel.toUpperCase(java.util.Locale.ROOT),
         selfManagedCertificates && !localWebhook ? new SelfManagedCertificates.Settings(operatorNamespace, webhookSecret,
             webhookConfiguration, java.util.List.of(webhookService, webhookService + "." + operatorNamespace,

@@ -21,6 +21,7 @@ import java.util.Set;
  * @param localWebhookUrlHost the host the API server uses to reach a local webhook
  * @param serverSideApply  write owned objects with server-side apply (off only for the fabric8 mock server)
  * @param javaAgentImage   default Java agent image
+ * @param pythonAgentImage default Python auto-instrumentation image
  * @param collectorImage   default collector image
  * @param agentRunAsUser   user of injected init containers when neither the target container nor the pod sets one
  * @param metricsHost      address of the metrics and health endpoint
@@ -43,6 +44,7 @@ public record OperatorConfig(
     String localWebhookUrlHost,
     boolean serverSideApply,
     String javaAgentImage,
+    String pythonAgentImage,
     String collectorImage,
     long agentRunAsUser,
     String metricsHost,

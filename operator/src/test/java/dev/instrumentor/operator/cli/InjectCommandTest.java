@@ -59,12 +59,31 @@ class InjectCommandTest {
       """;
 
   @Test
+  void thePythonExampleIsPreviewedWithThePythonContract() throws Exception {
+    Run run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
+        "-f", EXAMPLES.resolve("python-deployment.yaml").toString());
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err()).contains("Deployment demo/storefront: python injected (demo/default) into web: Python"
+        + " auto-instrumentation attached", "Deployment demo/storefront-worker: python injected (demo/default) into worker");
+    JsonNode pod = documents(run.out()).get(0).path("spec").path("template");
+    JsonNode init = pod.path("spec").path("initContainers").get(0);
+    assertThat(init.path("name").asText()).isEqualTo("instrumentor-python-agent");
+    assertThat(init.path("command").toString()).isEqualTo("[\"cp\",\"-r\",\"/autoinstrumentation/.\",\"/instrumentor/python\"]");
+    String env = pod.path("spec").path("containers").get(0).path("env").toString();
+    assertThat(env).contains("\"PYTHONPATH\",\"value\":\"/instrumentor/python/opentelemetry/instrumentation/"
+        + "auto_instrumentation:/app:/instrumentor/python\"", "\"OTEL_EXPORTER_OTLP_PROTOCOL\",\"value\":\"http/protobuf\"",
+        // python.env points the HTTP exporter at the collector's 4318 while Java keeps 4317
+        "\"OTEL_EXPORTER_OTLP_ENDPOINT\",\"value\":\"http://collector-collector.observability:4318\"");
+  }
+
+  @Test
   void theReadmeCommandPrintsAnInstrumentedDeployment() throws Exception {
     Run run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
         "-f", EXAMPLES.resolve("java-deployment.yaml").toString());
 
     assertThat(run.exit()).as(run.err()).isZero();
-    assertThat(run.err()).isEqualTo("Deployment demo/petclinic: java injected (demo/java) into app: Java agent attached"
+    assertThat(run.err()).isEqualTo("Deployment demo/petclinic: java injected (demo/default) into app: Java agent attached"
         + " (each pod also gets k8s.replicaset.name from its ReplicaSet at admission)\n");
     JsonNode deployment = documents(run.out()).get(0);
     JsonNode pod = deployment.path("spec").path("template");

@@ -83,12 +83,11 @@ final class EnvComposer {
    * @param generated          generated variables, in order; those a user layer defines are dropped
    * @param attributes         resource attributes below the user layers, lowest precedence first
    *                           merged already (generated, then the CR's, then annotations)
-   * @param optionsVariable    a variable to which {@code optionsSuffix} is appended (JAVA_TOOL_OPTIONS),
-   *                           or null
-   * @param optionsSuffix      what to append, e.g. {@code -javaagent:/instrumentor/java/javaagent.jar}
+   * @param loader             the variable that loads the agent (JAVA_TOOL_OPTIONS, PYTHONPATH), with what goes
+   *                           around its value, or null
    */
-  List<JsonNode> compose(List<JsonNode> generated, Map<String, String> attributes, String optionsVariable,
-      String optionsSuffix) {
+  List<JsonNode> compose(List<JsonNode> generated, Map<String, String> attributes, AgentLanguage.Loader loader) {
+    String optionsVariable = loader == null ? null : loader.name();
     List<JsonNode> result = new ArrayList<>(container.size() + generated.size() + 8);
     Set<String> special = new HashSet<>();
     special.add(RESOURCE_ATTRIBUTES);
@@ -102,7 +101,7 @@ final class EnvComposer {
     for (JsonNode var : container) {
       taken.add(name(var));
       if (optionsVariable != null && optionsVariable.equals(name(var)) && var == last(container, optionsVariable)) {
-        appendOptions(result, var, optionsSuffix);
+        appendLoader(result, var, loader);
         fixed.add(result.get(result.size() - 1));
       } else if (RESOURCE_ATTRIBUTES.equals(name(var)) && var == last(container, RESOURCE_ATTRIBUTES)) {
         int before = result.size();
@@ -132,7 +131,7 @@ final class EnvComposer {
     }
     if (optionsVariable != null && taken.add(optionsVariable)) {
       JsonNode definition = userDefinition(optionsVariable);
-      appendOptions(result, definition == null ? PodJson.envVar(optionsVariable, null) : definition, optionsSuffix);
+      appendLoader(result, definition == null ? PodJson.envVar(optionsVariable, null) : definition, loader);
     }
     if (taken.add(RESOURCE_ATTRIBUTES)) {
       appendAttributes(result, attributes);
@@ -140,19 +139,20 @@ final class EnvComposer {
     return definedBeforeUse(result, fixed);
   }
 
-  private void appendOptions(List<JsonNode> result, JsonNode existing, String suffix) {
+  private static void appendLoader(List<JsonNode> result, JsonNode existing, AgentLanguage.Loader loader) {
     String name = name(existing);
     String value = value(existing);
     if (valueFrom(existing) != null) {
+      // the value is unknown here: kept under a helper name that the new value references
       String helper = "INSTRUMENTOR_ORIGINAL_" + name;
       result.add(PodJson.envVarFrom(helper, valueFrom(existing)));
-      result.add(PodJson.envVar(name, "$(" + helper + ") " + suffix));
+      result.add(PodJson.envVar(name, loader.around("$(" + helper + ")")));
     } else if (value == null || value.isBlank()) {
-      result.add(PodJson.envVar(name, suffix));
-    } else if (value.contains(suffix)) {
+      result.add(PodJson.envVar(name, loader.around(null)));
+    } else if (loader.loadsAgent(value)) {
       result.add(existing);
     } else {
-      result.add(PodJson.envVar(name, value + " " + suffix));
+      result.add(PodJson.envVar(name, loader.around(value)));
     }
   }
 

@@ -39,11 +39,38 @@ final class OtelEnvironment {
   private final InstrumentationSpec spec;
   private final PodJson pod;
   private final PodContext context;
+  private final boolean httpOnly;
 
-  OtelEnvironment(InstrumentationSpec spec, PodJson pod, PodContext context) {
+  /**
+   * @param httpOnly whether the agent exports OTLP over HTTP only: then the protocol is http/protobuf
+   *                 unless the Instrumentation names one, whatever the endpoint's port
+   */
+  OtelEnvironment(InstrumentationSpec spec, PodJson pod, PodContext context, boolean httpOnly) {
     this.spec = spec;
     this.pod = pod;
     this.context = context;
+    this.httpOnly = httpOnly;
+  }
+
+  OtelEnvironment(InstrumentationSpec spec, PodJson pod, PodContext context) {
+    this(spec, pod, context, false);
+  }
+
+  /**
+   * The endpoint the agent will use (a user's OTEL_EXPORTER_OTLP_ENDPOINT over the Instrumentation's)
+   * when it is on 4317, the OTLP/gRPC port, while the protocol is HTTP; else null.
+   */
+  String grpcEndpoint(EnvComposer env) {
+    JsonNode user = env.userDefinition(ENDPOINT);
+    Exporter exporter = spec.getExporter();
+    String endpoint = user != null ? EnvComposer.value(user) : exporter == null ? null : exporter.getEndpoint();
+    if (endpoint == null || endpoint.isBlank() || !"4317".equals(port(endpoint.trim()))) {
+      return null;
+    }
+    JsonNode protocol = env.userDefinition(PROTOCOL);
+    String effective = protocol != null ? EnvComposer.value(protocol)
+        : exporter != null && exporter.getProtocol() != null ? exporter.getProtocol().value() : null;
+    return effective == null || !effective.equals(ExporterProtocol.GRPC.value()) ? endpoint.trim() : null;
   }
 
   /** The generated variables for {@code container}, in order, before precedence is applied. */
@@ -58,7 +85,9 @@ final class OtelEnvironment {
     if (exporter != null && exporter.getEndpoint() != null && !exporter.getEndpoint().isBlank()) {
       vars.add(PodJson.envVar(ENDPOINT, exporter.getEndpoint()));
     }
-    String protocol = protocol(exporter, env.userDefinition(ENDPOINT));
+    String protocol = httpOnly
+        ? (exporter != null && exporter.getProtocol() != null ? exporter.getProtocol() : ExporterProtocol.HTTP_PROTOBUF).value()
+        : protocol(exporter, env.userDefinition(ENDPOINT));
     if (protocol != null) {
       vars.add(PodJson.envVar(PROTOCOL, protocol));
     }

@@ -31,15 +31,22 @@ public final class PodMutator {
   static final String WINDOWS = "Windows pods are not instrumented: the agents and the collector are Linux"
       + " images, and the API server refuses their Linux security settings on a Windows pod";
 
-  /** Every injection: the Java agent, then the collector sidecar. */
+  /** Every injection: the Java agent, Python's auto-instrumentation, then the collector sidecar. */
   public static PodMutator standard(InstrumentationSource instrumentations, CollectorSource collectors,
       InjectorSettings settings) {
-    return new PodMutator(List.of(new JavaInjector(instrumentations, settings), new SidecarInjector(collectors, settings)));
+    return new PodMutator(List.of(AgentInjector.java(instrumentations, settings),
+        AgentInjector.python(instrumentations, settings), new SidecarInjector(collectors, settings)));
   }
 
-  /** The Java injector only: what the {@code inject} command and most tests use. */
+  /** The language agents (Java, Python) without the sidecar: what the {@code inject} command uses. */
+  public static PodMutator forAgents(InstrumentationSource instrumentations, InjectorSettings settings) {
+    return new PodMutator(List.of(AgentInjector.java(instrumentations, settings),
+        AgentInjector.python(instrumentations, settings)));
+  }
+
+  /** The Java injector only: what most tests use. */
   public static PodMutator forJava(InstrumentationSource instrumentations, InjectorSettings settings) {
-    return new PodMutator(List.of(new JavaInjector(instrumentations, settings)));
+    return new PodMutator(List.of(AgentInjector.java(instrumentations, settings)));
   }
 
   /**

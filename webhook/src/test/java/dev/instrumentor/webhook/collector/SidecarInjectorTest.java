@@ -36,7 +36,7 @@ class SidecarInjectorTest {
   }
 
   private PodMutator.Result inject(String value, boolean nativeSidecars) {
-    InjectorSettings settings = new InjectorSettings(InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE,
+    InjectorSettings settings = new InjectorSettings(InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE, InjectorSettings.DEFAULT_PYTHON_AGENT_IMAGE,
         InjectorSettings.DEFAULT_RUN_AS_USER, InjectorSettings.DEFAULT_COLLECTOR_IMAGE, nativeSidecars);
     PodMutator mutator = PodMutator.standard(InstrumentationSource.of(List.of()), CollectorSource.of(collectors), settings);
     Pod pod = Fixtures.deploymentPod("shop", Map.of("instrumentor.dev/inject-sidecar", value)).build();

@@ -1,0 +1,367 @@
+package dev.instrumentor.webhook.inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.instrumentor.api.InstrumentorAnnotations;
+import dev.instrumentor.api.v1alpha1.AgentSpec;
+import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
+import dev.instrumentor.webhook.inject.AgentLanguage.Copy;
+import dev.instrumentor.webhook.inject.PodJson.PodContainer;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Attaches a language's OpenTelemetry agent ({@link AgentLanguage}): init containers copy the agent
+ * from its image (the contract of the OpenTelemetry Operator's autoinstrumentation images) into a
+ * shared volume, mounted into the target containers, whose loader variable (JAVA_TOOL_OPTIONS,
+ * PYTHONPATH) names it and whose environment gains the OTEL_* configuration. Everything but the
+ * language's contract is this one code path for every language.
+ */
+public final class AgentInjector implements Injector {
+
+  static final String DEFAULT_VOLUME_SIZE = "200Mi";
+  private static final String KIND = "Instrumentation";
+
+  private final AgentLanguage language;
+  private final InstrumentationSource instrumentations;
+  private final InjectorSettings settings;
+  private final Map<String, Prepared> prepared = new ConcurrentHashMap<>();
+
+  private AgentInjector(AgentLanguage language, InstrumentationSource instrumentations, InjectorSettings settings) {
+    this.language = language;
+    this.instrumentations = instrumentations;
+    this.settings = settings;
+  }
+
+  /** The OpenTelemetry Java agent. */
+  public static AgentInjector java(InstrumentationSource instrumentations, InjectorSettings settings) {
+    return new AgentInjector(new JavaLanguage(), instrumentations, settings);
+  }
+
+  /** OpenTelemetry's Python auto-instrumentation. */
+  public static AgentInjector python(InstrumentationSource instrumentations, InjectorSettings settings) {
+    return new AgentInjector(new PythonLanguage(), instrumentations, settings);
+  }
+
+  @Override
+  public String name() {
+    return language.name();
+  }
+
+  @Override
+  public String annotation() {
+    return language.injectAnnotation();
+  }
+
+  @Override
+  public boolean alreadyInjected(PodJson pod) {
+    return pod.hasVolume(language.volume())
+        && pod.initContainers().stream().anyMatch(container -> language.volume().equals(container.name()));
+  }
+
+  /** Why our volume, init containers or mounts would collide with what the pod has, or null. */
+  private String collision(PodJson pod, List<PodContainer> targets, Prepared prepared, String variant) {
+    if (pod.hasVolume(language.volume())) {
+      return "the pod has a volume named " + language.volume() + " that Instrumentor did not add: rename it";
+    }
+    for (ObjectNode ours : prepared.initContainers().get(variant)) {
+      // containers and init containers share one set of names: a container of that name collides too
+      String name = PodJson.text(ours, "name");
+      String kind = pod.containerNamed(name);
+      if (kind != null) {
+        return "the pod has " + kind + " named " + name + " that Instrumentor did not add: rename it";
+      }
+    }
+    for (PodContainer target : targets) {
+      String mounted = target.volumeMountedAt(language.mountPath());
+      if (mounted != null) {
+        return "container " + target.name() + " already mounts volume " + mounted + " at " + language.mountPath()
+            + ", where the agent goes";
+      }
+      for (ObjectNode tlsMount : prepared.tlsMounts()) {
+        String path = PodJson.text(tlsMount, "mountPath");
+        String at = target.volumeMountedAt(path);
+        if (at != null && !at.equals(PodJson.text(tlsMount, "name"))) {
+          return "container " + target.name() + " already mounts volume " + at + " at " + path
+              + ", where the exporter's TLS files go";
+        }
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public InjectionOutcome inject(PodJson pod, PodContext context, InjectionRequestValue request, PodEdits edits) {
+    String name = language.name();
+    Resolved<Instrumentation> resolved = Resolved.resolve(request, context.namespace(), KIND,
+        instrumentations::list, instrumentations::get);
+    if (resolved.resource() == null) {
+      return InjectionOutcome.skipped(name, resolved.problem(), null);
+    }
+    Instrumentation instrumentation = resolved.resource();
+    String reference = Resolved.reference(instrumentation);
+    TargetContainers targets = TargetContainers.select(pod, language.containerNamesAnnotation(),
+        InstrumentorAnnotations.CONTAINER_NAMES, context.namespaceAnnotations());
+    if (targets.problem() != null) {
+      return InjectionOutcome.skipped(name, targets.problem(), reference);
+    }
+    if (targets.overLimit() != null) {
+      return InjectionOutcome.error(name, targets.overLimit(), reference);
+    }
+    AgentLanguage.Variant variant = language.variant(pod, context.namespaceAnnotations());
+    if (variant.problem() != null) {
+      return InjectionOutcome.skipped(name, variant.problem(), reference);
+    }
+    Prepared prepared = prepare(instrumentation);
+    String collision = collision(pod, targets.containers(), prepared, variant.name());
+    if (collision != null) {
+      return InjectionOutcome.skipped(name, collision, reference);
+    }
+    OtelEnvironment otel = new OtelEnvironment(prepared.spec(), pod, context, language.httpOnly());
+
+    List<ObjectNode> volumes = new ArrayList<>(3);
+    volumes.add(prepared.agentVolume());
+    for (ObjectNode tls : prepared.tlsVolumes()) {
+      if (!pod.hasVolume(PodJson.text(tls, "name"))) {
+        volumes.add(tls);
+      }
+    }
+    edits.addVolumes(volumes);
+
+    List<String> caveats = new ArrayList<>(1);
+    for (PodContainer target : targets.containers()) {
+      EnvComposer env = new EnvComposer(target.env(), prepared.languageEnv(), prepared.specEnv());
+      List<JsonNode> generated = otel.generated(target, env);
+      generated.addAll(language.defaults());
+      edits.setEnv(target, env.compose(generated, otel.attributesBelowUsers(target), prepared.loader()));
+      List<ObjectNode> mounts = new ArrayList<>(1 + prepared.tlsMounts().size());
+      mounts.add(prepared.agentMount());
+      for (ObjectNode tlsMount : prepared.tlsMounts()) {
+        if (!target.mounts(PodJson.text(tlsMount, "name"))) {
+          mounts.add(tlsMount);
+        }
+      }
+      edits.addVolumeMounts(target, mounts);
+      if (language.httpOnly()) {
+        String grpc = otel.grpcEndpoint(env);
+        if (grpc != null && caveats.isEmpty()) {
+          caveats.add("the endpoint " + grpc + " is on 4317, the OTLP/gRPC port, and the " + name
+              + " auto-instrumentation exports OTLP over HTTP: spans will not arrive until spec.exporter.endpoint"
+              + " (or OTEL_EXPORTER_OTLP_ENDPOINT) names the collector's OTLP/HTTP port, 4318");
+        }
+      }
+    }
+    edits.insertInitContainers(initContainerPosition(pod, targets.containers()),
+        initContainers(prepared, variant.name(), pod, targets.containers().get(0)));
+    caveats.addAll(caveats(prepared, pod, targets.containers()));
+    return caveats.isEmpty() ? InjectionOutcome.injected(name, language.attached(), reference, targets.names())
+        : InjectionOutcome.injectedWithCaveat(name, language.attached() + "; " + String.join("; ", caveats), reference,
+            targets.names());
+  }
+
+  /**
+   * The init containers for this pod. Their user: the first target container's own
+   * {@code runAsUser} (the agent must be readable by it), else the pod's, else the configured
+   * non-root default.
+   */
+  private List<ObjectNode> initContainers(Prepared prepared, String variant, PodJson pod, PodContainer target) {
+    Long containerUser = target.runAsUser();
+    Long podUser = pod.runAsUser();
+    List<ObjectNode> forNonRootPods = prepared.initContainersForNonRootPods().get(variant);
+    if (containerUser == null || containerUser == 0L || containerUser.equals(podUser)
+        || prepared.spec().getInitContainerSecurityContext() != null) {
+      return podUser != null && podUser != 0L ? forNonRootPods : prepared.initContainers().get(variant);
+    }
+    List<ObjectNode> containers = new ArrayList<>(forNonRootPods.size());
+    for (ObjectNode shared : forNonRootPods) {
+      ObjectNode copy = shared.deepCopy();
+      copy.withObjectProperty("securityContext").put("runAsUser", containerUser);
+      containers.add(copy);
+    }
+    return containers;
+  }
+
+  /** What the user should know about an injection that went through. */
+  private List<String> caveats(Prepared prepared, PodJson pod, List<PodContainer> targets) {
+    List<String> caveats = new ArrayList<>(1);
+    for (PodContainer target : targets) {
+      List<String> sources = target.envFromSources();
+      if (!sources.isEmpty()) {
+        caveats.add("container " + target.name() + " takes variables from envFrom (" + String.join(", ", sources)
+            + "): any of them named like an injected one (" + prepared.loader().name() + ", OTEL_*) is overridden;"
+            + " set those with env, whose values are kept");
+      }
+    }
+    AgentSpec block = language.block(prepared.spec());
+    if (block != null && block.getVolumeClaimTemplate() != null && !pod.hasFsGroup()) {
+      caveats.add("the agent volume comes from a volumeClaimTemplate and the pod sets no securityContext.fsGroup:"
+          + " a non-root init container may not be allowed to write to it");
+    }
+    return caveats;
+  }
+
+  /**
+   * What an Instrumentation gives every pod, built once per version of it (the informer cache
+   * hands out a new object when it changes). Shared between requests: patch values only, never
+   * changed (the pod's tree receives copies). Init containers per variant of the agent.
+   */
+  private record Prepared(Instrumentation source, InstrumentationSpec spec, List<JsonNode> languageEnv,
+      List<JsonNode> specEnv, AgentLanguage.Loader loader, ObjectNode agentVolume, ObjectNode agentMount,
+      List<ObjectNode> tlsVolumes, List<ObjectNode> tlsMounts, Map<String, List<ObjectNode>> initContainers,
+      Map<String, List<ObjectNode>> initContainersForNonRootPods) {
+  }
+
+  private Prepared prepare(Instrumentation instrumentation) {
+    String key = instrumentation.getMetadata().getNamespace() + "/" + instrumentation.getMetadata().getName();
+    Prepared prepared = this.prepared.get(key);
+    if (prepared != null && prepared.source() == instrumentation) {
+      return prepared;
+    }
+    InstrumentationSpec spec = instrumentation.getSpec() == null ? new InstrumentationSpec() : instrumentation.getSpec();
+    AgentSpec block = language.block(spec);
+    Map<String, List<ObjectNode>> initContainers = new HashMap<>();
+    Map<String, List<ObjectNode>> forNonRootPods = new HashMap<>();
+    for (String variant : language.variants()) {
+      initContainers.put(variant, rendered(initContainers(block, spec, variant, false)));
+      forNonRootPods.put(variant, rendered(initContainers(block, spec, variant, true)));
+    }
+    prepared = new Prepared(instrumentation, spec, env(block == null ? null : block.getEnv()), env(spec.getEnv()),
+        language.loader(block), AdmissionJson.Rendered.of(agentVolume(block)),
+        AdmissionJson.Rendered.of(PodJson.volumeMount(language.volume(), language.mountPath(), true)),
+        rendered(OtelEnvironment.tlsVolumes(spec)), rendered(OtelEnvironment.tlsMounts(spec)),
+        Map.copyOf(initContainers), Map.copyOf(forNonRootPods));
+    this.prepared.put(key, prepared); // replaces the previous version; a deleted one's entry is small and stays
+    return prepared;
+  }
+
+  private static List<ObjectNode> rendered(List<ObjectNode> nodes) {
+    return nodes.stream().<ObjectNode>map(AdmissionJson.Rendered::of).toList();
+  }
+
+  /** The Instrumentation's variables as pod JSON. */
+  private static List<JsonNode> env(List<EnvVar> vars) {
+    if (vars == null || vars.isEmpty()) {
+      return List.of();
+    }
+    List<JsonNode> nodes = new ArrayList<>(vars.size());
+    for (EnvVar var : vars) {
+      nodes.add(var.getValueFrom() == null ? PodJson.envVar(var.getName(), var.getValue()) : PodJson.tree(var));
+    }
+    return nodes;
+  }
+
+  private ObjectNode agentVolume(AgentSpec block) {
+    ObjectNode volume = PodJson.NODES.objectNode().put("name", language.volume());
+    if (block != null && block.getVolumeClaimTemplate() != null) {
+      volume.putObject("ephemeral").set("volumeClaimTemplate", PodJson.tree(block.getVolumeClaimTemplate()));
+    } else {
+      String size = block == null || block.getVolumeLimitSize() == null ? DEFAULT_VOLUME_SIZE : block.getVolumeLimitSize();
+      volume.putObject("emptyDir").put("sizeLimit", size);
+    }
+    return volume;
+  }
+
+  private List<ObjectNode> initContainers(AgentSpec block, InstrumentationSpec spec, String variant,
+      boolean podUserIsNonRoot) {
+    JsonNode security = spec.getInitContainerSecurityContext() != null
+        ? PodJson.tree(spec.getInitContainerSecurityContext()) : restrictedSecurityContext(podUserIsNonRoot);
+    JsonNode resources = block != null && block.getResources() != null ? completed(PodJson.tree(block.getResources()))
+        : defaultResources();
+    String pullPolicy = spec.getImagePullPolicy() == null ? null : spec.getImagePullPolicy().value();
+    String image = block == null || block.getImage() == null || block.getImage().isBlank()
+        ? language.defaultImage(settings) : block.getImage();
+    List<ObjectNode> containers = new ArrayList<>(1);
+    for (Copy copy : language.copies(block, image, variant)) {
+      containers.add(initContainer(language.volume() + copy.suffix(), copy.image(), pullPolicy, resources, security,
+          copy.command()));
+    }
+    return List.copyOf(containers);
+  }
+
+  private ObjectNode initContainer(String name, String image, String pullPolicy, JsonNode resources,
+      JsonNode security, List<String> command) {
+    ObjectNode container = PodJson.NODES.objectNode();
+    container.put("name", name);
+    container.put("image", image);
+    if (pullPolicy != null) {
+      container.put("imagePullPolicy", pullPolicy);
+    }
+    container.set("command", PodJson.strings(command.toArray(String[]::new)));
+    container.set("resources", resources);
+    container.set("securityContext", security);
+    container.putArray("volumeMounts").add(PodJson.volumeMount(language.volume(), language.mountPath(), false));
+    return container;
+  }
+
+  /**
+   * Passes the restricted Pod Security level. The public agent images run as root by default, so
+   * runAsNonRoot needs an explicit user unless the pod sets a non-root one.
+   */
+  private ObjectNode restrictedSecurityContext(boolean podUserIsNonRoot) {
+    ObjectNode security = PodJson.NODES.objectNode();
+    security.put("allowPrivilegeEscalation", false);
+    security.putObject("capabilities").set("drop", PodJson.strings("ALL"));
+    security.put("readOnlyRootFilesystem", true);
+    security.put("runAsNonRoot", true);
+    if (!podUserIsNonRoot) {
+      security.put("runAsUser", settings.agentRunAsUser());
+    }
+    security.putObject("seccompProfile").put("type", "RuntimeDefault");
+    return security;
+  }
+
+  /**
+   * The given resources with a missing half (limits or requests, per resource) taken from the
+   * defaults, so that a ResourceQuota on limits still admits the pod; a default never contradicts the
+   * given half (a limit is at least the request, a request at most the limit).
+   */
+  static ObjectNode completed(ObjectNode given) {
+    ObjectNode defaults = defaultResources();
+    ObjectNode result = given.deepCopy();
+    ObjectNode limits = result.withObjectProperty("limits");
+    ObjectNode requests = result.withObjectProperty("requests");
+    for (String resource : new String[] {"cpu", "memory"}) {
+      JsonNode limit = limits.get(resource);
+      JsonNode request = requests.get(resource);
+      if (limit == null && request == null) {
+        limits.set(resource, defaults.path("limits").get(resource));
+        requests.set(resource, defaults.path("requests").get(resource));
+      } else if (limit == null) {
+        JsonNode fallback = defaults.path("limits").get(resource);
+        limits.set(resource, amount(fallback).compareTo(amount(request)) >= 0 ? fallback : request);
+      } else if (request == null) {
+        JsonNode fallback = defaults.path("requests").get(resource);
+        requests.set(resource, amount(fallback).compareTo(amount(limit)) <= 0 ? fallback : limit);
+      }
+    }
+    return result;
+  }
+
+  private static java.math.BigDecimal amount(JsonNode quantity) {
+    return io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+        new io.fabric8.kubernetes.api.model.Quantity(quantity.asText()));
+  }
+
+  static ObjectNode defaultResources() {
+    ObjectNode resources = PodJson.NODES.objectNode();
+    resources.putObject("limits").put("cpu", "500m").put("memory", "256Mi");
+    resources.putObject("requests").put("cpu", "50m").put("memory", "64Mi");
+    return resources;
+  }
+
+  /** Before the first init container that is a target (it needs the agent), else after all of them. */
+  private static int initContainerPosition(PodJson pod, List<PodContainer> targets) {
+    List<PodContainer> init = pod.initContainers();
+    for (int i = 0; i < init.size(); i++) {
+      if (targets.contains(init.get(i))) {
+        return i;
+      }
+    }
+    return init.size();
+  }
+}
