@@ -55,6 +55,15 @@ class RealAgentTest {
   }
 
   private static void instrumentation(String name, String endpoint, SamplerType samplerType, String argument) {
+    // export fast and only traces: the test waits on spans, not on the agent's 5 s batching
+    cluster.client().resource(proofInstrumentation(namespace, name, endpoint, samplerType, argument,
+        List.of(new EnvVar("OTEL_BSP_SCHEDULE_DELAY", "100", null), new EnvVar("OTEL_METRICS_EXPORTER", "none", null),
+            new EnvVar("OTEL_LOGS_EXPORTER", "none", null)))).create();
+  }
+
+  /** An Instrumentation as the real-agent proofs use it: b3 among the propagators, a resource attribute, {@code env}. */
+  static Instrumentation proofInstrumentation(String namespace, String name, String endpoint, SamplerType samplerType,
+      String argument, List<EnvVar> env) {
     Instrumentation instrumentation = Fixtures.instrumentation(namespace, name, endpoint);
     instrumentation.getMetadata().setGeneration(null);
     instrumentation.getSpec().setPropagators(List.of(Propagator.TRACECONTEXT, Propagator.BAGGAGE, Propagator.B3));
@@ -65,10 +74,8 @@ class RealAgentTest {
     Resource resource = new Resource();
     resource.setResourceAttributes(Map.of("deployment.environment.name", "e2e"));
     instrumentation.getSpec().setResource(resource);
-    // export fast and only traces: the test waits on spans, not on the agent's 5 s batching
-    instrumentation.getSpec().setEnv(List.of(new EnvVar("OTEL_BSP_SCHEDULE_DELAY", "100", null),
-        new EnvVar("OTEL_METRICS_EXPORTER", "none", null), new EnvVar("OTEL_LOGS_EXPORTER", "none", null)));
-    cluster.client().resource(instrumentation).create();
+    instrumentation.getSpec().setEnv(env);
+    return instrumentation;
   }
 
   /** The annotated Deployment's pod, as admitted (retried until the webhook's cache has the Instrumentation). */

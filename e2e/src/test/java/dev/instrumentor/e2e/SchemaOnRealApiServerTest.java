@@ -67,6 +67,11 @@ class SchemaOnRealApiServerTest {
         Arguments.of("emptyDir size and a volume claim (CEL)", instrumentation
             + "spec: {java: {volumeLimitSize: 200Mi, volumeClaimTemplate: {spec: {accessModes: [ReadWriteOnce]}}}}",
             "spec.java"),
+        Arguments.of("python: emptyDir size and a volume claim (CEL)", instrumentation
+            + "spec: {python: {volumeLimitSize: 200Mi, volumeClaimTemplate: {spec: {accessModes: [ReadWriteOnce]}}}}",
+            "spec.python.volumeLimitSize and spec.python.volumeClaimTemplate"),
+        Arguments.of("python: a size that is not a quantity", instrumentation + "spec: {python: {volumeLimitSize: lots}}",
+            "spec.python.volumeLimitSize"),
         Arguments.of("collector without config", collector + "spec: {mode: deployment}", "spec.config"),
         Arguments.of("unknown mode", collector + "spec: {mode: serverless, config: {}}", "spec.mode"),
         Arguments.of("negative replicas", collector + "spec: {replicas: -1, config: {}}", "spec.replicas"),

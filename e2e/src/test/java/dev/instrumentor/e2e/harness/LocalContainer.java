@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * Runs one container of a mutated pod as a process on this machine, the way the kubelet would start
- * it: the agent init container's copy is performed with the real agent jar, the container's
+ * it: the agent init container's copy is performed with the real agent (the jar, or the Python
+ * packages installed as the agent image holds them), the container's
  * environment is computed exactly as Kubernetes does (downward-API fields given the pod's values,
  * {@code $(VAR)} expanded against earlier variables, {@code $$} an escaped dollar), and the agent
  * volume's mount path is mapped to a temporary folder.
@@ -32,50 +33,85 @@ public final class LocalContainer implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Map<String, String> environment;
-  private final String startupLog;
+  private final StringBuilder log;
 
-  private LocalContainer(Process process, int port, Map<String, String> environment, String startupLog) {
+  private LocalContainer(Process process, int port, Map<String, String> environment, StringBuilder log) {
     this.process = process;
     this.port = port;
     this.environment = environment;
-    this.startupLog = startupLog;
+    this.log = log;
   }
 
   /**
+   * How a container of an injected pod runs here.
+   *
+   * @param agentVolume  the injected volume, also the name of the init container that fills it
+   * @param agentContent what the init container copies: a file (its last argument is the file's path in the
+   *                     volume), or a directory whose content it copies into the volume (linked, not copied)
+   * @param paths        other absolute paths of the image, and the local ones standing for them (e.g. /app)
+   * @param command      the process, as local paths
+   * @param directory    its working directory
+   * @param listening    a line of its output whose group 1 is the port it serves on
+   * @param overrides    variables set over the computed environment (a Service's address, here)
+   */
+  public record Launch(String agentVolume, Path agentContent, Map<String, Path> paths, List<String> command,
+      Path directory, Pattern listening, Map<String, String> overrides) {
+  }
+
+  /**
+   * The Java application {@code mainClass} with the real agent jar (what the agent image holds at
+   * /javaagent.jar).
+   *
    * @param pod          the pod as the API server stored it (after admission)
    * @param container    which container to run
    * @param podName      the name the pod got (generateName resolved)
    * @param nodeName     the node it was scheduled on
    * @param configMaps   values of configMapKeyRef sources, keyed {@code name/key}
-   * @param agentJar     the real agent jar (what the agent image holds at /javaagent.jar)
    * @param mountRoot    a temporary folder standing for the container's filesystem root
-   * @param mainClass    the application to run, from {@code classpath}
    */
   public static LocalContainer start(Pod pod, String container, String podName, String nodeName,
       Map<String, String> configMaps, Path agentJar, Path mountRoot, String classpath, String mainClass)
       throws IOException, InterruptedException {
+    return start(pod, container, podName, nodeName, configMaps, mountRoot, new Launch("instrumentor-java-agent",
+        agentJar, Map.of(), List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
+            mainClass), null, Pattern.compile("^LISTENING (\\d+)"), Map.of()));
+  }
+
+  /** Runs {@code container} of {@code pod} as {@code launch} says, once the agent is where the init container puts it. */
+  public static LocalContainer start(Pod pod, String container, String podName, String nodeName,
+      Map<String, String> configMaps, Path mountRoot, Launch launch) throws IOException, InterruptedException {
     Container spec = pod.getSpec().getContainers().stream().filter(c -> c.getName().equals(container))
         .findFirst().orElseThrow();
-    // the init container: cp /javaagent.jar /instrumentor/java/javaagent.jar
+    // the init container: cp <agent> <volume path> (Java), cp -r <dir>/. <volume> (Python)
     Container init = pod.getSpec().getInitContainers().stream()
-        .filter(c -> c.getName().equals("instrumentor-java-agent")).findFirst().orElseThrow();
-    Path destination = map(mountRoot, init.getCommand().get(2));
+        .filter(c -> c.getName().equals(launch.agentVolume())).findFirst().orElseThrow();
+    List<String> copy = init.getCommand();
+    Path destination = map(mountRoot, copy.get(copy.size() - 1));
     Files.createDirectories(destination.getParent());
-    Files.copy(agentJar, destination, StandardCopyOption.REPLACE_EXISTING);
+    if (Files.isDirectory(launch.agentContent())) {
+      Files.createSymbolicLink(destination, launch.agentContent());
+    } else {
+      Files.copy(launch.agentContent(), destination, StandardCopyOption.REPLACE_EXISTING);
+    }
 
     Map<String, String> fields = Map.of("metadata.name", podName, "spec.nodeName", nodeName,
         "metadata.namespace", pod.getMetadata().getNamespace(), "metadata.uid", "7c1d4a2e-e2e0-4000-8000-000000000001",
-        "status.podIP", "127.0.0.1");
+        "status.podIP", "127.0.0.1", "status.hostIP", "127.0.0.1");
     Map<String, String> env = environment(spec.getEnv(), fields, configMaps);
-    // the agent volume is mounted at /instrumentor/java: here that path lives under mountRoot
-    String mountPath = spec.getVolumeMounts().stream().filter(m -> m.getName().equals("instrumentor-java-agent"))
+    // the agent volume is mounted at its mount path: here that path lives under mountRoot
+    String mountPath = spec.getVolumeMounts().stream().filter(m -> m.getName().equals(launch.agentVolume()))
         .findFirst().orElseThrow().getMountPath();
-    env.replaceAll((name, value) -> value.replace(mountPath, map(mountRoot, mountPath).toString()));
+    Map<String, Path> paths = new LinkedHashMap<>(launch.paths());
+    paths.put(mountPath, map(mountRoot, mountPath));
+    env.replaceAll((name, value) -> mapPaths(value, paths));
+    env.putAll(launch.overrides());
 
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", classpath, mainClass);
+    ProcessBuilder builder = new ProcessBuilder(launch.command());
+    if (launch.directory() != null) {
+      builder.directory(launch.directory().toFile());
+    }
     builder.environment().keySet().removeIf(name -> name.startsWith("OTEL_") || name.startsWith("JAVA_TOOL_OPTIONS")
-        || name.startsWith("JDK_JAVA_OPTIONS") || name.startsWith("_JAVA_OPTIONS"));
+        || name.startsWith("JDK_JAVA_OPTIONS") || name.startsWith("_JAVA_OPTIONS") || name.startsWith("PYTHON"));
     builder.environment().putAll(env);
     builder.redirectErrorStream(true);
     Process process = builder.start();
@@ -85,12 +121,15 @@ public final class LocalContainer implements AutoCloseable {
       try {
         for (String line = output.readLine(); line != null; line = output.readLine()) {
           log.append(line).append('\n');
-          if (line.startsWith("LISTENING ")) {
-            int port = Integer.parseInt(line.substring("LISTENING ".length()).trim());
+          Matcher matcher = launch.listening().matcher(line);
+          if (matcher.find()) {
+            int port = Integer.parseInt(matcher.group(1));
             Thread drain = new Thread(() -> {
               try {
-                while (output.readLine() != null) {
-                  // keep the pipe flowing
+                for (String more = output.readLine(); more != null; more = output.readLine()) {
+                  synchronized (log) {
+                    log.append(more).append('\n');
+                  }
                 }
               } catch (IOException e) {
                 // process ended
@@ -108,11 +147,25 @@ public final class LocalContainer implements AutoCloseable {
     });
     try {
       int listeningPort = listening.get(60, TimeUnit.SECONDS);
-      return new LocalContainer(process, listeningPort, env, log.toString());
+      return new LocalContainer(process, listeningPort, env, log);
     } catch (Exception e) {
       process.destroyForcibly();
       throw new IllegalStateException("the application did not start: " + e.getMessage() + "\n" + log, e);
     }
+  }
+
+  /** {@code value} with each ':'-separated element under one of {@code paths} mapped to its local path. */
+  static String mapPaths(String value, Map<String, Path> paths) {
+    String[] elements = value.split(":", -1);
+    for (int i = 0; i < elements.length; i++) {
+      for (Map.Entry<String, Path> path : paths.entrySet()) {
+        if (elements[i].equals(path.getKey()) || elements[i].startsWith(path.getKey() + "/")) {
+          elements[i] = path.getValue() + elements[i].substring(path.getKey().length());
+          break;
+        }
+      }
+    }
+    return String.join(":", elements);
   }
 
   private static Path map(Path root, String absolute) {
@@ -158,9 +211,11 @@ public final class LocalContainer implements AutoCloseable {
     return port;
   }
 
-  /** What the process printed until it listened (the agent logs its version there when it attaches). */
+  /** What the process printed so far (the Java agent logs its version when it attaches). */
   public String startupLog() {
-    return startupLog;
+    synchronized (log) {
+      return log.toString();
+    }
   }
 
   public Map<String, String> environment() {

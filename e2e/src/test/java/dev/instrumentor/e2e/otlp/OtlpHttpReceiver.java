@@ -1,30 +1,26 @@
 package dev.instrumentor.e2e.otlp;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.zip.GZIPInputStream;
 
-/** An OTLP/HTTP (protobuf) receiver on a free loopback port. */
+/** An OTLP/HTTP (protobuf) receiver of traces, logs and metrics on a free loopback port. */
 public final class OtlpHttpReceiver extends OtlpCollector implements AutoCloseable {
 
   private final HttpServer server;
 
   public OtlpHttpReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-    server.createContext("/v1/traces", exchange -> {
-      try (exchange) {
-        InputStream body = exchange.getRequestBody();
-        if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
-          body = new GZIPInputStream(body);
-        }
-        accept(ExportTraceServiceRequest.parseFrom(body));
-        exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
-        exchange.sendResponseHeaders(200, 0);
-      }
-    });
+    server.createContext("/v1/traces", exchange -> receive(exchange, body -> accept(ExportTraceServiceRequest.parseFrom(body))));
+    server.createContext("/v1/logs", exchange -> receive(exchange, body -> accept(ExportLogsServiceRequest.parseFrom(body))));
+    server.createContext("/v1/metrics",
+        exchange -> receive(exchange, body -> accept(ExportMetricsServiceRequest.parseFrom(body))));
     server.createContext("/", exchange -> {
       try (exchange) {
         exchange.getRequestBody().readAllBytes();
@@ -33,6 +29,23 @@ public final class OtlpHttpReceiver extends OtlpCollector implements AutoCloseab
       }
     });
     server.start();
+  }
+
+  /** What a signal's handler does with the request body. */
+  private interface Decoder {
+    void decode(InputStream body) throws IOException;
+  }
+
+  private static void receive(HttpExchange exchange, Decoder decoder) throws IOException {
+    try (exchange) {
+      InputStream body = exchange.getRequestBody();
+      if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+        body = new GZIPInputStream(body);
+      }
+      decoder.decode(body);
+      exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+      exchange.sendResponseHeaders(200, 0);
+    }
   }
 
   public String endpoint() {

@@ -15,6 +15,10 @@ public record ReceivedSpan(Map<String, String> resource, Span span) {
     return HexFormat.of().formatHex(span.getTraceId().toByteArray());
   }
 
+  public String spanId() {
+    return HexFormat.of().formatHex(span.getSpanId().toByteArray());
+  }
+
   public String parentSpanId() {
     return HexFormat.of().formatHex(span.getParentSpanId().toByteArray());
   }

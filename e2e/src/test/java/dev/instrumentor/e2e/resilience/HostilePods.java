@@ -35,9 +35,11 @@ final class HostilePods {
 
   static final String AGENT = "instrumentor-java-agent";
   static final String AGENT_PATH = "/instrumentor/java";
+  static final String PYTHON_AGENT = "instrumentor-python-agent";
   static final String COLLECTOR_VOLUME = "instrumentor-collector-config";
 
   private static final List<String> NAMES = List.of("app", "worker", "api", "sidecar-proxy", "otc-container", AGENT,
+      PYTHON_AGENT,
       "c-" + "x".repeat(61), "web");
   private static final List<String> IMAGES = List.of("registry.example.com/shop/app:1.0.0", "busybox",
       "localhost:5000/team/worker:2", "registry.example.com/a/b@sha256:" + "ab".repeat(32), "ghcr.io/x/y:latest");
@@ -99,6 +101,15 @@ final class HostilePods {
       }
       annotations.put(chance(2) ? "instrumentor.dev/container-names" : "instrumentor.dev/java-container-names",
           String.join(",", listed));
+    }
+    if (chance(3)) {
+      annotations.put("instrumentor.dev/inject-python", pick(List.of("true", "true", "java", "false", "nope")));
+      if (chance(3)) {
+        annotations.put("instrumentor.dev/python-platform", pick(List.of("glibc", "musl", "alpine", "")));
+      }
+      if (chance(2)) {
+        annotations.put("instrumentor.dev/python-container-names", pick(new ArrayList<>(names)));
+      }
     }
     if (chance(5)) {
       annotations.put("instrumentor.dev/inject-sidecar", pick(List.of("true", "agent", "missing", "false")));
@@ -176,7 +187,10 @@ final class HostilePods {
   }
 
   private EnvVar env() {
-    return switch (random.nextInt(14)) {
+    return switch (random.nextInt(16)) {
+      case 14 -> new EnvVar("PYTHONPATH", pick(List.of("/app", "", "/app:/lib", "/instrumentor/python")), null);
+      case 15 -> new EnvVarBuilder().withName("PYTHONPATH").withNewValueFrom()
+          .withNewConfigMapKeyRef("path", "python", true).endValueFrom().build();
       case 0 -> new EnvVar("JAVA_TOOL_OPTIONS", pick(List.of("-Xmx256m", "", "-javaagent:/other/agent.jar",
           "-Dgreeting=gr\u00fc\u00df -Dq=\"a b\"", "$(POD_NAME)")), null);
       case 1 -> new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS").withNewValueFrom()

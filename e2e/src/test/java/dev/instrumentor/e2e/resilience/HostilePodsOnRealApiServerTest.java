@@ -84,6 +84,7 @@ class HostilePodsOnRealApiServerTest {
     for (int i = 0; i < cases; i++) {
       Pod pod = corpus.next(i);
       Pod plain = new PodBuilder(pod).editMetadata().removeFromAnnotations("instrumentor.dev/inject-java")
+          .removeFromAnnotations("instrumentor.dev/inject-python")
           .removeFromAnnotations("instrumentor.dev/inject-sidecar").endMetadata().build();
       try {
         client.resource(plain).dryRun().create();
@@ -114,6 +115,10 @@ class HostilePodsOnRealApiServerTest {
         assertThat(admitted.getSpec().getInitContainers()).as("case %d", i)
             .anyMatch(c -> c.getName().equals(HostilePods.AGENT));
       }
+      if ("injected".equals(outcomes.get("python"))) {
+        assertThat(admitted.getSpec().getInitContainers()).as("case %d", i)
+            .anyMatch(c -> c.getName().equals(HostilePods.PYTHON_AGENT));
+      }
     }
     System.out.printf("hostile pods on the real API server, seed %d, %d cases: %s%n", seed, cases, tally);
     int valid = cases - tally.getOrDefault("invalid by itself", 0);
@@ -121,6 +126,7 @@ class HostilePodsOnRealApiServerTest {
     assertThat(tally.getOrDefault("java injected", 0)).as("the corpus reaches injection: %s", tally)
         .isGreaterThan(valid / 4);
     assertThat(tally).as("and the refusals").containsKeys("java skipped", "java error");
+    assertThat(tally.getOrDefault("python injected", 0)).as("python too: %s", tally).isPositive();
   }
 
   private static Map<String, String> outcomes(String annotation) throws Exception {

@@ -1,0 +1,259 @@
+package dev.instrumentor.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.instrumentor.api.v1alpha1.SamplerType;
+import dev.instrumentor.e2e.harness.ControlPlane;
+import dev.instrumentor.e2e.harness.E2eCluster;
+import dev.instrumentor.e2e.harness.LocalContainer;
+import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
+import dev.instrumentor.e2e.otlp.ReceivedLog;
+import dev.instrumentor.e2e.otlp.ReceivedSpan;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The proof that Python injection works: pods injected through the webhook run on this machine with
+ * the real OpenTelemetry distro and instrumentations from PyPI, installed as the agent image holds
+ * them ({@code e2e/python/install.sh}, from {@code images/python-agent/requirements.txt}), under
+ * exactly the injected environment; what they export over OTLP/HTTP is decoded. The applications
+ * ({@code src/test/python}) contain no OpenTelemetry code.
+ */
+class RealPythonTest {
+
+  private static final Path SOURCES = ControlPlane.projectRoot().resolve("e2e/src/test/python");
+  private static final String TRACE_ID = "80f198ee56343ba864fe8b2a57d3eff7";
+  private static final String PARENT_SPAN_ID = "e457b5a2e4d86bd1";
+  private static final Pattern LISTENING = Pattern.compile("^LISTENING (\\d+)");
+
+  static E2eCluster cluster;
+  static String namespace;
+  static Path installed;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @TempDir
+  Path root;
+
+  @BeforeAll
+  static void start() throws IOException, InterruptedException {
+    installed = install();
+    cluster = E2eCluster.fromEnvironment();
+    namespace = cluster.namespace("python-proof", Map.of());
+  }
+
+  /** Runs e2e/python/install.sh (cached): the agent layout and the applications' virtualenv. */
+  private static Path install() throws IOException, InterruptedException {
+    Process script = new ProcessBuilder("bash", ControlPlane.projectRoot().resolve("e2e/python/install.sh").toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String directory = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(script.waitFor()).as("e2e/python/install.sh").isZero();
+    return Path.of(directory);
+  }
+
+  private static void instrumentation(String name, String endpoint, SamplerType samplerType, String argument) {
+    // export fast: the test waits on what arrives, not on the SDK's 5 s and 60 s intervals
+    cluster.client().resource(RealAgentTest.proofInstrumentation(namespace, name, endpoint, samplerType, argument,
+        List.of(new EnvVar("OTEL_BSP_SCHEDULE_DELAY", "100", null), new EnvVar("OTEL_BLRP_SCHEDULE_DELAY", "100", null),
+            new EnvVar("OTEL_METRIC_EXPORT_INTERVAL", "1000", null)))).create();
+  }
+
+  /** A container as the teams write them: their code under /app, on PYTHONPATH. */
+  private static Container app(String name, EnvVar... env) {
+    List<EnvVar> vars = new ArrayList<>(List.of(env));
+    vars.add(0, new EnvVar("PYTHONPATH", "/app", null));
+    Container container = ScenariosTest.app(name);
+    container.setImage("registry.example.com/shop/" + name + ":2.4.1");
+    container.setEnv(vars);
+    return container;
+  }
+
+  /** The annotated Deployment's pod, as admitted (retried until the webhook's cache has the Instrumentation). */
+  private Pod injectedPod(String deployment, String instrumentation, Container container) {
+    Pod[] pod = new Pod[1];
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      pod[0] = cluster.deploy(ScenariosTest.deployment(namespace, deployment + "-" + System.nanoTime() % 100000,
+          Map.of("instrumentor.dev/inject-python", instrumentation), container)).get(0).pod();
+      return pod[0].getSpec().getInitContainers() != null && !pod[0].getSpec().getInitContainers().isEmpty();
+    });
+    return pod[0];
+  }
+
+  private static String deploymentOf(Pod pod) {
+    return pod.getMetadata().getOwnerReferences().get(0).getName().replaceFirst("-[^-]+$", "");
+  }
+
+  private LocalContainer run(Pod pod, List<String> command, Pattern listening, Map<String, String> overrides)
+      throws Exception {
+    String container = pod.getSpec().getContainers().get(0).getName();
+    return LocalContainer.start(pod, container, pod.getMetadata().getName(), "node-1", Map.of(), root.resolve(container),
+        new LocalContainer.Launch("instrumentor-python-agent", installed.resolve("autoinstrumentation"),
+            Map.of("/app", SOURCES), command, SOURCES, listening, overrides));
+  }
+
+  private LocalContainer runFlask(Pod pod, String role, Map<String, String> overrides) throws Exception {
+    return run(pod, List.of(python(), SOURCES.resolve("flaskapp.py").toString(), role), LISTENING, overrides);
+  }
+
+  private static String python() {
+    return installed.resolve("app/bin/python").toString();
+  }
+
+  private HttpResponse<String> get(int port, String path, Map<String, String> headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(20));
+    headers.forEach(request::header);
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static List<ReceivedSpan> spansOf(OtlpHttpReceiver receiver, String service) {
+    return receiver.spans().stream().filter(s -> service.equals(s.resource().get("service.name"))).toList();
+  }
+
+  @Test
+  void aFlaskFrontCallingAFlaskBackIsOneTraceWithEachServicesKubernetesIdentity() throws Exception {
+    try (OtlpHttpReceiver receiver = new OtlpHttpReceiver()) {
+      instrumentation("flask", receiver.endpoint(), SamplerType.PARENTBASED_TRACEIDRATIO, "1");
+      Pod backPod = injectedPod("back", "flask", app("back"));
+      Pod frontPod = injectedPod("front", "flask", app("front", new EnvVar("BACK_URL", "http://back:8080", null)));
+      String back = deploymentOf(backPod);
+      String front = deploymentOf(frontPod);
+
+      try (LocalContainer backApp = runFlask(backPod, "back", Map.of());
+           LocalContainer frontApp = runFlask(frontPod, "front",
+               Map.of("BACK_URL", "http://127.0.0.1:" + backApp.port()))) {
+        assertThat(frontApp.environment()).containsEntry("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+            .containsEntry("OTEL_TRACES_EXPORTER", "otlp")
+            .containsEntry("OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED", "true");
+        assertThat(frontApp.environment().get("PYTHONPATH")).as("the user's /app kept between the agent's parts")
+            .matches(".*/instrumentor/python/opentelemetry/instrumentation/auto_instrumentation:" + SOURCES
+                + ":.*/instrumentor/python");
+        // a caller that propagates B3: the Instrumentation's propagators include b3
+        HttpResponse<String> answer = get(frontApp.port(), "/front", Map.of("b3", TRACE_ID + "-" + PARENT_SPAN_ID + "-1"));
+        assertThat(answer.statusCode()).as(frontApp.startupLog()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("front+back");
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+          assertThat(spansOf(receiver, front)).as("front's spans\n" + frontApp.startupLog()).anyMatch(ReceivedSpan::isServer);
+          assertThat(spansOf(receiver, back)).as("back's spans\n" + backApp.startupLog()).anyMatch(ReceivedSpan::isServer);
+          assertThat(receiver.logs()).as("log records").anyMatch(log -> log.body().contains("back handles a request"));
+        });
+      }
+
+      ReceivedSpan frontServer = spansOf(receiver, front).stream().filter(ReceivedSpan::isServer).findFirst().orElseThrow();
+      ReceivedSpan backServer = spansOf(receiver, back).stream().filter(ReceivedSpan::isServer).findFirst().orElseThrow();
+      assertThat(frontServer.traceId()).as("the B3 parent honoured").isEqualTo(TRACE_ID);
+      assertThat(frontServer.parentSpanId()).isEqualTo(PARENT_SPAN_ID);
+      assertThat(backServer.traceId()).as("one trace across both services").isEqualTo(TRACE_ID);
+      assertThat(spansOf(receiver, front)).as("front's requests client span is back's parent")
+          .anyMatch(span -> span.spanId().equals(backServer.parentSpanId()));
+      for (Map.Entry<Pod, String> service : Map.of(frontPod, front, backPod, back).entrySet()) {
+        Pod pod = service.getKey();
+        assertThat(spansOf(receiver, service.getValue()).get(0).resource())
+            .containsEntry("service.name", service.getValue())
+            .containsEntry("k8s.namespace.name", namespace)
+            .containsEntry("k8s.pod.name", pod.getMetadata().getName())
+            .containsEntry("k8s.node.name", "node-1")
+            .containsEntry("k8s.deployment.name", service.getValue())
+            .containsEntry("k8s.container.name", pod.getSpec().getContainers().get(0).getName())
+            .containsEntry("service.version", "2.4.1")
+            .containsEntry("deployment.environment.name", "e2e")
+            .containsEntry("telemetry.sdk.language", "python");
+      }
+      ReceivedLog log = receiver.logs().stream().filter(l -> l.body().contains("back handles a request"))
+          .findFirst().orElseThrow();
+      assertThat(log.traceId()).as("the log record carries its trace").isEqualTo(TRACE_ID);
+      assertThat(log.resource()).containsEntry("service.name", back);
+    }
+  }
+
+  /**
+   * Django under gunicorn with two prefork workers, as the teams run it: the SDK is set up by the
+   * distro in gunicorn's master before it forks, and each worker must still export.
+   */
+  @Test
+  void djangoUnderGunicornExportsFromEveryPreforkWorker() throws Exception {
+    try (OtlpHttpReceiver receiver = new OtlpHttpReceiver()) {
+      instrumentation("django", receiver.endpoint(), SamplerType.PARENTBASED_ALWAYS_ON, null);
+      Container container = app("shop", new EnvVar("DJANGO_SETTINGS_MODULE", "djangoapp.settings", null));
+      Pod pod = injectedPod("shop", "django", container);
+      String service = deploymentOf(pod);
+      int port = freePort();
+
+      Set<String> workers = new HashSet<>();
+      int requests = 30;
+      try (LocalContainer shop = run(pod, List.of(python(), "-m", "gunicorn", "--workers", "2", "--bind",
+          "127.0.0.1:" + port, "djangoapp.wsgi"), Pattern.compile("Listening at: http://127\\.0\\.0\\.1:(\\d+)"), Map.of())) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> shop.startupLog().split("Booting worker").length > 2);
+        for (int i = 0; i < requests; i++) {
+          // a new connection each time (a new client), so that both workers get requests
+          HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + shop.port() + "/hello")).timeout(Duration.ofSeconds(20)).build(),
+              HttpResponse.BodyHandlers.ofString());
+          assertThat(answer.statusCode()).as(shop.startupLog()).isEqualTo(200);
+          workers.add(answer.body());
+        }
+        assertThat(workers).as("both workers served").hasSize(2);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+          assertThat(spansOf(receiver, service).stream().filter(ReceivedSpan::isServer).count())
+              .as("a server span for every request, whichever worker served it\n" + shop.startupLog())
+              .isEqualTo(requests);
+          assertThat(receiver.logs()).as("log records").filteredOn(log -> log.body().contains("hello served by worker"))
+              .hasSize(requests);
+          assertThat(receiver.metrics()).as("metrics")
+              .anyMatch(metric -> metric.name().startsWith("http.server.") && metric.name().contains("duration"));
+        });
+      }
+      Set<String> spanTraces = new HashSet<>();
+      spansOf(receiver, service).forEach(span -> spanTraces.add(span.traceId()));
+      assertThat(receiver.logs()).filteredOn(log -> log.body().contains("hello served by worker"))
+          .allSatisfy(log -> assertThat(spanTraces).as("each log record is in its request's trace").contains(log.traceId()));
+    }
+  }
+
+  @Test
+  void aRatioOfZeroExportsNoSpansWhileTheAppIsInstrumented() throws Exception {
+    try (OtlpHttpReceiver receiver = new OtlpHttpReceiver()) {
+      instrumentation("never", receiver.endpoint(), SamplerType.TRACEIDRATIO, "0");
+      Pod pod = injectedPod("quiet", "never", app("back"));
+      String service = deploymentOf(pod);
+      try (LocalContainer app = runFlask(pod, "back", Map.of())) {
+        for (int i = 0; i < 5; i++) {
+          assertThat(get(app.port(), "/back", Map.of()).statusCode()).isEqualTo(200);
+        }
+        assertThat(app.environment()).containsEntry("OTEL_TRACES_SAMPLER", "traceidratio")
+            .containsEntry("OTEL_TRACES_SAMPLER_ARG", "0");
+        // the instrumentation is active: its logs and metrics arrive; only spans are sampled out
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(receiver.logs())
+            .anyMatch(log -> service.equals(log.resource().get("service.name")) && log.body().contains("back handles")));
+        app.stop();
+      }
+      assertThat(spansOf(receiver, service)).isEmpty();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
