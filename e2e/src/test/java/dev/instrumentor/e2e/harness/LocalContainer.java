@@ -154,18 +154,17 @@ public final class LocalContainer implements AutoCloseable {
     }
   }
 
-  /** {@code value} with each ':'-separated element under one of {@code paths} mapped to its local path. */
+  /**
+   * {@code value} with each of {@code paths} mapped to its local path where it starts a path: at the
+   * start, or after ':', '=' or a space (PYTHONPATH lists, {@code -javaagent:...}, {@code -Dx=...}).
+   */
   static String mapPaths(String value, Map<String, Path> paths) {
-    String[] elements = value.split(":", -1);
-    for (int i = 0; i < elements.length; i++) {
-      for (Map.Entry<String, Path> path : paths.entrySet()) {
-        if (elements[i].equals(path.getKey()) || elements[i].startsWith(path.getKey() + "/")) {
-          elements[i] = path.getValue() + elements[i].substring(path.getKey().length());
-          break;
-        }
-      }
+    String mapped = value;
+    for (Map.Entry<String, Path> path : paths.entrySet()) {
+      mapped = mapped.replaceAll("(^|[:= ])" + Pattern.quote(path.getKey()) + "(?=$|[/: ])",
+          "$1" + Matcher.quoteReplacement(path.getValue().toString()));
     }
-    return String.join(":", elements);
+    return mapped;
   }
 
   private static Path map(Path root, String absolute) {

@@ -69,7 +69,8 @@ class HostilePodsOnRealApiServerTest {
     Pod probe = new PodBuilder().withNewMetadata().withName("probe").withNamespace(namespace)
         .addToAnnotations("instrumentor.dev/inject-java", "true").addToAnnotations("instrumentor.dev/inject-sidecar", "agent")
         .endMetadata().withNewSpec().addNewContainer().withName("app").withImage("busybox").endContainer().endSpec().build();
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
       String status = client.resource(probe).dryRun().create().getMetadata().getAnnotations().get(STATUS);
       return status != null && outcomes(status).values().stream().allMatch("injected"::equals) && outcomes(status).size() == 2;
     });

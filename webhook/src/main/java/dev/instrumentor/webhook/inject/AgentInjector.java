@@ -25,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AgentInjector implements Injector {
 
   static final String DEFAULT_VOLUME_SIZE = "200Mi";
+  /** Every language's agent volume: a container that mounts another's is that language's. */
+  private static final List<AgentLanguage> LANGUAGES = List.of(new JavaLanguage(), new PythonLanguage());
   private static final String KIND = "Instrumentation";
 
   private final AgentLanguage language;
@@ -62,6 +64,24 @@ public final class AgentInjector implements Injector {
   public boolean alreadyInjected(PodJson pod) {
     return pod.hasVolume(language.volume())
         && pod.initContainers().stream().anyMatch(container -> language.volume().equals(container.name()));
+  }
+
+  /**
+   * Why a target is another language's already (injected earlier in this admission, or before), or
+   * null: two agents in one process configure two SDKs over one environment (a Java agent's gRPC
+   * protocol would reach the HTTP-only Python exporter), so the later language gets none.
+   */
+  private String takenByAnotherLanguage(List<PodContainer> targets) {
+    for (PodContainer target : targets) {
+      for (AgentLanguage other : LANGUAGES) {
+        if (!other.name().equals(language.name()) && target.mounts(other.volume())) {
+          return "container " + target.name() + " is instrumented with " + other.name() + " in this pod: a container"
+              + " gets one language; name each language's containers with " + language.containerNamesAnnotation()
+              + " and " + other.containerNamesAnnotation();
+        }
+      }
+    }
+    return null;
   }
 
   /** Why our volume, init containers or mounts would collide with what the pod has, or null. */
@@ -113,6 +133,10 @@ public final class AgentInjector implements Injector {
     if (targets.overLimit() != null) {
       return InjectionOutcome.error(name, targets.overLimit(), reference);
     }
+    String taken = takenByAnotherLanguage(targets.containers());
+    if (taken != null) {
+      return InjectionOutcome.error(name, taken, reference);
+    }
     AgentLanguage.Variant variant = language.variant(pod, context.namespaceAnnotations());
     if (variant.problem() != null) {
       return InjectionOutcome.skipped(name, variant.problem(), reference);
@@ -147,12 +171,18 @@ public final class AgentInjector implements Injector {
         }
       }
       edits.addVolumeMounts(target, mounts);
-      if (language.httpOnly()) {
+      if (language.httpOnly() && caveats.isEmpty()) {
         String grpc = otel.grpcEndpoint(env);
-        if (grpc != null && caveats.isEmpty()) {
+        AgentSpec block = language.block(prepared.spec());
+        boolean defaultImage = block == null || block.getImage() == null || block.getImage().isBlank();
+        if (grpc != null) {
           caveats.add("the endpoint " + grpc + " is on 4317, the OTLP/gRPC port, and the " + name
               + " auto-instrumentation exports OTLP over HTTP: spans will not arrive until spec.exporter.endpoint"
               + " (or OTEL_EXPORTER_OTLP_ENDPOINT) names the collector's OTLP/HTTP port, 4318");
+        } else if (defaultImage && otel.grpcProtocol(env)) {
+          caveats.add("the protocol is grpc, and the default " + name + " image exports OTLP over HTTP only: set "
+              + "OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf and an endpoint on 4318 in spec." + name
+              + ".env, or name an image with the gRPC exporter in spec." + name + ".image");
         }
       }
     }

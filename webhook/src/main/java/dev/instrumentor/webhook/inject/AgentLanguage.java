@@ -94,9 +94,13 @@ interface AgentLanguage {
       return value.toString();
     }
 
-    /** Whether {@code value} has the agent in it already (set by hand, or by an earlier injection). */
+    /**
+     * Whether {@code value} has the agent in it already (set by hand, or by an earlier injection):
+     * the prefix and the suffix among its {@code separator}-separated parts.
+     */
     boolean loadsAgent(String value) {
-      return (prefix == null || value.contains(prefix)) && (suffix == null || value.contains(suffix));
+      java.util.List<String> parts = java.util.Arrays.asList(value.split(java.util.regex.Pattern.quote(separator)));
+      return (prefix == null || parts.contains(prefix)) && (suffix == null || parts.contains(suffix));
     }
   }
 }

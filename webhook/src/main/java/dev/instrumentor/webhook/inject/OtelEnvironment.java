@@ -67,10 +67,16 @@ final class OtelEnvironment {
     if (endpoint == null || endpoint.isBlank() || !"4317".equals(port(endpoint.trim()))) {
       return null;
     }
+    return grpcProtocol(env) ? null : endpoint.trim();
+  }
+
+  /** Whether the protocol the agent will use (a user's OTEL_EXPORTER_OTLP_PROTOCOL over the Instrumentation's) is grpc. */
+  boolean grpcProtocol(EnvComposer env) {
     JsonNode protocol = env.userDefinition(PROTOCOL);
+    Exporter exporter = spec.getExporter();
     String effective = protocol != null ? EnvComposer.value(protocol)
         : exporter != null && exporter.getProtocol() != null ? exporter.getProtocol().value() : null;
-    return effective == null || !effective.equals(ExporterProtocol.GRPC.value()) ? endpoint.trim() : null;
+    return ExporterProtocol.GRPC.value().equals(effective);
   }
 
   /** The generated variables for {@code container}, in order, before precedence is applied. */

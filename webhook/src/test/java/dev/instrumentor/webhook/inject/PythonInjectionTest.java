@@ -196,6 +196,42 @@ class PythonInjectionTest {
   }
 
   @Test
+  void grpcWithTheDefaultImageIsAWarningNotASilentFailure() {
+    Instrumentation python = python("http://collector:4318");
+    python.getSpec().getExporter().setProtocol(ExporterProtocol.GRPC);
+    PodMutator.Result result = mutate(podWith(Map.of(), app("web")));
+    assertThat(result.outcomes()).singleElement().satisfies(outcome -> {
+      assertThat(outcome.status()).isEqualTo(Status.INJECTED);
+      assertThat(outcome.reason()).contains("the protocol is grpc", "exports OTLP over HTTP only");
+    });
+    assertThat(result.warnings()).hasSize(1);
+  }
+
+  /** Found in review: Java's generated grpc protocol would have reached Python's HTTP-only exporter silently. */
+  @Test
+  void aContainerAskedForByJavaAndPythonGetsJavaAndAnErrorForPython() {
+    python("http://collector:4317");
+    PodMutator.Result result = mutate(podWith(Map.of("instrumentor.dev/inject-java", "true"), app("web")));
+    assertThat(result.outcomes()).extracting(InjectionOutcome::language, InjectionOutcome::status)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("java", Status.INJECTED),
+            org.assertj.core.groups.Tuple.tuple("python", Status.ERROR));
+    assertThat(result.outcomes().get(1).reason()).contains("container web is instrumented with java",
+        "python-container-names", "java-container-names");
+    assertThat(env(container(result.pod(), "web"))).containsKey("JAVA_TOOL_OPTIONS").doesNotContainKey("PYTHONPATH");
+    assertThat(result.warnings()).singleElement().asString().contains("python");
+  }
+
+  @Test
+  void aPythonpathThatOnlyLooksLikeOursIsStillCompleted() {
+    python("http://collector:4318");
+    Pod pod = mutate(podWith(Map.of(), app("web", new EnvVar("PYTHONPATH", PREFIX + ":/app", null)))).pod();
+    assertThat(env(container(pod, "web"))).containsEntry("PYTHONPATH", PREFIX + ":" + PREFIX + ":/app:/instrumentor/python");
+    Pod complete = mutate(podWith(Map.of(), app("web",
+        new EnvVar("PYTHONPATH", PREFIX + ":/app:/instrumentor/python", null)))).pod();
+    assertThat(env(container(complete, "web"))).containsEntry("PYTHONPATH", PREFIX + ":/app:/instrumentor/python");
+  }
+
+  @Test
   void theLanguageBlocksEnvWinsOverTheSpecsAndTheContainersOverBoth() {
     Instrumentation python = python("http://collector:4318");
     python.getSpec().setEnv(List.of(new EnvVar("OTEL_PYTHON_EXCLUDED_URLS", "spec", null),
