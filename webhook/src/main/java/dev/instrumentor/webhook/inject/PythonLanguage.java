@@ -11,8 +11,9 @@ import java.util.Map;
  * OpenTelemetry's Python auto-instrumentation, with the contract of the OpenTelemetry Operator's
  * autoinstrumentation-python images: {@code /autoinstrumentation} (or {@code -musl}) holds the distro
  * and the instrumentations installed with {@code pip install --target}; it is copied into the volume,
- * and PYTHONPATH puts the distro's {@code sitecustomize} first and the packages last, so the
- * interpreter configures the SDK and instruments the libraries it finds before the application runs.
+ * and PYTHONPATH names the distro's {@code sitecustomize} directory first and the packages after the
+ * container's own entries (all before site-packages), so the interpreter configures the SDK and
+ * instruments the libraries it finds before the application runs.
  * The images export OTLP over HTTP only.
  */
 final class PythonLanguage implements AgentLanguage {
