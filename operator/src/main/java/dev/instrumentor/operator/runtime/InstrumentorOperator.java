@@ -13,6 +13,7 @@ import dev.instrumentor.webhook.inject.InjectorSettings;
 import dev.instrumentor.webhook.inject.PodMutator;
 import dev.instrumentor.webhook.tls.CertificateAuthority;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.VersionInfo;
 import io.javaoperatorsdk.operator.Operator;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -194,18 +195,27 @@ public final class InstrumentorOperator implements AutoCloseable {
 
   /** On shutdown: hand the Lease over at once (as client-go's ReleaseOnCancel) instead of letting it expire. */
   private void releaseLease() {
-    try {
-      LeaseLock lock = new LeaseLock(config.operatorNamespace(), config.leaseName(), config.instance());
-      LeaderElectionRecord current = lock.get(client);
-      if (current == null || !config.instance().equals(current.getHolderIdentity())) {
+    LeaseLock lock = new LeaseLock(config.operatorNamespace(), config.leaseName(), config.instance());
+    // a renewal still in flight as leadership stops can change the Lease under us (409): read it again
+    for (int attempt = 1; ; attempt++) {
+      try {
+        LeaderElectionRecord current = lock.get(client);
+        if (current == null || !config.instance().equals(current.getHolderIdentity())) {
+          return;
+        }
+        ZonedDateTime now = ZonedDateTime.now(clock);
+        lock.update(client, new LeaderElectionRecord(null, Duration.ofSeconds(1), now, now,
+            current.getLeaderTransitions()));
+        LOG.info("released the leader Lease {}/{}", config.operatorNamespace(), config.leaseName());
+        return;
+      } catch (RuntimeException e) {
+        if (e instanceof KubernetesClientException conflict && conflict.getCode() == 409 && attempt < 5) {
+          continue;
+        }
+        LOG.warn("could not release the leader Lease {}/{} ({}); it expires by itself", config.operatorNamespace(),
+            config.leaseName(), e.toString());
         return;
       }
-      ZonedDateTime now = ZonedDateTime.now(clock);
-      lock.update(client, new LeaderElectionRecord(null, Duration.ofSeconds(1), now, now, current.getLeaderTransitions()));
-      LOG.info("released the leader Lease {}/{}", config.operatorNamespace(), config.leaseName());
-    } catch (RuntimeException e) {
-      LOG.warn("could not release the leader Lease {}/{} ({}); it expires by itself", config.operatorNamespace(),
-          config.leaseName(), e.toString());
     }
   }
 
