@@ -31,7 +31,7 @@ public final class CdsTraining {
       java.nio.file.Path certificate = java.nio.file.Files.writeString(directory.resolve("tls.crt"), issued.certificatePem());
       java.nio.file.Path key = java.nio.file.Files.writeString(directory.resolve("tls.key"), issued.privateKeyPem());
       dev.instrumentor.webhook.admission.PodAdmission admission = new dev.instrumentor.webhook.admission.PodAdmission(
-          dev.instrumentor.webhook.inject.PodMutator.forJava(
+          dev.instrumentor.webhook.inject.PodMutator.forAgents(
               dev.instrumentor.webhook.inject.InstrumentationSource.of(List.of()),
               dev.instrumentor.webhook.inject.InjectorSettings.defaults()),
           dev.instrumentor.webhook.admission.NamespaceAnnotations.none(),

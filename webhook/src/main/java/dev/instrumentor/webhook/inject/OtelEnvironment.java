@@ -52,10 +52,6 @@ final class OtelEnvironment {
     this.httpOnly = httpOnly;
   }
 
-  OtelEnvironment(InstrumentationSpec spec, PodJson pod, PodContext context) {
-    this(spec, pod, context, false);
-  }
-
   /**
    * The endpoint the agent will use (a user's OTEL_EXPORTER_OTLP_ENDPOINT over the Instrumentation's)
    * when it is on 4317, the OTLP/gRPC port, while the protocol is HTTP; else null.
