@@ -26,6 +26,30 @@ public final class InstrumentorAnnotations {
   /** The C library of the pod's Python: {@code glibc} (default) or {@code musl} (Alpine images). */
   public static final String PYTHON_PLATFORM = PREFIX + "python-platform";
 
+  /** As {@link #INJECT_JAVA}, for Node.js. */
+  public static final String INJECT_NODEJS = PREFIX + "inject-nodejs";
+
+  /** Comma-separated container names to instrument with Node.js; wins over {@link #CONTAINER_NAMES}. */
+  public static final String NODEJS_CONTAINER_NAMES = PREFIX + "nodejs-container-names";
+
+  /** As {@link #INJECT_JAVA}, for .NET. */
+  public static final String INJECT_DOTNET = PREFIX + "inject-dotnet";
+
+  /** Comma-separated container names to instrument with .NET; wins over {@link #CONTAINER_NAMES}. */
+  public static final String DOTNET_CONTAINER_NAMES = PREFIX + "dotnet-container-names";
+
+  /** The .NET runtime identifier: {@code linux-x64} (default, glibc) or {@code linux-musl-x64} (Alpine). */
+  public static final String DOTNET_RUNTIME = PREFIX + "dotnet-runtime";
+
+  /**
+   * As {@link #INJECT_JAVA}, for containers whose code sets up the OpenTelemetry SDK itself: they get
+   * the OTEL_* environment only, no agent.
+   */
+  public static final String INJECT_SDK = PREFIX + "inject-sdk";
+
+  /** Comma-separated container names to give the SDK environment; wins over {@link #CONTAINER_NAMES}. */
+  public static final String SDK_CONTAINER_NAMES = PREFIX + "sdk-container-names";
+
   /** {@code "true"} or {@code "<name>"} of a sidecar-mode TelemetryCollector to add to the pod. */
   public static final String INJECT_SIDECAR = PREFIX + "inject-sidecar";
 
@@ -36,5 +60,37 @@ public final class InstrumentorAnnotations {
   public static final String OTEL_SERVICE_NAME = "resource.opentelemetry.io/service.name";
 
   private InstrumentorAnnotations() {
+  }
+
+  /**
+   * The OpenTelemetry Operator's keys, honoured so that its users migrate without re-annotating:
+   * where a pod or Namespace carries both, ours wins.
+   */
+  public static final class Upstream {
+
+    public static final String PREFIX = "instrumentation.opentelemetry.io/";
+    public static final String PYTHON_PLATFORM = PREFIX + "otel-python-platform";
+    public static final String DOTNET_RUNTIME = PREFIX + "otel-dotnet-auto-runtime";
+    /** Languages the OpenTelemetry Operator injects and Instrumentor does not (pods asking get a skipped outcome). */
+    public static final String INJECT_GO = PREFIX + "inject-go";
+    public static final String INJECT_APACHE_HTTPD = PREFIX + "inject-apache-httpd";
+    public static final String INJECT_NGINX = PREFIX + "inject-nginx";
+
+    private Upstream() {
+    }
+
+    /** The upstream key meaning what {@code ours} means, e.g. {@code instrumentation.opentelemetry.io/inject-java}. */
+    public static String of(String ours) {
+      if (ours.equals(InstrumentorAnnotations.PYTHON_PLATFORM)) {
+        return PYTHON_PLATFORM;
+      }
+      if (ours.equals(InstrumentorAnnotations.DOTNET_RUNTIME)) {
+        return DOTNET_RUNTIME;
+      }
+      if (!ours.startsWith(InstrumentorAnnotations.PREFIX)) {
+        throw new IllegalArgumentException(ours + " is not an instrumentor.dev annotation");
+      }
+      return PREFIX + ours.substring(InstrumentorAnnotations.PREFIX.length());
+    }
   }
 }

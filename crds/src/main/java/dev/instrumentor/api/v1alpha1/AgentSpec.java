@@ -64,6 +64,11 @@ public abstract class AgentSpec {
     this.resources = resources;
   }
 
+  /** The init container's resources; null when none are set. */
+  public ResourceRequirements initContainerResources() {
+    return resources;
+  }
+
   public String getVolumeLimitSize() {
     return volumeLimitSize;
   }

@@ -58,6 +58,21 @@ public class InstrumentationSpec {
   /** Python auto-instrumentation: the image of the distro and instrumentations, its environment, resources. */
   private PythonSpec python;
 
+  /** Node.js auto-instrumentation: the image of the SDK and instrumentations, its environment, resources. */
+  private NodeJsSpec nodejs;
+
+  /** .NET auto-instrumentation: the image of the CLR profiler and startup hook, its environment, resources. */
+  private DotNetSpec dotnet;
+
+  /** Accepted from the OpenTelemetry Operator; not injected by Instrumentor (reported in status). */
+  private GoSpec go;
+
+  /** Accepted from the OpenTelemetry Operator; not injected by Instrumentor (reported in status). */
+  private ApacheHttpdSpec apacheHttpd;
+
+  /** Accepted from the OpenTelemetry Operator; not injected by Instrumentor (reported in status). */
+  private NginxSpec nginx;
+
   public Exporter getExporter() {
     return exporter;
   }
@@ -138,6 +153,46 @@ public class InstrumentationSpec {
     this.python = python;
   }
 
+  public NodeJsSpec getNodejs() {
+    return nodejs;
+  }
+
+  public void setNodejs(NodeJsSpec nodejs) {
+    this.nodejs = nodejs;
+  }
+
+  public DotNetSpec getDotnet() {
+    return dotnet;
+  }
+
+  public void setDotnet(DotNetSpec dotnet) {
+    this.dotnet = dotnet;
+  }
+
+  public GoSpec getGo() {
+    return go;
+  }
+
+  public void setGo(GoSpec go) {
+    this.go = go;
+  }
+
+  public ApacheHttpdSpec getApacheHttpd() {
+    return apacheHttpd;
+  }
+
+  public void setApacheHttpd(ApacheHttpdSpec apacheHttpd) {
+    this.apacheHttpd = apacheHttpd;
+  }
+
+  public NginxSpec getNginx() {
+    return nginx;
+  }
+
+  public void setNginx(NginxSpec nginx) {
+    this.nginx = nginx;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -155,16 +210,23 @@ public class InstrumentationSpec {
         && Objects.equals(imagePullPolicy, other.imagePullPolicy)
         && Objects.equals(initContainerSecurityContext, other.initContainerSecurityContext)
         && Objects.equals(java, other.java)
-        && Objects.equals(python, other.python);
+        && Objects.equals(python, other.python)
+        && Objects.equals(nodejs, other.nodejs)
+        && Objects.equals(dotnet, other.dotnet)
+        && Objects.equals(go, other.go)
+        && Objects.equals(apacheHttpd, other.apacheHttpd)
+        && Objects.equals(nginx, other.nginx);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(exporter, propagators, sampler, resource, defaults, env, imagePullPolicy, initContainerSecurityContext, java, python);
+    return Objects.hash(exporter, propagators, sampler, resource, defaults, env, imagePullPolicy, initContainerSecurityContext, java, python,
+        nodejs, dotnet, go, apacheHttpd, nginx);
   }
 
   @Override
   public String toString() {
-    return "InstrumentationSpec{" + "exporter=" + exporter + ", propagators=" + propagators + ", sampler=" + sampler + ", resource=" + resource + ", defaults=" + defaults + ", env=" + env + ", imagePullPolicy=" + imagePullPolicy + ", initContainerSecurityContext=" + initContainerSecurityContext + ", java=" + java + ", python=" + python + "}";
+    return "InstrumentationSpec{" + "exporter=" + exporter + ", propagators=" + propagators + ", sampler=" + sampler + ", resource=" + resource + ", defaults=" + defaults + ", env=" + env + ", imagePullPolicy=" + imagePullPolicy + ", initContainerSecurityContext=" + initContainerSecurityContext + ", java=" + java + ", python=" + python
+        + ", nodejs=" + nodejs + ", dotnet=" + dotnet + ", go=" + go + ", apacheHttpd=" + apacheHttpd + ", nginx=" + nginx + "}";
   }
 }

@@ -12,7 +12,10 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!(has(self.volumeLimitSize) && has(self.volumeClaimTemplate))",
     message = "spec.python.volumeLimitSize and spec.python.volumeClaimTemplate are mutually exclusive: set one")
-public class PythonSpec extends AgentSpec {
+@ValidationRule(value = "!(has(self.resources) && has(self.resourceRequirements))",
+    message = "spec.python.resources and spec.python.resourceRequirements (the OpenTelemetry Operator's name) are the"
+        + " same setting: set one")
+public class PythonSpec extends LanguageSpec {
 
   @Override
   public boolean equals(Object o) {

@@ -13,6 +13,8 @@ public enum SamplerType {
   PARENTBASED_ALWAYS_OFF("parentbased_always_off"),
   PARENTBASED_TRACEIDRATIO("parentbased_traceidratio"),
   JAEGER_REMOTE("jaeger_remote"),
+  /** ParentBased(root=JaegerRemoteSampler), as the OpenTelemetry Operator names it. */
+  PARENTBASED_JAEGER_REMOTE("parentbased_jaeger_remote"),
   XRAY("xray");
 
   private final String value;

@@ -73,7 +73,7 @@ class GeneratedSchemaTest {
         "tracecontext", "baggage", "b3", "b3multi", "jaeger", "xray", "ottrace", "none");
     assertThat(enumValues(at(INSTRUMENTATION, "spec.sampler.type"))).containsExactlyInAnyOrder(
         "always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off",
-        "parentbased_traceidratio", "jaeger_remote", "xray");
+        "parentbased_traceidratio", "jaeger_remote", "parentbased_jaeger_remote", "xray");
     assertThat(enumValues(at(INSTRUMENTATION, "spec.exporter.protocol")))
         .containsExactlyInAnyOrder("grpc", "http/protobuf");
     assertThat(enumValues(at(INSTRUMENTATION, "spec.imagePullPolicy")))

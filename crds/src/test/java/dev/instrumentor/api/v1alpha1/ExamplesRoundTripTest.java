@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -62,12 +63,23 @@ class ExamplesRoundTripTest {
     }
   }
 
-  private static final List<String> OWN_OBJECTS = List.of(
-      "exporter", "tls", "sampler", "resource", "defaults", "java", "extensions", "scale");
+  private static final List<String> LANGUAGES = List.of("java", "python", "nodejs", "dotnet", "go", "apacheHttpd", "nginx");
+  private static final List<String> OWN_OBJECTS = java.util.stream.Stream.concat(
+      Stream.of("exporter", "tls", "sampler", "resource", "defaults", "extensions", "scale"), LANGUAGES.stream()).toList();
 
   /** Fields the schema forbids together: a fixture sets one of each pair. */
-  private static final Map<String, String> EXCLUSIVE = Map.of(
-      "spec.java.volumeLimitSize", "volumeClaimTemplate");
+  private static final Map<String, String> EXCLUSIVE = exclusive();
+
+  private static Map<String, String> exclusive() {
+    Map<String, String> pairs = new java.util.HashMap<>();
+    for (String language : LANGUAGES) {
+      pairs.put("spec." + language + ".volumeLimitSize", "volumeClaimTemplate");
+      pairs.put("spec." + language + ".volumeClaimTemplate", "volumeLimitSize");
+      pairs.put("spec." + language + ".resources", "resourceRequirements");
+      pairs.put("spec." + language + ".resourceRequirements", "resources");
+    }
+    return Map.copyOf(pairs);
+  }
 
   private static void assertCovers(String path, JSONSchemaProps schema, JsonNode value) {
     schema.getProperties().forEach((name, child) -> {

@@ -54,7 +54,7 @@ class SchemaValidatorTest {
         "spec.exporter.endpoint: \"collector:4317\" does not match ^(https?|grpc)://[^\\s/?#]+(/[^\\s]*)?$",
         "spec.samplr: unknown field",
         "spec.sampler.type: \"sometimes\" is not one of [always_off, always_on, jaeger_remote, parentbased_always_off,"
-            + " parentbased_always_on, parentbased_traceidratio, traceidratio, xray]",
+            + " parentbased_always_on, parentbased_jaeger_remote, parentbased_traceidratio, traceidratio, xray]",
         "spec.propagators[1]: \"w3c\" is not one of [b3, b3multi, baggage, jaeger, none, ottrace, tracecontext, xray]",
         "spec.resource.addK8sUIDAttributes: must be true or false",
         "spec.java.extensions[0].dir: required",
