@@ -5,14 +5,17 @@
 #                         the recipe of the agent image: what the init container copies into the pod
 #   app/                  a virtualenv with the test applications' dependencies (app-requirements.txt),
 #                         standing for the application image's Python
+#   sdkapp/               a virtualenv with the OpenTelemetry SDK (sdk-app-requirements.txt): the image of an
+#                         application that sets the SDK up in its own code
 # Needs python3 with pip and venv, and PyPI.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 agent_requirements=$root/images/python-agent/requirements.txt
 app_requirements=$root/e2e/python/app-requirements.txt
+sdk_app_requirements=$root/e2e/python/sdk-app-requirements.txt
 python=${PYTHON:-python3}
 version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-hash=$(cat "$agent_requirements" "$app_requirements" | sha256sum | cut -c1-12)
+hash=$(cat "$agent_requirements" "$app_requirements" "$sdk_app_requirements" | sha256sum | cut -c1-12)
 cache=${INSTRUMENTOR_CACHE:-$HOME/.cache/instrumentor}/python
 dir=$cache/py$version-$hash
 mkdir -p "$cache"
@@ -26,6 +29,8 @@ if [ ! -f "$dir/.complete" ]; then
   "$python" -m pip install "${pip[@]}" --target "$dir/autoinstrumentation" -r "$agent_requirements" >&2
   "$python" -m venv "$dir/app" >&2
   "$dir/app/bin/python" -m pip install "${pip[@]}" -r "$app_requirements" >&2
+  "$python" -m venv "$dir/sdkapp" >&2
+  "$dir/sdkapp/bin/python" -m pip install "${pip[@]}" -r "$sdk_app_requirements" >&2
   touch "$dir/.complete"
 fi
 echo "$dir"

@@ -1,5 +1,6 @@
 package dev.instrumentor.benchmarks;
 
+import dev.instrumentor.webhook.inject.AgentImages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -257,8 +258,7 @@ public final class BenchmarkSuite {
 
   private static OperatorConfig operatorConfig(TestTls tls) {
     return new OperatorConfig(Set.of(), "instrumentor-system", "bench", false, "lease", "127.0.0.1", 0,
-        tls.certificateFile, tls.keyFile, false, "127.0.0.1", false, InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE, InjectorSettings.DEFAULT_PYTHON_AGENT_IMAGE,
-        InjectorSettings.DEFAULT_COLLECTOR_IMAGE, InjectorSettings.DEFAULT_RUN_AS_USER, "127.0.0.1", 0, "text", "WARN", null);
+        tls.certificateFile, tls.keyFile, false, "127.0.0.1", false, AgentImages.DEFAULTS, InjectorSettings.DEFAULT_COLLECTOR_IMAGE, InjectorSettings.DEFAULT_RUN_AS_USER, "127.0.0.1", 0, "text", "WARN", null);
   }
 
   // ---- 4. startup and memory of the real process with the chart's JVM flags

@@ -13,13 +13,11 @@ import dev.instrumentor.e2e.otlp.ReceivedSpan;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,25 +47,16 @@ class RealPythonTest {
   static E2eCluster cluster;
   static String namespace;
   static Path installed;
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @TempDir
   Path root;
 
   @BeforeAll
   static void start() throws IOException, InterruptedException {
-    installed = install();
+    // e2e/python/install.sh (cached): the agent layout and the applications' virtualenv
+    installed = RealApps.install("e2e/python/install.sh");
     cluster = E2eCluster.fromEnvironment();
     namespace = cluster.namespace("python-proof", Map.of());
-  }
-
-  /** Runs e2e/python/install.sh (cached): the agent layout and the applications' virtualenv. */
-  private static Path install() throws IOException, InterruptedException {
-    Process script = new ProcessBuilder("bash", ControlPlane.projectRoot().resolve("e2e/python/install.sh").toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String directory = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertThat(script.waitFor()).as("e2e/python/install.sh").isZero();
-    return Path.of(directory);
   }
 
   private static void instrumentation(String name, String endpoint, SamplerType samplerType, String argument) {
@@ -89,17 +78,12 @@ class RealPythonTest {
 
   /** The annotated Deployment's pod, as admitted (retried until the webhook's cache has the Instrumentation). */
   private Pod injectedPod(String deployment, String instrumentation, Container container) {
-    Pod[] pod = new Pod[1];
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
-      pod[0] = cluster.deploy(ScenariosTest.deployment(namespace, deployment + "-" + System.nanoTime() % 100000,
-          Map.of("instrumentor.dev/inject-python", instrumentation), container)).get(0).pod();
-      return pod[0].getSpec().getInitContainers() != null && !pod[0].getSpec().getInitContainers().isEmpty();
-    });
-    return pod[0];
+    return RealApps.injectedPod(cluster, namespace, deployment, Map.of("instrumentor.dev/inject-python", instrumentation),
+        container, RealApps::hasInitContainer);
   }
 
   private static String deploymentOf(Pod pod) {
-    return pod.getMetadata().getOwnerReferences().get(0).getName().replaceFirst("-[^-]+$", "");
+    return RealApps.deploymentOf(pod);
   }
 
   private LocalContainer run(Pod pod, List<String> command, Pattern listening, Map<String, String> overrides)
@@ -126,14 +110,11 @@ class RealPythonTest {
   }
 
   private HttpResponse<String> get(int port, String path, Map<String, String> headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(20));
-    headers.forEach(request::header);
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return RealApps.get(port, path, headers);
   }
 
   private static List<ReceivedSpan> spansOf(OtlpHttpReceiver receiver, String service) {
-    return receiver.spans().stream().filter(s -> service.equals(s.resource().get("service.name"))).toList();
+    return RealApps.spansOf(receiver, service);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.instrumentor.e2e.harness;
 
+import dev.instrumentor.webhook.inject.AgentImages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -75,7 +76,7 @@ public final class EmulatedCluster implements E2eCluster {
       TestTls tls = new TestTls(directory);
       OperatorConfig config = new OperatorConfig(Set.of(), "instrumentor-system", "e2e", false, "instrumentor-operator",
           "127.0.0.1", 0, tls.certificateFile, tls.keyFile, false, "127.0.0.1", false,
-          InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE, InjectorSettings.DEFAULT_PYTHON_AGENT_IMAGE, InjectorSettings.DEFAULT_COLLECTOR_IMAGE, InjectorSettings.DEFAULT_RUN_AS_USER, "127.0.0.1", 0, "text", "INFO",
+          AgentImages.DEFAULTS, InjectorSettings.DEFAULT_COLLECTOR_IMAGE, InjectorSettings.DEFAULT_RUN_AS_USER, "127.0.0.1", 0, "text", "INFO",
           null);
       InstrumentorOperator operator = new InstrumentorOperator(config, client, Clock.systemUTC()).start();
       return new EmulatedCluster(server, client, operator, HttpClient.newBuilder().sslContext(tls.clientContext()).build());

@@ -45,7 +45,8 @@ public final class LocalContainer implements AutoCloseable {
   /**
    * How a container of an injected pod runs here.
    *
-   * @param agentVolume  the injected volume, also the name of the init container that fills it
+   * @param agentVolume  the injected volume, also the name of the init container that fills it; null when
+   *                     there is none (SDK-only)
    * @param agentContent what the init container copies: a file (its last argument is the file's path in the
    *                     volume), or a directory whose content it copies into the volume (linked, not copied)
    * @param paths        other absolute paths of the image, and the local ones standing for them (e.g. /app)
@@ -82,16 +83,18 @@ public final class LocalContainer implements AutoCloseable {
       Map<String, String> configMaps, Path mountRoot, Launch launch) throws IOException, InterruptedException {
     Container spec = pod.getSpec().getContainers().stream().filter(c -> c.getName().equals(container))
         .findFirst().orElseThrow();
-    // the init container: cp <agent> <volume path> (Java), cp -r <dir>/. <volume> (Python)
-    Container init = pod.getSpec().getInitContainers().stream()
-        .filter(c -> c.getName().equals(launch.agentVolume())).findFirst().orElseThrow();
-    List<String> copy = init.getCommand();
-    Path destination = map(mountRoot, copy.get(copy.size() - 1));
-    Files.createDirectories(destination.getParent());
-    if (Files.isDirectory(launch.agentContent())) {
-      Files.createSymbolicLink(destination, launch.agentContent());
-    } else {
-      Files.copy(launch.agentContent(), destination, StandardCopyOption.REPLACE_EXISTING);
+    // the init container: cp <agent> <volume path> (Java), cp -r <dir>/. <volume> (Python, Node.js); none for SDK-only
+    if (launch.agentVolume() != null) {
+      Container init = pod.getSpec().getInitContainers().stream()
+          .filter(c -> c.getName().equals(launch.agentVolume())).findFirst().orElseThrow();
+      List<String> copy = init.getCommand();
+      Path destination = map(mountRoot, copy.get(copy.size() - 1));
+      Files.createDirectories(destination.getParent());
+      if (Files.isDirectory(launch.agentContent())) {
+        Files.createSymbolicLink(destination, launch.agentContent());
+      } else {
+        Files.copy(launch.agentContent(), destination, StandardCopyOption.REPLACE_EXISTING);
+      }
     }
 
     Map<String, String> fields = Map.of("metadata.name", podName, "spec.nodeName", nodeName,
@@ -99,10 +102,12 @@ public final class LocalContainer implements AutoCloseable {
         "status.podIP", "127.0.0.1", "status.hostIP", "127.0.0.1");
     Map<String, String> env = environment(spec.getEnv(), fields, configMaps);
     // the agent volume is mounted at its mount path: here that path lives under mountRoot
-    String mountPath = spec.getVolumeMounts().stream().filter(m -> m.getName().equals(launch.agentVolume()))
-        .findFirst().orElseThrow().getMountPath();
     Map<String, Path> paths = new LinkedHashMap<>(launch.paths());
-    paths.put(mountPath, map(mountRoot, mountPath));
+    if (launch.agentVolume() != null) {
+      String mountPath = spec.getVolumeMounts().stream().filter(m -> m.getName().equals(launch.agentVolume()))
+          .findFirst().orElseThrow().getMountPath();
+      paths.put(mountPath, map(mountRoot, mountPath));
+    }
     env.replaceAll((name, value) -> mapPaths(value, paths));
     env.putAll(launch.overrides());
 
@@ -111,7 +116,8 @@ public final class LocalContainer implements AutoCloseable {
       builder.directory(launch.directory().toFile());
     }
     builder.environment().keySet().removeIf(name -> name.startsWith("OTEL_") || name.startsWith("JAVA_TOOL_OPTIONS")
-        || name.startsWith("JDK_JAVA_OPTIONS") || name.startsWith("_JAVA_OPTIONS") || name.startsWith("PYTHON"));
+        || name.startsWith("JDK_JAVA_OPTIONS") || name.startsWith("_JAVA_OPTIONS") || name.startsWith("PYTHON")
+        || name.startsWith("NODE_"));
     builder.environment().putAll(env);
     builder.redirectErrorStream(true);
     Process process = builder.start();

@@ -1,5 +1,6 @@
 package dev.instrumentor.e2e.harness;
 
+import dev.instrumentor.webhook.inject.AgentImages;
 import dev.instrumentor.operator.runtime.InstrumentorOperator;
 import dev.instrumentor.operator.runtime.OperatorConfig;
 import dev.instrumentor.webhook.inject.InjectorSettings;
@@ -52,8 +53,7 @@ public final class RealCluster implements E2eCluster {
     Crds.apply(client, true);
     OperatorConfig operatorConfig = new OperatorConfig(Set.of(), "instrumentor-system", "e2e-" + UUID.randomUUID().toString()
         .substring(0, 6), false, "instrumentor-e2e", "127.0.0.1", 0, null, null, true,
-        System.getProperty("e2e.webhookHost", "127.0.0.1"), true, InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE, InjectorSettings.DEFAULT_PYTHON_AGENT_IMAGE,
-        InjectorSettings.DEFAULT_COLLECTOR_IMAGE, InjectorSettings.DEFAULT_RUN_AS_USER, "127.0.0.1", 0, "text", "INFO", null);
+        System.getProperty("e2e.webhookHost", "127.0.0.1"), true, AgentImages.DEFAULTS, InjectorSettings.DEFAULT_COLLECTOR_IMAGE, InjectorSettings.DEFAULT_RUN_AS_USER, "127.0.0.1", 0, "text", "INFO", null);
     RealCluster cluster = new RealCluster(client, operatorConfig, controlPlane);
     cluster.resumeOperator();
     return cluster;

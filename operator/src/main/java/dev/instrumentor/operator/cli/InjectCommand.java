@@ -1,5 +1,6 @@
 package dev.instrumentor.operator.cli;
 
+import dev.instrumentor.webhook.inject.AgentImages;
 import dev.instrumentor.operator.preview.InputException;
 import dev.instrumentor.operator.preview.InstrumentationFiles;
 import dev.instrumentor.operator.preview.ManifestInjector;
@@ -46,11 +47,19 @@ final class InjectCommand implements Callable<Integer> {
 
   @Option(names = "--java-agent-image", paramLabel = "IMAGE",
       description = "Java agent image when an Instrumentation names none (default: ${DEFAULT-VALUE}).")
-  String javaAgentImage = InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE;
+  String javaAgentImage = AgentImages.DEFAULT_JAVA;
+
+  @Option(names = "--nodejs-agent-image", paramLabel = "IMAGE",
+      description = "Node.js auto-instrumentation image when an Instrumentation names none (default: ${DEFAULT-VALUE}).")
+  String nodejsAgentImage = AgentImages.DEFAULT_NODEJS;
 
   @Option(names = "--python-agent-image", paramLabel = "IMAGE",
       description = "Python auto-instrumentation image when an Instrumentation names none (default: ${DEFAULT-VALUE}).")
-  String pythonAgentImage = InjectorSettings.DEFAULT_PYTHON_AGENT_IMAGE;
+  String pythonAgentImage = AgentImages.DEFAULT_PYTHON;
+
+  @Option(names = "--dotnet-agent-image", paramLabel = "IMAGE",
+      description = ".NET auto-instrumentation image when an Instrumentation names none (default: ${DEFAULT-VALUE}).")
+  String dotnetAgentImage = AgentImages.DEFAULT_DOTNET;
 
   @Option(names = "--agent-run-as-user", paramLabel = "UID",
       description = "Non-root user of the init containers when neither the container nor the pod sets one"
@@ -68,7 +77,8 @@ final class InjectCommand implements Callable<Integer> {
       }
       String source = "-".equals(manifests) ? "(stdin)" : manifests;
       String text = "-".equals(manifests) ? readStdin() : read(Path.of(manifests));
-      InjectorSettings settings = new InjectorSettings(javaAgentImage, pythonAgentImage, agentRunAsUser,
+      InjectorSettings settings = new InjectorSettings(
+          new AgentImages(javaAgentImage, nodejsAgentImage, pythonAgentImage, dotnetAgentImage), agentRunAsUser,
           InjectorSettings.DEFAULT_COLLECTOR_IMAGE, true);
       ManifestInjector injector = new ManifestInjector(
           PodMutator.forAgents(InstrumentationSource.of(files.instrumentations()), settings));

@@ -1,5 +1,6 @@
 package dev.instrumentor.operator.cli;
 
+import dev.instrumentor.webhook.inject.AgentImages;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
@@ -106,12 +107,20 @@ final class RunCommand implements Callable<Integer> {
   boolean serverSideApply;
 
   @Option(names = "--java-agent-image", defaultValue = "${env:INSTRUMENTOR_JAVA_AGENT_IMAGE:-"
-      + InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE + "}", description = "Default Java agent image.")
+      + AgentImages.DEFAULT_JAVA + "}", description = "Default Java agent image.")
   String javaAgentImage;
 
+  @Option(names = "--nodejs-agent-image", defaultValue = "${env:INSTRUMENTOR_NODEJS_AGENT_IMAGE:-"
+      + AgentImages.DEFAULT_NODEJS + "}", description = "Default Node.js auto-instrumentation image.")
+  String nodejsAgentImage;
+
   @Option(names = "--python-agent-image", defaultValue = "${env:INSTRUMENTOR_PYTHON_AGENT_IMAGE:-"
-      + InjectorSettings.DEFAULT_PYTHON_AGENT_IMAGE + "}", description = "Default Python auto-instrumentation image.")
+      + AgentImages.DEFAULT_PYTHON + "}", description = "Default Python auto-instrumentation image.")
   String pythonAgentImage;
+
+  @Option(names = "--dotnet-agent-image", defaultValue = "${env:INSTRUMENTOR_DOTNET_AGENT_IMAGE:-"
+      + AgentImages.DEFAULT_DOTNET + "}", description = "Default .NET auto-instrumentation image.")
+  String dotnetAgentImage;
 
   @Option(names = "--collector-image", defaultValue = "${env:INSTRUMENTOR_COLLECTOR_IMAGE:-"
       + InjectorSettings.DEFAULT_COLLECTOR_IMAGE + "}", description = "Default collector image.")
@@ -189,9 +198,8 @@ final class RunCommand implements Callable<Integer> {
     String instance = System.getenv().getOrDefault("POD_NAME", InetAddress.getLocalHost().getHostName());
     return new OperatorConfig(namespaces, operatorNamespace, instance, leaderElection && !localWebhook, leaseName,
         localWebhook ? "127.0.0.1" : webhookHost, webhookPort, localWebhook ? null : webhookCert,
-        localWebhook ? null : webhookKey, localWebhook, localWebhookHost, serverSideApply, javaAgentImage,
-        pythonAgentImage,
-        collectorImage, agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel.toUpperCase(java.util.Locale.ROOT),
+        localWebhook ? null : webhookKey, localWebhook, localWebhookHost, serverSideApply,
+        new AgentImages(javaAgentImage, nodejsAgentImage, pythonAgentImage, dotnetAgentImage), collectorImage, agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel.toUpperCase(java.util.Locale.ROOT),
         selfManagedCertificates && !localWebhook ? new SelfManagedCertificates.Settings(operatorNamespace, webhookSecret,
             webhookConfiguration, java.util.List.of(webhookService, webhookService + "." + operatorNamespace,
                 webhookService + "." + operatorNamespace + ".svc", webhookService + "." + operatorNamespace + ".svc.cluster.local"),

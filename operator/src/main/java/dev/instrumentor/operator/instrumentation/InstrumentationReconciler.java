@@ -42,8 +42,18 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     Long generation = instrumentation.getMetadata().getGeneration();
     InstrumentationStatus status = new InstrumentationStatus();
     status.setObservedGeneration(generation);
-    status.setConditions(Conditions.set(previous == null || previous.getConditions() == null ? new ArrayList<>()
-        : previous.getConditions(), Conditions.READY, verdict.valid(), verdict.reason(), verdict.message(), generation, clock));
+    java.util.List<Condition> conditions = Conditions.set(previous == null || previous.getConditions() == null
+        ? new ArrayList<>() : previous.getConditions(), Conditions.READY, verdict.valid(), verdict.reason(),
+        verdict.message(), generation, clock);
+    java.util.List<String> unsupported = InstrumentationValidator.unsupportedBlocks(instrumentation.getSpec());
+    conditions = unsupported.isEmpty()
+        ? Conditions.set(conditions, Conditions.SUPPORTED, true, "AllBlocksInjected",
+            "every block of the spec is injected into the pods that ask for it", generation, clock)
+        : Conditions.set(conditions, Conditions.SUPPORTED, false, "UnsupportedBlocks", String.join(", ", unsupported)
+            + ": accepted from the OpenTelemetry Operator's Instrumentation and not injected by Instrumentor (it"
+            + " injects java, nodejs, python, dotnet and sdk); pods that ask for them run without, and their"
+            + " instrumentor.dev/injection-status says so", generation, clock);
+    status.setConditions(conditions);
     if (status.equals(previous)) {
       return UpdateControl.noUpdate();
     }
@@ -51,6 +61,11 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     Condition after = Conditions.get(status.getConditions(), Conditions.READY);
     if (before == null || !before.getStatus().equals(after.getStatus()) || !before.getReason().equals(after.getReason())) {
       events.record(instrumentation, verdict.valid() ? "Normal" : "Warning", verdict.reason(), "Validate", verdict.message());
+    }
+    Condition supportedBefore = previous == null ? null : Conditions.get(previous.getConditions(), Conditions.SUPPORTED);
+    Condition supported = Conditions.get(status.getConditions(), Conditions.SUPPORTED);
+    if (!unsupported.isEmpty() && (supportedBefore == null || !supportedBefore.getMessage().equals(supported.getMessage()))) {
+      events.record(instrumentation, "Warning", supported.getReason(), "Validate", supported.getMessage());
     }
     written.wrote(instrumentation, status);
     Instrumentation fresh = new Instrumentation();

@@ -41,6 +41,24 @@ public final class InstrumentationValidator {
     this.configMapExists = configMapExists;
   }
 
+  /**
+   * The blocks of the OpenTelemetry Operator's Instrumentation that are accepted and not injected
+   * (go, apacheHttpd, nginx), as {@code spec.<block>}; empty when there are none.
+   */
+  public static java.util.List<String> unsupportedBlocks(InstrumentationSpec spec) {
+    java.util.List<String> blocks = new java.util.ArrayList<>(3);
+    if (spec != null && spec.getGo() != null) {
+      blocks.add("spec.go");
+    }
+    if (spec != null && spec.getApacheHttpd() != null) {
+      blocks.add("spec.apacheHttpd");
+    }
+    if (spec != null && spec.getNginx() != null) {
+      blocks.add("spec.nginx");
+    }
+    return blocks;
+  }
+
   public Verdict validate(Instrumentation instrumentation) {
     InstrumentationSpec spec = instrumentation.getSpec() == null ? new InstrumentationSpec() : instrumentation.getSpec();
     String namespace = instrumentation.getMetadata().getNamespace();
@@ -56,7 +74,8 @@ public final class InstrumentationValidator {
           + tls.getConfigMapName() + " not found in namespace " + namespace);
     }
     Sampler sampler = spec.getSampler();
-    if (sampler != null && sampler.getType() == SamplerType.JAEGER_REMOTE && sampler.getArgument() != null) {
+    if (sampler != null && (sampler.getType() == SamplerType.JAEGER_REMOTE
+        || sampler.getType() == SamplerType.PARENTBASED_JAEGER_REMOTE) && sampler.getArgument() != null) {
       String problem = jaegerRemoteProblem(sampler.getArgument());
       if (problem != null) {
         return new Verdict(false, "InvalidSampler", "spec.sampler.argument: " + problem);

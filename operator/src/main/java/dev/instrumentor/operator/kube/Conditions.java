@@ -13,6 +13,8 @@ import java.util.Objects;
 public final class Conditions {
 
   public static final String READY = "Ready";
+  /** Whether Instrumentor injects every block of an Instrumentation (some of the OpenTelemetry Operator's it does not). */
+  public static final String SUPPORTED = "Supported";
 
   private Conditions() {
   }

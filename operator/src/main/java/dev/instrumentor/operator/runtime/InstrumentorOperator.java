@@ -76,7 +76,7 @@ public final class InstrumentorOperator implements AutoCloseable {
     events = new EventRecorder(client, config.instance(), Duration.ofMinutes(5), clock);
     // the informers list while the certificate work below runs
     caches = WebhookCaches.start(client, config.watchNamespaces());
-    InjectorSettings settings = new InjectorSettings(config.javaAgentImage(), config.pythonAgentImage(), config.agentRunAsUser(),
+    InjectorSettings settings = new InjectorSettings(config.agentImages(), config.agentRunAsUser(),
         config.collectorImage(), nativeSidecars());
     PodMutator mutator = PodMutator.standard(caches.instrumentationSource(), caches.collectorSource(), settings);
     PodAdmission admission = new PodAdmission(mutator, caches.namespaceAnnotations(), new AdmissionReporting(metrics, events));

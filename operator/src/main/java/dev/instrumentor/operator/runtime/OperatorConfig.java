@@ -1,5 +1,6 @@
 package dev.instrumentor.operator.runtime;
 
+import dev.instrumentor.webhook.inject.AgentImages;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;
@@ -20,8 +21,7 @@ import java.util.Set;
  * @param localWebhook     generate a certificate and register a webhook configuration by URL, removed on exit
  * @param localWebhookUrlHost the host the API server uses to reach a local webhook
  * @param serverSideApply  write owned objects with server-side apply (off only for the fabric8 mock server)
- * @param javaAgentImage   default Java agent image
- * @param pythonAgentImage default Python auto-instrumentation image
+ * @param agentImages      default agent image per language
  * @param collectorImage   default collector image
  * @param agentRunAsUser   user of injected init containers when neither the target container nor the pod sets one
  * @param metricsHost      address of the metrics and health endpoint
@@ -43,8 +43,7 @@ public record OperatorConfig(
     boolean localWebhook,
     String localWebhookUrlHost,
     boolean serverSideApply,
-    String javaAgentImage,
-    String pythonAgentImage,
+    AgentImages agentImages,
     String collectorImage,
     long agentRunAsUser,
     String metricsHost,

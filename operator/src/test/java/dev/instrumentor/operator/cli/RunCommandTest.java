@@ -39,7 +39,7 @@ class RunCommandTest {
     assertThat(config.webhookPort()).isEqualTo(10443);
     assertThat(config.keyFile()).isEqualTo(Path.of("/tmp/k"));
     assertThat(config.serverSideApply()).isFalse();
-    assertThat(config.javaAgentImage()).isEqualTo("agent:1");
+    assertThat(config.agentImages().java()).isEqualTo("agent:1");
     assertThat(config.collectorImage()).isEqualTo("otelcol:1");
     assertThat(config.metricsPort()).isEqualTo(9090);
     assertThat(config.logFormat()).isEqualTo("json");

@@ -1,5 +1,6 @@
 package dev.instrumentor.operator.runtime;
 
+import dev.instrumentor.webhook.inject.AgentImages;
 import dev.instrumentor.webhook.inject.InjectorSettings;
 import dev.instrumentor.webhook.testing.TestTls;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,7 +22,7 @@ public final class OperatorHarness {
   public static OperatorConfig config(TestTls tls, boolean localWebhook) {
     return new OperatorConfig(Set.of(), "instrumentor-system", "test-replica", false, "instrumentor-operator",
         "127.0.0.1", 0, localWebhook ? null : tls.certificateFile, localWebhook ? null : tls.keyFile, localWebhook,
-        "127.0.0.1", false, InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE, InjectorSettings.DEFAULT_PYTHON_AGENT_IMAGE, InjectorSettings.DEFAULT_COLLECTOR_IMAGE,
+        "127.0.0.1", false, AgentImages.DEFAULTS, InjectorSettings.DEFAULT_COLLECTOR_IMAGE,
         InjectorSettings.DEFAULT_RUN_AS_USER, "127.0.0.1", 0, "text", "INFO", null);
   }
 

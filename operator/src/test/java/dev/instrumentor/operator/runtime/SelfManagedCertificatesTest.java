@@ -1,5 +1,6 @@
 package dev.instrumentor.operator.runtime;
 
+import dev.instrumentor.webhook.inject.AgentImages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.instrumentor.webhook.inject.InjectorSettings;
@@ -105,7 +106,7 @@ class SelfManagedCertificatesTest {
         "instrumentor-system")).create();
     OperatorConfig config = new OperatorConfig(Set.of(), "instrumentor-system", "replica-1", false, "lease", "127.0.0.1", 0,
         directory.resolve("tls.crt"), directory.resolve("tls.key"), false, "127.0.0.1", false,
-        InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE, InjectorSettings.DEFAULT_PYTHON_AGENT_IMAGE, InjectorSettings.DEFAULT_COLLECTOR_IMAGE, InjectorSettings.DEFAULT_RUN_AS_USER, "127.0.0.1", 0, "text", "INFO",
+        AgentImages.DEFAULTS, InjectorSettings.DEFAULT_COLLECTOR_IMAGE, InjectorSettings.DEFAULT_RUN_AS_USER, "127.0.0.1", 0, "text", "INFO",
         settings(directory));
     try (InstrumentorOperator operator = new InstrumentorOperator(config, client, Clock.systemUTC()).start()) {
       X509Certificate first = operator.admissionServer().certificate();

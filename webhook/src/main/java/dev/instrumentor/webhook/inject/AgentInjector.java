@@ -26,7 +26,8 @@ public final class AgentInjector implements Injector {
 
   static final String DEFAULT_VOLUME_SIZE = "200Mi";
   /** Every language's agent volume: a container that mounts another's is that language's. */
-  private static final List<AgentLanguage> LANGUAGES = List.of(new JavaLanguage(), new PythonLanguage());
+  private static final List<AgentLanguage> LANGUAGES = List.of(new JavaLanguage(), new NodeJsLanguage(),
+      new PythonLanguage(), new DotNetLanguage());
   private static final String KIND = "Instrumentation";
 
   private final AgentLanguage language;
@@ -50,6 +51,27 @@ public final class AgentInjector implements Injector {
     return new AgentInjector(new PythonLanguage(), instrumentations, settings);
   }
 
+  /** OpenTelemetry's Node.js auto-instrumentation. */
+  public static AgentInjector nodejs(InstrumentationSource instrumentations, InjectorSettings settings) {
+    return new AgentInjector(new NodeJsLanguage(), instrumentations, settings);
+  }
+
+  /** OpenTelemetry .NET automatic instrumentation. */
+  public static AgentInjector dotnet(InstrumentationSource instrumentations, InjectorSettings settings) {
+    return new AgentInjector(new DotNetLanguage(), instrumentations, settings);
+  }
+
+  /** The OTEL_* environment only, for code that sets up the OpenTelemetry SDK itself. */
+  public static AgentInjector sdk(InstrumentationSource instrumentations, InjectorSettings settings) {
+    return new AgentInjector(new SdkLanguage(), instrumentations, settings);
+  }
+
+  /** Every language, in the order they are injected (their init containers' order in a pod). */
+  public static List<AgentInjector> all(InstrumentationSource instrumentations, InjectorSettings settings) {
+    return List.of(java(instrumentations, settings), nodejs(instrumentations, settings),
+        python(instrumentations, settings), dotnet(instrumentations, settings), sdk(instrumentations, settings));
+  }
+
   @Override
   public String name() {
     return language.name();
@@ -61,7 +83,16 @@ public final class AgentInjector implements Injector {
   }
 
   @Override
+  public String upstreamAnnotation() {
+    return InstrumentorAnnotations.Upstream.of(language.injectAnnotation());
+  }
+
+  /** With an agent: its volume and init container are there. Without: the status annotation alone tells. */
+  @Override
   public boolean alreadyInjected(PodJson pod) {
+    if (!language.hasAgent()) {
+      return true;
+    }
     return pod.hasVolume(language.volume())
         && pod.initContainers().stream().anyMatch(container -> language.volume().equals(container.name()));
   }
@@ -75,8 +106,9 @@ public final class AgentInjector implements Injector {
     for (PodContainer target : targets) {
       for (AgentLanguage other : LANGUAGES) {
         if (!other.name().equals(language.name()) && target.mounts(other.volume())) {
-          return "container " + target.name() + " is instrumented with " + other.name() + " in this pod: a container"
-              + " gets one language; name each language's containers with " + language.containerNamesAnnotation()
+          String what = language.hasAgent() ? "a container gets one language" : "its agent sets up the SDK";
+          return "container " + target.name() + " is instrumented with " + other.name() + " in this pod: " + what
+              + "; name each language's containers with " + language.containerNamesAnnotation()
               + " and " + other.containerNamesAnnotation();
         }
       }
@@ -86,7 +118,7 @@ public final class AgentInjector implements Injector {
 
   /** Why our volume, init containers or mounts would collide with what the pod has, or null. */
   private String collision(PodJson pod, List<PodContainer> targets, Prepared prepared, String variant) {
-    if (pod.hasVolume(language.volume())) {
+    if (language.hasAgent() && pod.hasVolume(language.volume())) {
       return "the pod has a volume named " + language.volume() + " that Instrumentor did not add: rename it";
     }
     for (ObjectNode ours : prepared.initContainers().get(variant)) {
@@ -98,7 +130,7 @@ public final class AgentInjector implements Injector {
       }
     }
     for (PodContainer target : targets) {
-      String mounted = target.volumeMountedAt(language.mountPath());
+      String mounted = language.hasAgent() ? target.volumeMountedAt(language.mountPath()) : null;
       if (mounted != null) {
         return "container " + target.name() + " already mounts volume " + mounted + " at " + language.mountPath()
             + ", where the agent goes";
@@ -137,6 +169,11 @@ public final class AgentInjector implements Injector {
     if (taken != null) {
       return InjectionOutcome.error(name, taken, reference);
     }
+    String byHand = configuredByHand(targets.containers(), language.block(instrumentation.getSpec() == null
+        ? new InstrumentationSpec() : instrumentation.getSpec()));
+    if (byHand != null) {
+      return InjectionOutcome.skipped(name, byHand, reference);
+    }
     AgentLanguage.Variant variant = language.variant(pod, context.namespaceAnnotations());
     if (variant.problem() != null) {
       return InjectionOutcome.skipped(name, variant.problem(), reference);
@@ -149,28 +186,37 @@ public final class AgentInjector implements Injector {
     OtelEnvironment otel = new OtelEnvironment(prepared.spec(), pod, context, language.httpOnly());
 
     List<ObjectNode> volumes = new ArrayList<>(3);
-    volumes.add(prepared.agentVolume());
+    if (prepared.agentVolume() != null) {
+      volumes.add(prepared.agentVolume());
+    }
     for (ObjectNode tls : prepared.tlsVolumes()) {
       if (!pod.hasVolume(PodJson.text(tls, "name"))) {
         volumes.add(tls);
       }
     }
-    edits.addVolumes(volumes);
+    if (!volumes.isEmpty()) {
+      edits.addVolumes(volumes);
+    }
 
     List<String> caveats = new ArrayList<>(1);
     for (PodContainer target : targets.containers()) {
       EnvComposer env = new EnvComposer(target.env(), prepared.languageEnv(), prepared.specEnv());
       List<JsonNode> generated = otel.generated(target, env);
-      generated.addAll(language.defaults());
-      edits.setEnv(target, env.compose(generated, otel.attributesBelowUsers(target), prepared.loader()));
+      generated.addAll(language.defaults(variant.name()));
+      edits.setEnv(target, env.compose(generated, otel.attributesBelowUsers(target),
+          prepared.loaders().get(variant.name())));
       List<ObjectNode> mounts = new ArrayList<>(1 + prepared.tlsMounts().size());
-      mounts.add(prepared.agentMount());
+      if (prepared.agentMount() != null) {
+        mounts.add(prepared.agentMount());
+      }
       for (ObjectNode tlsMount : prepared.tlsMounts()) {
         if (!target.mounts(PodJson.text(tlsMount, "name"))) {
           mounts.add(tlsMount);
         }
       }
-      edits.addVolumeMounts(target, mounts);
+      if (!mounts.isEmpty()) {
+        edits.addVolumeMounts(target, mounts);
+      }
       if (language.httpOnly() && caveats.isEmpty()) {
         String grpc = otel.grpcEndpoint(env);
         AgentSpec block = language.block(prepared.spec());
@@ -186,8 +232,10 @@ public final class AgentInjector implements Injector {
         }
       }
     }
-    edits.insertInitContainers(initContainerPosition(pod, targets.containers()),
-        initContainers(prepared, variant.name(), pod, targets.containers().get(0)));
+    if (language.hasAgent()) {
+      edits.insertInitContainers(initContainerPosition(pod, targets.containers()),
+          initContainers(prepared, variant.name(), pod, targets.containers().get(0)));
+    }
     caveats.addAll(caveats(prepared, pod, targets.containers()));
     return caveats.isEmpty() ? InjectionOutcome.injected(name, language.attached(), reference, targets.names())
         : InjectionOutcome.injectedWithCaveat(name, language.attached() + "; " + String.join("; ", caveats), reference,
@@ -223,7 +271,7 @@ public final class AgentInjector implements Injector {
       List<String> sources = target.envFromSources();
       if (!sources.isEmpty()) {
         caveats.add("container " + target.name() + " takes variables from envFrom (" + String.join(", ", sources)
-            + "): any of them named like an injected one (" + prepared.loader().name() + ", OTEL_*) is overridden;"
+            + "): any of them named like an injected one (" + loaderNames(prepared) + "OTEL_*) is overridden;"
             + " set those with env, whose values are kept");
       }
     }
@@ -235,13 +283,44 @@ public final class AgentInjector implements Injector {
     return caveats;
   }
 
+  private static String loaderNames(Prepared prepared) {
+    StringBuilder names = new StringBuilder();
+    prepared.loaders().values().iterator().next().forEach(loader -> names.append(loader.name()).append(", "));
+    return names.toString();
+  }
+
+  /**
+   * Why the containers or the language block configure the agent by hand (a variable that only such a
+   * configuration sets), or null.
+   */
+  private String configuredByHand(List<PodContainer> targets, AgentSpec block) {
+    String variable = language.configuredByHand();
+    if (variable == null) {
+      return null;
+    }
+    for (PodContainer target : targets) {
+      for (JsonNode var : target.env()) {
+        if (variable.equals(EnvComposer.name(var))) {
+          return "container " + target.name() + " sets " + variable + ": " + language.name()
+              + " auto-instrumentation is configured by hand there, and is left as it is";
+        }
+      }
+    }
+    if (block != null && block.getEnv() != null
+        && block.getEnv().stream().anyMatch(var -> variable.equals(var.getName()))) {
+      return "spec." + language.name() + ".env sets " + variable + ", which Instrumentor sets to where it copies"
+          + " the agent: remove it";
+    }
+    return null;
+  }
+
   /**
    * What an Instrumentation gives every pod, built once per version of it (the informer cache
    * hands out a new object when it changes). Shared between requests: patch values only, never
    * changed (the pod's tree receives copies). Init containers per variant of the agent.
    */
   private record Prepared(Instrumentation source, InstrumentationSpec spec, List<JsonNode> languageEnv,
-      List<JsonNode> specEnv, AgentLanguage.Loader loader, ObjectNode agentVolume, ObjectNode agentMount,
+      List<JsonNode> specEnv, Map<String, List<AgentLanguage.Loader>> loaders, ObjectNode agentVolume, ObjectNode agentMount,
       List<ObjectNode> tlsVolumes, List<ObjectNode> tlsMounts, Map<String, List<ObjectNode>> initContainers,
       Map<String, List<ObjectNode>> initContainersForNonRootPods) {
   }
@@ -256,13 +335,16 @@ public final class AgentInjector implements Injector {
     AgentSpec block = language.block(spec);
     Map<String, List<ObjectNode>> initContainers = new HashMap<>();
     Map<String, List<ObjectNode>> forNonRootPods = new HashMap<>();
+    Map<String, List<AgentLanguage.Loader>> loaders = new HashMap<>();
     for (String variant : language.variants()) {
       initContainers.put(variant, rendered(initContainers(block, spec, variant, false)));
       forNonRootPods.put(variant, rendered(initContainers(block, spec, variant, true)));
+      loaders.put(variant, List.copyOf(language.loaders(block, variant)));
     }
+    boolean agent = language.hasAgent();
     prepared = new Prepared(instrumentation, spec, env(block == null ? null : block.getEnv()), env(spec.getEnv()),
-        language.loader(block), AdmissionJson.Rendered.of(agentVolume(block)),
-        AdmissionJson.Rendered.of(PodJson.volumeMount(language.volume(), language.mountPath(), true)),
+        Map.copyOf(loaders), agent ? AdmissionJson.Rendered.of(agentVolume(block)) : null,
+        agent ? AdmissionJson.Rendered.of(PodJson.volumeMount(language.volume(), language.mountPath(), true)) : null,
         rendered(OtelEnvironment.tlsVolumes(spec)), rendered(OtelEnvironment.tlsMounts(spec)),
         Map.copyOf(initContainers), Map.copyOf(forNonRootPods));
     this.prepared.put(key, prepared); // replaces the previous version; a deleted one's entry is small and stays
@@ -300,8 +382,8 @@ public final class AgentInjector implements Injector {
       boolean podUserIsNonRoot) {
     JsonNode security = spec.getInitContainerSecurityContext() != null
         ? PodJson.tree(spec.getInitContainerSecurityContext()) : restrictedSecurityContext(podUserIsNonRoot);
-    JsonNode resources = block != null && block.getResources() != null ? completed(PodJson.tree(block.getResources()))
-        : defaultResources();
+    JsonNode resources = block != null && block.initContainerResources() != null
+        ? completed(PodJson.tree(block.initContainerResources())) : defaultResources();
     String pullPolicy = spec.getImagePullPolicy() == null ? null : spec.getImagePullPolicy().value();
     String image = block == null || block.getImage() == null || block.getImage().isBlank()
         ? language.defaultImage(settings) : block.getImage();

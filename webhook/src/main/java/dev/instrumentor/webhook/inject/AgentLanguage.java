@@ -11,63 +11,129 @@ import java.util.Map;
  * containers, collisions, the OTEL_* environment and its precedence, volumes, init containers'
  * security and resources, outcomes) is {@link AgentInjector}'s, the same for every language.
  */
-interface AgentLanguage {
+abstract class AgentLanguage {
 
-  /** The key in outcomes and the status annotation, e.g. {@code java}. */
-  String name();
+  private final String name;
+  private final String injectAnnotation;
+  private final String containerNamesAnnotation;
+  private final String volume;
+  private final String mountPath;
+  private final String attached;
 
-  /** The annotation asking for it, e.g. {@code instrumentor.dev/inject-java}. */
-  String injectAnnotation();
+  /**
+   * @param name                     the key in outcomes and the status annotation, e.g. {@code java}
+   * @param injectAnnotation         the annotation asking for it, e.g. {@code instrumentor.dev/inject-java}
+   * @param containerNamesAnnotation the annotation naming its containers, e.g. {@code instrumentor.dev/java-container-names}
+   * @param volume                   the agent's volume, and the name of the init container that fills it;
+   *                                 null for a language without an agent
+   * @param mountPath                where the volume is mounted, in the init container and the instrumented ones
+   * @param attached                 what an injected outcome says, e.g. {@code Java agent attached}
+   */
+  AgentLanguage(String name, String injectAnnotation, String containerNamesAnnotation, String volume, String mountPath,
+      String attached) {
+    this.name = name;
+    this.injectAnnotation = injectAnnotation;
+    this.containerNamesAnnotation = containerNamesAnnotation;
+    this.volume = volume;
+    this.mountPath = mountPath;
+    this.attached = attached;
+  }
 
-  /** The annotation naming its containers, e.g. {@code instrumentor.dev/java-container-names}. */
-  String containerNamesAnnotation();
+  final String name() {
+    return name;
+  }
 
-  /** The agent's volume, and the name of the init container that fills it. */
-  String volume();
+  final String injectAnnotation() {
+    return injectAnnotation;
+  }
 
-  /** Where the volume is mounted, in the init container and the instrumented ones. */
-  String mountPath();
+  final String containerNamesAnnotation() {
+    return containerNamesAnnotation;
+  }
+
+  /** Null for a language without an agent. */
+  final String volume() {
+    return volume;
+  }
+
+  /** Null for a language without an agent. */
+  final String mountPath() {
+    return mountPath;
+  }
+
+  final String attached() {
+    return attached;
+  }
+
+  /** Whether an agent is copied into the pod; without one, the containers get the OTEL_* environment only. */
+  final boolean hasAgent() {
+    return volume != null;
+  }
 
   /** The language block of an Instrumentation; null when it has none. */
-  AgentSpec block(InstrumentationSpec spec);
+  abstract AgentSpec block(InstrumentationSpec spec);
 
   /** The agent image when the block names none. */
-  String defaultImage(InjectorSettings settings);
+  abstract String defaultImage(InjectorSettings settings);
 
   /**
    * The variants of the agent a pod can ask for (a C library, a runtime), the first the default;
    * the init containers are prepared once per variant.
    */
-  default List<String> variants() {
+  List<String> variants() {
     return List.of("");
   }
 
   /** The variant {@code pod} asks for, or a {@link Variant#problem()} saying why it cannot be served. */
-  default Variant variant(PodJson pod, Map<String, String> namespaceAnnotations) {
+  Variant variant(PodJson pod, Map<String, String> namespaceAnnotations) {
     return new Variant(variants().get(0), null);
   }
 
   /** The init containers' copy steps for {@code variant}: the first is the agent's, the volume it fills. */
-  List<Copy> copies(AgentSpec block, String agentImage, String variant);
+  abstract List<Copy> copies(AgentSpec block, String agentImage, String variant);
 
-  /** The variable through which the process loads the agent, with what is put around its value. */
-  Loader loader(AgentSpec block);
+  /** The variables through which the process loads the agent, with what is put around their values. */
+  abstract List<Loader> loaders(AgentSpec block, String variant);
 
   /** Variables the agent needs unless a user sets them: lowest precedence, as generated ones. */
-  default List<JsonNode> defaults() {
+  List<JsonNode> defaults(String variant) {
     return List.of();
   }
 
+  /**
+   * A variable that, set by the user in the container or the language block, means the agent is
+   * configured by hand: the container is then not injected. Null when there is none.
+   */
+  String configuredByHand() {
+    return null;
+  }
+
   /** Whether the agent exports OTLP over HTTP only (no gRPC exporter in its image). */
-  default boolean httpOnly() {
+  boolean httpOnly() {
     return false;
   }
 
-  /** What an injected outcome says, e.g. {@code Java agent attached}. */
-  String attached();
-
   /** A variant and, when it cannot be served, why. */
   record Variant(String name, String problem) {
+
+    /**
+     * The variant named by annotation {@code key} (or its OpenTelemetry Operator equivalent) on the
+     * pod, else on its Namespace; the first of {@code variants} when none names one.
+     *
+     * @param choices how to say the allowed values, for the problem
+     */
+    static Variant chosen(String key, PodJson pod, Map<String, String> namespaceAnnotations, List<String> variants,
+        String choices) {
+      AnnotationValue value = AnnotationValue.of(key, pod.annotations(), namespaceAnnotations);
+      if (value == null || value.value().isBlank()) {
+        return new Variant(variants.get(0), null);
+      }
+      String name = value.value().trim();
+      if (variants.contains(name)) {
+        return new Variant(name, null);
+      }
+      return new Variant(null, value.key() + " on the " + value.where() + " is \"" + value.value() + "\": use " + choices);
+    }
   }
 
   /** An init container after the agent's, or the agent's own: its name suffix, image and command. */
@@ -96,11 +162,18 @@ interface AgentLanguage {
 
     /**
      * Whether {@code value} has the agent in it already (set by hand, or by an earlier injection):
-     * the prefix and the suffix among its {@code separator}-separated parts.
+     * the prefix and the suffix among its {@code separator}-separated parts (a suffix of several
+     * parts, such as {@code --require <file>}, as consecutive parts).
      */
     boolean loadsAgent(String value) {
-      java.util.List<String> parts = java.util.Arrays.asList(value.split(java.util.regex.Pattern.quote(separator)));
-      return (prefix == null || parts.contains(prefix)) && (suffix == null || parts.contains(suffix));
+      List<String> parts = split(value);
+      return (prefix == null || java.util.Collections.indexOfSubList(parts, split(prefix)) >= 0)
+          && (suffix == null || java.util.Collections.indexOfSubList(parts, split(suffix)) >= 0);
+    }
+
+    private List<String> split(String value) {
+      return java.util.Arrays.stream(value.split(java.util.regex.Pattern.quote(separator)))
+          .filter(part -> !part.isEmpty()).toList();
     }
   }
 }

@@ -83,27 +83,29 @@ final class EnvComposer {
    * @param generated          generated variables, in order; those a user layer defines are dropped
    * @param attributes         resource attributes below the user layers, lowest precedence first
    *                           merged already (generated, then the CR's, then annotations)
-   * @param loader             the variable that loads the agent (JAVA_TOOL_OPTIONS, PYTHONPATH), with what goes
-   *                           around its value, or null
+   * @param loaders            the variables that load the agent (JAVA_TOOL_OPTIONS, PYTHONPATH, NODE_OPTIONS, ...),
+   *                           with what goes around their values
    */
-  List<JsonNode> compose(List<JsonNode> generated, Map<String, String> attributes, AgentLanguage.Loader loader) {
-    String optionsVariable = loader == null ? null : loader.name();
-    List<JsonNode> result = new ArrayList<>(container.size() + generated.size() + 8);
-    Set<String> special = new HashSet<>();
-    special.add(RESOURCE_ATTRIBUTES);
-    if (optionsVariable != null) {
-      special.add(optionsVariable);
+  List<JsonNode> compose(List<JsonNode> generated, Map<String, String> attributes, List<AgentLanguage.Loader> loaders) {
+    Map<String, AgentLanguage.Loader> byName = new HashMap<>();
+    for (AgentLanguage.Loader loader : loaders) {
+      byName.put(loader.name(), loader);
     }
+    List<JsonNode> result = new ArrayList<>(container.size() + generated.size() + 8);
+    Set<String> special = new HashSet<>(byName.keySet());
+    special.add(RESOURCE_ATTRIBUTES);
     Set<String> taken = new HashSet<>();
     // what users wrote keeps its relative order; only what is added here may move
     Set<JsonNode> fixed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     // the container's own variables stay; the special ones are rewritten in place
     for (JsonNode var : container) {
-      taken.add(name(var));
-      if (optionsVariable != null && optionsVariable.equals(name(var)) && var == last(container, optionsVariable)) {
+      String name = name(var);
+      taken.add(name);
+      AgentLanguage.Loader loader = byName.get(name);
+      if (loader != null && var == last(container, name)) {
         appendLoader(result, var, loader);
         fixed.add(result.get(result.size() - 1));
-      } else if (RESOURCE_ATTRIBUTES.equals(name(var)) && var == last(container, RESOURCE_ATTRIBUTES)) {
+      } else if (RESOURCE_ATTRIBUTES.equals(name) && var == last(container, RESOURCE_ATTRIBUTES)) {
         int before = result.size();
         appendAttributes(result, attributes);
         if (result.size() > before && RESOURCE_ATTRIBUTES.equals(name(result.get(result.size() - 1)))) {
@@ -129,9 +131,11 @@ final class EnvComposer {
         fixed.add(var);
       }
     }
-    if (optionsVariable != null && taken.add(optionsVariable)) {
-      JsonNode definition = userDefinition(optionsVariable);
-      appendLoader(result, definition == null ? PodJson.envVar(optionsVariable, null) : definition, loader);
+    for (AgentLanguage.Loader loader : loaders) {
+      if (taken.add(loader.name())) {
+        JsonNode definition = userDefinition(loader.name());
+        appendLoader(result, definition == null ? PodJson.envVar(loader.name(), null) : definition, loader);
+      }
     }
     if (taken.add(RESOURCE_ATTRIBUTES)) {
       appendAttributes(result, attributes);

@@ -12,12 +12,24 @@ import java.util.List;
  * @param instrumentation {@code namespace/name@generation} of the resource used, or null
  * @param containers      the containers changed (empty unless injected)
  * @param caveat          injected, with something the user should know (the reason says what): warned about
+ * @param requestedWith   the annotation that asked when it is not Instrumentor's own (the OpenTelemetry
+ *                        Operator's {@code instrumentation.opentelemetry.io/inject-java}), else null
  */
-public record InjectionOutcome(
-    String language, Status status, String reason, String instrumentation, List<String> containers, boolean caveat) {
+public record InjectionOutcome(String language, Status status, String reason, String instrumentation,
+    List<String> containers, boolean caveat, String requestedWith) {
 
   public InjectionOutcome {
     containers = List.copyOf(containers);
+  }
+
+  private InjectionOutcome(String language, Status status, String reason, String instrumentation,
+      List<String> containers, boolean caveat) {
+    this(language, status, reason, instrumentation, containers, caveat, null);
+  }
+
+  /** This outcome, recording that {@code annotation} asked for it. */
+  public InjectionOutcome requestedWith(String annotation) {
+    return java.util.Objects.equals(annotation, requestedWith) ? this : new InjectionOutcome(language, status, reason, instrumentation, containers, caveat, annotation);
   }
 
   /** The result of injecting one language. */
@@ -66,6 +78,7 @@ public record InjectionOutcome(
   /** One line for admission warnings, logs and the CLI. */
   public String describe() {
     return language + " " + status.value() + (instrumentation == null ? "" : " (" + instrumentation + ")")
-        + (containers.isEmpty() ? "" : " into " + String.join(",", containers)) + ": " + reason;
+        + (containers.isEmpty() ? "" : " into " + String.join(",", containers))
+        + (requestedWith == null ? "" : ", asked with " + requestedWith) + ": " + reason;
   }
 }

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /**
  * What an {@code inject-*} annotation asks for, after applying the pod-versus-namespace rule: the
  * pod's value wins over the Namespace's, except a pod {@code "true"} under a Namespace that names a
- * resource, which then uses the named one. Shared by every kind of injection (Java, sidecar).
+ * resource, which then uses the named one. Shared by every kind of injection (languages, sidecar).
  */
 public sealed interface InjectionRequestValue {
 
@@ -45,20 +45,47 @@ public sealed interface InjectionRequestValue {
    */
   static InjectionRequestValue resolve(String key, Map<String, String> podAnnotations,
       Map<String, String> namespaceAnnotations, String podNamespace) {
-    String pod = value(podAnnotations, key);
-    String namespace = value(namespaceAnnotations, key);
+    return decide(key, null, podAnnotations, namespaceAnnotations, podNamespace).value();
+  }
+
+  /**
+   * What a request resolved to, and the annotation key that decided it.
+   *
+   * @param key {@code ours}, or the upstream key when that one decided
+   */
+  record Decided(InjectionRequestValue value, String key) {
+  }
+
+  /**
+   * Resolves annotation {@code ours}, or on an object that does not carry it {@code upstream} (the
+   * OpenTelemetry Operator's equivalent; may be null), of a pod in {@code podNamespace}.
+   */
+  static Decided decide(String ours, String upstream, Map<String, String> podAnnotations,
+      Map<String, String> namespaceAnnotations, String podNamespace) {
+    String podKey = present(podAnnotations, ours, upstream);
+    String namespaceKey = present(namespaceAnnotations, ours, upstream);
+    String pod = podKey == null ? null : value(podAnnotations, podKey);
+    String namespace = namespaceKey == null ? null : value(namespaceAnnotations, namespaceKey);
     if (pod == null && namespace == null) {
-      return new NotRequested();
+      return new Decided(new NotRequested(), ours);
     }
     if (pod != null) {
       InjectionRequestValue fromPod = parse(pod, "pod", podNamespace);
       if (fromPod instanceof OnlyOneInNamespace && namespace != null
           && parse(namespace, "namespace", podNamespace) instanceof Named named) {
-        return named;
+        return new Decided(named, namespaceKey);
       }
-      return fromPod;
+      return new Decided(fromPod, podKey);
     }
-    return parse(namespace, "namespace", podNamespace);
+    return new Decided(parse(namespace, "namespace", podNamespace), namespaceKey);
+  }
+
+  /** {@code ours} when the annotations carry it, else {@code upstream} when they carry that, else null. */
+  private static String present(Map<String, String> annotations, String ours, String upstream) {
+    if (value(annotations, ours) != null) {
+      return ours;
+    }
+    return upstream != null && value(annotations, upstream) != null ? upstream : null;
   }
 
   private static String value(Map<String, String> annotations, String key) {

@@ -66,6 +66,9 @@ public final class InjectionStatusAnnotation {
       }
       out.writeEndArray();
     }
+    if (outcome.requestedWith() != null) {
+      out.writeStringField("requestedWith", outcome.requestedWith());
+    }
     out.writeEndObject();
   }
 

@@ -9,6 +9,14 @@ public interface Injector {
   /** The annotation asking for it, e.g. {@code instrumentor.dev/inject-java}. */
   String annotation();
 
+  /**
+   * The OpenTelemetry Operator's annotation meaning the same (honoured where a pod or Namespace
+   * does not carry ours), or null.
+   */
+  default String upstreamAnnotation() {
+    return null;
+  }
+
   /** True when {@code pod} already carries this injection: it is then left as it is. */
   boolean alreadyInjected(PodJson pod);
 

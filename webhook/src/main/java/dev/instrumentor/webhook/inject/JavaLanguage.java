@@ -13,7 +13,7 @@ import java.util.List;
  * autoinstrumentation-java images: {@code /javaagent.jar} is copied into the volume, and
  * JAVA_TOOL_OPTIONS gains {@code -javaagent:...}; extension images' directories are copied besides.
  */
-final class JavaLanguage implements AgentLanguage {
+final class JavaLanguage extends AgentLanguage {
 
   static final String NAME = "java";
   static final String MOUNT_PATH = "/instrumentor/java";
@@ -21,43 +21,23 @@ final class JavaLanguage implements AgentLanguage {
   static final String EXTENSIONS_DIR = MOUNT_PATH + "/extensions";
   static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
 
-  @Override
-  public String name() {
-    return NAME;
+  JavaLanguage() {
+    super(NAME, InstrumentorAnnotations.INJECT_JAVA, InstrumentorAnnotations.JAVA_CONTAINER_NAMES,
+        "instrumentor-java-agent", MOUNT_PATH, "Java agent attached");
   }
 
   @Override
-  public String injectAnnotation() {
-    return InstrumentorAnnotations.INJECT_JAVA;
-  }
-
-  @Override
-  public String containerNamesAnnotation() {
-    return InstrumentorAnnotations.JAVA_CONTAINER_NAMES;
-  }
-
-  @Override
-  public String volume() {
-    return "instrumentor-java-agent";
-  }
-
-  @Override
-  public String mountPath() {
-    return MOUNT_PATH;
-  }
-
-  @Override
-  public AgentSpec block(InstrumentationSpec spec) {
+  AgentSpec block(InstrumentationSpec spec) {
     return spec.getJava();
   }
 
   @Override
-  public String defaultImage(InjectorSettings settings) {
-    return settings.javaAgentImage();
+  String defaultImage(InjectorSettings settings) {
+    return settings.agentImages().java();
   }
 
   @Override
-  public List<Copy> copies(AgentSpec block, String agentImage, String variant) {
+  List<Copy> copies(AgentSpec block, String agentImage, String variant) {
     List<Copy> copies = new ArrayList<>(1);
     copies.add(new Copy("", agentImage, List.of("cp", "/javaagent.jar", AGENT_JAR)));
     List<Extension> extensions = block instanceof JavaSpec java && java.getExtensions() != null
@@ -72,16 +52,11 @@ final class JavaLanguage implements AgentLanguage {
 
   /** {@code -javaagent:...} appended, plus the extensions folder when there are extensions. */
   @Override
-  public Loader loader(AgentSpec block) {
+  List<Loader> loaders(AgentSpec block, String variant) {
     String options = "-javaagent:" + AGENT_JAR;
     if (block instanceof JavaSpec java && java.getExtensions() != null && !java.getExtensions().isEmpty()) {
       options += " -Dotel.javaagent.extensions=" + EXTENSIONS_DIR;
     }
-    return new Loader(JAVA_TOOL_OPTIONS, null, options, " ");
-  }
-
-  @Override
-  public String attached() {
-    return "Java agent attached";
+    return List.of(new Loader(JAVA_TOOL_OPTIONS, null, options, " "));
   }
 }

@@ -31,17 +31,27 @@ public final class PodMutator {
   static final String WINDOWS = "Windows pods are not instrumented: the agents and the collector are Linux"
       + " images, and the API server refuses their Linux security settings on a Windows pod";
 
-  /** Every injection: the Java agent, Python's auto-instrumentation, then the collector sidecar. */
+  /**
+   * Every injection: the languages (Java, Node.js, Python, .NET, SDK-only), the languages of the
+   * OpenTelemetry Operator's annotations that are not injected (a skipped outcome), then the collector
+   * sidecar. Init containers come in this order.
+   */
   public static PodMutator standard(InstrumentationSource instrumentations, CollectorSource collectors,
       InjectorSettings settings) {
-    return new PodMutator(List.of(AgentInjector.java(instrumentations, settings),
-        AgentInjector.python(instrumentations, settings), new SidecarInjector(collectors, settings)));
+    List<Injector> injectors = new ArrayList<>(languages(instrumentations, settings));
+    injectors.add(new SidecarInjector(collectors, settings));
+    return new PodMutator(injectors);
   }
 
-  /** The language agents (Java, Python) without the sidecar: what the {@code inject} command uses. */
+  /** The languages without the sidecar: what the {@code inject} command uses. */
   public static PodMutator forAgents(InstrumentationSource instrumentations, InjectorSettings settings) {
-    return new PodMutator(List.of(AgentInjector.java(instrumentations, settings),
-        AgentInjector.python(instrumentations, settings)));
+    return new PodMutator(languages(instrumentations, settings));
+  }
+
+  private static List<Injector> languages(InstrumentationSource instrumentations, InjectorSettings settings) {
+    List<Injector> injectors = new ArrayList<>(AgentInjector.all(instrumentations, settings));
+    injectors.addAll(UnsupportedLanguage.all());
+    return injectors;
   }
 
   /** The Java injector only: what most tests use. */
@@ -69,23 +79,27 @@ public final class PodMutator {
     List<InjectionOutcome> outcomes = new ArrayList<>(injectors.size());
     List<PatchOperation> patch = new ArrayList<>();
     for (Injector injector : injectors) {
-      InjectionRequestValue request = InjectionRequestValue.resolve(
-          injector.annotation(), podAnnotations, context.namespaceAnnotations(), context.namespace());
+      InjectionRequestValue.Decided decided = InjectionRequestValue.decide(injector.annotation(),
+          injector.upstreamAnnotation(), podAnnotations, context.namespaceAnnotations(), context.namespace());
+      InjectionRequestValue request = decided.value();
       if (request instanceof InjectionRequestValue.NotRequested || alreadyInjected(injector, pod, previous)) {
         continue;
       }
+      String key = decided.key();
+      String requestedWith = key.equals(injector.annotation()) ? null : key;
       if (request instanceof InjectionRequestValue.Disabled disabled) {
-        outcomes.add(InjectionOutcome.disabled(injector.name(),
-            injector.annotation() + " is \"false\" on the " + disabled.where()));
+        outcomes.add(InjectionOutcome.disabled(injector.name(), key + " is \"false\" on the " + disabled.where())
+            .requestedWith(requestedWith));
         continue;
       }
       if (request instanceof InjectionRequestValue.Invalid invalid) {
-        outcomes.add(InjectionOutcome.skipped(injector.name(), injector.annotation() + " on the " + invalid.where()
-            + " is \"" + invalid.value() + "\": use \"true\", \"false\", \"<name>\" or \"<namespace>/<name>\"", null));
+        outcomes.add(InjectionOutcome.skipped(injector.name(), key + " on the " + invalid.where()
+            + " is \"" + invalid.value() + "\": use \"true\", \"false\", \"<name>\" or \"<namespace>/<name>\"", null)
+            .requestedWith(requestedWith));
         continue;
       }
       if (pod.windows()) {
-        outcomes.add(InjectionOutcome.skipped(injector.name(), WINDOWS, null));
+        outcomes.add(InjectionOutcome.skipped(injector.name(), WINDOWS, null).requestedWith(requestedWith));
         continue;
       }
       PodEdits edits = new PodEdits(pod);
@@ -100,7 +114,7 @@ public final class PodMutator {
             context.namespace(), e);
         outcome = InjectionOutcome.error(injector.name(), "internal error: " + e, null);
       }
-      outcomes.add(outcome);
+      outcomes.add(outcome.requestedWith(requestedWith));
     }
     if (outcomes.isEmpty()) {
       return new Result(pod.node(), outcomes, patch, null);

@@ -16,7 +16,7 @@ import java.util.Map;
  * instruments the libraries it finds before the application runs.
  * The images export OTLP over HTTP only.
  */
-final class PythonLanguage implements AgentLanguage {
+final class PythonLanguage extends AgentLanguage {
 
   static final String NAME = "python";
   static final String MOUNT_PATH = "/instrumentor/python";
@@ -31,88 +31,57 @@ final class PythonLanguage implements AgentLanguage {
       // log records of the standard logging module carry the trace and span ids, and are exported
       PodJson.envVar("OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED", "true"));
 
-  @Override
-  public String name() {
-    return NAME;
+  private static final List<Loader> LOADERS = List.of(
+      new Loader(PYTHONPATH, MOUNT_PATH + "/opentelemetry/instrumentation/auto_instrumentation", MOUNT_PATH, ":"));
+
+  PythonLanguage() {
+    super(NAME, InstrumentorAnnotations.INJECT_PYTHON, InstrumentorAnnotations.PYTHON_CONTAINER_NAMES,
+        "instrumentor-python-agent", MOUNT_PATH, "Python auto-instrumentation attached");
   }
 
   @Override
-  public String injectAnnotation() {
-    return InstrumentorAnnotations.INJECT_PYTHON;
-  }
-
-  @Override
-  public String containerNamesAnnotation() {
-    return InstrumentorAnnotations.PYTHON_CONTAINER_NAMES;
-  }
-
-  @Override
-  public String volume() {
-    return "instrumentor-python-agent";
-  }
-
-  @Override
-  public String mountPath() {
-    return MOUNT_PATH;
-  }
-
-  @Override
-  public AgentSpec block(InstrumentationSpec spec) {
+  AgentSpec block(InstrumentationSpec spec) {
     return spec.getPython();
   }
 
   @Override
-  public String defaultImage(InjectorSettings settings) {
-    return settings.pythonAgentImage();
+  String defaultImage(InjectorSettings settings) {
+    return settings.agentImages().python();
   }
 
   @Override
-  public List<String> variants() {
+  List<String> variants() {
     return List.of(GLIBC, MUSL);
   }
 
-  /** {@code instrumentor.dev/python-platform} on the pod, else on its Namespace; glibc when neither says. */
+  /**
+   * {@code instrumentor.dev/python-platform} (or the OpenTelemetry Operator's
+   * {@code otel-python-platform}) on the pod, else on its Namespace; glibc when none says.
+   */
   @Override
-  public Variant variant(PodJson pod, Map<String, String> namespaceAnnotations) {
-    String value = pod.annotations().get(InstrumentorAnnotations.PYTHON_PLATFORM);
-    String where = "pod";
-    if (value == null || value.isBlank()) {
-      value = namespaceAnnotations.get(InstrumentorAnnotations.PYTHON_PLATFORM);
-      where = "namespace";
-    }
-    if (value == null || value.isBlank() || value.trim().equals(GLIBC)) {
-      return new Variant(GLIBC, null);
-    }
-    if (value.trim().equals(MUSL)) {
-      return new Variant(MUSL, null);
-    }
-    return new Variant(null, InstrumentorAnnotations.PYTHON_PLATFORM + " on the " + where + " is \"" + value
-        + "\": use \"glibc\" (Debian, Ubuntu, the python:3 images) or \"musl\" (Alpine)");
+  Variant variant(PodJson pod, Map<String, String> namespaceAnnotations) {
+    return Variant.chosen(InstrumentorAnnotations.PYTHON_PLATFORM, pod, namespaceAnnotations, variants(),
+        "\"glibc\" (Debian, Ubuntu, the python:3 images) or \"musl\" (Alpine)");
   }
 
   @Override
-  public List<Copy> copies(AgentSpec block, String agentImage, String variant) {
+  List<Copy> copies(AgentSpec block, String agentImage, String variant) {
     String source = MUSL.equals(variant) ? "/autoinstrumentation-musl/." : "/autoinstrumentation/.";
     return List.of(new Copy("", agentImage, List.of("cp", "-r", source, MOUNT_PATH)));
   }
 
   @Override
-  public Loader loader(AgentSpec block) {
-    return new Loader(PYTHONPATH, MOUNT_PATH + "/opentelemetry/instrumentation/auto_instrumentation", MOUNT_PATH, ":");
+  List<Loader> loaders(AgentSpec block, String variant) {
+    return LOADERS;
   }
 
   @Override
-  public List<JsonNode> defaults() {
+  List<JsonNode> defaults(String variant) {
     return DEFAULTS;
   }
 
   @Override
-  public boolean httpOnly() {
+  boolean httpOnly() {
     return true;
-  }
-
-  @Override
-  public String attached() {
-    return "Python auto-instrumentation attached";
   }
 }

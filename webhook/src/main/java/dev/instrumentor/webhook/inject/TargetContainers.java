@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * Which containers an injection changes: those named by the language's own annotation (e.g.
  * {@code instrumentor.dev/java-container-names}), else by {@code instrumentor.dev/container-names},
- * on the pod or else its Namespace; by default the first container. Init containers may be named.
+ * on the pod or else its Namespace, under our keys or else the OpenTelemetry Operator's
+ * ({@code instrumentation.opentelemetry.io/...}); by default the first container. Init containers may
+ * be named.
  *
  * @param containers the targets, in the order named
  * @param problem    why there are none (unknown names, no containers), or null
@@ -30,8 +32,12 @@ record TargetContainers(List<PodContainer> containers, String problem) {
   static TargetContainers select(PodJson pod, String languageAnnotation, String commonAnnotation,
       Map<String, String> namespaceAnnotations) {
     List<PodContainer> regular = pod.containers();
-    String names = firstNonBlank(pod.annotations().get(languageAnnotation), pod.annotations().get(commonAnnotation),
-        namespaceAnnotations.get(languageAnnotation), namespaceAnnotations.get(commonAnnotation));
+    // the pod's before the Namespace's, the language's before the common one, ours before upstream's
+    AnnotationValue found = firstFound(AnnotationValue.on(languageAnnotation, pod.annotations(), "pod"),
+        AnnotationValue.on(commonAnnotation, pod.annotations(), "pod"),
+        AnnotationValue.on(languageAnnotation, namespaceAnnotations, "namespace"),
+        AnnotationValue.on(commonAnnotation, namespaceAnnotations, "namespace"));
+    String names = found == null ? null : found.value();
     if (names == null) {
       return regular.isEmpty()
           ? new TargetContainers(List.of(), "the pod has no containers")
@@ -48,34 +54,34 @@ record TargetContainers(List<PodContainer> containers, String problem) {
         continue;
       }
       seen.add(name);
-      PodContainer found = null;
+      PodContainer named = null;
       for (PodContainer container : all) {
         if (name.equals(container.name())) {
-          found = container;
+          named = container;
           break;
         }
       }
-      if (found == null) {
+      if (named == null) {
         unknown.add(name);
       } else {
-        targets.add(found);
+        targets.add(named);
       }
     }
     if (!unknown.isEmpty()) {
       List<String> known = all.stream().map(PodContainer::name).toList();
       return new TargetContainers(List.of(),
-          "container(s) " + String.join(",", unknown) + " named by the container-names annotation not in the pod (it has "
-              + String.join(",", known) + ")");
+          "container(s) " + String.join(",", unknown) + " named by " + found.key() + " on the " + found.where() + " not found: the pod has "
+              + String.join(",", known));
     }
     if (targets.isEmpty()) {
-      return new TargetContainers(List.of(), "the container-names annotation names no container");
+      return new TargetContainers(List.of(), found.key() + " on the " + found.where() + " names no container");
     }
     return new TargetContainers(targets, null);
   }
 
-  private static String firstNonBlank(String... values) {
-    for (String value : values) {
-      if (value != null && !value.isBlank()) {
+  private static AnnotationValue firstFound(AnnotationValue... values) {
+    for (AnnotationValue value : values) {
+      if (value != null) {
         return value;
       }
     }

@@ -1,5 +1,6 @@
 package dev.instrumentor.webhook.collector;
 
+import dev.instrumentor.webhook.inject.AgentImages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -36,8 +37,7 @@ class SidecarInjectorTest {
   }
 
   private PodMutator.Result inject(String value, boolean nativeSidecars) {
-    InjectorSettings settings = new InjectorSettings(InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE, InjectorSettings.DEFAULT_PYTHON_AGENT_IMAGE,
-        InjectorSettings.DEFAULT_RUN_AS_USER, InjectorSettings.DEFAULT_COLLECTOR_IMAGE, nativeSidecars);
+    InjectorSettings settings = new InjectorSettings(AgentImages.DEFAULTS, InjectorSettings.DEFAULT_RUN_AS_USER, InjectorSettings.DEFAULT_COLLECTOR_IMAGE, nativeSidecars);
     PodMutator mutator = PodMutator.standard(InstrumentationSource.of(List.of()), CollectorSource.of(collectors), settings);
     Pod pod = Fixtures.deploymentPod("shop", Map.of("instrumentor.dev/inject-sidecar", value)).build();
     return Fixtures.mutateChecked(mutator, pod, PodContext.forPod(pod, "demo", Map.of()));

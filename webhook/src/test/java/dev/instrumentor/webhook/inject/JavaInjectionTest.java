@@ -134,7 +134,7 @@ class JavaInjectionTest {
     Container init = mutated.getSpec().getInitContainers().get(0);
     assertThat(mutated.getSpec().getInitContainers()).hasSize(1);
     assertThat(init.getName()).isEqualTo("instrumentor-java-agent");
-    assertThat(init.getImage()).isEqualTo(InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE);
+    assertThat(init.getImage()).isEqualTo(AgentImages.DEFAULT_JAVA);
     assertThat(init.getCommand()).containsExactly("cp", "/javaagent.jar", "/instrumentor/java/javaagent.jar");
     assertThat(init.getVolumeMounts()).singleElement().satisfies(m -> {
       assertThat(m.getName()).isEqualTo("instrumentor-java-agent");
@@ -380,7 +380,7 @@ class JavaInjectionTest {
     assertThat(result.outcomes()).singleElement().satisfies(o -> {
       assertThat(o.status()).isEqualTo(Status.SKIPPED);
       assertThat(o.reason()).isEqualTo(
-          "container(s) web named by the container-names annotation not in the pod (it has app,worker,migrate)");
+          "container(s) web named by instrumentor.dev/container-names on the pod not found: the pod has app,worker,migrate");
       assertThat(o.instrumentation()).isEqualTo("demo/java@1");
     });
     assertThat(result.pod().getSpec()).isEqualTo(pod.getSpec());
@@ -1082,7 +1082,7 @@ class JavaInjectionTest {
     assertThat(env(container(first, "app"))).containsEntry("OTEL_EXPORTER_OTLP_ENDPOINT", "http://old:4318");
     assertThat(env(container(second, "app"))).containsEntry("OTEL_EXPORTER_OTLP_ENDPOINT", "http://new:4318");
     assertThat(second.getSpec().getInitContainers().get(0).getImage()).isEqualTo("registry.example.com/agent:9");
-    assertThat(first.getSpec().getInitContainers().get(0).getImage()).isEqualTo(InjectorSettings.DEFAULT_JAVA_AGENT_IMAGE);
+    assertThat(first.getSpec().getInitContainers().get(0).getImage()).isEqualTo(AgentImages.DEFAULT_JAVA);
   }
 
   @Test

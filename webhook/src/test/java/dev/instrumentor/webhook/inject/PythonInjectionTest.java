@@ -10,7 +10,6 @@ import dev.instrumentor.api.v1alpha1.PythonSpec;
 import dev.instrumentor.webhook.inject.InjectionOutcome.Status;
 import dev.instrumentor.webhook.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -53,23 +52,15 @@ class PythonInjectionTest {
   }
 
   private static Container app(String name, EnvVar... env) {
-    return new ContainerBuilder().withName(name).withImage("registry.example.com/shop/" + name + ":3.1").withEnv(env)
-        .build();
+    return Fixtures.app(name, env);
   }
 
   private static Container container(Pod pod, String name) {
-    List<Container> all = new ArrayList<>(pod.getSpec().getContainers());
-    all.addAll(pod.getSpec().getInitContainers());
-    return all.stream().filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
+    return Fixtures.container(pod, name);
   }
 
   private static Map<String, String> env(Container container) {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (EnvVar var : container.getEnv()) {
-      assertThat(env).as("%s defined twice", var.getName()).doesNotContainKey(var.getName());
-      env.put(var.getName(), var.getValue() != null ? var.getValue() : "valueFrom");
-    }
-    return env;
+    return Fixtures.env(container);
   }
 
   @Test
@@ -79,7 +70,7 @@ class PythonInjectionTest {
     Pod pod = result.pod();
 
     Container init = container(pod, "instrumentor-python-agent");
-    assertThat(init.getImage()).isEqualTo(InjectorSettings.DEFAULT_PYTHON_AGENT_IMAGE);
+    assertThat(init.getImage()).isEqualTo(AgentImages.DEFAULT_PYTHON);
     assertThat(init.getCommand()).containsExactly("cp", "-r", "/autoinstrumentation/.", "/instrumentor/python");
     assertThat(init.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(init.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();

@@ -69,6 +69,33 @@ public final class Fixtures {
     return deploymentPod(deployment, Map.of("instrumentor.dev/inject-java", "true")).build();
   }
 
+  /** The container or init container {@code name} of {@code pod}. */
+  public static io.fabric8.kubernetes.api.model.Container container(Pod pod, String name) {
+    List<io.fabric8.kubernetes.api.model.Container> all = new java.util.ArrayList<>(pod.getSpec().getContainers());
+    if (pod.getSpec().getInitContainers() != null) {
+      all.addAll(pod.getSpec().getInitContainers());
+    }
+    return all.stream().filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  /** A container's variables by name (a valueFrom one as {@code valueFrom}); fails when one is defined twice. */
+  public static Map<String, String> env(io.fabric8.kubernetes.api.model.Container container) {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    for (EnvVar var : container.getEnv()) {
+      if (env.containsKey(var.getName())) {
+        throw new AssertionError(var.getName() + " defined twice in " + container.getName());
+      }
+      env.put(var.getName(), var.getValue() != null ? var.getValue() : "valueFrom");
+    }
+    return env;
+  }
+
+  /** A container of {@code registry.example.com/shop/<name>:3.1} with {@code env}. */
+  public static io.fabric8.kubernetes.api.model.Container app(String name, EnvVar... env) {
+    return new io.fabric8.kubernetes.api.model.ContainerBuilder().withName(name)
+        .withImage("registry.example.com/shop/" + name + ":3.1").withEnv(env).build();
+  }
+
   /** A classpath resource as text. */
   public static String resource(String path) {
     try (InputStream in = Fixtures.class.getResourceAsStream(path)) {

@@ -1,0 +1,32 @@
+package dev.instrumentor.webhook.inject;
+
+import java.util.Objects;
+
+/**
+ * The agent image per language when an Instrumentation names none: images in the layout of the
+ * OpenTelemetry Operator's autoinstrumentation images.
+ */
+public record AgentImages(String java, String nodejs, String python, String dotnet) {
+
+  /** {@code /javaagent.jar} inside. */
+  public static final String DEFAULT_JAVA =
+      "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.21.0";
+  /** {@code /autoinstrumentation} with {@code autoinstrumentation.js} and its {@code node_modules}. */
+  public static final String DEFAULT_NODEJS =
+      "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-nodejs:0.78.0";
+  /** The distro and instrumentations under {@code /autoinstrumentation} and {@code /autoinstrumentation-musl}. */
+  public static final String DEFAULT_PYTHON =
+      "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-python:0.59b0";
+  /** The CLR profiler, startup hook, additional deps and store under {@code /autoinstrumentation}. */
+  public static final String DEFAULT_DOTNET =
+      "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-dotnet:1.16.0";
+
+  public static final AgentImages DEFAULTS = new AgentImages(DEFAULT_JAVA, DEFAULT_NODEJS, DEFAULT_PYTHON, DEFAULT_DOTNET);
+
+  public AgentImages {
+    Objects.requireNonNull(java, "java");
+    Objects.requireNonNull(nodejs, "nodejs");
+    Objects.requireNonNull(python, "python");
+    Objects.requireNonNull(dotnet, "dotnet");
+  }
+}

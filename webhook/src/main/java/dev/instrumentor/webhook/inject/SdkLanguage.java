@@ -1,0 +1,42 @@
+package dev.instrumentor.webhook.inject;
+
+import dev.instrumentor.api.InstrumentorAnnotations;
+import dev.instrumentor.api.v1alpha1.AgentSpec;
+import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
+import java.util.List;
+
+/**
+ * No agent: for containers whose code sets up the OpenTelemetry SDK itself (a TracerProvider with an
+ * OTLP exporter that reads the standard variables). They get the Instrumentation's OTEL_*
+ * environment (service name, endpoint, protocol, propagators, sampler, resource attributes,
+ * OTEL_NODE_IP/OTEL_POD_IP, spec.env) and no init container, volume or loader.
+ */
+final class SdkLanguage extends AgentLanguage {
+
+  static final String NAME = "sdk";
+
+  SdkLanguage() {
+    super(NAME, InstrumentorAnnotations.INJECT_SDK, InstrumentorAnnotations.SDK_CONTAINER_NAMES, null, null,
+        "OpenTelemetry SDK environment set");
+  }
+
+  @Override
+  AgentSpec block(InstrumentationSpec spec) {
+    return null;
+  }
+
+  @Override
+  String defaultImage(InjectorSettings settings) {
+    return null;
+  }
+
+  @Override
+  List<Copy> copies(AgentSpec block, String agentImage, String variant) {
+    return List.of();
+  }
+
+  @Override
+  List<Loader> loaders(AgentSpec block, String variant) {
+    return List.of();
+  }
+}
