@@ -72,6 +72,11 @@ class SchemaOnRealApiServerTest {
             "spec.python.volumeLimitSize and spec.python.volumeClaimTemplate"),
         Arguments.of("python: a size that is not a quantity", instrumentation + "spec: {python: {volumeLimitSize: lots}}",
             "spec.python.volumeLimitSize"),
+        Arguments.of("nodejs: resources under both names (CEL)", instrumentation
+            + "spec: {nodejs: {resources: {limits: {memory: 1Gi}}, resourceRequirements: {limits: {memory: 1Gi}}}}",
+            "spec.nodejs.resources and spec.nodejs.resourceRequirements"),
+        Arguments.of("unknown sampler of upstream's enum", instrumentation
+            + "spec: {sampler: {type: parentbased_jaeger}}", "spec.sampler.type"),
         Arguments.of("collector without config", collector + "spec: {mode: deployment}", "spec.config"),
         Arguments.of("unknown mode", collector + "spec: {mode: serverless, config: {}}", "spec.mode"),
         Arguments.of("negative replicas", collector + "spec: {replicas: -1, config: {}}", "spec.replicas"),
