@@ -78,6 +78,31 @@ class InjectCommandTest {
   }
 
   @Test
+  void theNodeExampleIsPreviewedWithTheNodeContractAndAFlagForItsImage() throws Exception {
+    Run run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
+        "-f", EXAMPLES.resolve("nodejs-deployment.yaml").toString());
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err()).startsWith("Deployment demo/web-frontend: nodejs injected (demo/default) into web: Node.js"
+        + " auto-instrumentation attached");
+    JsonNode pod = documents(run.out()).get(0).path("spec").path("template");
+    JsonNode init = pod.path("spec").path("initContainers").get(0);
+    assertThat(init.path("name").asText()).isEqualTo("instrumentor-nodejs-agent");
+    assertThat(init.path("image").asText())
+        .isEqualTo("ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-nodejs:0.78.0");
+    assertThat(pod.path("spec").path("containers").get(0).path("env").toString()).contains(
+        "\"NODE_OPTIONS\",\"value\":\"--max-old-space-size=384 --require /instrumentor/nodejs/autoinstrumentation.js\"");
+
+    // an Instrumentation without a nodejs block: the flag's image
+    Path bare = write("bare.yaml", "apiVersion: instrumentor.dev/v1alpha1\nkind: Instrumentation\n"
+        + "metadata: {name: default, namespace: demo}\nspec: {exporter: {endpoint: 'http://c:4318'}}\n");
+    Run flagged = run("inject", "-i", bare.toString(), "-f", EXAMPLES.resolve("nodejs-deployment.yaml").toString(),
+        "--nodejs-agent-image", "registry.example.com/nodejs-agent:1");
+    assertThat(flagged.exit()).as(flagged.err()).isZero();
+    assertThat(documents(flagged.out()).get(0).path("spec").path("template").path("spec").path("initContainers")
+        .get(0).path("image").asText()).isEqualTo("registry.example.com/nodejs-agent:1");
+  }
+
+  @Test
   void theReadmeCommandPrintsAnInstrumentedDeployment() throws Exception {
     Run run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
         "-f", EXAMPLES.resolve("java-deployment.yaml").toString());

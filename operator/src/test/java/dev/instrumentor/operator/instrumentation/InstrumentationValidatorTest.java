@@ -2,6 +2,14 @@ package dev.instrumentor.operator.instrumentation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.instrumentor.api.v1alpha1.GoSpec;
+import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
+import dev.instrumentor.api.v1alpha1.NginxSpec;
+import dev.instrumentor.api.v1alpha1.NodeJsSpec;
+import dev.instrumentor.api.v1alpha1.Sampler;
+import dev.instrumentor.api.v1alpha1.SamplerType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,5 +34,33 @@ class InstrumentationValidatorTest {
     } else {
       assertThat(found).contains(problem);
     }
+  }
+
+  @Test
+  void theBlocksNotInjectedAreNamed() {
+    InstrumentationSpec spec = new InstrumentationSpec();
+    spec.setNodejs(new NodeJsSpec());
+    assertThat(InstrumentationValidator.unsupportedBlocks(spec)).isEmpty();
+    spec.setGo(new GoSpec());
+    spec.setNginx(new NginxSpec());
+    assertThat(InstrumentationValidator.unsupportedBlocks(spec)).containsExactly("spec.go", "spec.nginx");
+    assertThat(InstrumentationValidator.unsupportedBlocks(null)).isEmpty();
+  }
+
+  @Test
+  void aParentBasedJaegerRemoteArgumentIsCheckedAsJaegerRemotes() {
+    Instrumentation instrumentation = new Instrumentation();
+    instrumentation.getMetadata().setNamespace("apps");
+    instrumentation.setSpec(new InstrumentationSpec());
+    Sampler sampler = new Sampler();
+    sampler.setType(SamplerType.PARENTBASED_JAEGER_REMOTE);
+    sampler.setArgument("endpoint=http://jaeger:14250,pollingIntervalMs=soon");
+    instrumentation.getSpec().setSampler(sampler);
+    InstrumentationValidator.Verdict verdict = new InstrumentationValidator((namespace, name) -> true)
+        .validate(instrumentation);
+    assertThat(verdict.valid()).isFalse();
+    assertThat(verdict.reason()).isEqualTo("InvalidSampler");
+    sampler.setArgument("endpoint=http://jaeger:14250,pollingIntervalMs=5000,initialSamplingRate=0.25");
+    assertThat(new InstrumentationValidator((namespace, name) -> true).validate(instrumentation).valid()).isTrue();
   }
 }
