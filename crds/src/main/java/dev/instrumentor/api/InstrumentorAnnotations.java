@@ -79,8 +79,20 @@ public final class InstrumentorAnnotations {
     private Upstream() {
     }
 
+    /** Every key with an upstream equivalent, computed once (the admission path asks per pod). */
+    private static final java.util.Map<String, String> KEYS = java.util.stream.Stream.of(INJECT_JAVA, INJECT_NODEJS,
+        INJECT_PYTHON, INJECT_DOTNET, INJECT_SDK, CONTAINER_NAMES, JAVA_CONTAINER_NAMES, NODEJS_CONTAINER_NAMES,
+        PYTHON_CONTAINER_NAMES, DOTNET_CONTAINER_NAMES, SDK_CONTAINER_NAMES, InstrumentorAnnotations.PYTHON_PLATFORM,
+        InstrumentorAnnotations.DOTNET_RUNTIME).collect(java.util.stream.Collectors.toUnmodifiableMap(key -> key,
+            Upstream::compute));
+
     /** The upstream key meaning what {@code ours} means, e.g. {@code instrumentation.opentelemetry.io/inject-java}. */
     public static String of(String ours) {
+      String known = KEYS.get(ours);
+      return known != null ? known : compute(ours);
+    }
+
+    private static String compute(String ours) {
       if (ours.equals(InstrumentorAnnotations.PYTHON_PLATFORM)) {
         return PYTHON_PLATFORM;
       }
