@@ -36,10 +36,12 @@ final class HostilePods {
   static final String AGENT = "instrumentor-java-agent";
   static final String AGENT_PATH = "/instrumentor/java";
   static final String PYTHON_AGENT = "instrumentor-python-agent";
+  static final String NODEJS_AGENT = "instrumentor-nodejs-agent";
+  static final String DOTNET_AGENT = "instrumentor-dotnet-agent";
   static final String COLLECTOR_VOLUME = "instrumentor-collector-config";
 
   private static final List<String> NAMES = List.of("app", "worker", "api", "sidecar-proxy", "otc-container", AGENT,
-      PYTHON_AGENT,
+      PYTHON_AGENT, NODEJS_AGENT,
       "c-" + "x".repeat(61), "web");
   private static final List<String> IMAGES = List.of("registry.example.com/shop/app:1.0.0", "busybox",
       "localhost:5000/team/worker:2", "registry.example.com/a/b@sha256:" + "ab".repeat(32), "ghcr.io/x/y:latest");
@@ -110,6 +112,27 @@ final class HostilePods {
       if (chance(2)) {
         annotations.put("instrumentor.dev/python-container-names", pick(new ArrayList<>(names)));
       }
+    }
+    for (String language : List.of("nodejs", "dotnet", "sdk")) {
+      if (chance(4)) {
+        // ours or the OpenTelemetry Operator's key, sometimes both
+        String prefix = pick(List.of("instrumentor.dev/", "instrumentor.dev/", "instrumentation.opentelemetry.io/"));
+        annotations.put(prefix + "inject-" + language, pick(List.of("true", "true", "java", "false", "nope", "")));
+        if (chance(4)) {
+          annotations.put("instrumentation.opentelemetry.io/inject-" + language, pick(List.of("true", "false")));
+        }
+        if (chance(2)) {
+          annotations.put(prefix + language + "-container-names", pick(new ArrayList<>(names)));
+        }
+      }
+    }
+    if (chance(5)) {
+      annotations.put(pick(List.of("instrumentor.dev/dotnet-runtime", "instrumentation.opentelemetry.io/otel-dotnet-auto-runtime")),
+          pick(List.of("linux-x64", "linux-musl-x64", "win-x64", "")));
+    }
+    if (chance(8)) {
+      annotations.put(pick(List.of("instrumentation.opentelemetry.io/inject-go", "instrumentation.opentelemetry.io/inject-nginx",
+          "instrumentation.opentelemetry.io/inject-java")), pick(List.of("true", "false", "java")));
     }
     if (chance(5)) {
       annotations.put("instrumentor.dev/inject-sidecar", pick(List.of("true", "agent", "missing", "false")));
@@ -187,7 +210,14 @@ final class HostilePods {
   }
 
   private EnvVar env() {
-    return switch (random.nextInt(16)) {
+    return switch (random.nextInt(20)) {
+      case 16 -> new EnvVar("NODE_OPTIONS", pick(List.of("--max-old-space-size=512", "", "--require /instrumentor/nodejs/autoinstrumentation.js",
+          "--require ./tracing.js --inspect")), null);
+      case 17 -> new EnvVarBuilder().withName("NODE_OPTIONS").withNewValueFrom()
+          .withNewConfigMapKeyRef("node", "options", true).endValueFrom().build();
+      case 18 -> new EnvVar(pick(List.of("DOTNET_STARTUP_HOOKS", "DOTNET_SHARED_STORE", "CORECLR_PROFILER_PATH")),
+          pick(List.of("/app/hook.dll", "", "/a:/b")), null);
+      case 19 -> new EnvVar("OTEL_DOTNET_AUTO_HOME", "/otel-dotnet-auto", null);
       case 14 -> new EnvVar("PYTHONPATH", pick(List.of("/app", "", "/app:/lib", "/instrumentor/python")), null);
       case 15 -> new EnvVarBuilder().withName("PYTHONPATH").withNewValueFrom()
           .withNewConfigMapKeyRef("path", "python", true).endValueFrom().build();

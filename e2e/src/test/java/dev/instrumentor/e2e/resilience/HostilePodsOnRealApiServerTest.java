@@ -84,9 +84,10 @@ class HostilePodsOnRealApiServerTest {
     Map<String, Integer> tally = new TreeMap<>();
     for (int i = 0; i < cases; i++) {
       Pod pod = corpus.next(i);
-      Pod plain = new PodBuilder(pod).editMetadata().removeFromAnnotations("instrumentor.dev/inject-java")
-          .removeFromAnnotations("instrumentor.dev/inject-python")
-          .removeFromAnnotations("instrumentor.dev/inject-sidecar").endMetadata().build();
+      Map<String, String> withoutRequests = new java.util.LinkedHashMap<>(pod.getMetadata().getAnnotations());
+      withoutRequests.keySet().removeIf(key -> key.startsWith("instrumentor.dev/inject-")
+          || key.startsWith("instrumentation.opentelemetry.io/inject-"));
+      Pod plain = new PodBuilder(pod).editMetadata().withAnnotations(withoutRequests).endMetadata().build();
       try {
         client.resource(plain).dryRun().create();
       } catch (KubernetesClientException e) {
@@ -120,6 +121,14 @@ class HostilePodsOnRealApiServerTest {
         assertThat(admitted.getSpec().getInitContainers()).as("case %d", i)
             .anyMatch(c -> c.getName().equals(HostilePods.PYTHON_AGENT));
       }
+      if ("injected".equals(outcomes.get("nodejs"))) {
+        assertThat(admitted.getSpec().getInitContainers()).as("case %d", i)
+            .anyMatch(c -> c.getName().equals(HostilePods.NODEJS_AGENT));
+      }
+      if ("injected".equals(outcomes.get("dotnet"))) {
+        assertThat(admitted.getSpec().getInitContainers()).as("case %d", i)
+            .anyMatch(c -> c.getName().equals(HostilePods.DOTNET_AGENT));
+      }
     }
     System.out.printf("hostile pods on the real API server, seed %d, %d cases: %s%n", seed, cases, tally);
     int valid = cases - tally.getOrDefault("invalid by itself", 0);
@@ -128,6 +137,9 @@ class HostilePodsOnRealApiServerTest {
         .isGreaterThan(valid / 4);
     assertThat(tally).as("and the refusals").containsKeys("java skipped", "java error");
     assertThat(tally.getOrDefault("python injected", 0)).as("python too: %s", tally).isPositive();
+    for (String language : new String[] {"nodejs", "dotnet", "sdk"}) {
+      assertThat(tally.getOrDefault(language + " injected", 0)).as("%s too: %s", language, tally).isPositive();
+    }
   }
 
   private static Map<String, String> outcomes(String annotation) throws Exception {
