@@ -9,7 +9,7 @@ COPY examples/instrumentation.yaml examples/java-deployment.yaml /app/training/
 USER 0:0
 RUN ["java", "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=/app/instrumentor.jsa", "-cp", "/app/instrumentor.jar", \
      "dev.instrumentor.operator.cli.CdsTraining", "/app/training"]
-# The chart sets JDK_JAVA_OPTIONS (heap from the memory limit, serial GC, exit on OOM, this archive).
+# The chart runs java with its own options (heap from the memory limit, serial GC, exit on OOM, this archive).
 USER 65532:65532
 EXPOSE 9443 8080
 ENTRYPOINT ["java", "-jar", "/app/instrumentor.jar"]

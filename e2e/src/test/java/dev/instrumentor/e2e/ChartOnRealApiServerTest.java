@@ -252,7 +252,19 @@ class ChartOnRealApiServerTest {
     assertThat(exitCode).as("exited within 10 s of SIGTERM (no deadlock)\n" + first.log()).isNotNull();
     Duration stopping = Duration.between(terminated, Instant.now());
     assertThat(stopping).as("time to stop").isLessThan(Duration.ofSeconds(5));
-    assertThat(first.log()).contains("released the leader Lease");
+    // the chart's json log format: every line one object with the formatted message (no JVM or plain-text lines)
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : first.log().split("\n")) {
+      if (!line.isBlank()) {
+        lines.add(json.readTree(line));
+      }
+    }
+    assertThat(lines).allSatisfy(line -> assertThat(line.fieldNames()).toIterable()
+        .contains("timestamp", "level", "logger", "message"));
+    assertThat(lines).as("the formatted message").anySatisfy(line -> assertThat(line.path("message").asText())
+        .startsWith("instrumentor ").contains(" starting against https://").doesNotContain("{}"));
+    assertThat(lines).anySatisfy(line -> assertThat(line.path("message").asText()).contains("released the leader Lease"));
 
     await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
         .untilAsserted(() -> assertThat(holder()).isEqualTo(second.name()));

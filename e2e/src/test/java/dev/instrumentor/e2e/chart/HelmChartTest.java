@@ -75,10 +75,10 @@ class HelmChartTest {
     assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(operator.getResources().getLimits()).containsKey("memory");
     assertThat(operator.getResources().getRequests()).containsKeys("cpu", "memory");
-    assertThat(operator.getEnv()).anySatisfy(env -> {
-      assertThat(env.getName()).isEqualTo("JDK_JAVA_OPTIONS");
-      assertThat(env.getValue()).contains("-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError");
-    });
+    // the JVM options on the command line: no launcher note in the JSON logs, as JDK_JAVA_OPTIONS would print
+    assertThat(operator.getCommand()).startsWith("java").endsWith("-jar", "/app/instrumentor.jar")
+        .contains("-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/app/instrumentor.jsa");
+    assertThat(operator.getEnv()).noneMatch(env -> env.getName().equals("JDK_JAVA_OPTIONS"));
     assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
       assertThat(v.getName()).isEqualTo("tls");
       assertThat(v.getEmptyDir()).isNotNull(); // selfManaged: the operator writes its certificate here

@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One replica of the chart's operator Deployment, run as a pod would run it but as a local process: the
  * real {@code instrumentor.jar} with the container's args and environment from the rendered chart
- * ({@code POD_NAME} / {@code POD_NAMESPACE} from the downward API, {@code JDK_JAVA_OPTIONS} with the
- * memory limit as the JVM's RAM), a kubeconfig holding the chart ServiceAccount's token, its mounted
+ * ({@code POD_NAME} / {@code POD_NAMESPACE} from the downward API), its command's JVM options with the
+ * memory limit as the JVM's RAM, a kubeconfig holding the chart ServiceAccount's token, its mounted
  * volumes as directories, its ports mapped to free local ones.
  */
 public final class OperatorProcess implements AutoCloseable {
@@ -58,8 +58,20 @@ public final class OperatorProcess implements AutoCloseable {
       int metricsPort = ControlPlane.freePort();
       Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
 
-      List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-          JAR.toString()));
+      // the container's command: java, the JVM options, -jar and the image's jar; here this JVM and the built jar,
+      // with the container's memory limit as the JVM would read it from its cgroup
+      List<String> command = new ArrayList<>();
+      command.add(ProcessHandle.current().info().command().orElse("java"));
+      List<String> containerCommand = container.getCommand();
+      int jar = containerCommand.indexOf("-jar");
+      if (!"java".equals(containerCommand.get(0)) || jar < 0) {
+        throw new IllegalArgumentException("the chart's command is not java ... -jar <jar>: " + containerCommand);
+      }
+      command.addAll(containerCommand.subList(1, jar));
+      Quantity limit = container.getResources().getLimits().get("memory");
+      command.add("-XX:MaxRAM=" + Quantity.getAmountInBytes(limit).longValue());
+      command.add("-jar");
+      command.add(JAR.toString());
       for (String arg : container.getArgs()) {
         // the container's mounts are directories of this replica; its ports free local ones
         String mapped = arg.replace("/etc/instrumentor/tls", home.resolve("tls").toString());
@@ -85,10 +97,6 @@ public final class OperatorProcess implements AutoCloseable {
             case "metadata.namespace" -> deployment.getMetadata().getNamespace();
             default -> throw new IllegalArgumentException("no downward API value for " + field);
           });
-        } else if (var.getName().equals("JDK_JAVA_OPTIONS")) {
-          Quantity limit = container.getResources().getLimits().get("memory");
-          // the container's memory limit, as the JVM would read it from its cgroup
-          env.put(var.getName(), var.getValue() + " -XX:MaxRAM=" + Quantity.getAmountInBytes(limit).longValue());
         } else {
           env.put(var.getName(), var.getValue() == null ? "" : var.getValue());
         }

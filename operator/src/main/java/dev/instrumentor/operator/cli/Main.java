@@ -21,6 +21,7 @@ public final class Main {
 
   /** The configured command line, also used by tests to run commands in-process. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main());
+    // --log-format JSON, --log-level debug: enum values in any case
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 }

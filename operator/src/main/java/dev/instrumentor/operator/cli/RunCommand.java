@@ -1,11 +1,6 @@
 package dev.instrumentor.operator.cli;
 
 import dev.instrumentor.webhook.inject.AgentImages;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
 import dev.instrumentor.operator.runtime.InstrumentorOperator;
 import dev.instrumentor.operator.runtime.OperatorConfig;
 import dev.instrumentor.operator.runtime.SelfManagedCertificates;
@@ -20,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -28,12 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code instrumentor run}: the operator and the admission server in one process, until SIGTERM or
  * SIGINT. Every flag has an environment variable; flags win.
  */
-@Command(name = "run", sortOptions = false, showDefaultValues = true, mixinStandardHelpOptions = true,
+@Command(name = "run", sortOptions = false, mixinStandardHelpOptions = true,
     versionProvider = BuildInfo.class,
     description = "Run the operator (reconcilers, leader-elected) and the admission webhook (every replica).")
 final class RunCommand implements Callable<Integer> {
@@ -42,53 +39,60 @@ final class RunCommand implements Callable<Integer> {
   private static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
   @Option(names = "--watch-namespaces", paramLabel = "NS[,NS...]", defaultValue = "${env:INSTRUMENTOR_WATCH_NAMESPACES:-}",
-      description = "Namespaces to watch (env INSTRUMENTOR_WATCH_NAMESPACES); empty for all.")
+      description = "Namespaces to watch; empty for all. Env INSTRUMENTOR_WATCH_NAMESPACES.")
   String watchNamespaces;
 
   @Option(names = "--namespace", paramLabel = "NS", defaultValue = "${env:POD_NAMESPACE:-}",
-      description = "The operator's namespace (env POD_NAMESPACE); default: the service account's, else 'default'.")
+      description = "The operator's namespace; default: the service account's, else 'default'. Env POD_NAMESPACE.")
   String namespace;
 
   @Option(names = "--leader-election", negatable = true, defaultValue = "${env:INSTRUMENTOR_LEADER_ELECTION:-true}",
-      fallbackValue = "true", description = "Run reconcilers only on the replica holding the lease (env INSTRUMENTOR_LEADER_ELECTION).")
+      fallbackValue = "true", description = "Run reconcilers only on the replica holding the lease."
+          + " Env INSTRUMENTOR_LEADER_ELECTION; default ${DEFAULT-VALUE}.")
   boolean leaderElection;
 
   @Option(names = "--lease-name", defaultValue = "${env:INSTRUMENTOR_LEASE_NAME:-instrumentor-operator}",
-      description = "Name of the leader-election Lease.")
+      description = "Name of the leader-election Lease. Env INSTRUMENTOR_LEASE_NAME; default ${DEFAULT-VALUE}.")
   String leaseName;
 
   @Option(names = "--webhook-host", defaultValue = "${env:INSTRUMENTOR_WEBHOOK_HOST:-0.0.0.0}",
-      description = "Address the admission server binds (127.0.0.1 with --local-webhook).")
+      description = "Address the admission server binds (127.0.0.1 with --local-webhook)."
+          + " Env INSTRUMENTOR_WEBHOOK_HOST; default ${DEFAULT-VALUE}.")
   String webhookHost;
 
   @Option(names = "--webhook-port", defaultValue = "${env:INSTRUMENTOR_WEBHOOK_PORT:-9443}",
-      description = "Port of the admission server.")
+      description = "Port of the admission server. Env INSTRUMENTOR_WEBHOOK_PORT; default ${DEFAULT-VALUE}.")
   int webhookPort;
 
   @Option(names = "--webhook-cert", defaultValue = "${env:INSTRUMENTOR_WEBHOOK_CERT:-/etc/instrumentor/tls/tls.crt}",
-      description = "Serving certificate (PEM), re-read when it changes.")
+      description = "Serving certificate (PEM), re-read when it changes."
+          + " Env INSTRUMENTOR_WEBHOOK_CERT; default ${DEFAULT-VALUE}.")
   Path webhookCert;
 
   @Option(names = "--webhook-key", defaultValue = "${env:INSTRUMENTOR_WEBHOOK_KEY:-/etc/instrumentor/tls/tls.key}",
-      description = "Serving key (PEM).")
+      description = "Serving key (PEM). Env INSTRUMENTOR_WEBHOOK_KEY; default ${DEFAULT-VALUE}.")
   Path webhookKey;
 
   @Option(names = "--self-managed-certificates", negatable = true,
       defaultValue = "${env:INSTRUMENTOR_SELF_MANAGED_CERTIFICATES:-false}", fallbackValue = "true",
       description = "Keep the webhook's CA and certificate in a Secret, renew them, and set the caBundle"
-          + " (the chart's certificates.mode=selfManaged); files go where --webhook-cert and --webhook-key point.")
+          + " (the chart's certificates.mode=selfManaged); files go where --webhook-cert and --webhook-key point."
+          + " Env INSTRUMENTOR_SELF_MANAGED_CERTIFICATES; default ${DEFAULT-VALUE}.")
   boolean selfManagedCertificates;
 
   @Option(names = "--webhook-secret", defaultValue = "${env:INSTRUMENTOR_WEBHOOK_SECRET:-instrumentor-webhook-tls}",
-      description = "With --self-managed-certificates: the Secret holding the CA and certificate.")
+      description = "With --self-managed-certificates: the Secret holding the CA and certificate."
+          + " Env INSTRUMENTOR_WEBHOOK_SECRET; default ${DEFAULT-VALUE}.")
   String webhookSecret;
 
   @Option(names = "--webhook-configuration", defaultValue = "${env:INSTRUMENTOR_WEBHOOK_CONFIGURATION:-instrumentor}",
-      description = "With --self-managed-certificates: the MutatingWebhookConfiguration whose caBundle is kept current.")
+      description = "With --self-managed-certificates: the MutatingWebhookConfiguration whose caBundle is kept current."
+          + " Env INSTRUMENTOR_WEBHOOK_CONFIGURATION; default ${DEFAULT-VALUE}.")
   String webhookConfiguration;
 
   @Option(names = "--webhook-service", defaultValue = "${env:INSTRUMENTOR_WEBHOOK_SERVICE:-instrumentor-webhook}",
-      description = "With --self-managed-certificates: the webhook Service the certificate names.")
+      description = "With --self-managed-certificates: the webhook Service the certificate names."
+          + " Env INSTRUMENTOR_WEBHOOK_SERVICE; default ${DEFAULT-VALUE}.")
   String webhookService;
 
   @Option(names = "--local-webhook", description = "Development: bind 127.0.0.1, generate a certificate, register a"
@@ -96,76 +100,87 @@ final class RunCommand implements Callable<Integer> {
   boolean localWebhook;
 
   @Option(names = "--local-webhook-host", defaultValue = "${env:INSTRUMENTOR_LOCAL_WEBHOOK_HOST:-127.0.0.1}",
-      description = "With --local-webhook: the host the API server calls (for kind: the Docker network gateway).")
+      description = "With --local-webhook: the host the API server calls (for kind: the Docker network gateway)."
+          + " Env INSTRUMENTOR_LOCAL_WEBHOOK_HOST; default ${DEFAULT-VALUE}.")
   String localWebhookHost;
 
-  @Option(names = "--context", description = "kubeconfig context to use (default: the current one).")
+  @Option(names = "--context", paramLabel = "NAME",
+      description = "The kubeconfig context to use; an unknown one is an error. Default: the current context.")
   String context;
 
   @Option(names = "--server-side-apply", negatable = true, defaultValue = "${env:INSTRUMENTOR_SERVER_SIDE_APPLY:-true}",
-      fallbackValue = "true", description = "Write owned objects with server-side apply (turn off only for API servers without it).")
+      fallbackValue = "true", description = "Write owned objects with server-side apply (turn off only for API servers without it)."
+          + " Env INSTRUMENTOR_SERVER_SIDE_APPLY; default ${DEFAULT-VALUE}.")
   boolean serverSideApply;
 
   @Option(names = "--java-agent-image", defaultValue = "${env:INSTRUMENTOR_JAVA_AGENT_IMAGE:-"
-      + AgentImages.DEFAULT_JAVA + "}", description = "Default Java agent image.")
+      + AgentImages.DEFAULT_JAVA + "}", description = "Default Java agent image."
+      + " Env INSTRUMENTOR_JAVA_AGENT_IMAGE; default ${DEFAULT-VALUE}.")
   String javaAgentImage;
 
   @Option(names = "--nodejs-agent-image", defaultValue = "${env:INSTRUMENTOR_NODEJS_AGENT_IMAGE:-"
-      + AgentImages.DEFAULT_NODEJS + "}", description = "Default Node.js auto-instrumentation image.")
+      + AgentImages.DEFAULT_NODEJS + "}", description = "Default Node.js auto-instrumentation image."
+      + " Env INSTRUMENTOR_NODEJS_AGENT_IMAGE; default ${DEFAULT-VALUE}.")
   String nodejsAgentImage;
 
   @Option(names = "--python-agent-image", defaultValue = "${env:INSTRUMENTOR_PYTHON_AGENT_IMAGE:-"
-      + AgentImages.DEFAULT_PYTHON + "}", description = "Default Python auto-instrumentation image.")
+      + AgentImages.DEFAULT_PYTHON + "}", description = "Default Python auto-instrumentation image."
+      + " Env INSTRUMENTOR_PYTHON_AGENT_IMAGE; default ${DEFAULT-VALUE}.")
   String pythonAgentImage;
 
   @Option(names = "--dotnet-agent-image", defaultValue = "${env:INSTRUMENTOR_DOTNET_AGENT_IMAGE:-"
-      + AgentImages.DEFAULT_DOTNET + "}", description = "Default .NET auto-instrumentation image.")
+      + AgentImages.DEFAULT_DOTNET + "}", description = "Default .NET auto-instrumentation image."
+      + " Env INSTRUMENTOR_DOTNET_AGENT_IMAGE; default ${DEFAULT-VALUE}.")
   String dotnetAgentImage;
 
   @Option(names = "--collector-image", defaultValue = "${env:INSTRUMENTOR_COLLECTOR_IMAGE:-"
-      + InjectorSettings.DEFAULT_COLLECTOR_IMAGE + "}", description = "Default collector image.")
+      + InjectorSettings.DEFAULT_COLLECTOR_IMAGE + "}", description = "Default collector image."
+      + " Env INSTRUMENTOR_COLLECTOR_IMAGE; default ${DEFAULT-VALUE}.")
   String collectorImage;
 
   @Option(names = "--agent-run-as-user", defaultValue = "${env:INSTRUMENTOR_AGENT_RUN_AS_USER:-"
       + InjectorSettings.DEFAULT_RUN_AS_USER + "}", paramLabel = "UID",
-      description = "Non-root user of injected init containers when neither the target container nor the pod sets one.")
+      description = "Non-root user of injected init containers when neither the target container nor the pod sets one."
+          + " Env INSTRUMENTOR_AGENT_RUN_AS_USER; default ${DEFAULT-VALUE}.")
   long agentRunAsUser;
 
   @Option(names = "--metrics-host", defaultValue = "${env:INSTRUMENTOR_METRICS_HOST:-0.0.0.0}",
-      description = "Address of /metrics, /healthz and /readyz.")
+      description = "Address of /metrics, /healthz and /readyz."
+          + " Env INSTRUMENTOR_METRICS_HOST; default ${DEFAULT-VALUE}.")
   String metricsHost;
 
   @Option(names = "--metrics-port", defaultValue = "${env:INSTRUMENTOR_METRICS_PORT:-8080}",
-      description = "Port of /metrics, /healthz and /readyz.")
+      description = "Port of /metrics, /healthz and /readyz. Env INSTRUMENTOR_METRICS_PORT; default ${DEFAULT-VALUE}.")
   int metricsPort;
 
-  @Option(names = "--log-format", defaultValue = "${env:INSTRUMENTOR_LOG_FORMAT:-text}", description = "text or json.")
-  String logFormat;
+  @Option(names = "--log-format", defaultValue = "${env:INSTRUMENTOR_LOG_FORMAT:-text}", paramLabel = "text|json",
+      description = "text, or json: one JSON object per line. Env INSTRUMENTOR_LOG_FORMAT; default ${DEFAULT-VALUE}.")
+  LogFormat logFormat;
 
-  @Option(names = "--log-level", defaultValue = "${env:INSTRUMENTOR_LOG_LEVEL:-INFO}",
-      description = "TRACE, DEBUG, INFO, WARN or ERROR.")
-  String logLevel;
+  @Option(names = "--log-level", defaultValue = "${env:INSTRUMENTOR_LOG_LEVEL:-INFO}", paramLabel = "LEVEL",
+      description = "TRACE, DEBUG, INFO, WARN or ERROR. Env INSTRUMENTOR_LOG_LEVEL; default ${DEFAULT-VALUE}.")
+  LogLevel logLevel;
+
+  /** The log formats; any case on the command line. */
+  enum LogFormat { TEXT, JSON }
+
+  /** The log levels; any case on the command line. */
+  enum LogLevel { TRACE, DEBUG, INFO, WARN, ERROR }
 
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    configureLogging(logFormat, logLevel);
+    String format = logFormat.name().toLowerCase(java.util.Locale.ROOT);
+    configureLogging(format, logLevel.name());
     OperatorConfig config = config();
-    Config clientConfig = context == null ? Config.autoConfigure(null) : Config.autoConfigure(context);
+    Config clientConfig = clientConfig();
     clientConfig.setRequestRetryBackoffLimit(1);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build()) {
-      try {
-        client.getKubernetesVersion();
-      } catch (RuntimeException e) {
-        Throwable cause = e;
-        while (cause.getCause() != null) {
-          cause = cause.getCause();
-        }
-        spec.commandLine().getErr().println("error: cannot reach the Kubernetes API server at " + clientConfig.getMasterUrl()
-            + " (" + cause + "). Point KUBECONFIG or --context at a cluster.");
-        return 1;
+      String notKubernetes = KubernetesProbe.problem(client, clientConfig.getMasterUrl());
+      if (notKubernetes != null) {
+        return fail(notKubernetes);
       }
       LOG.info("instrumentor {} starting against {} (namespaces: {}, leader election: {})", BuildInfo.version(),
           clientConfig.getMasterUrl(), config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
@@ -180,13 +195,41 @@ final class RunCommand implements Callable<Integer> {
         try {
           operator.start();
         } catch (IllegalStateException e) {
-          spec.commandLine().getErr().println("error: " + e.getMessage());
-          return 1;
+          return fail(e.getMessage());
         }
         stopped.await();
       }
     }
     return 0;
+  }
+
+  /**
+   * The client configuration of {@code --context}, or of the current context. An unknown context is a
+   * usage error naming the contexts there are: a typo must not target whatever cluster is current.
+   */
+  private Config clientConfig() {
+    if (context == null) {
+      return Config.autoConfigure(null);
+    }
+    Config current = Config.autoConfigure(null);
+    List<String> names = current.getContexts() == null ? List.of()
+        : current.getContexts().stream().map(io.fabric8.kubernetes.api.model.NamedContext::getName).sorted().toList();
+    if (!names.contains(context)) {
+      throw new ParameterException(spec.commandLine(), "--context " + context + ": no such context in the kubeconfig"
+          + (names.isEmpty() ? " (it has none)" : " (its contexts: " + String.join(", ", names) + ")"));
+    }
+    return Config.autoConfigure(context);
+  }
+
+  /** Says why the operator cannot run, as a JSON log line in json mode and else as {@code error: ...}; exit 1. */
+  private int fail(String message) {
+    if (logFormat == LogFormat.JSON) {
+      LOG.error(message);
+    } else {
+      spec.commandLine().getErr().println("error: " + message);
+      spec.commandLine().getErr().flush();
+    }
+    return 1;
   }
 
   OperatorConfig config() throws IOException {
@@ -199,7 +242,8 @@ final class RunCommand implements Callable<Integer> {
     return new OperatorConfig(namespaces, operatorNamespace, instance, leaderElection && !localWebhook, leaseName,
         localWebhook ? "127.0.0.1" : webhookHost, webhookPort, localWebhook ? null : webhookCert,
         localWebhook ? null : webhookKey, localWebhook, localWebhookHost, serverSideApply,
-        new AgentImages(javaAgentImage, nodejsAgentImage, pythonAgentImage, dotnetAgentImage), collectorImage, agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel.toUpperCase(java.util.Locale.ROOT),
+        new AgentImages(javaAgentImage, nodejsAgentImage, pythonAgentImage, dotnetAgentImage), collectorImage, agentRunAsUser, metricsHost, metricsPort,
+        logFormat.name().toLowerCase(java.util.Locale.ROOT), logLevel.name(),
         selfManagedCertificates && !localWebhook ? new SelfManagedCertificates.Settings(operatorNamespace, webhookSecret,
             webhookConfiguration, java.util.List.of(webhookService, webhookService + "." + operatorNamespace,
                 webhookService + "." + operatorNamespace + ".svc", webhookService + "." + operatorNamespace + ".svc.cluster.local"),
@@ -208,23 +252,6 @@ final class RunCommand implements Callable<Integer> {
 
   /** Level from the flag; JSON lines when asked (one object per event, MDC included). */
   static void configureLogging(String format, String level) {
-    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-      return;
-    }
-    ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.toLevel(level, Level.INFO));
-    if ("json".equalsIgnoreCase(format)) {
-      ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
-      appender.setContext(context);
-      appender.setName("JSON");
-      appender.setTarget("System.err");
-      JsonEncoder encoder = new JsonEncoder();
-      encoder.setContext(context);
-      encoder.start();
-      appender.setEncoder(encoder);
-      appender.start();
-      root.detachAndStopAllAppenders();
-      root.addAppender(appender);
-    }
+    dev.instrumentor.operator.logging.LogbackConfigurator.apply("json".equalsIgnoreCase(format), level);
   }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code instrumentor version}: prints the version, the Java runtime and the API version served. */
-@Command(name = "version", description = "Print the Instrumentor version.")
+@Command(name = "version", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
+    description = "Print the Instrumentor version.")
 final class VersionCommand implements Callable<Integer> {
 
   @Spec

@@ -6,36 +6,79 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import net.logstash.logback.encoder.LogstashEncoder;
+import net.logstash.logback.fieldnames.LogstashFieldNames;
 
 /**
  * Logback's configuration in code (found through {@code META-INF/services}): logs go to stderr,
  * since stdout is for command output ({@code inject} prints manifests there), with the reconciled
  * resource that JOSDK puts in the MDC. Parsing an XML configuration instead costs ~150 ms of
- * startup. {@code run --log-format json --log-level ...} adjusts it afterwards.
+ * startup. {@code run --log-format json --log-level ...} adjusts it afterwards ({@link #apply}).
  */
 public final class LogbackConfigurator extends ContextAwareBase implements Configurator {
 
-  static final String PATTERN =
-      "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} [%X{resource.namespace:-}/%X{resource.name:-}] - %msg%n";
+  /** ISO-8601 time with its offset; the reconciled resource only when there is one. */
+  static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{24}"
+      + "%replace( [%X{resource.namespace}/%X{resource.name}]){' \\[/\\]', ''} - %msg%n";
+
+  private static final String APPENDER = "STDERR";
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-    encoder.setContext(context);
-    encoder.setPattern(PATTERN);
-    encoder.start();
+    String level = System.getenv("INSTRUMENTOR_LOG_LEVEL");
+    install(context, textEncoder(context), Level.toLevel(level, Level.INFO));
+    // "unstable version v1alpha1" on every start: our API is v1alpha1 by design
+    context.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils").setLevel(Level.ERROR);
+    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /** The level, and JSON lines when {@code json}; a no-op when Logback is not the SLF4J backend. */
+  public static void apply(boolean json, String level) {
+    if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      install(context, json ? jsonEncoder(context) : textEncoder(context), Level.toLevel(level, Level.INFO));
+    }
+  }
+
+  private static void install(LoggerContext context, Encoder<ILoggingEvent> encoder, Level level) {
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
     appender.setContext(context);
-    appender.setName("STDERR");
+    appender.setName(APPENDER);
     appender.setTarget("System.err");
     appender.setEncoder(encoder);
     appender.start();
     ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.toLevel(System.getenv("INSTRUMENTOR_LOG_LEVEL"), Level.INFO));
+    root.detachAndStopAllAppenders();
+    root.setLevel(level);
     root.addAppender(appender);
-    // "unstable version v1alpha1" on every start: our API is v1alpha1 by design
-    context.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils").setLevel(Level.ERROR);
-    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  static Encoder<ILoggingEvent> textEncoder(LoggerContext context) {
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern(PATTERN);
+    encoder.start();
+    return encoder;
+  }
+
+  /**
+   * One JSON object per line (logstash-logback-encoder, the kept library for it): {@code timestamp}
+   * (ISO-8601 with offset), {@code level}, {@code logger}, {@code thread}, the formatted
+   * {@code message}, every MDC entry (the reconciled {@code resource.name} and
+   * {@code resource.namespace}; {@code trace_id} and {@code span_id} when a span is active) and
+   * {@code stack_trace} as one string.
+   */
+  static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context) {
+    LogstashEncoder encoder = new LogstashEncoder();
+    encoder.setContext(context);
+    LogstashFieldNames names = encoder.getFieldNames();
+    names.setTimestamp("timestamp");
+    names.setVersion("[ignore]");
+    names.setLevelValue("[ignore]");
+    names.setLogger("logger");
+    names.setThread("thread");
+    encoder.start();
+    return encoder;
   }
 }

@@ -8,8 +8,6 @@ import dev.instrumentor.operator.preview.YamlDocuments;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /** The README's run command and its error paths, through the real command line. */
 class InjectCommandTest {
@@ -27,17 +24,9 @@ class InjectCommandTest {
   @TempDir
   Path directory;
 
-  private record Run(int exit, String out, String err) {
-  }
 
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private Path write(String name, String content) throws IOException {
@@ -60,7 +49,7 @@ class InjectCommandTest {
 
   @Test
   void thePythonExampleIsPreviewedWithThePythonContract() throws Exception {
-    Run run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
+    CliRun run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
         "-f", EXAMPLES.resolve("python-deployment.yaml").toString());
 
     assertThat(run.exit()).as(run.err()).isZero();
@@ -79,7 +68,7 @@ class InjectCommandTest {
 
   @Test
   void theNodeExampleIsPreviewedWithTheNodeContractAndAFlagForItsImage() throws Exception {
-    Run run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
+    CliRun run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
         "-f", EXAMPLES.resolve("nodejs-deployment.yaml").toString());
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.err()).startsWith("Deployment demo/web-frontend: nodejs injected (demo/default) into web: Node.js"
@@ -95,7 +84,7 @@ class InjectCommandTest {
     // an Instrumentation without a nodejs block: the flag's image
     Path bare = write("bare.yaml", "apiVersion: instrumentor.dev/v1alpha1\nkind: Instrumentation\n"
         + "metadata: {name: default, namespace: demo}\nspec: {exporter: {endpoint: 'http://c:4318'}}\n");
-    Run flagged = run("inject", "-i", bare.toString(), "-f", EXAMPLES.resolve("nodejs-deployment.yaml").toString(),
+    CliRun flagged = run("inject", "-i", bare.toString(), "-f", EXAMPLES.resolve("nodejs-deployment.yaml").toString(),
         "--nodejs-agent-image", "registry.example.com/nodejs-agent:1");
     assertThat(flagged.exit()).as(flagged.err()).isZero();
     assertThat(documents(flagged.out()).get(0).path("spec").path("template").path("spec").path("initContainers")
@@ -104,7 +93,7 @@ class InjectCommandTest {
 
   @Test
   void theReadmeCommandPrintsAnInstrumentedDeployment() throws Exception {
-    Run run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
+    CliRun run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
         "-f", EXAMPLES.resolve("java-deployment.yaml").toString());
 
     assertThat(run.exit()).as(run.err()).isZero();
@@ -126,7 +115,7 @@ class InjectCommandTest {
 
   @Test
   void theInitContainersDefaultUserIsAFlag() throws Exception {
-    Run run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
+    CliRun run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
         "-f", EXAMPLES.resolve("java-deployment.yaml").toString(), "--agent-run-as-user", "4321");
     assertThat(run.exit()).as(run.err()).isZero();
     JsonNode init = documents(run.out()).get(0).path("spec").path("template").path("spec").path("initContainers").get(0);
@@ -135,11 +124,11 @@ class InjectCommandTest {
 
   @Test
   void runningOnItsOwnOutputChangesNothing() throws Exception {
-    Run first = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
+    CliRun first = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
         "-f", EXAMPLES.resolve("java-deployment.yaml").toString());
     Path output = write("out.yaml", first.out());
 
-    Run second = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(), "-f", output.toString());
+    CliRun second = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(), "-f", output.toString());
 
     assertThat(second.exit()).isZero();
     assertThat(second.out()).isEqualTo(first.out());
@@ -151,7 +140,7 @@ class InjectCommandTest {
     InputStream stdin = System.in;
     try {
       System.setIn(new ByteArrayInputStream(Files.readAllBytes(EXAMPLES.resolve("java-deployment.yaml"))));
-      Run run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(), "-f", "-");
+      CliRun run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(), "-f", "-");
       assertThat(run.exit()).isZero();
       assertThat(run.out()).contains("-javaagent:/instrumentor/java/javaagent.jar");
     } finally {
@@ -181,7 +170,7 @@ class InjectCommandTest {
             + "spec: {containers: [{name: jshell, image: 'eclipse-temurin:21'}]}\n",
         "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {ports: [{port: 80}]}\n");
 
-    Run run = run("inject", "-i", write("inst.yaml", INSTRUMENTATION).toString(),
+    CliRun run = run("inject", "-i", write("inst.yaml", INSTRUMENTATION).toString(),
         "-f", write("all.yaml", manifests).toString());
 
     assertThat(run.exit()).as(run.err()).isZero();
@@ -233,7 +222,7 @@ class InjectCommandTest {
         spec: {template: {metadata: {annotations: {instrumentor.dev/inject-java: "true"}}, spec: {containers: [{name: main, image: x}]}}}
         """;
 
-    Run run = run("inject", "-i", write("inst.yaml", INSTRUMENTATION).toString(), "-f", write("m.yaml", manifests).toString());
+    CliRun run = run("inject", "-i", write("inst.yaml", INSTRUMENTATION).toString(), "-f", write("m.yaml", manifests).toString());
 
     assertThat(run.exit()).isZero();
     assertThat(run.err().lines()).containsExactly(
@@ -258,7 +247,7 @@ class InjectCommandTest {
   })
   void badInstrumentationFilesExitWith2NamingTheFileAndProblem(String content, String message) throws Exception {
     Path file = write("inst.yaml", content.replace("\\n", "\n"));
-    Run run = run("inject", "-i", file.toString(), "-f", EXAMPLES.resolve("java-deployment.yaml").toString());
+    CliRun run = run("inject", "-i", file.toString(), "-f", EXAMPLES.resolve("java-deployment.yaml").toString());
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).startsWith("error: " + directory.resolve(message.replace("\\n", "\n")));
@@ -266,14 +255,14 @@ class InjectCommandTest {
 
   @Test
   void aMissingFileExitsWith2() {
-    Run run = run("inject", "-i", directory.resolve("nope.yaml").toString(), "-f", "x.yaml");
+    CliRun run = run("inject", "-i", directory.resolve("nope.yaml").toString(), "-f", "x.yaml");
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).isEqualTo("error: " + directory.resolve("nope.yaml") + ": no such file\n");
   }
 
   @Test
   void anUnparsableManifestExitsWith2() throws Exception {
-    Run run = run("inject", "-i", write("inst.yaml", INSTRUMENTATION).toString(),
+    CliRun run = run("inject", "-i", write("inst.yaml", INSTRUMENTATION).toString(),
         "-f", write("bad.yaml", "kind: Deployment\n  bad: indentation: here\n").toString());
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).startsWith("error: " + directory.resolve("bad.yaml") + ": not valid YAML: line 2");
@@ -281,7 +270,7 @@ class InjectCommandTest {
 
   @Test
   void aTemplateThatIsNotAPodExitsWith2() throws Exception {
-    Run run = run("inject", "-i", write("inst.yaml", INSTRUMENTATION).toString(), "-f", write("bad.yaml",
+    CliRun run = run("inject", "-i", write("inst.yaml", INSTRUMENTATION).toString(), "-f", write("bad.yaml",
         "kind: Deployment\nmetadata: {name: web}\nspec: {template: {spec: {containers: 7}}}\n").toString());
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).startsWith("error: " + directory.resolve("bad.yaml")
@@ -290,7 +279,7 @@ class InjectCommandTest {
 
   @Test
   void missingOptionsAreAUsageError() {
-    Run run = run("inject", "-f", "x.yaml");
+    CliRun run = run("inject", "-f", "x.yaml");
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("Missing required option: '--instrumentation=FILE'");
   }

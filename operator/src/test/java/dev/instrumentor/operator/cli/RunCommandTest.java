@@ -11,7 +11,7 @@ class RunCommandTest {
 
   private static OperatorConfig parse(String... args) throws Exception {
     RunCommand command = new RunCommand();
-    new CommandLine(command).parseArgs(args);
+    new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
     return command.config();
   }
 

@@ -1,0 +1,56 @@
+package dev.instrumentor.operator.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.VersionInfo;
+
+/**
+ * Whether the server the kubeconfig names is a Kubernetes API server that lets us in, asked once with
+ * {@code GET /version} before anything starts: a wrong URL, a web server that is not Kubernetes or
+ * refused credentials each get one sentence, not the stack traces of the informers that would follow.
+ */
+final class KubernetesProbe {
+
+  private KubernetesProbe() {
+  }
+
+  /** Null when {@code client} reaches a Kubernetes API server; else what is wrong, as a sentence. */
+  static String problem(KubernetesClient client, String masterUrl) {
+    String url = masterUrl.endsWith("/") ? masterUrl.substring(0, masterUrl.length() - 1) : masterUrl;
+    VersionInfo version;
+    try {
+      version = client.getKubernetesVersion();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 401 || e.getCode() == 403) {
+        return url + " refused the kubeconfig's credentials (HTTP " + e.getCode() + " to GET /version): check the user"
+            + " of the context";
+      }
+      if (e.getCode() > 0) {
+        return url + " answered GET /version with HTTP " + e.getCode() + ": it is not a Kubernetes API server."
+            + " Point KUBECONFIG or --context at a cluster";
+      }
+      return unreachable(url, e);
+    } catch (RuntimeException e) {
+      return unreachable(url, e);
+    }
+    if (version == null || version.getGitVersion() == null || version.getMajor() == null) {
+      return url + " answered GET /version without a Kubernetes version: it is not a Kubernetes API server."
+          + " Point KUBECONFIG or --context at a cluster";
+    }
+    return null;
+  }
+
+  private static String unreachable(String url, RuntimeException e) {
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    String what = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    if (cause instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+      return url + " answered GET /version with something that is not Kubernetes' JSON: it is not a Kubernetes API"
+          + " server. Point KUBECONFIG or --context at a cluster";
+    }
+    return "cannot reach the Kubernetes API server at " + url + " (" + what + "). Point KUBECONFIG or --context at a"
+        + " cluster";
+  }
+}
