@@ -1,13 +1,23 @@
+{{- define "instrumentor.name" -}}
+{{- default "instrumentor" .Values.nameOverride | trunc 50 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The prefix of every object's name: fullnameOverride, else the release name when it holds the chart's name, else both. */}}
 {{- define "instrumentor.fullname" -}}
-{{- if contains "instrumentor" .Release.Name -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 50 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := include "instrumentor.name" . -}}
+{{- if contains $name .Release.Name -}}
 {{- .Release.Name | trunc 50 | trimSuffix "-" -}}
 {{- else -}}
-{{- printf "%s-instrumentor" .Release.Name | trunc 50 | trimSuffix "-" -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 50 | trimSuffix "-" -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 
 {{- define "instrumentor.selectorLabels" -}}
-app.kubernetes.io/name: instrumentor
+app.kubernetes.io/name: {{ include "instrumentor.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: operator
 {{- end -}}
@@ -39,6 +49,32 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 {{- end -}}
 
+{{/* repository@digest when a digest is given (immutable), else repository:tag (the appVersion by default). */}}
 {{- define "instrumentor.image" -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- else -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* What the operator does in a namespace it watches: cluster-wide without watchNamespaces, else per namespace. */}}
+{{- define "instrumentor.namespacedRules" -}}
+  # the two custom resources: informers (webhook caches, reconcilers) and status
+  - apiGroups: ["instrumentor.dev"]
+    resources: ["instrumentations", "telemetrycollectors"]
+    verbs: ["get", "list", "watch"]
+  - apiGroups: ["instrumentor.dev"]
+    resources: ["instrumentations/status", "telemetrycollectors/status"]
+    verbs: ["get", "patch", "update"]
+  # what a TelemetryCollector owns (informers filtered by the managed-by label)
+  - apiGroups: [""]
+    resources: ["configmaps", "serviceaccounts", "services"]
+    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  - apiGroups: ["apps"]
+    resources: ["deployments", "daemonsets", "statefulsets"]
+    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  - apiGroups: ["events.k8s.io"]
+    resources: ["events"]
+    verbs: ["create"]
 {{- end -}}

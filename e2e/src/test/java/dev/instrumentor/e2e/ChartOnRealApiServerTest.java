@@ -182,6 +182,35 @@ class ChartOnRealApiServerTest {
     }
   }
 
+  /**
+   * The release watches one namespace: the API server itself answers that the chart's ServiceAccount may
+   * work with Instrumentations, collectors' Deployments and Events there, and in no other namespace.
+   */
+  @Test
+  @Order(1)
+  void watchingANamespaceGrantsItsPrivilegesThereOnly() {
+    String account = "system:serviceaccount:" + RELEASE_NAMESPACE + ":"
+        + release.deployment().getSpec().getTemplate().getSpec().getServiceAccountName();
+    for (String[] request : new String[][] {
+        {"instrumentor.dev", "instrumentations", "list"}, {"instrumentor.dev", "telemetrycollectors", "watch"},
+        {"apps", "deployments", "create"}, {"", "configmaps", "update"}, {"events.k8s.io", "events", "create"}}) {
+      assertThat(allowed(account, request, apps)).as("%s %s in the watched namespace", request[2], request[1]).isTrue();
+      assertThat(allowed(account, request, "default")).as("%s %s elsewhere", request[2], request[1]).isFalse();
+      assertThat(allowed(account, request, null)).as("%s %s cluster-wide", request[2], request[1]).isFalse();
+    }
+    assertThat(allowed(account, new String[] {"", "namespaces", "watch"}, null)).as("Namespaces (their annotations)")
+        .isTrue();
+  }
+
+  private boolean allowed(String user, String[] request, String namespace) {
+    io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview review =
+        new io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder().withNewSpec().withUser(user)
+            .withGroups("system:serviceaccounts", "system:authenticated").withNewResourceAttributes()
+            .withGroup(request[0]).withResource(request[1]).withVerb(request[2]).withNamespace(namespace)
+            .endResourceAttributes().endSpec().build();
+    return admin.authorization().v1().subjectAccessReview().create(review).getStatus().getAllowed();
+  }
+
   @Test
   @Order(2)
   void theChartsOperatorLeadsUnderItsOwnRbacAndTheCaBundleIsInPlaceBeforeItIsReady() throws Exception {

@@ -230,6 +230,67 @@ class HelmChartTest {
   }
 
   @Test
+  void watchingNamespacesGrantsTheirPrivilegesInThemOnlyAndSendsOnlyTheirPodsToTheWebhook() {
+    List<HasMetadata> objects = render(Map.of("watchNamespaces[0]", "shop", "watchNamespaces[1]", "billing"));
+    assertThat(permissions(one(objects, ClusterRole.class).getRules())).containsExactlyInAnyOrder(
+        "/namespaces:get,list,watch", "url:/version:get",
+        "admissionregistration.k8s.io/mutatingwebhookconfigurations[instrumentor]:get,patch,update");
+    List<Role> watchRoles = objects.stream().filter(Role.class::isInstance).map(Role.class::cast)
+        .filter(role -> role.getMetadata().getName().equals("instrumentor-watch")).toList();
+    assertThat(watchRoles).extracting(role -> role.getMetadata().getNamespace()).containsExactlyInAnyOrder("shop", "billing");
+    Set<String> namespaced = new TreeSet<>(CLUSTER_PERMISSIONS);
+    namespaced.removeAll(Set.of("/namespaces:get,list,watch", "url:/version:get",
+        "admissionregistration.k8s.io/mutatingwebhookconfigurations[instrumentor]:get,patch,update"));
+    for (Role role : watchRoles) {
+      assertThat(permissions(role.getRules())).containsExactlyInAnyOrderElementsOf(namespaced);
+    }
+    assertThat(kinds(objects)).contains("RoleBinding/instrumentor-watch");
+    assertThat(one(objects, MutatingWebhookConfiguration.class).getWebhooks().get(0).getNamespaceSelector()
+        .getMatchExpressions()).anySatisfy(expression -> {
+          assertThat(expression.getOperator()).isEqualTo("In");
+          assertThat(expression.getValues()).containsExactly("shop", "billing");
+        });
+  }
+
+  @Test
+  void chartConventions() {
+    List<HasMetadata> renamed = render(Map.of("fullnameOverride", "otel-injector"));
+    assertThat(kinds(renamed)).contains("Deployment/otel-injector", "Service/otel-injector-webhook",
+        "MutatingWebhookConfiguration/otel-injector", "ServiceAccount/otel-injector");
+    Deployment named = one(render(Map.of("nameOverride", "injector")), Deployment.class);
+    assertThat(named.getMetadata().getName()).isEqualTo("instrumentor-injector");
+    assertThat(named.getSpec().getSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "injector");
+
+    String digest = "sha256:" + "ab".repeat(32);
+    Deployment pinned = one(render(Map.of("image.digest", digest, "image.tag", "9.9.9")), Deployment.class);
+    assertThat(pinned.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("ghcr.io/instrumentor-dev/instrumentor@" + digest);
+
+    Deployment custom = one(render(Map.of("podSecurityContext.runAsUser", 10001, "securityContext.runAsUser", 10001,
+        "hostNetwork", true, "topologySpreadConstraints[0].maxSkew", 1,
+        "topologySpreadConstraints[0].topologyKey", "topology.kubernetes.io/zone",
+        "topologySpreadConstraints[0].whenUnsatisfiable", "ScheduleAnyway")), Deployment.class);
+    var pod = custom.getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).as("the rest of the default kept").isTrue();
+    assertThat(pod.getContainers().get(0).getSecurityContext().getRunAsUser()).isEqualTo(10001L);
+    assertThat(pod.getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(pod.getHostNetwork()).isTrue();
+    assertThat(pod.getDnsPolicy()).isEqualTo("ClusterFirstWithHostNet");
+    assertThat(pod.getTopologySpreadConstraints()).singleElement()
+        .satisfies(c -> assertThat(c.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone"));
+    assertThat(one(render(Map.of()), Deployment.class).getSpec().getTemplate().getSpec().getHostNetwork()).isNull();
+
+    assertThat(render(Map.of("replicaCount", 1))).as("no PDB that blocks every drain")
+        .noneMatch(PodDisruptionBudget.class::isInstance);
+
+    Container certificates = one(render(Map.of("certificates.selfManaged.validityDays", 90,
+        "certificates.selfManaged.renewBeforeDays", 15)), Deployment.class).getSpec().getTemplate().getSpec()
+        .getContainers().get(0);
+    assertThat(certificates.getArgs()).contains("--certificate-validity-days=90", "--certificate-renew-before-days=15");
+  }
+
+  @Test
   void theValuesSchemaRejectsTyposAndBadValues() {
     assertThatThrownBy(() -> render(Map.of("certificates.mode", "letsencrypt")))
         .hasMessageContaining("at '/certificates/mode': value must be one of 'selfManaged', 'certManager', 'provided'");

@@ -95,6 +95,18 @@ final class RunCommand implements Callable<Integer> {
           + " Env INSTRUMENTOR_WEBHOOK_SERVICE; default ${DEFAULT-VALUE}.")
   String webhookService;
 
+  @Option(names = "--certificate-validity-days", paramLabel = "DAYS",
+      defaultValue = "${env:INSTRUMENTOR_CERTIFICATE_VALIDITY_DAYS:-365}",
+      description = "With --self-managed-certificates: how long a serving certificate is valid."
+          + " Env INSTRUMENTOR_CERTIFICATE_VALIDITY_DAYS; default ${DEFAULT-VALUE}.")
+  int certificateValidityDays;
+
+  @Option(names = "--certificate-renew-before-days", paramLabel = "DAYS",
+      defaultValue = "${env:INSTRUMENTOR_CERTIFICATE_RENEW_BEFORE_DAYS:-30}",
+      description = "With --self-managed-certificates: renew this long before the certificate expires (less than the"
+          + " validity). Env INSTRUMENTOR_CERTIFICATE_RENEW_BEFORE_DAYS; default ${DEFAULT-VALUE}.")
+  int certificateRenewBeforeDays;
+
   @Option(names = "--local-webhook", description = "Development: bind 127.0.0.1, generate a certificate, register a"
       + " MutatingWebhookConfiguration by URL in the current kubeconfig context, remove it on exit.")
   boolean localWebhook;
@@ -233,6 +245,10 @@ final class RunCommand implements Callable<Integer> {
   }
 
   OperatorConfig config() throws IOException {
+    if (certificateRenewBeforeDays < 1 || certificateValidityDays <= certificateRenewBeforeDays) {
+      throw new ParameterException(spec.commandLine(), "--certificate-renew-before-days " + certificateRenewBeforeDays
+          + " must be at least 1 and less than --certificate-validity-days " + certificateValidityDays);
+    }
     Set<String> namespaces = Arrays.stream(watchNamespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty())
         .collect(Collectors.toSet());
     String operatorNamespace = namespace != null && !namespace.isBlank() ? namespace
@@ -247,7 +263,8 @@ final class RunCommand implements Callable<Integer> {
         selfManagedCertificates && !localWebhook ? new SelfManagedCertificates.Settings(operatorNamespace, webhookSecret,
             webhookConfiguration, java.util.List.of(webhookService, webhookService + "." + operatorNamespace,
                 webhookService + "." + operatorNamespace + ".svc", webhookService + "." + operatorNamespace + ".svc.cluster.local"),
-            java.time.Duration.ofDays(365), java.time.Duration.ofDays(30), webhookCert.getParent()) : null);
+            java.time.Duration.ofDays(certificateValidityDays), java.time.Duration.ofDays(certificateRenewBeforeDays),
+            webhookCert.getParent()) : null);
   }
 
   /** Level from the flag; JSON lines when asked (one object per event, MDC included). */

@@ -54,4 +54,19 @@ class RunCommandTest {
     assertThat(config.certificateFile()).isNull();
     assertThat(config.leaderElection()).isFalse();
   }
+
+  @Test
+  void theSelfManagedCertificatesLifetimeComesFromFlags() throws Exception {
+    OperatorConfig defaults = parse("--self-managed-certificates");
+    assertThat(defaults.selfManaged().validity()).isEqualTo(java.time.Duration.ofDays(365));
+    assertThat(defaults.selfManaged().renewBefore()).isEqualTo(java.time.Duration.ofDays(30));
+    OperatorConfig config = parse("--self-managed-certificates", "--certificate-validity-days", "90",
+        "--certificate-renew-before-days", "20");
+    assertThat(config.selfManaged().validity()).isEqualTo(java.time.Duration.ofDays(90));
+    assertThat(config.selfManaged().renewBefore()).isEqualTo(java.time.Duration.ofDays(20));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse("--self-managed-certificates",
+        "--certificate-validity-days", "30", "--certificate-renew-before-days", "30"))
+        .isInstanceOf(picocli.CommandLine.ParameterException.class)
+        .hasMessage("--certificate-renew-before-days 30 must be at least 1 and less than --certificate-validity-days 30");
+  }
 }
