@@ -62,6 +62,8 @@ class ChartOnRealApiServerTest {
   private ChartRelease release;
   private String apps;
   private final List<OperatorProcess> replicas = new ArrayList<>();
+  /** Where the chart's operator sends its own telemetry (set through the chart's extraEnv, as a user would). */
+  private dev.instrumentor.e2e.otlp.OtlpHttpReceiver telemetry;
 
   @BeforeAll
   void install() {
@@ -73,8 +75,21 @@ class ChartOnRealApiServerTest {
     admin = cluster.client();
     cluster.pauseOperator(); // only the chart's operator works while this class runs
     apps = cluster.namespace("chart-apps", Map.of());
-    release = ChartRelease.render("rel", RELEASE_NAMESPACE, controlPlane.kubernetesVersion(),
-        Map.of("watchNamespaces[0]", apps));
+    try {
+      telemetry = new dev.instrumentor.e2e.otlp.OtlpHttpReceiver();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    values.put("watchNamespaces[0]", apps);
+    String[][] env = {{"OTEL_EXPORTER_OTLP_ENDPOINT", telemetry.endpoint()}, {"OTEL_TRACES_EXPORTER", "otlp"},
+        {"OTEL_METRIC_EXPORT_INTERVAL", "1000"}, {"OTEL_BSP_SCHEDULE_DELAY", "200"},
+        {"OTEL_RESOURCE_ATTRIBUTES", "deployment.environment.name=e2e"}};
+    for (int i = 0; i < env.length; i++) {
+      values.put("extraEnv[" + i + "].name", env[i][0]);
+      values.put("extraEnv[" + i + "].value", env[i][1]);
+    }
+    release = ChartRelease.render("rel", RELEASE_NAMESPACE, controlPlane.kubernetesVersion(), values);
     release.install(admin);
   }
 
@@ -86,6 +101,9 @@ class ChartOnRealApiServerTest {
     }
     if (cluster != null) {
       cluster.resumeOperator();
+    }
+    if (telemetry != null) {
+      telemetry.close();
     }
   }
 
@@ -249,6 +267,20 @@ class ChartOnRealApiServerTest {
     // the API server calls the webhook through the chart's Service and trusts the managed certificate
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(injected(annotatedPod("through-service")))
         .as("pod injected by the chart's webhook").isTrue());
+
+    // its own telemetry, from the OpenTelemetry SDK, over OTLP to where the chart's extraEnv points
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(telemetry.metrics()).extracting(dev.instrumentor.e2e.otlp.ReceivedMetric::name)
+          .contains("instrumentor.reconciliations", "instrumentor.reconcile.duration", "instrumentor.webhook.requests",
+              "instrumentor.webhook.request.duration", "instrumentor.injections", "instrumentor.cache.objects");
+      assertThat(telemetry.spans()).extracting(span -> span.span().getName())
+          .contains("admission pods", "reconcile Instrumentation");
+    });
+    assertThat(telemetry.metrics().get(0).resource()).containsEntry("service.name", "instrumentor")
+        .containsEntry("deployment.environment.name", "e2e");
+    // and the same metrics, with the names they have always had, at /metrics
+    assertThat(first.metrics()).contains("instrumentor_webhook_requests_total{outcome=", "instrumentor_injections_total{",
+        "instrumentor_reconcile_duration_seconds_bucket{", "instrumentor_cache_objects{kind=\"Instrumentation\"} 1");
 
     // several lease periods later it still leads, renewing with the chart's verbs
     Instant holdUntil = Instant.now().plus(LEASE.multipliedBy(3));

@@ -36,14 +36,18 @@ public final class CdsTraining {
               dev.instrumentor.webhook.inject.InjectorSettings.defaults()),
           dev.instrumentor.webhook.admission.NamespaceAnnotations.none(),
           dev.instrumentor.webhook.admission.AdmissionObserver.NONE);
-      try (dev.instrumentor.webhook.admission.AdmissionServer server = new dev.instrumentor.webhook.admission.AdmissionServer(
+      try (dev.instrumentor.operator.runtime.OperatorTelemetry telemetry =
+              dev.instrumentor.operator.runtime.OperatorTelemetry.create(java.util.Map.of());
+          dev.instrumentor.webhook.admission.AdmissionServer server = new dev.instrumentor.webhook.admission.AdmissionServer(
               dev.instrumentor.webhook.admission.AdmissionServerConfig.of("127.0.0.1", 0, certificate, key), admission,
               () -> true).start();
           dev.instrumentor.operator.runtime.HealthServer health = new dev.instrumentor.operator.runtime.HealthServer(
-              "127.0.0.1", 0, new dev.instrumentor.operator.runtime.MetricsRegistry(), () -> true).start()) {
-        java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("http://127.0.0.1:" + health.port() + "/healthz")).build(),
-            java.net.http.HttpResponse.BodyHandlers.discarding());
+              "127.0.0.1", 0, new dev.instrumentor.operator.runtime.OperatorMetrics(telemetry), () -> true).start()) {
+        for (String path : new String[] {"/healthz", "/metrics"}) {
+          java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + health.port() + path)).build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding());
+        }
       }
     } catch (java.io.IOException e) {
       // a training run without a loopback or a temp dir: fewer classes archived, nothing else

@@ -31,6 +31,7 @@ public final class LogbackConfigurator extends ContextAwareBase implements Confi
     install(context, textEncoder(context), Level.toLevel(level, Level.INFO));
     // "unstable version v1alpha1" on every start: our API is v1alpha1 by design
     context.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils").setLevel(Level.ERROR);
+    bridgeJavaUtilLogging(context);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 
@@ -39,6 +40,21 @@ public final class LogbackConfigurator extends ContextAwareBase implements Confi
     if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
       install(context, json ? jsonEncoder(context) : textEncoder(context), Level.toLevel(level, Level.INFO));
     }
+  }
+
+  /**
+   * java.util.logging (what the OpenTelemetry SDK logs with, e.g. an export that failed) goes through
+   * Logback too, so that every line has the one format; Logback's levels are propagated to it, so a
+   * disabled level costs nothing there.
+   */
+  static void bridgeJavaUtilLogging(LoggerContext context) {
+    org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+    org.slf4j.bridge.SLF4JBridgeHandler.install();
+    ch.qos.logback.classic.jul.LevelChangePropagator propagator = new ch.qos.logback.classic.jul.LevelChangePropagator();
+    propagator.setContext(context);
+    propagator.setResetJUL(true);
+    context.addListener(propagator);
+    propagator.start();
   }
 
   private static void install(LoggerContext context, Encoder<ILoggingEvent> encoder, Level level) {

@@ -21,19 +21,25 @@ final class AdmissionReporting implements AdmissionObserver {
       Owners.DEPLOYMENT, "apps/v1", Owners.STATEFUL_SET, "apps/v1", Owners.DAEMON_SET, "apps/v1",
       Owners.REPLICA_SET, "apps/v1", Owners.JOB, "batch/v1", Owners.CRON_JOB, "batch/v1");
 
-  private final MetricsRegistry metrics;
-  private final EventRecorder events;
+  private static final io.opentelemetry.api.common.AttributeKey<String> OUTCOME =
+      io.opentelemetry.api.common.AttributeKey.stringKey("instrumentor.admission.outcome");
 
-  AdmissionReporting(MetricsRegistry metrics, EventRecorder events) {
+  private final OperatorMetrics metrics;
+  private final EventRecorder events;
+  private final io.opentelemetry.api.trace.Tracer tracer;
+  private final boolean tracing;
+
+  AdmissionReporting(OperatorMetrics metrics, EventRecorder events, OperatorTelemetry telemetry) {
     this.metrics = metrics;
     this.events = events;
+    this.tracer = telemetry.tracer();
+    this.tracing = telemetry.tracing();
   }
 
   @Override
   public void podAdmitted(String namespace, PodJson pod, PodMutator.Result result, boolean dryRun) {
     for (InjectionOutcome outcome : result.outcomes()) {
-      metrics.increment("instrumentor_injections_total", "Injection outcomes per language and status.",
-          "language", outcome.language(), "status", outcome.status().value());
+      metrics.injection(outcome.language(), outcome.status().value());
       if (outcome.warrantsWarning() && !dryRun) {
         events.record(regarding(namespace, pod), "Warning",
             outcome.status() == InjectionOutcome.Status.ERROR ? "InjectionFailed" : "InjectionSkipped",
@@ -42,10 +48,15 @@ final class AdmissionReporting implements AdmissionObserver {
     }
   }
 
+  /** Counted and timed; with spans on, one span per request covering its handling (a slow admission can be traced). */
   @Override
   public void requestCompleted(String outcome, long nanos) {
-    metrics.increment("instrumentor_webhook_requests_total", "Admission requests per outcome.", "outcome", outcome);
-    metrics.observeWebhookLatency(nanos);
+    metrics.webhookRequest(outcome, nanos);
+    if (tracing) {
+      java.time.Instant end = java.time.Instant.now();
+      tracer.spanBuilder("admission pods").setSpanKind(io.opentelemetry.api.trace.SpanKind.SERVER)
+          .setStartTimestamp(end.minusNanos(nanos)).setAttribute(OUTCOME, outcome).startSpan().end(end);
+    }
   }
 
   static ObjectReference regarding(String namespace, PodJson pod) {

@@ -20,7 +20,7 @@ public final class HealthServer implements AutoCloseable {
 
   private final HttpEndpointServer server;
 
-  public HealthServer(String host, int port, MetricsRegistry metrics, BooleanSupplier ready) {
+  public HealthServer(String host, int port, OperatorMetrics metrics, BooleanSupplier ready) {
     server = new HttpEndpointServer("health", new InetSocketAddress(host, port), null, LIMITS, 1, request ->
         switch (request.path()) {
           case "/metrics" -> new Response(200, "text/plain; version=0.0.4; charset=utf-8",

@@ -53,7 +53,8 @@ public final class InstrumentorOperator implements AutoCloseable {
   private final OperatorConfig config;
   private final KubernetesClient client;
   private final Clock clock;
-  private final MetricsRegistry metrics = new MetricsRegistry();
+  private final OperatorTelemetry telemetry;
+  private final OperatorMetrics metrics;
   private WebhookCaches caches;
   private EventRecorder events;
   private AdmissionServer admissionServer;
@@ -65,10 +66,18 @@ public final class InstrumentorOperator implements AutoCloseable {
   private ScheduledExecutorService certificateMaintenance;
   private SelfManagedCertificates certificates;
 
+  /** With its telemetry configured from the {@code OTEL_*} environment. */
   public InstrumentorOperator(OperatorConfig config, KubernetesClient client, Clock clock) {
+    this(config, client, clock, OperatorTelemetry.fromEnvironment());
+  }
+
+  /** With {@code telemetry}, which it closes when it stops. */
+  public InstrumentorOperator(OperatorConfig config, KubernetesClient client, Clock clock, OperatorTelemetry telemetry) {
     this.config = config;
     this.client = client;
     this.clock = clock;
+    this.telemetry = telemetry;
+    this.metrics = new OperatorMetrics(telemetry);
   }
 
   public InstrumentorOperator start() throws IOException {
@@ -79,7 +88,9 @@ public final class InstrumentorOperator implements AutoCloseable {
     InjectorSettings settings = new InjectorSettings(config.agentImages(), config.agentRunAsUser(),
         config.collectorImage(), nativeSidecars());
     PodMutator mutator = PodMutator.standard(caches.instrumentationSource(), caches.collectorSource(), settings);
-    PodAdmission admission = new PodAdmission(mutator, caches.namespaceAnnotations(), new AdmissionReporting(metrics, events));
+    PodAdmission admission = new PodAdmission(mutator, caches.namespaceAnnotations(), new AdmissionReporting(metrics, events,
+        telemetry));
+    metrics.cacheSizes(caches.sizes(), java.util.function.LongSupplier::getAsLong);
 
     Path certificate = config.certificateFile();
     Path key = config.keyFile();
@@ -130,7 +141,7 @@ public final class InstrumentorOperator implements AutoCloseable {
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(config.serverSideApply())
           .withSSABasedCreateUpdateMatchForDependentResources(config.serverSideApply())
-          .withMetrics(new ReconcileMetrics(metrics))
+          .withMetrics(new ReconcileMetrics(metrics, telemetry))
           .withStopOnInformerErrorDuringStartup(false);
       if (config.leaderElection()) {
         // not JOSDK's exit-on-stop: it calls System.exit, which deadlocks when stopping runs in the JVM's
@@ -276,7 +287,7 @@ public final class InstrumentorOperator implements AutoCloseable {
     return healthServer.port();
   }
 
-  public MetricsRegistry metrics() {
+  public OperatorMetrics metrics() {
     return metrics;
   }
 
@@ -324,5 +335,6 @@ public final class InstrumentorOperator implements AutoCloseable {
     if (events != null) {
       events.close();
     }
+    telemetry.close();
   }
 }

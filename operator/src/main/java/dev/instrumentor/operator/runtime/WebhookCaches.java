@@ -42,6 +42,14 @@ public final class WebhookCaches implements AutoCloseable {
     namespaces = client.namespaces().runnableInformer(0);
   }
 
+  /** The number of objects each cache holds, per kind: read when metrics are collected. */
+  java.util.Map<String, java.util.function.LongSupplier> sizes() {
+    return java.util.Map.of(
+        "Instrumentation", () -> instrumentations.stream().mapToLong(informer -> informer.getStore().list().size()).sum(),
+        "TelemetryCollector", () -> collectors.stream().mapToLong(informer -> informer.getStore().list().size()).sum(),
+        "Namespace", () -> namespaces.getStore().list().size());
+  }
+
   private final List<CompletableFuture<?>> started = new ArrayList<>();
 
   /** Starts the informers; {@link #awaitSynced} waits for their first list. */

@@ -63,4 +63,25 @@ class LogbackConfiguratorTest {
         Map.of("resource.name", "default", "resource.namespace", "shop")));
     assertThat(reconciling).contains(" d.i.o.cli.RunCommand [shop/default] - reconciled");
   }
+
+  @Test
+  void javaUtilLoggingGoesThroughLogback() {
+    LoggerContext shared = (LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+    ch.qos.logback.core.read.ListAppender<ILoggingEvent> captured = new ch.qos.logback.core.read.ListAppender<>();
+    captured.setContext(shared);
+    captured.start();
+    ch.qos.logback.classic.Logger exporter = shared.getLogger("io.opentelemetry.exporter.internal.http.HttpExporter");
+    exporter.addAppender(captured);
+    try {
+      LogbackConfigurator.bridgeJavaUtilLogging(shared);
+      java.util.logging.Logger.getLogger("io.opentelemetry.exporter.internal.http.HttpExporter")
+          .log(java.util.logging.Level.SEVERE, "Failed to export spans. Server is UNAVAILABLE.");
+      assertThat(captured.list).singleElement().satisfies(event -> {
+        assertThat(event.getFormattedMessage()).isEqualTo("Failed to export spans. Server is UNAVAILABLE.");
+        assertThat(event.getLevel()).isEqualTo(Level.ERROR);
+      });
+    } finally {
+      exporter.detachAppender(captured);
+    }
+  }
 }

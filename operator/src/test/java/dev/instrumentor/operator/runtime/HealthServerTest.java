@@ -18,7 +18,7 @@ class HealthServerTest {
   /** The JDK server's single dispatcher thread stopped for one socket that sent a byte: probes failed. */
   @Test
   void stalledClientsDoNotStopTheProbes() throws Exception {
-    try (HealthServer health = new HealthServer("127.0.0.1", 0, new MetricsRegistry(), () -> true).start()) {
+    try (HealthServer health = new HealthServer("127.0.0.1", 0, new OperatorMetrics(OperatorTelemetry.create(java.util.Map.of())), () -> true).start()) {
       List<Socket> stalled = new ArrayList<>();
       try {
         for (int i = 0; i < 10; i++) {

@@ -1,0 +1,121 @@
+package dev.instrumentor.operator.runtime;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.LongUpDownCounter;
+import io.opentelemetry.api.metrics.Meter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The operator's metrics, as OpenTelemetry instruments (names as Prometheus shows them):
+ * {@code instrumentor_reconciliations_total{kind}}, {@code instrumentor_reconciliation_errors_total{kind}},
+ * {@code instrumentor_reconcile_duration_seconds{kind}}, {@code instrumentor_reconcile_queue_depth{kind}},
+ * {@code instrumentor_webhook_requests_total{outcome}}, {@code instrumentor_webhook_request_duration_seconds},
+ * {@code instrumentor_injections_total{language,status}}, {@code instrumentor_cache_objects{kind}}.
+ * Recording allocates nothing once a label set has been seen (the admission path records on every request).
+ */
+public final class OperatorMetrics {
+
+  static final AttributeKey<String> KIND = AttributeKey.stringKey("kind");
+  private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
+  private static final AttributeKey<String> LANGUAGE = AttributeKey.stringKey("language");
+  private static final AttributeKey<String> STATUS = AttributeKey.stringKey("status");
+  private static final List<Double> WEBHOOK_BUCKETS = List.of(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+      0.5, 1.0, 2.5);
+  private static final List<Double> RECONCILE_BUCKETS = List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+      10.0, 30.0);
+
+  private final OperatorTelemetry telemetry;
+  private final Meter meter;
+  private final LongCounter reconciliations;
+  private final LongCounter reconciliationErrors;
+  private final DoubleHistogram reconcileDuration;
+  private final LongUpDownCounter queueDepth;
+  private final LongCounter webhookRequests;
+  private final DoubleHistogram webhookDuration;
+  private final LongCounter injections;
+  private final Map<String, Attributes> single = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Attributes>> pairs = new ConcurrentHashMap<>();
+
+  public OperatorMetrics(OperatorTelemetry telemetry) {
+    this.telemetry = telemetry;
+    this.meter = telemetry.meter();
+    reconciliations = meter.counterBuilder("instrumentor.reconciliations")
+        .setDescription("Reconciliations that completed, per kind.").build();
+    reconciliationErrors = meter.counterBuilder("instrumentor.reconciliation.errors")
+        .setDescription("Reconciliations that failed, per kind.").build();
+    reconcileDuration = meter.histogramBuilder("instrumentor.reconcile.duration").setUnit("s")
+        .setDescription("Time a reconcile took, per kind.").setExplicitBucketBoundariesAdvice(RECONCILE_BUCKETS).build();
+    queueDepth = meter.upDownCounterBuilder("instrumentor.reconcile.queue.depth")
+        .setDescription("Resources waiting for a reconcile thread, per kind.").build();
+    webhookRequests = meter.counterBuilder("instrumentor.webhook.requests")
+        .setDescription("Admission requests per outcome.").build();
+    webhookDuration = meter.histogramBuilder("instrumentor.webhook.request.duration").setUnit("s")
+        .setDescription("Time to answer an admission request.").setExplicitBucketBoundariesAdvice(WEBHOOK_BUCKETS).build();
+    injections = meter.counterBuilder("instrumentor.injections")
+        .setDescription("Injection outcomes per language and status.").build();
+  }
+
+  private Attributes kind(String kind) {
+    return single.computeIfAbsent("kind=" + kind, k -> Attributes.of(KIND, kind));
+  }
+
+  void reconciled(String kind) {
+    reconciliations.add(1, kind(kind));
+  }
+
+  void reconcileFailed(String kind) {
+    reconciliationErrors.add(1, kind(kind));
+  }
+
+  void reconcileTook(String kind, long nanos) {
+    reconcileDuration.record(nanos / 1e9, kind(kind));
+  }
+
+  /** {@code +1} when a resource is queued for a reconcile, {@code -1} when a thread takes it. */
+  void queued(String kind, long change) {
+    queueDepth.add(change, kind(kind));
+  }
+
+  void webhookRequest(String outcome, long nanos) {
+    webhookRequests.add(1, single.computeIfAbsent(outcome, o -> Attributes.of(OUTCOME, o)));
+    webhookDuration.record(nanos / 1e9);
+  }
+
+  void injection(String language, String status) {
+    injections.add(1, pairs.computeIfAbsent(language, l -> new ConcurrentHashMap<>())
+        .computeIfAbsent(status, s -> Attributes.of(LANGUAGE, language, STATUS, s)));
+  }
+
+  /** {@code instrumentor_cache_objects{kind}}: the objects each informer cache holds, read at collection. */
+  <T> void cacheSizes(Map<String, T> caches, ToLongFunction<T> size) {
+    meter.gaugeBuilder("instrumentor.cache.objects").ofLongs()
+        .setDescription("Objects in the operator's informer caches, per kind.")
+        .buildWithCallback(measurement -> caches.forEach((kind, cache) ->
+            measurement.record(size.applyAsLong(cache), Attributes.of(KIND, kind))));
+  }
+
+  /** Everything in the Prometheus text format 0.0.4. */
+  public String scrape() {
+    return telemetry.scrape();
+  }
+
+  /** The current value of a counter series as /metrics shows it (e.g. {@code instrumentor_reconciliations_total}), for tests. */
+  public long value(String name, String... labels) {
+    StringBuilder selector = new StringBuilder();
+    for (int i = 0; i + 1 < labels.length; i += 2) {
+      selector.append(i == 0 ? "" : ",").append(labels[i]).append("=\"").append(labels[i + 1]).append('"');
+    }
+    Pattern series = Pattern.compile("(?m)^" + Pattern.quote(name) + (labels.length == 0 ? "" : "\\{" + Pattern.quote(
+        selector.toString()) + "\\}") + " (\\S+)");
+    Matcher matcher = series.matcher(scrape());
+    return matcher.find() ? (long) Double.parseDouble(matcher.group(1)) : 0;
+  }
+}
