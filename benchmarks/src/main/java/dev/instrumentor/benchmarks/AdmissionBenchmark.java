@@ -22,8 +22,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The mutation core: one AdmissionReview of a typical Deployment pod through parse, mutate, JSON
- * patch and answer — against the floor of parsing and serializing the same AdmissionReview.
+ * The mutation core: one AdmissionReview of a typical Deployment pod through parse, mutate (every
+ * injector the webhook runs), JSON patch and answer — against the floor of parsing and serializing the
+ * same AdmissionReview; with {@code telemetry=otel}, what the operator records per request too
+ * (OpenTelemetry counters and histogram, no spans).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -34,6 +36,12 @@ public class AdmissionBenchmark {
   @Param({"typical", "minimal"})
   public String workload;
 
+  /** {@code none}: no observer; {@code otel}: the operator's, recording into the OpenTelemetry SDK. */
+  @Param({"none", "otel"})
+  public String telemetry;
+
+  private dev.instrumentor.operator.runtime.OperatorTelemetry sdk;
+
   private byte[] review;
   private PodAdmission admission;
   private final ObjectMapper json = new ObjectMapper();
@@ -41,11 +49,25 @@ public class AdmissionBenchmark {
   @Setup
   public void setUp() {
     review = Workloads.review(workload);
-    admission = new PodAdmission(PodMutator.forJava(InstrumentationSource.of(List.of(Workloads.instrumentation())),
-        InjectorSettings.defaults()), NamespaceAnnotations.none(), AdmissionObserver.NONE);
+    AdmissionObserver observer = AdmissionObserver.NONE;
+    if (telemetry.equals("otel")) {
+      sdk = dev.instrumentor.operator.runtime.OperatorTelemetry.create(java.util.Map.of());
+      observer = dev.instrumentor.operator.runtime.AdmissionReporting.withoutEvents(
+          new dev.instrumentor.operator.runtime.OperatorMetrics(sdk), sdk);
+    }
+    admission = new PodAdmission(PodMutator.standard(InstrumentationSource.of(List.of(Workloads.instrumentation())),
+        dev.instrumentor.webhook.collector.CollectorSource.of(List.of()), InjectorSettings.defaults()),
+        NamespaceAnnotations.none(), observer);
     AdmissionResponse check = admission.handle("application/json", review, review.length, false, 1 << 22);
     if (!check.bodyText().contains("\"patch\"")) {
       throw new IllegalStateException("the benchmark pod was not mutated: " + check.bodyText());
+    }
+  }
+
+  @org.openjdk.jmh.annotations.TearDown
+  public void tearDown() {
+    if (sdk != null) {
+      sdk.close();
     }
   }
 

@@ -21,9 +21,21 @@ final class MockApiServer implements AutoCloseable {
   final KubernetesClient client;
 
   MockApiServer(Path projectRoot) throws IOException {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(),
-        false);
-    server.setVersionInfo(new VersionInfo.Builder().withMajor("1").withMinor("31").build());
+    // CRUD mode answers every path from its store, /version too (an empty List): answer it as a 1.31 API server,
+    // which `run` checks before it starts
+    KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
+      @Override
+      public io.fabric8.mockwebserver.http.MockResponse dispatch(io.fabric8.mockwebserver.http.RecordedRequest request) {
+        if ("/version".equals(request.getPath())) {
+          return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(200)
+              .addHeader("Content-Type", "application/json")
+              .setBody("{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0\"}");
+        }
+        return super.dispatch(request);
+      }
+    };
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server.setVersionInfo(new VersionInfo.Builder().withMajor("1").withMinor("31").withGitVersion("v1.31.0").build());
     server.init(java.net.InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(projectRoot.resolve("crds"), "*.yaml")) {

@@ -15,7 +15,7 @@ import java.util.Map;
  * Event — queued, sent by another thread — for each injection a pod asked for and did not get. The
  * Event names the owning workload: at admission a Deployment's pod has no name yet.
  */
-final class AdmissionReporting implements AdmissionObserver {
+public final class AdmissionReporting implements AdmissionObserver {
 
   private static final Map<String, String> API_VERSIONS = Map.of(
       Owners.DEPLOYMENT, "apps/v1", Owners.STATEFUL_SET, "apps/v1", Owners.DAEMON_SET, "apps/v1",
@@ -29,6 +29,11 @@ final class AdmissionReporting implements AdmissionObserver {
   private final io.opentelemetry.api.trace.Tracer tracer;
   private final boolean tracing;
 
+  /** Metrics and spans only, no Events (for the benchmarks: Events need a cluster). */
+  public static AdmissionReporting withoutEvents(OperatorMetrics metrics, OperatorTelemetry telemetry) {
+    return new AdmissionReporting(metrics, null, telemetry);
+  }
+
   AdmissionReporting(OperatorMetrics metrics, EventRecorder events, OperatorTelemetry telemetry) {
     this.metrics = metrics;
     this.events = events;
@@ -40,7 +45,7 @@ final class AdmissionReporting implements AdmissionObserver {
   public void podAdmitted(String namespace, PodJson pod, PodMutator.Result result, boolean dryRun) {
     for (InjectionOutcome outcome : result.outcomes()) {
       metrics.injection(outcome.language(), outcome.status().value());
-      if (outcome.warrantsWarning() && !dryRun) {
+      if (outcome.warrantsWarning() && !dryRun && events != null) {
         events.record(regarding(namespace, pod), "Warning",
             outcome.status() == InjectionOutcome.Status.ERROR ? "InjectionFailed" : "InjectionSkipped",
             "Inject", outcome.describe());
