@@ -15,8 +15,10 @@ public class InstrumentationStatus {
   private Long observedGeneration;
 
   /**
-   * Conditions: Ready tells whether the spec is valid and usable (reasons Valid, InvalidSampler,
-   * InvalidEndpoint, TlsSourceMissing, ...).
+   * Conditions: Ready tells whether the spec is valid and usable (reasons Valid, InvalidEndpoint,
+   * TlsConfigMapMissing, InvalidSampler); Supported whether every block is injected (reasons
+   * AllBlocksInjected, UnsupportedBlocks naming the go, apacheHttpd and nginx blocks kept from the
+   * OpenTelemetry Operator).
    */
   private List<Condition> conditions;
 
