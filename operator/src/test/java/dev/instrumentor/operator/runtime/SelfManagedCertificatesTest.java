@@ -100,6 +100,77 @@ class SelfManagedCertificatesTest {
     assertThat(Files.readString(directory.resolve("tls.crt"))).isEqualTo(SelfManagedCertificates.decode(after, "tls.crt"));
   }
 
+  /** The CAs in the webhook configuration's caBundle. */
+  private List<X509Certificate> caBundle() throws Exception {
+    String bundle = new String(Base64.getDecoder().decode(client.admissionRegistration().v1()
+        .mutatingWebhookConfigurations().withName("instrumentor").get().getWebhooks().get(0).getClientConfig()
+        .getCaBundle()), StandardCharsets.US_ASCII);
+    java.security.cert.CertificateFactory factory = java.security.cert.CertificateFactory.getInstance("X.509");
+    return factory.generateCertificates(new java.io.ByteArrayInputStream(bundle.getBytes(StandardCharsets.US_ASCII)))
+        .stream().map(X509Certificate.class::cast).toList();
+  }
+
+  /** Whether {@code served} was signed by one of {@code trusted}: what the API server checks. */
+  private static boolean trusts(List<X509Certificate> trusted, X509Certificate served) {
+    for (X509Certificate ca : trusted) {
+      try {
+        served.verify(ca.getPublicKey());
+        return true;
+      } catch (java.security.GeneralSecurityException e) {
+        // another CA
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void theCaIsRotatedInStepsAnOverlapApartSoThatTheServedCertificateIsTrustedThroughout() throws Exception {
+    client.resource(WebhookRegistration.byUrl("instrumentor", "https://example:9443/mutate-pod", "placeholder",
+        "instrumentor-system")).create();
+    // a 10-day CA rotated 9 days before its end: due after one day; an hour between the steps
+    SelfManagedCertificates.Settings settings = new SelfManagedCertificates.Settings("instrumentor-system",
+        "instrumentor-webhook-tls", "instrumentor", List.of("instrumentor-webhook"), Duration.ofDays(5),
+        Duration.ofDays(1), directory, Duration.ofDays(10), Duration.ofDays(9), Duration.ofHours(1));
+    new SelfManagedCertificates(client, settings, Clock.systemUTC()).bootstrap();
+    String firstCa = SelfManagedCertificates.decode(secret(), "ca.crt");
+    X509Certificate firstServed = new SelfManagedCertificates(client, settings, Clock.systemUTC()).served();
+    List<X509Certificate> before = caBundle();
+    assertThat(before).hasSize(1);
+
+    // stage: the new CA is trusted, the old one still signs
+    SelfManagedCertificates day2 = new SelfManagedCertificates(client, settings, in(Duration.ofDays(2)));
+    assertThat(day2.maintain()).isTrue();
+    List<X509Certificate> staged = caBundle();
+    assertThat(staged).hasSize(2);
+    assertThat(SelfManagedCertificates.decode(secret(), "ca.crt")).isEqualTo(firstCa);
+    assertThat(trusts(staged, day2.served())).isTrue();
+    assertThat(trusts(before, day2.served())).as("a verifier that has not seen the new bundle yet").isTrue();
+
+    // within the overlap: nothing moves
+    assertThat(new SelfManagedCertificates(client, settings, in(Duration.ofDays(2).plusMinutes(30))).maintain()).isFalse();
+
+    // switch: the new CA signs; both stay trusted
+    SelfManagedCertificates switched = new SelfManagedCertificates(client, settings, in(Duration.ofDays(2).plusHours(2)));
+    assertThat(switched.maintain()).isTrue();
+    X509Certificate newServed = switched.served();
+    assertThat(SelfManagedCertificates.decode(secret(), "ca.crt")).isNotEqualTo(firstCa);
+    assertThat(trusts(List.of(before.get(0)), newServed)).as("the old CA does not sign the new certificate").isFalse();
+    assertThat(trusts(staged, newServed)).as("a verifier still holding the staged bundle").isTrue();
+    assertThat(trusts(caBundle(), newServed)).isTrue();
+    assertThat(trusts(caBundle(), firstServed)).as("a replica still serving the old certificate").isTrue();
+
+    // retire: only the new CA
+    SelfManagedCertificates retired = new SelfManagedCertificates(client, settings, in(Duration.ofDays(2).plusHours(4)));
+    assertThat(retired.maintain()).isTrue();
+    assertThat(caBundle()).hasSize(1);
+    assertThat(trusts(caBundle(), retired.served())).isTrue();
+    assertThat(trusts(caBundle(), firstServed)).isFalse();
+    assertThat(secret().getData()).containsOnlyKeys("ca.crt", "ca.key", "tls.crt", "tls.key");
+    // the new CA was made now (certificates take the system's time), so it is due a day from now, not at once
+    assertThat(new SelfManagedCertificates(client, settings, in(Duration.ofHours(5))).maintain())
+        .as("nothing more to do within the new CA's life").isFalse();
+  }
+
   @Test
   void theRunningWebhookServesTheRenewedCertificateWithoutRestart() throws Exception {
     client.resource(WebhookRegistration.byUrl("instrumentor", "https://example:9443/mutate-pod", "placeholder",
