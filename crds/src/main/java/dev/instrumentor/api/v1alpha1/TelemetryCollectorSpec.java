@@ -72,8 +72,12 @@ public class TelemetryCollectorSpec {
 
   /**
    * Extra ports to expose, added to those derived from the receivers in the config. A port here
-   * wins over a derived one of the same name or number.
+   * wins over a derived one of the same name or number. Named when there are several; no nodePort
+   * (the collector's Service is ClusterIP).
    */
+  @io.fabric8.generator.annotation.Size(max = 64)
+  @ValidationRule(value = "size(self) <= 1 || self.all(p, has(p.name) && p.name != '')", message = "spec.ports: with several ports, each needs a name")
+  @ValidationRule(value = "self.all(p, !has(p.nodePort) || p.nodePort == 0)", message = "spec.ports: nodePort is not allowed, the collector's Service is of type ClusterIP")
   private List<ServicePort> ports;
 
   /** Resources of the collector container. */

@@ -86,6 +86,91 @@ public final class CollectorConfig {
     return null;
   }
 
+  /** The config as the collector gets it, and what was defaulted in it (paths, e.g. {@code receivers.otlp.protocols.grpc.endpoint}). */
+  public record Rendered(JsonNode config, List<String> defaulted) {
+  }
+
+  private static final String ALL_INTERFACES = "0.0.0.0";
+
+  /**
+   * The config with the listeners a Service or probe must reach bound to all interfaces where the user
+   * wrote no address: current collectors bind receivers, {@code health_check} and their own metrics to
+   * localhost by default, which no Service, probe or scraper outside the pod reaches (as the
+   * OpenTelemetry Operator, which does the same). A sidecar ({@code network} false) is reached on
+   * localhost: its config is kept as written.
+   */
+  public Rendered render(boolean network) {
+    if (!network || config == null || !config.isObject()) {
+      return new Rendered(config, List.of());
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode copy = (com.fasterxml.jackson.databind.node.ObjectNode) config.deepCopy();
+    List<String> defaulted = new ArrayList<>();
+    for (String receiver : usedReceivers) {
+      ComponentId id = ComponentId.parse(receiver);
+      if (id == null) {
+        continue;
+      }
+      Map<String, Default> protocols = PROTOCOL_DEFAULTS.get(id.type());
+      if (protocols != null) {
+        JsonNode configured = copy.path("receivers").path(receiver).path("protocols");
+        if (!configured.isObject()) {
+          continue;
+        }
+        List<String> keys = new ArrayList<>(protocols.keySet());
+        keys.sort(null);
+        for (String protocol : keys) {
+          if (configured.has(protocol)) {
+            com.fasterxml.jackson.databind.node.ObjectNode settings = object((com.fasterxml.jackson.databind.node.ObjectNode)
+                configured, protocol);
+            defaultEndpoint(settings, protocols.get(protocol).port(),
+                "receivers." + receiver + ".protocols." + protocol + ".endpoint", defaulted);
+          }
+        }
+      } else if (ENDPOINT_DEFAULTS.containsKey(id.type())) {
+        com.fasterxml.jackson.databind.node.ObjectNode receivers = (com.fasterxml.jackson.databind.node.ObjectNode) copy.path("receivers");
+        defaultEndpoint(object(receivers, receiver), ENDPOINT_DEFAULTS.get(id.type()).port(),
+            "receivers." + receiver + ".endpoint", defaulted);
+      }
+    }
+    for (JsonNode extension : copy.path("service").path("extensions")) {
+      ComponentId id = ComponentId.parse(extension.asText());
+      if (id != null && id.type().equals("health_check") && copy.path("extensions").isObject()) {
+        defaultEndpoint(object((com.fasterxml.jackson.databind.node.ObjectNode) copy.path("extensions"), extension.asText()),
+            13133, "extensions." + extension.asText() + ".endpoint", defaulted);
+      }
+    }
+    JsonNode metrics = copy.path("service").path("telemetry").path("metrics");
+    if (copy.path("service").isObject() && !"none".equals(metrics.path("level").asText())
+        && !metrics.has("address") && !metrics.has("readers")) {
+      com.fasterxml.jackson.databind.node.ObjectNode telemetry = object(
+          (com.fasterxml.jackson.databind.node.ObjectNode) copy.path("service"), "telemetry");
+      com.fasterxml.jackson.databind.node.ObjectNode metricsNode = object(telemetry, "metrics");
+      metricsNode.putArray("readers").addObject().putObject("pull").putObject("exporter").putObject("prometheus")
+          .put("host", ALL_INTERFACES).put("port", DEFAULT_MONITORING_PORT);
+      defaulted.add("service.telemetry.metrics.readers");
+    }
+    return new Rendered(copy, List.copyOf(defaulted));
+  }
+
+  /** {@code parent.name} as an object: created when absent or null (YAML {@code grpc:}). */
+  private static com.fasterxml.jackson.databind.node.ObjectNode object(com.fasterxml.jackson.databind.node.ObjectNode parent,
+      String name) {
+    JsonNode child = parent.get(name);
+    if (child instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+      return object;
+    }
+    return parent.putObject(name);
+  }
+
+  private static void defaultEndpoint(com.fasterxml.jackson.databind.node.ObjectNode settings, int port, String path,
+      List<String> defaulted) {
+    JsonNode endpoint = settings.get("endpoint");
+    if (endpoint == null || endpoint.isNull() || endpoint.asText().isEmpty()) {
+      settings.put("endpoint", ALL_INTERFACES + ":" + port);
+      defaulted.add(path);
+    }
+  }
+
   private void check() {
     if (config == null || !config.isObject()) {
       problems.add("config: must be a map with receivers, exporters and service.pipelines");

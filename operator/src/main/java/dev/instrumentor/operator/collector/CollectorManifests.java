@@ -62,7 +62,7 @@ public final class CollectorManifests {
     TelemetryCollectorSpec spec = collector.getSpec();
     CollectorMode mode = spec.getMode() == null ? CollectorMode.DEPLOYMENT : spec.getMode();
     List<HasMetadata> objects = new ArrayList<>();
-    String configYaml = configYaml(spec);
+    String configYaml = configYaml(collector, config);
     objects.add(new ConfigMapBuilder().withMetadata(metadata(collector, name(collector)))
         .addToData(CollectorContainer.CONFIG_KEY, configYaml).build());
     if (mode == CollectorMode.SIDECAR) {
@@ -108,9 +108,12 @@ public final class CollectorManifests {
     return spec.getReplicas() == null ? 1 : spec.getReplicas();
   }
 
-  /** The config as the collector reads it: YAML, keys in the order written. */
-  public static String configYaml(TelemetryCollectorSpec spec) {
-    return YamlDocuments.toYaml(spec.getConfig());
+  /**
+   * The config as the collector reads it: YAML, keys in the order written, listeners defaulted to all
+   * interfaces unless the collector is a sidecar ({@link CollectorConfig#render}).
+   */
+  public static String configYaml(TelemetryCollector collector, CollectorConfig config) {
+    return YamlDocuments.toYaml(config.render(collector.getSpec().getMode() != CollectorMode.SIDECAR).config());
   }
 
   /** SHA-256 of the rendered config, hex. */

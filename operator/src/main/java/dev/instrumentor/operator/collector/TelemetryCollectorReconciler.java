@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class TelemetryCollectorReconciler implements Reconciler<TelemetryCollector> {
 
   private static final Logger LOG = LoggerFactory.getLogger(TelemetryCollectorReconciler.class);
+  /** Condition type: whether listeners were bound to all interfaces where the config gave no address. */
+  static final String LISTENERS = "Listeners";
   /** Only objects carrying this label are cached: the operator's memory does not grow with the cluster. */
   public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=instrumentor";
   static final List<Class<? extends HasMetadata>> OWNED = List.of(
@@ -114,7 +116,14 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     CollectorMode mode = collector.getSpec().getMode() == null ? CollectorMode.DEPLOYMENT : collector.getSpec().getMode();
     status.setImage(collector.getSpec().getImage() == null || collector.getSpec().getImage().isBlank()
         ? manifests.defaultImage() : collector.getSpec().getImage());
-    status.setConfigHash(CollectorManifests.hash(CollectorManifests.configYaml(collector.getSpec())));
+    status.setConfigHash(CollectorManifests.hash(CollectorManifests.configYaml(collector, config)));
+    List<String> defaulted = config.render(mode != CollectorMode.SIDECAR).defaulted();
+    status.setConditions(Conditions.set(status.getConditions(), LISTENERS, true,
+        defaulted.isEmpty() ? "AsWritten" : "BoundToAllInterfaces", defaulted.isEmpty()
+            ? "the config's listeners are rolled out as written"
+            : "bound to 0.0.0.0 where the config gave no address (the collector's default is localhost, which no"
+                + " Service or probe reaches): " + String.join(", ", defaulted),
+        collector.getMetadata().getGeneration(), clock));
     if (mode == CollectorMode.SIDECAR) {
       status.setScale(null);
       status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, true, "SidecarMode",

@@ -163,4 +163,58 @@ class CollectorConfigTest {
     assertThat(config.problems()).isEmpty();
     assertThat(config.ports()).extracting(CollectorPort::port).containsExactly(4317);
   }
+
+  @Test
+  void listenersWithoutAnAddressAreBoundToAllInterfacesAndWrittenOnesKept() {
+    JsonNode written = yaml("""
+        receivers:
+          otlp:
+            protocols:
+              grpc:
+              http: {endpoint: "localhost:4318", cors: {allowed_origins: ["*"]}}
+          zipkin: {}
+          jaeger/unused: {protocols: {grpc: {}}}
+        exporters:
+          otlp/jaeger: {endpoint: "jaeger:4317"}
+        extensions:
+          health_check:
+        service:
+          extensions: [health_check]
+          pipelines:
+            traces: {receivers: [otlp, zipkin], exporters: [otlp/jaeger]}
+        """);
+    JsonNode original = written.deepCopy();
+    CollectorConfig config = CollectorConfig.of(written);
+    assertThat(config.problems()).isEmpty();
+
+    CollectorConfig.Rendered rendered = config.render(true);
+    JsonNode out = rendered.config();
+    assertThat(out.at("/receivers/otlp/protocols/grpc/endpoint").asText()).isEqualTo("0.0.0.0:4317");
+    assertThat(out.at("/receivers/otlp/protocols/http/endpoint").asText()).as("written: kept").isEqualTo("localhost:4318");
+    assertThat(out.at("/receivers/otlp/protocols/http/cors/allowed_origins/0").asText()).isEqualTo("*");
+    assertThat(out.at("/receivers/zipkin/endpoint").asText()).isEqualTo("0.0.0.0:9411");
+    assertThat(out.at("/receivers/jaeger~1unused/protocols/grpc").isEmpty()).as("in no pipeline: not touched").isTrue();
+    assertThat(out.at("/extensions/health_check/endpoint").asText()).isEqualTo("0.0.0.0:13133");
+    assertThat(out.at("/service/telemetry/metrics/readers/0/pull/exporter/prometheus/host").asText()).isEqualTo("0.0.0.0");
+    assertThat(out.at("/service/telemetry/metrics/readers/0/pull/exporter/prometheus/port").asInt()).isEqualTo(8888);
+    assertThat(rendered.defaulted()).containsExactly("receivers.otlp.protocols.grpc.endpoint", "receivers.zipkin.endpoint",
+        "extensions.health_check.endpoint", "service.telemetry.metrics.readers");
+    assertThat(CollectorConfig.of(out).problems()).as("the rendered config is valid too").isEmpty();
+
+    assertThat(written).as("the spec's config is not changed").isEqualTo(original);
+    assertThat(config.render(false).config()).as("a sidecar is reached on localhost: as written").isEqualTo(original);
+    assertThat(config.render(false).defaulted()).isEmpty();
+  }
+
+  @Test
+  void ownMetricsWrittenByTheUserAreKept() {
+    CollectorConfig config = CollectorConfig.of(yaml("""
+        receivers: {otlp: {protocols: {grpc: {endpoint: "0.0.0.0:4317"}}}}
+        exporters: {debug: {}}
+        service:
+          telemetry: {metrics: {level: none}}
+          pipelines: {traces: {receivers: [otlp], exporters: [debug]}}
+        """));
+    assertThat(config.render(true).defaulted()).isEmpty();
+  }
 }
