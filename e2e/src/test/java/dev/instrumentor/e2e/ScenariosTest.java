@@ -262,6 +262,73 @@ class ScenariosTest {
   }
 
   /**
+   * A collector that scales, on the real API server and its controller-manager: the HorizontalPodAutoscaler
+   * the operator renders is accepted and the HPA controller reaches the TelemetryCollector's scale
+   * subresource (AbleToScale); the PodDisruptionBudget is accepted; tail sampling across replicas is
+   * flagged; and the listeners the config left to localhost are bound to all interfaces in the ConfigMap.
+   */
+  @Test
+  void aScalingGatewayGetsAnHpaOnItsScaleSubresourceAPdbAndATraceRoutingWarning() {
+    assumeTrue(cluster.real(), "needs a real API server and its HPA controller");
+    String ns = cluster.namespace("scaling", Map.of());
+    TelemetryCollector collector = new TelemetryCollector();
+    collector.getMetadata().setName("gateway");
+    collector.getMetadata().setNamespace(ns);
+    TelemetryCollectorSpec spec = new TelemetryCollectorSpec();
+    spec.setMode(CollectorMode.DEPLOYMENT);
+    spec.setReplicas(2);
+    dev.instrumentor.api.v1alpha1.Autoscaler autoscaler = new dev.instrumentor.api.v1alpha1.Autoscaler();
+    autoscaler.setMinReplicas(2);
+    autoscaler.setMaxReplicas(5);
+    spec.setAutoscaler(autoscaler);
+    spec.setConfig(YAML.unmarshal("""
+        receivers: {otlp: {protocols: {grpc: {}}}}
+        processors:
+          tail_sampling:
+            policies:
+              - {name: errors, type: status_code, status_code: {status_codes: [ERROR]}}
+              - {name: ten-percent, type: probabilistic, probabilistic: {sampling_percentage: 10}}
+        exporters: {debug: {}}
+        extensions: {health_check: {}}
+        service:
+          extensions: [health_check]
+          pipelines: {traces: {receivers: [otlp], processors: [tail_sampling], exporters: [debug]}}
+        """, JsonNode.class));
+    collector.setSpec(spec);
+    cluster.client().resource(collector).create();
+
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+      io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler hpa = cluster.client().autoscaling().v2()
+          .horizontalPodAutoscalers().inNamespace(ns).withName("gateway-collector").get();
+      assertThat(hpa).as("the HPA").isNotNull();
+      assertThat(hpa.getStatus() == null || hpa.getStatus().getConditions() == null ? List.<String>of()
+          : hpa.getStatus().getConditions().stream().filter(c -> c.getType().equals("AbleToScale"))
+              .map(c -> c.getStatus()).toList()).as("the HPA controller reads the collector's scale").contains("True");
+      assertThat(cluster.client().policy().v1().podDisruptionBudget().inNamespace(ns).withName("gateway-collector").get())
+          .as("the PDB").isNotNull();
+      TelemetryCollector found = cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("gateway")
+          .get();
+      assertThat(found.getStatus()).isNotNull();
+      Condition routing = Conditions.get(found.getStatus().getConditions(), "TraceRouting");
+      assertThat(routing).isNotNull();
+      assertThat(routing.getStatus()).isEqualTo("False");
+      assertThat(routing.getMessage()).contains("loadbalancing");
+      Condition listeners = Conditions.get(found.getStatus().getConditions(), "Listeners");
+      assertThat(listeners).isNotNull();
+      assertThat(listeners.getMessage()).contains("receivers.otlp.protocols.grpc.endpoint", "extensions.health_check.endpoint");
+    });
+    String rendered = cluster.client().configMaps().inNamespace(ns).withName("gateway-collector").get().getData()
+        .get("collector.yaml");
+    assertThat(rendered).contains("endpoint: \"0.0.0.0:4317\"", "endpoint: \"0.0.0.0:13133\"", "host: \"0.0.0.0\"");
+
+    // the autoscaler removed: its HPA goes
+    cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("gateway")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"autoscaler\":null}}");
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(cluster.client().autoscaling().v2()
+        .horizontalPodAutoscalers().inNamespace(ns).withName("gateway-collector").get()).isNull());
+  }
+
+  /**
    * Garbage collection and server-side apply ownership, which only a real API server (with its
    * controller-manager) judges: a user's change to a field the operator applies is reverted, a field
    * it does not own is kept, and deleting the collector deletes what it owns.

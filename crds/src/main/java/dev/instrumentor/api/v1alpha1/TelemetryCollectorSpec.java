@@ -29,6 +29,8 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.volumeClaimTemplates) || size(self.volumeClaimTemplates) == 0 || self.mode == 'statefulset'",
     message = "spec.volumeClaimTemplates is only allowed with mode statefulset", fieldPath = ".volumeClaimTemplates")
+@ValidationRule(value = "!has(self.autoscaler) || self.mode in ['deployment', 'statefulset']",
+    message = "spec.autoscaler: only deployment and statefulset collectors scale", fieldPath = ".autoscaler")
 @ValidationRule(value = "!has(self.replicas) || self.mode in ['deployment', 'statefulset'] || self.replicas == 1",
     message = "spec.replicas is only meaningful with mode deployment or statefulset", fieldPath = ".replicas")
 public class TelemetryCollectorSpec {
@@ -49,6 +51,12 @@ public class TelemetryCollectorSpec {
   @Min(0)
   @SpecReplicas
   private Integer replicas;
+
+  /**
+   * Scale the collector with a HorizontalPodAutoscaler (deployment and statefulset modes). It sets
+   * spec.replicas through the scale subresource; the pods need resource requests for the targets.
+   */
+  private Autoscaler autoscaler;
 
   /**
    * The collector configuration (receivers, processors, exporters, connectors, extensions,
@@ -127,6 +135,14 @@ public class TelemetryCollectorSpec {
 
   public void setImage(String image) {
     this.image = image;
+  }
+
+  public Autoscaler getAutoscaler() {
+    return autoscaler;
+  }
+
+  public void setAutoscaler(Autoscaler autoscaler) {
+    this.autoscaler = autoscaler;
   }
 
   public Integer getReplicas() {
@@ -282,6 +298,7 @@ public class TelemetryCollectorSpec {
         && Objects.equals(volumes, other.volumes)
         && Objects.equals(volumeMounts, other.volumeMounts)
         && Objects.equals(ports, other.ports)
+        && Objects.equals(autoscaler, other.autoscaler)
         && Objects.equals(resources, other.resources)
         && Objects.equals(nodeSelector, other.nodeSelector)
         && Objects.equals(tolerations, other.tolerations)
@@ -296,11 +313,11 @@ public class TelemetryCollectorSpec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(mode, image, replicas, config, env, envFrom, volumes, volumeMounts, ports, resources, nodeSelector, tolerations, affinity, podSecurityContext, securityContext, podAnnotations, serviceAccount, args, volumeClaimTemplates);
+    return Objects.hash(mode, image, replicas, autoscaler, config, env, envFrom, volumes, volumeMounts, ports, resources, nodeSelector, tolerations, affinity, podSecurityContext, securityContext, podAnnotations, serviceAccount, args, volumeClaimTemplates);
   }
 
   @Override
   public String toString() {
-    return "TelemetryCollectorSpec{" + "mode=" + mode + ", image=" + image + ", replicas=" + replicas + ", config=" + config + ", env=" + env + ", envFrom=" + envFrom + ", volumes=" + volumes + ", volumeMounts=" + volumeMounts + ", ports=" + ports + ", resources=" + resources + ", nodeSelector=" + nodeSelector + ", tolerations=" + tolerations + ", affinity=" + affinity + ", podSecurityContext=" + podSecurityContext + ", securityContext=" + securityContext + ", podAnnotations=" + podAnnotations + ", serviceAccount=" + serviceAccount + ", args=" + args + ", volumeClaimTemplates=" + volumeClaimTemplates + "}";
+    return "TelemetryCollectorSpec{" + "mode=" + mode + ", image=" + image + ", replicas=" + replicas + ", autoscaler=" + autoscaler + ", config=" + config + ", env=" + env + ", envFrom=" + envFrom + ", volumes=" + volumes + ", volumeMounts=" + volumeMounts + ", ports=" + ports + ", resources=" + resources + ", nodeSelector=" + nodeSelector + ", tolerations=" + tolerations + ", affinity=" + affinity + ", podSecurityContext=" + podSecurityContext + ", securityContext=" + securityContext + ", podAnnotations=" + podAnnotations + ", serviceAccount=" + serviceAccount + ", args=" + args + ", volumeClaimTemplates=" + volumeClaimTemplates + "}";
   }
 }

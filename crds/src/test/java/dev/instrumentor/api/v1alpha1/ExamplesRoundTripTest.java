@@ -65,7 +65,7 @@ class ExamplesRoundTripTest {
 
   private static final List<String> LANGUAGES = List.of("java", "python", "nodejs", "dotnet", "go", "apacheHttpd", "nginx");
   private static final List<String> OWN_OBJECTS = java.util.stream.Stream.concat(
-      Stream.of("exporter", "tls", "sampler", "resource", "defaults", "extensions", "scale"), LANGUAGES.stream()).toList();
+      Stream.of("exporter", "tls", "sampler", "resource", "defaults", "extensions", "scale", "autoscaler"), LANGUAGES.stream()).toList();
 
   /** Fields the schema forbids together: a fixture sets one of each pair. */
   private static final Map<String, String> EXCLUSIVE = exclusive();

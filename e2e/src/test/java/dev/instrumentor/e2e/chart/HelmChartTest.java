@@ -113,6 +113,8 @@ class HelmChartTest {
       "/services:create,delete,get,list,patch,update,watch",
       "apps/deployments:create,delete,get,list,patch,update,watch", "apps/daemonsets:create,delete,get,list,patch,update,watch",
       "apps/statefulsets:create,delete,get,list,patch,update,watch",
+      "autoscaling/horizontalpodautoscalers:create,delete,get,list,patch,update,watch",
+      "policy/poddisruptionbudgets:create,delete,get,list,patch,update,watch",
       "/namespaces:get,list,watch", "events.k8s.io/events:create",
       "url:/version:get",
       "admissionregistration.k8s.io/mutatingwebhookconfigurations[instrumentor]:get,patch,update");

@@ -31,6 +31,7 @@ public final class CollectorConfig {
   private final Map<String, Set<String>> defined = new HashMap<>();
   private final Set<String> usedReceivers = new LinkedHashSet<>();
   private final Set<String> usedExporters = new LinkedHashSet<>();
+  private final Set<String> usedProcessors = new LinkedHashSet<>();
 
   private CollectorConfig(JsonNode config) {
     this.config = config;
@@ -71,6 +72,12 @@ public final class CollectorConfig {
       }
     }
     return DEFAULT_MONITORING_PORT;
+  }
+
+  /** Whether a pipeline uses a processor of {@code type} (e.g. {@code tail_sampling}). */
+  public boolean usesProcessor(String type) {
+    return usedProcessors.stream().map(ComponentId::parse)
+        .anyMatch(id -> id != null && id.type().equals(type));
   }
 
   /** The port of the health_check extension when the service enables it, else null. */
@@ -226,6 +233,7 @@ public final class CollectorConfig {
         }
       }
       for (String processor : processors) {
+        usedProcessors.add(processor);
         if (!defined.get("processors").contains(processor)) {
           problems.add(at + ": processor \"" + processor + "\" is not defined in processors");
         }

@@ -96,7 +96,58 @@ public final class CollectorManifests {
     objects.add(service(collector, name(collector) + "-monitoring", List.of(new ServicePortBuilder()
         .withName("monitoring").withPort(config.monitoringPort()).withTargetPort(new IntOrString(config.monitoringPort()))
         .withProtocol("TCP").build()), false));
+    if (mode != CollectorMode.DAEMONSET && spec.getAutoscaler() != null) {
+      objects.add(autoscaler(collector));
+    }
+    if (mode != CollectorMode.DAEMONSET && Math.max(replicas(spec), minReplicas(spec)) > 1) {
+      // several replicas: a voluntary disruption (a node drain) takes one at a time
+      objects.add(new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder()
+          .withMetadata(metadata(collector, name(collector))).withNewSpec().withMaxUnavailable(new IntOrString(1))
+          .withNewSelector().withMatchLabels(selector).endSelector().endSpec().build());
+    }
     return objects;
+  }
+
+  private static int minReplicas(TelemetryCollectorSpec spec) {
+    return spec.getAutoscaler() == null ? 0 : spec.getAutoscaler().getMinReplicas() != null
+        ? spec.getAutoscaler().getMinReplicas() : replicas(spec);
+  }
+
+  /** The most replicas the collector may run: spec.autoscaler.maxReplicas, else spec.replicas. */
+  public static int maxReplicas(TelemetryCollectorSpec spec) {
+    return spec.getAutoscaler() != null ? spec.getAutoscaler().getMaxReplicas() : replicas(spec);
+  }
+
+  /**
+   * An autoscaling/v2 HorizontalPodAutoscaler of the TelemetryCollector itself (its scale
+   * subresource): it sets spec.replicas, which the workload follows. CPU at 90 % of the requests when
+   * no target is given, as the OpenTelemetry Operator.
+   */
+  private static HasMetadata autoscaler(TelemetryCollector collector) {
+    dev.instrumentor.api.v1alpha1.Autoscaler autoscaler = collector.getSpec().getAutoscaler();
+    List<io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec> metrics = new ArrayList<>();
+    Integer cpu = autoscaler.getTargetCPUUtilization();
+    if (cpu == null && autoscaler.getTargetMemoryUtilization() == null) {
+      cpu = 90;
+    }
+    if (cpu != null) {
+      metrics.add(resourceMetric("cpu", cpu));
+    }
+    if (autoscaler.getTargetMemoryUtilization() != null) {
+      metrics.add(resourceMetric("memory", autoscaler.getTargetMemoryUtilization()));
+    }
+    return new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
+        .withMetadata(metadata(collector, name(collector))).withNewSpec()
+        .withNewScaleTargetRef().withApiVersion(collector.getApiVersion()).withKind(collector.getKind())
+        .withName(collector.getMetadata().getName()).endScaleTargetRef()
+        .withMinReplicas(minReplicas(collector.getSpec())).withMaxReplicas(autoscaler.getMaxReplicas())
+        .withMetrics(metrics).endSpec().build();
+  }
+
+  private static io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec resourceMetric(String resource, int percent) {
+    return new io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpecBuilder().withType("Resource").withNewResource()
+        .withName(resource).withNewTarget().withType("Utilization").withAverageUtilization(percent).endTarget()
+        .endResource().build();
   }
 
   /** The workload and ConfigMap name: {@code <name>-collector}. */

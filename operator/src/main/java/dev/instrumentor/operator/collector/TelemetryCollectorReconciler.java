@@ -50,7 +50,11 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
   /** Only objects carrying this label are cached: the operator's memory does not grow with the cluster. */
   public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=instrumentor";
   static final List<Class<? extends HasMetadata>> OWNED = List.of(
-      ConfigMap.class, ServiceAccount.class, Deployment.class, DaemonSet.class, StatefulSet.class, Service.class);
+      ConfigMap.class, ServiceAccount.class, Deployment.class, DaemonSet.class, StatefulSet.class, Service.class,
+      io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class,
+      io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class);
+  /** Condition type: whether traces reach the replica that samples them (tail sampling). */
+  static final String TRACE_ROUTING = "TraceRouting";
 
   private final CollectorManifests manifests;
   private final ResourceApplier applier;
@@ -118,6 +122,13 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
         ? manifests.defaultImage() : collector.getSpec().getImage());
     status.setConfigHash(CollectorManifests.hash(CollectorManifests.configYaml(collector, config)));
     List<String> defaulted = config.render(mode != CollectorMode.SIDECAR).defaulted();
+    boolean split = config.usesProcessor("tail_sampling") && mode != CollectorMode.SIDECAR
+        && (mode == CollectorMode.DAEMONSET || CollectorManifests.maxReplicas(collector.getSpec()) > 1);
+    status.setConditions(Conditions.set(status.getConditions(), TRACE_ROUTING, !split,
+        split ? "TailSamplingAcrossReplicas" : "AsConfigured", split
+            ? "tail_sampling decides per trace, and this collector may run several replicas that each see part of a"
+                + " trace: put a first tier with the loadbalancing exporter (routing_key: traceID) in front of it"
+            : "no trace is split between replicas that sample it", collector.getMetadata().getGeneration(), clock));
     status.setConditions(Conditions.set(status.getConditions(), LISTENERS, true,
         defaulted.isEmpty() ? "AsWritten" : "BoundToAllInterfaces", defaulted.isEmpty()
             ? "the config's listeners are rolled out as written"

@@ -105,6 +105,51 @@ class CollectorManifestsTest {
   }
 
   @Test
+  void anAutoscalerScalesTheCollectorThroughItsScaleSubresourceAndAPdbKeepsAllButOne() {
+    TelemetryCollector collector = collector(CollectorMode.DEPLOYMENT, CONFIG);
+    dev.instrumentor.api.v1alpha1.Autoscaler autoscaler = new dev.instrumentor.api.v1alpha1.Autoscaler();
+    autoscaler.setMinReplicas(2);
+    autoscaler.setMaxReplicas(8);
+    autoscaler.setTargetMemoryUtilization(75);
+    collector.getSpec().setAutoscaler(autoscaler);
+
+    List<HasMetadata> objects = desired(collector);
+
+    var hpa = objects.stream().filter(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class::isInstance)
+        .map(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class::cast).findFirst().orElseThrow();
+    assertThat(hpa.getMetadata().getName()).isEqualTo("gateway-collector");
+    assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("TelemetryCollector");
+    assertThat(hpa.getSpec().getScaleTargetRef().getApiVersion()).isEqualTo("instrumentor.dev/v1alpha1");
+    assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("gateway");
+    assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(8);
+    assertThat(hpa.getSpec().getMetrics()).singleElement().satisfies(metric -> {
+      assertThat(metric.getResource().getName()).isEqualTo("memory");
+      assertThat(metric.getResource().getTarget().getAverageUtilization()).isEqualTo(75);
+    });
+    var pdb = objects.stream().filter(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class::isInstance)
+        .map(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class::cast).findFirst().orElseThrow();
+    assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(
+        ((io.fabric8.kubernetes.api.model.apps.Deployment) objects.get(2)).getSpec().getSelector().getMatchLabels());
+
+    autoscaler.setTargetMemoryUtilization(null);
+    autoscaler.setMinReplicas(null);
+    var cpuOnly = desired(collector).stream()
+        .filter(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class::isInstance)
+        .map(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class::cast).findFirst().orElseThrow();
+    assertThat(cpuOnly.getSpec().getMinReplicas()).as("spec.replicas").isEqualTo(1);
+    assertThat(cpuOnly.getSpec().getMetrics()).singleElement().satisfies(metric -> {
+      assertThat(metric.getResource().getName()).isEqualTo("cpu");
+      assertThat(metric.getResource().getTarget().getAverageUtilization()).isEqualTo(90);
+    });
+
+    collector.getSpec().setAutoscaler(null);
+    assertThat(kindsAndNames(desired(collector))).as("one replica: no HPA, no PDB")
+        .noneMatch(kind -> kind.startsWith("HorizontalPodAutoscaler") || kind.startsWith("PodDisruptionBudget"));
+  }
+
+  @Test
   void statefulSetModeWithClaimsAndAHeadlessService() {
     TelemetryCollector collector = collector(CollectorMode.STATEFULSET, CONFIG);
     collector.getSpec().setReplicas(3);
@@ -115,7 +160,7 @@ class CollectorManifestsTest {
 
     assertThat(kindsAndNames(objects)).containsExactly("ConfigMap/gateway-collector", "ServiceAccount/gateway-collector",
         "StatefulSet/gateway-collector", "Service/gateway-collector", "Service/gateway-collector-headless",
-        "Service/gateway-collector-monitoring");
+        "Service/gateway-collector-monitoring", "PodDisruptionBudget/gateway-collector");
     StatefulSet statefulSet = (StatefulSet) objects.get(2);
     assertThat(statefulSet.getSpec().getReplicas()).isEqualTo(3);
     assertThat(statefulSet.getSpec().getServiceName()).isEqualTo("gateway-collector-headless");
