@@ -329,6 +329,63 @@ class ScenariosTest {
   }
 
   /**
+   * {@code instrumentor render} prints what the reconciler creates: every object it renders for the
+   * example collector is on the real API server with those very fields and values (the server adds its
+   * own: uid, defaults, status, the owner's uid).
+   */
+  @Test
+  void renderPrintsWhatTheReconcilerCreates() throws Exception {
+    assumeTrue(cluster.real(), "needs a real API server: it stores what the reconciler applied");
+    String ns = cluster.namespace("render", Map.of());
+    String example = java.nio.file.Files.readString(dev.instrumentor.e2e.harness.ControlPlane.projectRoot().resolve("examples/collector.yaml"))
+        .replace("namespace: observability", "namespace: " + ns);
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("collector", ".yaml");
+    java.nio.file.Files.writeString(file, example);
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine cli = dev.instrumentor.operator.cli.Main.commandLine();
+    cli.setOut(new java.io.PrintWriter(out));
+    assertThat(cli.execute("render", "-f", file.toString())).isZero();
+    List<JsonNode> rendered = new java.util.ArrayList<>();
+    com.fasterxml.jackson.databind.MappingIterator<JsonNode> documents = new com.fasterxml.jackson.databind.ObjectMapper(
+        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readerFor(JsonNode.class).readValues(out.toString());
+    documents.forEachRemaining(rendered::add);
+    assertThat(rendered).hasSizeGreaterThan(4);
+
+    cluster.client().resource(YAML.unmarshal(example, TelemetryCollector.class)).create();
+    for (JsonNode object : rendered) {
+      String what = object.path("kind").asText() + "/" + object.at("/metadata/name").asText();
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        io.fabric8.kubernetes.api.model.GenericKubernetesResource stored = cluster.client()
+            .genericKubernetesResources(object.path("apiVersion").asText(), object.path("kind").asText())
+            .inNamespace(ns).withName(object.at("/metadata/name").asText()).get();
+        assertThat(stored).as(what + " on the API server").isNotNull();
+        JsonNode server = YAML.convertValue(stored, JsonNode.class);
+        assertThat(differences("", object, server)).as(what + ": rendered fields the server has otherwise").isEmpty();
+      });
+    }
+  }
+
+  /** Where {@code rendered}'s fields are missing from or differ in {@code server} (which may have more). */
+  private static List<String> differences(String path, JsonNode rendered, JsonNode server) {
+    List<String> found = new java.util.ArrayList<>();
+    if (rendered.isObject()) {
+      rendered.properties().forEach(field -> found.addAll(
+          differences(path + "." + field.getKey(), field.getValue(), server.path(field.getKey()))));
+    } else if (rendered.isArray()) {
+      if (!server.isArray() || server.size() != rendered.size()) {
+        found.add(path + ": " + rendered + " vs " + server);
+      } else {
+        for (int i = 0; i < rendered.size(); i++) {
+          found.addAll(differences(path + "[" + i + "]", rendered.get(i), server.get(i)));
+        }
+      }
+    } else if (!rendered.asText().equals(server.asText()) || server.isMissingNode()) {
+      found.add(path + ": " + rendered + " vs " + server);
+    }
+    return found;
+  }
+
+  /**
    * Garbage collection and server-side apply ownership, which only a real API server (with its
    * controller-manager) judges: a user's change to a field the operator applies is reverted, a field
    * it does not own is kept, and deleting the collector deletes what it owns.

@@ -160,11 +160,30 @@ public final class CollectorManifests {
   }
 
   /**
-   * The config as the collector reads it: YAML, keys in the order written, listeners defaulted to all
-   * interfaces unless the collector is a sidecar ({@link CollectorConfig#render}).
+   * The config as the collector reads it: YAML, keys sorted (as the API server returns a custom
+   * resource's maps, whatever order they were written in, so that the same config renders the same
+   * bytes from a file and from the cluster), listeners defaulted to all interfaces unless the collector
+   * is a sidecar ({@link CollectorConfig#render}).
    */
   public static String configYaml(TelemetryCollector collector, CollectorConfig config) {
-    return YamlDocuments.toYaml(config.render(collector.getSpec().getMode() != CollectorMode.SIDECAR).config());
+    return YamlDocuments.toYaml(sorted(config.render(collector.getSpec().getMode() != CollectorMode.SIDECAR).config()));
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode sorted(com.fasterxml.jackson.databind.JsonNode node) {
+    if (node != null && node.isObject()) {
+      com.fasterxml.jackson.databind.node.ObjectNode copy = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+          .objectNode();
+      new TreeMap<>(node.properties().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
+          .forEach((key, value) -> copy.set(key, sorted(value)));
+      return copy;
+    }
+    if (node != null && node.isArray()) {
+      com.fasterxml.jackson.databind.node.ArrayNode copy = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+          .arrayNode();
+      node.forEach(element -> copy.add(sorted(element)));
+      return copy;
+    }
+    return node;
   }
 
   /** SHA-256 of the rendered config, hex. */

@@ -25,7 +25,7 @@ import java.util.Map;
  * Transition rules (those reading {@code oldSelf}) need an old object and are left to the API server.
  * Used by the {@code inject} preview, where no API server stands between the user and us.
  */
-final class CelRules {
+public final class CelRules {
 
   private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
       .setStandardMacros(CelStandardMacro.STANDARD_MACROS) // has(), all(), exists(), ... as in Kubernetes
@@ -35,12 +35,12 @@ final class CelRules {
   private final JSONSchemaProps root;
   private final Map<ValidationRule, CelRuntime.Program> programs = new HashMap<>();
 
-  CelRules(JSONSchemaProps root) {
+  public CelRules(JSONSchemaProps root) {
     this.root = root;
   }
 
   /** The messages of the rules {@code resource} breaks, each prefixed with the field it names. */
-  List<String> validate(JsonNode resource) {
+  public List<String> validate(JsonNode resource) {
     List<String> problems = new ArrayList<>();
     check("", resource, root, problems);
     return problems;

@@ -1,0 +1,126 @@
+package dev.instrumentor.operator.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.instrumentor.api.v1alpha1.ApiGroup;
+import dev.instrumentor.api.v1alpha1.TelemetryCollector;
+import dev.instrumentor.api.validation.SchemaValidator;
+import dev.instrumentor.operator.collector.CollectorConfig;
+import dev.instrumentor.operator.collector.CollectorManifests;
+import dev.instrumentor.operator.preview.CelRules;
+import dev.instrumentor.operator.preview.InputException;
+import dev.instrumentor.operator.preview.YamlDocuments;
+import dev.instrumentor.webhook.inject.InjectorSettings;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code instrumentor render}: the objects the operator creates for each TelemetryCollector of a file
+ * (its ConfigMap, ServiceAccount, workload, Services, HPA and PDB), from the reconciler's own code,
+ * without a cluster. Other documents pass through.
+ */
+@Command(name = "render", sortOptions = false, mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
+    description = {
+        "Print the objects the operator creates for each TelemetryCollector in the file (other documents pass through).",
+        "Exit code 2 when a TelemetryCollector is invalid, with its problems naming the field or component."})
+final class RenderCommand implements Callable<Integer> {
+
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
+      description = "Manifests with TelemetryCollectors (multi-document YAML).")
+  Path file;
+
+  @Option(names = "--collector-image", paramLabel = "IMAGE",
+      description = "Collector image when a TelemetryCollector names none (default: ${DEFAULT-VALUE}).")
+  String collectorImage = InjectorSettings.DEFAULT_COLLECTOR_IMAGE;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      String source = file.toString();
+      List<JsonNode> documents = YamlDocuments.read(source, read(file));
+      SchemaValidator schema = SchemaValidator.forResource("telemetrycollectors");
+      CelRules rules = new CelRules(schema.schema());
+      CollectorManifests manifests = new CollectorManifests(collectorImage);
+      List<JsonNode> output = new ArrayList<>();
+      List<String> problems = new ArrayList<>();
+      for (int i = 0; i < documents.size(); i++) {
+        JsonNode document = documents.get(i);
+        if (!"TelemetryCollector".equals(document.path("kind").asText())
+            || !ApiGroup.API_VERSION.equals(document.path("apiVersion").asText())) {
+          output.add(document);
+          continue;
+        }
+        String where = (documents.size() == 1 ? source : source + " (document " + (i + 1) + ")") + ": TelemetryCollector "
+            + document.path("metadata").path("name").asText("(no name)");
+        List<String> invalid = schema.validate(document);
+        if (invalid.isEmpty()) {
+          invalid = rules.validate(document);
+        }
+        if (!invalid.isEmpty()) {
+          problems.add(where + " is invalid:\n  " + String.join("\n  ", invalid));
+          continue;
+        }
+        TelemetryCollector collector = SERIALIZATION.convertValue(document, TelemetryCollector.class);
+        if (collector.getMetadata().getNamespace() == null) {
+          collector.getMetadata().setNamespace("default");
+        }
+        CollectorConfig config = CollectorConfig.of(collector.getSpec().getConfig());
+        if (!config.valid()) {
+          problems.add(where + " has an invalid config (the operator would keep the last good one):\n  "
+              + String.join("\n  ", config.problems()));
+          continue;
+        }
+        for (HasMetadata object : manifests.desired(collector, config)) {
+          output.add(SERIALIZATION.convertValue(withoutOwnerUid(object), JsonNode.class));
+        }
+      }
+      if (!problems.isEmpty()) {
+        problems.forEach(problem -> err.println("error: " + problem));
+        err.flush();
+        return InjectCommand.BAD_INPUT;
+      }
+      out.print(YamlDocuments.write(output));
+      out.flush();
+      return 0;
+    } catch (InputException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
+      return InjectCommand.BAD_INPUT;
+    }
+  }
+
+  /** Offline the collector has no uid yet: no owner reference (the API server would refuse one without). */
+  private static HasMetadata withoutOwnerUid(HasMetadata object) {
+    object.getMetadata().getOwnerReferences().removeIf(owner -> owner.getUid() == null);
+    return object;
+  }
+
+  private static String read(Path file) throws InputException {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new InputException(file.toString(), "no such file");
+    } catch (IOException e) {
+      throw new InputException(file.toString(), "cannot read: " + e.getMessage());
+    }
+  }
+}
