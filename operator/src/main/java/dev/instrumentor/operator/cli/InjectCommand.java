@@ -95,7 +95,8 @@ final class InjectCommand implements Callable<Integer> {
     }
   }
 
-  private static String read(Path file) throws InputException {
+  /** A file's text, or an InputException saying why not (for every command that reads manifests). */
+  static String read(Path file) throws InputException {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {

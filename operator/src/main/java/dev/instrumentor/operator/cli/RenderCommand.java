@@ -12,11 +12,7 @@ import dev.instrumentor.operator.preview.YamlDocuments;
 import dev.instrumentor.webhook.inject.InjectorSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +52,7 @@ final class RenderCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       String source = file.toString();
-      List<JsonNode> documents = YamlDocuments.read(source, read(file));
+      List<JsonNode> documents = YamlDocuments.read(source, InjectCommand.read(file));
       SchemaValidator schema = SchemaValidator.forResource("telemetrycollectors");
       CelRules rules = new CelRules(schema.schema());
       CollectorManifests manifests = new CollectorManifests(collectorImage);
@@ -114,13 +110,4 @@ final class RenderCommand implements Callable<Integer> {
     return object;
   }
 
-  private static String read(Path file) throws InputException {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new InputException(file.toString(), "no such file");
-    } catch (IOException e) {
-      throw new InputException(file.toString(), "cannot read: " + e.getMessage());
-    }
-  }
 }
