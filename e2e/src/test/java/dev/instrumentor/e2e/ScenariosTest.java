@@ -328,6 +328,32 @@ class ScenariosTest {
         .horizontalPodAutoscalers().inNamespace(ns).withName("gateway-collector").get()).isNull());
   }
 
+  /** A node-local agent, as the real API server stores it: host ports and a Service that stays on the node. */
+  @Test
+  void aDaemonSetAgentServesItsNode() {
+    assumeTrue(cluster.real(), "needs a real API server to judge hostPort and internalTrafficPolicy");
+    String ns = cluster.namespace("agents", Map.of());
+    TelemetryCollector collector = new TelemetryCollector();
+    collector.getMetadata().setName("agent");
+    collector.getMetadata().setNamespace(ns);
+    TelemetryCollectorSpec spec = new TelemetryCollectorSpec();
+    spec.setMode(CollectorMode.DAEMONSET);
+    spec.setHostPorts(true);
+    spec.setConfig(YAML.unmarshal(CONFIG, JsonNode.class));
+    collector.setSpec(spec);
+    cluster.client().resource(collector).create();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      io.fabric8.kubernetes.api.model.apps.DaemonSet daemonSet = cluster.client().apps().daemonSets().inNamespace(ns)
+          .withName("agent-collector").get();
+      assertThat(daemonSet).isNotNull();
+      assertThat(daemonSet.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
+          .anySatisfy(port -> assertThat(port.getHostPort()).isEqualTo(4317));
+      Service service = cluster.client().services().inNamespace(ns).withName("agent-collector").get();
+      assertThat(service).isNotNull();
+      assertThat(service.getSpec().getInternalTrafficPolicy()).isEqualTo("Local");
+    });
+  }
+
   /**
    * {@code instrumentor render} prints what the reconciler creates: every object it renders for the
    * example collector is on the real API server with those very fields and values (the server adds its

@@ -82,6 +82,8 @@ class SchemaOnRealApiServerTest {
         Arguments.of("negative replicas", collector + "spec: {replicas: -1, config: {}}", "spec.replicas"),
         Arguments.of("replicas of a daemonset (CEL)", collector + "spec: {mode: daemonset, replicas: 3, config: {}}",
             "spec.replicas"),
+        Arguments.of("hostPorts outside daemonset mode (CEL)", collector
+            + "spec: {mode: deployment, hostPorts: true, config: {}}", "spec.hostPorts"),
         Arguments.of("several ports, one without a name (CEL)", collector
             + "spec: {config: {}, ports: [{name: a, port: 9000}, {port: 9001}]}", "each needs a name"),
         Arguments.of("a nodePort on the ClusterIP Service (CEL)", collector

@@ -29,6 +29,8 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.volumeClaimTemplates) || size(self.volumeClaimTemplates) == 0 || self.mode == 'statefulset'",
     message = "spec.volumeClaimTemplates is only allowed with mode statefulset", fieldPath = ".volumeClaimTemplates")
+@ValidationRule(value = "!has(self.hostPorts) || !self.hostPorts || self.mode == 'daemonset'",
+    message = "spec.hostPorts: only a daemonset collector runs on every node", fieldPath = ".hostPorts")
 @ValidationRule(value = "!has(self.autoscaler) || self.mode in ['deployment', 'statefulset']",
     message = "spec.autoscaler: only deployment and statefulset collectors scale", fieldPath = ".autoscaler")
 @ValidationRule(value = "!has(self.replicas) || self.mode in ['deployment', 'statefulset'] || self.replicas == 1",
@@ -57,6 +59,12 @@ public class TelemetryCollectorSpec {
    * spec.replicas through the scale subresource; the pods need resource requests for the targets.
    */
   private Autoscaler autoscaler;
+
+  /**
+   * Daemonset mode: expose the receiver ports on each node's address too (hostPort), so that
+   * applications reach the collector of their own node at $(OTEL_NODE_IP) without a Service.
+   */
+  private Boolean hostPorts;
 
   /**
    * The collector configuration (receivers, processors, exporters, connectors, extensions,
@@ -135,6 +143,14 @@ public class TelemetryCollectorSpec {
 
   public void setImage(String image) {
     this.image = image;
+  }
+
+  public Boolean getHostPorts() {
+    return hostPorts;
+  }
+
+  public void setHostPorts(Boolean hostPorts) {
+    this.hostPorts = hostPorts;
   }
 
   public Autoscaler getAutoscaler() {
@@ -299,6 +315,7 @@ public class TelemetryCollectorSpec {
         && Objects.equals(volumeMounts, other.volumeMounts)
         && Objects.equals(ports, other.ports)
         && Objects.equals(autoscaler, other.autoscaler)
+        && Objects.equals(hostPorts, other.hostPorts)
         && Objects.equals(resources, other.resources)
         && Objects.equals(nodeSelector, other.nodeSelector)
         && Objects.equals(tolerations, other.tolerations)
@@ -313,11 +330,11 @@ public class TelemetryCollectorSpec {
 
   @Override
   public int hashCode() {
-    return Objects.hash(mode, image, replicas, autoscaler, config, env, envFrom, volumes, volumeMounts, ports, resources, nodeSelector, tolerations, affinity, podSecurityContext, securityContext, podAnnotations, serviceAccount, args, volumeClaimTemplates);
+    return Objects.hash(mode, image, replicas, autoscaler, hostPorts, config, env, envFrom, volumes, volumeMounts, ports, resources, nodeSelector, tolerations, affinity, podSecurityContext, securityContext, podAnnotations, serviceAccount, args, volumeClaimTemplates);
   }
 
   @Override
   public String toString() {
-    return "TelemetryCollectorSpec{" + "mode=" + mode + ", image=" + image + ", replicas=" + replicas + ", autoscaler=" + autoscaler + ", config=" + config + ", env=" + env + ", envFrom=" + envFrom + ", volumes=" + volumes + ", volumeMounts=" + volumeMounts + ", ports=" + ports + ", resources=" + resources + ", nodeSelector=" + nodeSelector + ", tolerations=" + tolerations + ", affinity=" + affinity + ", podSecurityContext=" + podSecurityContext + ", securityContext=" + securityContext + ", podAnnotations=" + podAnnotations + ", serviceAccount=" + serviceAccount + ", args=" + args + ", volumeClaimTemplates=" + volumeClaimTemplates + "}";
+    return "TelemetryCollectorSpec{" + "mode=" + mode + ", image=" + image + ", replicas=" + replicas + ", autoscaler=" + autoscaler + ", hostPorts=" + hostPorts + ", config=" + config + ", env=" + env + ", envFrom=" + envFrom + ", volumes=" + volumes + ", volumeMounts=" + volumeMounts + ", ports=" + ports + ", resources=" + resources + ", nodeSelector=" + nodeSelector + ", tolerations=" + tolerations + ", affinity=" + affinity + ", podSecurityContext=" + podSecurityContext + ", securityContext=" + securityContext + ", podAnnotations=" + podAnnotations + ", serviceAccount=" + serviceAccount + ", args=" + args + ", volumeClaimTemplates=" + volumeClaimTemplates + "}";
   }
 }

@@ -156,7 +156,7 @@ class GeneratedSchemaTest {
   void collectorCrossFieldRulesNameTheirFields() {
     List<ValidationRule> rules = at(COLLECTOR, "spec").getXKubernetesValidations();
     assertThat(rules).extracting(ValidationRule::getFieldPath)
-        .containsExactlyInAnyOrder(".volumeClaimTemplates", ".replicas", ".autoscaler");
+        .containsExactlyInAnyOrder(".volumeClaimTemplates", ".replicas", ".autoscaler", ".hostPorts");
     assertThat(rules).allSatisfy(r -> assertThat(r.getMessage()).startsWith("spec."));
   }
 

@@ -88,7 +88,12 @@ public final class CollectorManifests {
     }
     List<ServicePort> ports = servicePorts(spec, config);
     if (!ports.isEmpty()) {
-      objects.add(service(collector, name(collector), ports, false));
+      Service service = service(collector, name(collector), ports, false);
+      if (mode == CollectorMode.DAEMONSET) {
+        // each node's agent serves its own node's pods: no hop to another node
+        service.getSpec().setInternalTrafficPolicy("Local");
+      }
+      objects.add(service);
       if (mode == CollectorMode.STATEFULSET) {
         objects.add(service(collector, name(collector) + "-headless", ports, true));
       }
@@ -203,11 +208,13 @@ public final class CollectorManifests {
     }
     annotations.put(CONFIG_HASH_ANNOTATION, configHash);
     List<ContainerPort> containerPorts = new ArrayList<>();
+    boolean hostPorts = spec.getMode() == CollectorMode.DAEMONSET && Boolean.TRUE.equals(spec.getHostPorts());
     for (ServicePort port : servicePorts(spec, config)) {
-      containerPorts.add(new ContainerPortBuilder().withName(port.getName())
-          .withContainerPort(port.getTargetPort() != null && port.getTargetPort().getIntVal() != null
-              ? port.getTargetPort().getIntVal() : port.getPort())
-          .withProtocol(port.getProtocol()).build());
+      int number = port.getTargetPort() != null && port.getTargetPort().getIntVal() != null
+          ? port.getTargetPort().getIntVal() : port.getPort();
+      // a node-local agent: the receiver on the node's address too, for $(OTEL_NODE_IP) endpoints
+      containerPorts.add(new ContainerPortBuilder().withName(port.getName()).withContainerPort(number)
+          .withHostPort(hostPorts ? number : null).withProtocol(port.getProtocol()).build());
     }
     containerPorts.add(new ContainerPortBuilder().withName("monitoring").withContainerPort(config.monitoringPort())
         .withProtocol("TCP").build());

@@ -99,6 +99,29 @@ class CollectorManifestsTest {
   }
 
   @Test
+  void aNodeLocalAgentServesItsNodeOnHostPortsAndALocalTrafficPolicy() {
+    TelemetryCollector collector = collector(CollectorMode.DAEMONSET, CONFIG);
+    collector.getSpec().setHostPorts(true);
+    List<HasMetadata> objects = desired(collector);
+
+    DaemonSet daemonSet = (DaemonSet) objects.get(2);
+    assertThat(daemonSet.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
+        .filteredOn(port -> !port.getName().equals("monitoring"))
+        .allSatisfy(port -> assertThat(port.getHostPort()).isEqualTo(port.getContainerPort()))
+        .extracting(port -> port.getContainerPort()).containsExactlyInAnyOrder(4317, 4318);
+    assertThat(daemonSet.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
+        .filteredOn(port -> port.getName().equals("monitoring")).singleElement()
+        .satisfies(port -> assertThat(port.getHostPort()).as("the collector's own metrics stay off the node").isNull());
+    Service service = (Service) objects.stream().filter(o -> o.getMetadata().getName().equals("gateway-collector")
+        && o instanceof Service).findFirst().orElseThrow();
+    assertThat(service.getSpec().getInternalTrafficPolicy()).isEqualTo("Local");
+
+    collector.getSpec().setHostPorts(null);
+    assertThat(((DaemonSet) desired(collector).get(2)).getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
+        .as("opt-in").allSatisfy(port -> assertThat(port.getHostPort()).isNull());
+  }
+
+  @Test
   void daemonSetMode() {
     List<HasMetadata> objects = desired(collector(CollectorMode.DAEMONSET, CONFIG));
     assertThat(kindsAndNames(objects)).contains("DaemonSet/gateway-collector").doesNotContain("Deployment/gateway-collector");
