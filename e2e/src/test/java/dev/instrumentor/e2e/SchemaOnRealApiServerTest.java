@@ -113,6 +113,20 @@ class SchemaOnRealApiServerTest {
     }
   }
 
+  /** The Grafana Cloud example, every document as written (namespaces moved to this run's), strictly validated. */
+  @Test
+  void theGrafanaCloudExampleIsAccepted() throws IOException {
+    String yaml = Files.readString(ControlPlane.projectRoot().resolve("examples/grafana-cloud.yaml"));
+    String grafana = cluster.namespace("grafana", Map.of());
+    for (String document : yaml.split("(?m)^---$")) {
+      GenericKubernetesResource resource = object(document);
+      resource.getMetadata().setNamespace(grafana);
+      GenericKubernetesResource created = cluster.client().resource(resource)
+          .fieldValidation(io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation.STRICT).create();
+      assertThat(created.getMetadata().getUid()).as(created.getKind()).isNotNull();
+    }
+  }
+
   @Test
   void aNodeLocalEndpointIsAccepted() {
     GenericKubernetesResource created = cluster.client().resource(object("""

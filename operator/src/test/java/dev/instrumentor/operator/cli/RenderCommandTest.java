@@ -70,4 +70,19 @@ class RenderCommandTest {
     assertThat(badSchema.exit()).isEqualTo(2);
     assertThat(badSchema.err()).contains("TelemetryCollector collector is invalid", "spec.replicas");
   }
+
+  @Test
+  void theGrafanaCloudExampleRendersItsCollectorAndPassesTheSecretAndInstrumentationThrough() throws Exception {
+    CliRun run = CliRun.of("render", "-f", EXAMPLES.resolve("grafana-cloud.yaml").toString());
+    assertThat(run.exit()).as(run.err()).isZero();
+    List<JsonNode> out = documents(run.out());
+    assertThat(kinds(out)).containsExactly("Secret/grafana-cloud", "ConfigMap/grafana-collector",
+        "ServiceAccount/grafana-collector", "Deployment/grafana-collector", "Service/grafana-collector",
+        "Service/grafana-collector-monitoring", "Instrumentation/default");
+    JsonNode container = out.get(3).at("/spec/template/spec/containers/0");
+    assertThat(container.at("/envFrom/0/secretRef/name").asText()).isEqualTo("grafana-cloud");
+    assertThat(container.at("/livenessProbe/httpGet/port").asInt()).as("health_check, on all interfaces").isEqualTo(13133);
+    assertThat(out.get(1).at("/data/collector.yaml").asText()).contains("password: \"${env:GRAFANA_CLOUD_API_KEY}\"",
+        "endpoint: \"0.0.0.0:13133\"", "sampling_percentage: 10");
+  }
 }
