@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -297,7 +298,8 @@ class ScenariosTest {
     collector.setSpec(spec);
     cluster.client().resource(collector).create();
 
-    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(90)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .untilAsserted(() -> {
       io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler hpa = cluster.client().autoscaling().v2()
           .horizontalPodAutoscalers().inNamespace(ns).withName("gateway-collector").get();
       assertThat(hpa).as("the HPA").isNotNull();
@@ -324,7 +326,8 @@ class ScenariosTest {
     // the autoscaler removed: its HPA goes
     cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("gateway")
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"autoscaler\":null}}");
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(cluster.client().autoscaling().v2()
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .untilAsserted(() -> assertThat(cluster.client().autoscaling().v2()
         .horizontalPodAutoscalers().inNamespace(ns).withName("gateway-collector").get()).isNull());
   }
 
@@ -342,7 +345,8 @@ class ScenariosTest {
     spec.setConfig(YAML.unmarshal(CONFIG, JsonNode.class));
     collector.setSpec(spec);
     cluster.client().resource(collector).create();
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .untilAsserted(() -> {
       io.fabric8.kubernetes.api.model.apps.DaemonSet daemonSet = cluster.client().apps().daemonSets().inNamespace(ns)
           .withName("agent-collector").get();
       assertThat(daemonSet).isNotNull();
@@ -380,7 +384,8 @@ class ScenariosTest {
     cluster.client().resource(YAML.unmarshal(example, TelemetryCollector.class)).create();
     for (JsonNode object : rendered) {
       String what = object.path("kind").asText() + "/" + object.at("/metadata/name").asText();
-      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .untilAsserted(() -> {
         io.fabric8.kubernetes.api.model.GenericKubernetesResource stored = cluster.client()
             .genericKubernetesResources(object.path("apiVersion").asText(), object.path("kind").asText())
             .inNamespace(ns).withName(object.at("/metadata/name").asText()).get();

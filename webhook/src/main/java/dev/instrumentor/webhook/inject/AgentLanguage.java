@@ -90,7 +90,10 @@ abstract class AgentLanguage {
   }
 
   /** The init containers' copy steps for {@code variant}: the first is the agent's, the volume it fills. */
-  abstract List<Copy> copies(AgentSpec block, String agentImage, String variant);
+  List<Copy> copies(AgentSpec block, String agentImage, String variant) {
+    // the OpenTelemetry Operator's layout for most languages: the image's /autoinstrumentation, copied whole
+    return List.of(new Copy("", agentImage, List.of("cp", "-r", "/autoinstrumentation/.", mountPath())));
+  }
 
   /** The variables through which the process loads the agent, with what is put around their values. */
   abstract List<Loader> loaders(AgentSpec block, String variant);

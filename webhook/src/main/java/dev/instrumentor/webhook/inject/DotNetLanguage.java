@@ -74,10 +74,6 @@ final class DotNetLanguage extends AgentLanguage {
         "\"linux-x64\" (glibc: Debian, Ubuntu, the mcr.microsoft.com/dotnet images) or \"linux-musl-x64\" (Alpine)");
   }
 
-  @Override
-  List<Copy> copies(AgentSpec block, String agentImage, String variant) {
-    return List.of(new Copy("", agentImage, List.of("cp", "-r", "/autoinstrumentation/.", MOUNT_PATH)));
-  }
 
   @Override
   List<Loader> loaders(AgentSpec block, String variant) {

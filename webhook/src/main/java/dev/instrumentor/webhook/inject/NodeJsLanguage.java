@@ -41,10 +41,6 @@ final class NodeJsLanguage extends AgentLanguage {
     return settings.agentImages().nodejs();
   }
 
-  @Override
-  List<Copy> copies(AgentSpec block, String agentImage, String variant) {
-    return List.of(new Copy("", agentImage, List.of("cp", "-r", "/autoinstrumentation/.", MOUNT_PATH)));
-  }
 
   @Override
   List<Loader> loaders(AgentSpec block, String variant) {
