@@ -170,7 +170,12 @@ class ChartOnRealApiServerTest {
         Map.of("certificates.mode", "certManager", "certificates.certManager.issuerRef.name", "corp-ca",
             "certificates.certManager.issuerRef.kind", "ClusterIssuer"),
         Map.of("certificates.mode", "provided", "certificates.provided.secretName", "my-webhook-cert",
-            "certificates.provided.caBundle", caBundle))) {
+            "certificates.provided.caBundle", caBundle),
+        // the chart conventions, as the API server judges them
+        Map.of("fullnameOverride", "otel-injector", "hostNetwork", true, "image.digest", "sha256:" + "ab".repeat(32),
+            "replicaCount", 1, "topologySpreadConstraints[0].maxSkew", 1,
+            "topologySpreadConstraints[0].topologyKey", "topology.kubernetes.io/zone",
+            "topologySpreadConstraints[0].whenUnsatisfiable", "ScheduleAnyway", "watchNamespaces[0]", "default"))) {
       ChartRelease candidate = ChartRelease.render("dry", "instrumentor-dry-run", controlPlane.kubernetesVersion(), values);
       candidate.dryRun(admin);
       assertThat(candidate.objects()).as("objects rendered for " + values).isNotEmpty();

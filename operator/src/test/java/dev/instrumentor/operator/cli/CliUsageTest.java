@@ -73,9 +73,10 @@ class CliUsageTest {
 
   @Test
   void flagValuesOfAnyCaseAreAccepted() {
-    RunCommand command = new RunCommand();
-    new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--log-format", "JSON", "--log-level",
-        "debug");
+    // the command line as main builds it
+    CommandLine main = Main.commandLine();
+    main.parseArgs("run", "--log-format", "JSON", "--log-level", "debug");
+    RunCommand command = main.getSubcommands().get("run").getCommand();
     assertThat(command.logFormat).isEqualTo(RunCommand.LogFormat.JSON);
     assertThat(command.logLevel).isEqualTo(RunCommand.LogLevel.DEBUG);
   }
