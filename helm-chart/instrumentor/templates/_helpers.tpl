@@ -80,6 +80,11 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
   - apiGroups: ["policy"]
     resources: ["poddisruptionbudgets"]
     verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  # Secrets a TelemetryCollector's pods read (env, envFrom, volumes): watched so that a rotated
+  # credential rolls the pods; the operator keeps only a hash of their content, never the data
+  - apiGroups: [""]
+    resources: ["secrets"]
+    verbs: ["list", "watch"]
   - apiGroups: ["events.k8s.io"]
     resources: ["events"]
     verbs: ["create"]

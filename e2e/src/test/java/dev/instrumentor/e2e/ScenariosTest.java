@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -367,10 +368,74 @@ class ScenariosTest {
   void renderPrintsWhatTheReconcilerCreates() throws Exception {
     assumeTrue(cluster.real(), "needs a real API server: it stores what the reconciler applied");
     String ns = cluster.namespace("render", Map.of());
-    String example = java.nio.file.Files.readString(dev.instrumentor.e2e.harness.ControlPlane.projectRoot().resolve("examples/collector.yaml"))
-        .replace("namespace: observability", "namespace: " + ns);
+    String example = java.nio.file.Files.readString(dev.instrumentor.e2e.harness.ControlPlane.projectRoot()
+        .resolve("examples/collector.yaml")).replace("namespace: observability", "namespace: " + ns);
+    List<JsonNode> rendered = render(example);
+    assertThat(rendered).hasSizeGreaterThan(4);
+    cluster.client().resource(YAML.unmarshal(example, TelemetryCollector.class)).create();
+    assertStoredAsRendered(ns, rendered);
+  }
+
+  /**
+   * The Grafana Cloud example: the collector reads its credentials from a Secret, whose content hash is
+   * in the pod template — the same from {@code render} (the Secret beside it in the file) and from the
+   * operator (its cache of the Secret on the API server). Rotating the Secret changes the template, and
+   * the Deployment controller rolls a new ReplicaSet; the operator never stores the Secret's data.
+   */
+  @Test
+  void aRotatedSecretRollsTheCollectorAndRenderKnowsItsHash() throws Exception {
+    assumeTrue(cluster.real(), "needs a real API server and its Deployment controller");
+    String ns = cluster.namespace("grafana", Map.of());
+    String example = java.nio.file.Files.readString(dev.instrumentor.e2e.harness.ControlPlane.projectRoot()
+        .resolve("examples/grafana-cloud.yaml")).replace("namespace: observability", "namespace: " + ns)
+        .replace("namespace: shop", "namespace: " + ns);
+    List<JsonNode> rendered = render(example);
+    for (HasMetadata object : cluster.client().load(new java.io.ByteArrayInputStream(
+        example.getBytes(java.nio.charset.StandardCharsets.UTF_8))).items()) {
+      cluster.client().resource(object).create();
+    }
+    assertStoredAsRendered(ns, rendered);
+    String first = inputsHash(ns);
+    assertThat(first).isNotBlank();
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .untilAsserted(() -> assertThat(cluster.client().apps().replicaSets().inNamespace(ns).list().getItems()).hasSize(1));
+
+    // a rotated key, as kubectl create secret ... --dry-run=client -o yaml | kubectl apply would write it
+    cluster.client().secrets().inNamespace(ns).withName("grafana-cloud").edit(secret -> {
+      secret.setStringData(Map.of("GRAFANA_CLOUD_API_KEY", "glc_rotated"));
+      return secret;
+    });
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .untilAsserted(() -> {
+      assertThat(inputsHash(ns)).isNotEqualTo(first);
+      assertThat(cluster.client().apps().replicaSets().inNamespace(ns).list().getItems()).as("a new ReplicaSet").hasSize(2);
+    });
+    TelemetryCollector found = cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("grafana").get();
+    Condition inputs = Conditions.get(found.getStatus().getConditions(), "Inputs");
+    assertThat(inputs.getStatus()).isEqualTo("True");
+    assertThat(inputs.getMessage()).contains("Secret grafana-cloud (envFrom)");
+
+    // the Secret deleted: the condition says what the pods wait for
+    cluster.client().secrets().inNamespace(ns).withName("grafana-cloud").delete();
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .untilAsserted(() -> {
+      TelemetryCollector now = cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("grafana").get();
+      Condition missing = Conditions.get(now.getStatus().getConditions(), "Inputs");
+      assertThat(missing.getStatus()).isEqualTo("False");
+      assertThat(missing.getMessage()).contains("Secret grafana-cloud (envFrom)");
+      assertThat(cluster.client().apps().replicaSets().inNamespace(ns).list().getItems()).hasSize(3);
+    });
+  }
+
+  private static String inputsHash(String ns) {
+    return cluster.client().apps().deployments().inNamespace(ns).withName("grafana-collector").get()
+        .getSpec().getTemplate().getMetadata().getAnnotations().get("instrumentor.dev/inputs-hash");
+  }
+
+  /** What {@code instrumentor render} prints for a file's text. */
+  private static List<JsonNode> render(String text) throws Exception {
     java.nio.file.Path file = java.nio.file.Files.createTempFile("collector", ".yaml");
-    java.nio.file.Files.writeString(file, example);
+    java.nio.file.Files.writeString(file, text);
     java.io.StringWriter out = new java.io.StringWriter();
     picocli.CommandLine cli = dev.instrumentor.operator.cli.Main.commandLine();
     cli.setOut(new java.io.PrintWriter(out));
@@ -379,10 +444,15 @@ class ScenariosTest {
     com.fasterxml.jackson.databind.MappingIterator<JsonNode> documents = new com.fasterxml.jackson.databind.ObjectMapper(
         new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readerFor(JsonNode.class).readValues(out.toString());
     documents.forEachRemaining(rendered::add);
-    assertThat(rendered).hasSizeGreaterThan(4);
+    return rendered;
+  }
 
-    cluster.client().resource(YAML.unmarshal(example, TelemetryCollector.class)).create();
-    for (JsonNode object : rendered) {
+  /** Every object the render made (not those passed through) is on the API server with those fields and values. */
+  private static void assertStoredAsRendered(String ns, List<JsonNode> rendered) {
+    List<JsonNode> made = rendered.stream()
+        .filter(o -> "instrumentor".equals(o.at("/metadata/labels/app.kubernetes.io~1managed-by").asText())).toList();
+    assertThat(made).hasSizeGreaterThan(3);
+    for (JsonNode object : made) {
       String what = object.path("kind").asText() + "/" + object.at("/metadata/name").asText();
       await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> {

@@ -5,6 +5,7 @@ import dev.instrumentor.api.v1alpha1.ApiGroup;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.validation.SchemaValidator;
 import dev.instrumentor.operator.collector.CollectorConfig;
+import dev.instrumentor.operator.collector.CollectorInputs;
 import dev.instrumentor.operator.collector.CollectorManifests;
 import dev.instrumentor.operator.preview.CelRules;
 import dev.instrumentor.operator.preview.InputException;
@@ -85,7 +86,10 @@ final class RenderCommand implements Callable<Integer> {
               + String.join("\n  ", config.problems()));
           continue;
         }
-        for (HasMetadata object : manifests.desired(collector, config)) {
+        String namespace = collector.getMetadata().getNamespace();
+        CollectorInputs.Versions inputs = CollectorInputs.versions(CollectorInputs.referenced(collector.getSpec()),
+            ref -> besides(documents, ref, namespace));
+        for (HasMetadata object : manifests.desired(collector, config, inputs.hash())) {
           output.add(SERIALIZATION.convertValue(withoutOwnerUid(object), JsonNode.class));
         }
       }
@@ -102,6 +106,23 @@ final class RenderCommand implements Callable<Integer> {
       err.flush();
       return InjectCommand.BAD_INPUT;
     }
+  }
+
+  /**
+   * A Secret or ConfigMap among the file's documents, as the operator would find it in the
+   * collector's namespace (a document without a namespace is in "default", as the collector).
+   */
+  private static HasMetadata besides(List<JsonNode> documents, CollectorInputs.Ref ref, String namespace) {
+    for (JsonNode document : documents) {
+      if (ref.kind().equals(document.path("kind").asText()) && "v1".equals(document.path("apiVersion").asText())
+          && ref.name().equals(document.path("metadata").path("name").asText())
+          && namespace.equals(document.path("metadata").path("namespace").asText("default"))) {
+        Class<? extends HasMetadata> type = ref.kind().equals("Secret")
+            ? io.fabric8.kubernetes.api.model.Secret.class : io.fabric8.kubernetes.api.model.ConfigMap.class;
+        return SERIALIZATION.convertValue(document, type);
+      }
+    }
+    return null;
   }
 
   /** Offline the collector has no uid yet: no owner reference (the API server would refuse one without). */

@@ -57,8 +57,16 @@ public final class CollectorManifests {
     return defaultImage;
   }
 
-  /** The desired objects, in apply order; {@code config} must be valid. */
+  /** The desired objects of a collector that reads no Secret or ConfigMap; {@code config} must be valid. */
   public List<HasMetadata> desired(TelemetryCollector collector, CollectorConfig config) {
+    return desired(collector, config, null);
+  }
+
+  /**
+   * The desired objects, in apply order; {@code config} must be valid; {@code inputsHash} is the
+   * content hash of the Secrets and ConfigMaps the pods read ({@link CollectorInputs}), or null.
+   */
+  public List<HasMetadata> desired(TelemetryCollector collector, CollectorConfig config, String inputsHash) {
     TelemetryCollectorSpec spec = collector.getSpec();
     CollectorMode mode = spec.getMode() == null ? CollectorMode.DEPLOYMENT : spec.getMode();
     List<HasMetadata> objects = new ArrayList<>();
@@ -72,7 +80,7 @@ public final class CollectorManifests {
       objects.add(new ServiceAccountBuilder().withMetadata(metadata(collector, name(collector)))
           .withAutomountServiceAccountToken(false).build());
     }
-    PodTemplateSpec template = podTemplate(collector, config, hash(configYaml));
+    PodTemplateSpec template = podTemplate(collector, config, hash(configYaml), inputsHash);
     Map<String, String> selector = CollectorContainer.selectorLabels(collector.getMetadata().getName());
     switch (mode) {
       case DAEMONSET -> objects.add(new DaemonSetBuilder().withMetadata(metadata(collector, name(collector)))
@@ -200,13 +208,18 @@ public final class CollectorManifests {
     }
   }
 
-  private PodTemplateSpec podTemplate(TelemetryCollector collector, CollectorConfig config, String configHash) {
+  private PodTemplateSpec podTemplate(TelemetryCollector collector, CollectorConfig config, String configHash,
+      String inputsHash) {
     TelemetryCollectorSpec spec = collector.getSpec();
     Map<String, String> annotations = new TreeMap<>();
     if (spec.getPodAnnotations() != null) {
       annotations.putAll(spec.getPodAnnotations());
     }
     annotations.put(CONFIG_HASH_ANNOTATION, configHash);
+    if (inputsHash != null) {
+      // a rotated Secret or changed ConfigMap changes the template: the pods roll and read it anew
+      annotations.put(CollectorInputs.INPUTS_HASH_ANNOTATION, inputsHash);
+    }
     List<ContainerPort> containerPorts = new ArrayList<>();
     boolean hostPorts = spec.getMode() == CollectorMode.DAEMONSET && Boolean.TRUE.equals(spec.getHostPorts());
     for (ServicePort port : servicePorts(spec, config)) {

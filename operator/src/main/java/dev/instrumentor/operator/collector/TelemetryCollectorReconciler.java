@@ -11,6 +11,7 @@ import dev.instrumentor.operator.kube.WrittenStatuses;
 import dev.instrumentor.webhook.collector.CollectorContainer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -26,6 +27,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -55,6 +57,10 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class);
   /** Condition type: whether traces reach the replica that samples them (tail sampling). */
   static final String TRACE_ROUTING = "TraceRouting";
+  /** Condition type: whether the Secrets and ConfigMaps the pods read exist. */
+  static final String INPUTS = "Inputs";
+  private static final String INPUTS_INDEX = "inputs";
+  private static final String INPUT_PREFIX = "Input";
 
   private final CollectorManifests manifests;
   private final ResourceApplier applier;
@@ -76,7 +82,30 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     for (Class<? extends HasMetadata> type : OWNED) {
       sources.add(informer(type, context));
     }
+    context.getPrimaryCache().addIndexer(INPUTS_INDEX, collector -> CollectorInputs.referenced(collector.getSpec())
+        .stream().map(ref -> ref.kind() + "/" + collector.getMetadata().getNamespace() + "/" + ref.name()).toList());
+    sources.add(inputs(Secret.class, context));
+    sources.add(inputs(ConfigMap.class, context));
     return sources;
+  }
+
+  /**
+   * Secrets or ConfigMaps that collectors read: any name, so not limited by label; the cache keeps
+   * only their content hash ({@link CollectorInputs#withoutData}), and an event reaches the
+   * collectors that reference the object by name.
+   */
+  private static <R extends HasMetadata> EventSource<R, TelemetryCollector> inputs(Class<R> type,
+      EventSourceContext<TelemetryCollector> context) {
+    String kind = type.getSimpleName();
+    return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, TelemetryCollector.class)
+        .withName(INPUT_PREFIX + kind)
+        .withNamespacesInheritedFromController()
+        .withItemStore(new TransformingItemStore<R>(CollectorInputs::withoutData))
+        .withOnUpdateFilter((updated, old) -> !CollectorInputs.contentHash(updated).equals(CollectorInputs.contentHash(old)))
+        .withSecondaryToPrimaryMapper(object -> context.getPrimaryCache()
+            .byIndex(INPUTS_INDEX, kind + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName())
+            .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .build(), context);
   }
 
   private static <R extends HasMetadata> EventSource<R, TelemetryCollector> informer(Class<R> type,
@@ -104,19 +133,21 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
           collector.getMetadata().getGeneration(), clock));
       return statusUpdate(collector, previous, status);
     }
-    List<HasMetadata> desired = manifests.desired(collector, config);
+    List<CollectorInputs.Ref> refs = CollectorInputs.referenced(collector.getSpec());
+    CollectorInputs.Versions inputs = CollectorInputs.versions(refs, ref -> input(context, collector, ref));
+    List<HasMetadata> desired = manifests.desired(collector, config, inputs.hash());
     HasMetadata workload = null;
     Set<String> wanted = new HashSet<>();
     for (HasMetadata object : desired) {
       wanted.add(object.getKind() + "/" + object.getMetadata().getName());
-      HasMetadata actual = cached(context, object.getClass(), object.getMetadata().getName());
+      HasMetadata actual = cached(context, collector, object.getClass(), object.getMetadata().getName());
       HasMetadata written = applyAndRemember(context, collector, object, actual);
       HasMetadata current = written != null ? written : actual;
       if (object instanceof Deployment || object instanceof DaemonSet || object instanceof StatefulSet) {
         workload = current;
       }
     }
-    deleteUnwanted(context, wanted);
+    deleteUnwanted(context, collector, wanted);
     CollectorMode mode = collector.getSpec().getMode() == null ? CollectorMode.DEPLOYMENT : collector.getSpec().getMode();
     status.setImage(collector.getSpec().getImage() == null || collector.getSpec().getImage().isBlank()
         ? manifests.defaultImage() : collector.getSpec().getImage());
@@ -134,6 +165,13 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
             ? "the config's listeners are rolled out as written"
             : "bound to 0.0.0.0 where the config gave no address (the collector's default is localhost, which no"
                 + " Service or probe reaches): " + String.join(", ", defaulted),
+        collector.getMetadata().getGeneration(), clock));
+    status.setConditions(Conditions.set(status.getConditions(), INPUTS, inputs.missing().isEmpty(),
+        inputs.missing().isEmpty() ? (refs.isEmpty() ? "NoneReferenced" : "Present") : "Missing",
+        inputs.missing().isEmpty()
+            ? (refs.isEmpty() ? "the pods read no Secret or ConfigMap"
+                : "the pods roll when these change: " + CollectorInputs.describe(refs))
+            : "not found, the pods cannot start until they exist: " + CollectorInputs.describe(inputs.missing()),
         collector.getMetadata().getGeneration(), clock));
     if (mode == CollectorMode.SIDECAR) {
       status.setScale(null);
@@ -182,15 +220,46 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
         ? (InformerEventSource<HasMetadata, TelemetryCollector>) informer : null;
   }
 
-  private static HasMetadata cached(Context<TelemetryCollector> context, Class<? extends HasMetadata> type, String name) {
-    return context.getSecondaryResources(type).stream()
+  private static HasMetadata cached(Context<TelemetryCollector> context, TelemetryCollector collector,
+      Class<? extends HasMetadata> type, String name) {
+    return owned(context, collector, type).stream()
         .filter(o -> name.equals(o.getMetadata().getName())).findFirst().orElse(null);
   }
 
+  /**
+   * The objects of {@code type} this collector owns, from the owned-objects cache only (the input
+   * caches hold ConfigMaps too: the user's, never to be changed or deleted).
+   */
+  private static Set<HasMetadata> owned(Context<TelemetryCollector> context, TelemetryCollector collector,
+      Class<? extends HasMetadata> type) {
+    InformerEventSource<HasMetadata, TelemetryCollector> source = informer(context, type);
+    if (source == null) {
+      return Set.of();
+    }
+    String uid = collector.getMetadata().getUid();
+    return source.getSecondaryResources(collector).stream()
+        .filter(o -> o.getMetadata().getOwnerReferences().stream().anyMatch(owner -> java.util.Objects.equals(owner.getUid(), uid)
+            && owner.getName().equals(collector.getMetadata().getName())))
+        .collect(Collectors.toSet());
+  }
+
+  /** A Secret or ConfigMap the collector's pods read, as cached (content hash only), or null. */
+  private static HasMetadata input(Context<TelemetryCollector> context, TelemetryCollector collector,
+      CollectorInputs.Ref ref) {
+    Class<?> type = ref.kind().equals("Secret") ? Secret.class : ConfigMap.class;
+    @SuppressWarnings("unchecked")
+    EventSource<?, TelemetryCollector> source = context.eventSourceRetriever()
+        .getEventSourceFor((Class<Object>) type, INPUT_PREFIX + ref.kind());
+    if (!(source instanceof InformerEventSource<?, ?> informer)) {
+      return null;
+    }
+    return (HasMetadata) informer.get(new ResourceID(ref.name(), collector.getMetadata().getNamespace())).orElse(null);
+  }
+
   /** Objects this collector owns that its spec no longer asks for (a Service without ports, ...). */
-  private void deleteUnwanted(Context<TelemetryCollector> context, Set<String> wanted) {
+  private void deleteUnwanted(Context<TelemetryCollector> context, TelemetryCollector collector, Set<String> wanted) {
     for (Class<? extends HasMetadata> type : OWNED) {
-      for (HasMetadata owned : context.getSecondaryResources(type)) {
+      for (HasMetadata owned : owned(context, collector, type)) {
         if (!wanted.contains(owned.getKind() + "/" + owned.getMetadata().getName())) {
           LOG.info("deleting {} {}: no longer part of the collector", owned.getKind(), owned.getMetadata().getName());
           context.getClient().resource(owned).delete();
