@@ -37,6 +37,11 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 {{- end -}}
 
+{{/* The prefix of the ClusterRoles a collector's ServiceAccount is bound to: <prefix>k8sattributes, ... */}}
+{{- define "instrumentor.collectorRolePrefix" -}}
+{{- printf "%s-collector-" (include "instrumentor.fullname" .) -}}
+{{- end -}}
+
 {{- define "instrumentor.webhookService" -}}
 {{- printf "%s-webhook" (include "instrumentor.fullname" .) -}}
 {{- end -}}
@@ -67,6 +72,10 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
   - apiGroups: ["instrumentor.dev"]
     resources: ["instrumentations/status", "telemetrycollectors/status"]
     verbs: ["get", "patch", "update"]
+  # a collector's finalizer while it has ClusterRoleBindings (added and removed with a JSON patch)
+  - apiGroups: ["instrumentor.dev"]
+    resources: ["telemetrycollectors"]
+    verbs: ["patch"]
   # what a TelemetryCollector owns (informers filtered by the managed-by label)
   - apiGroups: [""]
     resources: ["configmaps", "serviceaccounts", "services"]
@@ -80,11 +89,6 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
   - apiGroups: ["policy"]
     resources: ["poddisruptionbudgets"]
     verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
-  # Secrets a TelemetryCollector's pods read (env, envFrom, volumes): watched so that a rotated
-  # credential rolls the pods; the operator keeps only a hash of their content, never the data
-  - apiGroups: [""]
-    resources: ["secrets"]
-    verbs: ["list", "watch"]
   - apiGroups: ["events.k8s.io"]
     resources: ["events"]
     verbs: ["create"]

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.e2e.harness.ChartRelease;
 import dev.instrumentor.e2e.harness.ControlPlane;
 import dev.instrumentor.e2e.harness.E2eCluster;
@@ -82,6 +83,7 @@ class ChartOnRealApiServerTest {
     }
     Map<String, Object> values = new java.util.LinkedHashMap<>();
     values.put("watchNamespaces[0]", apps);
+    values.put("collectorSecretNamespaces[0]", apps);
     String[][] env = {{"OTEL_EXPORTER_OTLP_ENDPOINT", telemetry.endpoint()}, {"OTEL_TRACES_EXPORTER", "otlp"},
         {"OTEL_METRIC_EXPORT_INTERVAL", "1000"}, {"OTEL_BSP_SCHEDULE_DELAY", "200"},
         {"OTEL_RESOURCE_ATTRIBUTES", "deployment.environment.name=e2e"}};
@@ -265,6 +267,54 @@ class ChartOnRealApiServerTest {
       assertThat(admin.apps().deployments().inNamespace(apps).withName("gateway-collector").get()).isNotNull();
       assertThat(admin.services().inNamespace(apps).withName("gateway-collector").get()).isNotNull();
     });
+    // a collector reading the Kubernetes API: the operator binds its ServiceAccount to the chart's
+    // k8sattributes ClusterRole, which it may bind by name but whose rights it does not hold; the API server
+    // then lets the collector list pods, and the deleted collector's binding goes
+    ScenariosTest.createCollector(apps, "enricher", CollectorMode.DEPLOYMENT, ScenariosTest.ENRICHING);
+    String collectorAccount = "system:serviceaccount:" + apps + ":enricher-collector";
+    String[] listPods = {"", "pods", "list"};
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(admin.rbac().clusterRoleBindings().withName(release.fullname() + "-collector-k8sattributes:" + apps
+          + ":enricher").get()).as("the binding").isNotNull();
+      assertThat(allowed(collectorAccount, listPods, "default")).as("the collector lists pods anywhere").isTrue();
+    });
+    assertThat(allowed(collectorAccount, new String[] {"", "secrets", "list"}, "default")).as("but no Secret").isFalse();
+    assertThat(allowed("system:serviceaccount:" + RELEASE_NAMESPACE + ":"
+        + release.deployment().getSpec().getTemplate().getSpec().getServiceAccountName(), listPods, apps))
+        .as("the operator itself does not list pods").isFalse();
+    admin.resources(TelemetryCollector.class).inNamespace(apps).withName("enricher").delete();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(admin.resources(TelemetryCollector.class).inNamespace(apps).withName("enricher").get()).isNull();
+      assertThat(allowed(collectorAccount, listPods, "default")).as("the binding is gone").isFalse();
+    });
+    // a collector reading a Secret where collectorSecretNamespaces lets the operator watch them: rotating it
+    // changes the pod template, under the chart's Role
+    admin.secrets().inNamespace(apps).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+        .withName("creds").endMetadata().withStringData(Map.of("API_KEY", "one")).build()).create();
+    TelemetryCollector reader = new TelemetryCollector();
+    reader.getMetadata().setName("reader");
+    reader.getMetadata().setNamespace(apps);
+    reader.setSpec(new dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec());
+    reader.getSpec().setMode(CollectorMode.DEPLOYMENT);
+    reader.getSpec().setConfig(new com.fasterxml.jackson.databind.ObjectMapper(
+        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(ScenariosTest.CONFIG));
+    reader.getSpec().setEnvFrom(List.of(new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder().withNewSecretRef()
+        .withName("creds").endSecretRef().build()));
+    admin.resource(reader).create();
+    java.util.function.Supplier<String> inputsHash = () -> {
+      io.fabric8.kubernetes.api.model.apps.Deployment deployment = admin.apps().deployments().inNamespace(apps)
+          .withName("reader-collector").get();
+      return deployment == null ? null : deployment.getSpec().getTemplate().getMetadata().getAnnotations()
+          .get("instrumentor.dev/inputs-hash");
+    };
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(inputsHash.get()).isNotNull());
+    String before = inputsHash.get();
+    admin.secrets().inNamespace(apps).withName("creds").edit(secret -> {
+      secret.setStringData(Map.of("API_KEY", "two"));
+      return secret;
+    });
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(inputsHash.get()).isNotEqualTo(before));
+
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(admin.resources(io.fabric8.kubernetes.api.model.events.v1.Event.class).inNamespace(apps).list().getItems())
             .anySatisfy(event -> assertThat(event.getReportingController()).contains("instrumentor")));

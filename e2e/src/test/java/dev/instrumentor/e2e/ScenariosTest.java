@@ -332,6 +332,73 @@ class ScenariosTest {
         .horizontalPodAutoscalers().inNamespace(ns).withName("gateway-collector").get()).isNull());
   }
 
+  static final String ENRICHING = """
+      receivers:
+        otlp: {protocols: {grpc: {}}}
+      processors:
+        k8sattributes: {}
+      exporters: {debug: {}}
+      service:
+        pipelines:
+          traces: {receivers: [otlp], processors: [k8sattributes], exporters: [debug]}
+      """;
+
+  /**
+   * A config that reads the Kubernetes API: the collector's ServiceAccount gets its token and a
+   * ClusterRoleBinding, which goes when the config stops needing it and when the collector is deleted
+   * (a finalizer: a cluster-scoped binding cannot be garbage collected with a namespaced owner).
+   */
+  @Test
+  void k8sattributesGetsABindingThatLeavesWithTheNeedAndWithTheCollector() {
+    assumeTrue(cluster.real(), "needs a real API server: finalizers and garbage collection");
+    String ns = cluster.namespace("enrich", Map.of());
+    String binding = "instrumentor-collector-k8sattributes:" + ns + ":enricher";
+    createCollector(ns, "enricher", CollectorMode.DEPLOYMENT, ENRICHING);
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .untilAsserted(() -> {
+      io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding found = cluster.client().rbac().clusterRoleBindings()
+          .withName(binding).get();
+      assertThat(found).as("the binding").isNotNull();
+      assertThat(found.getSubjects().get(0).getName()).isEqualTo("enricher-collector");
+      assertThat(cluster.client().serviceAccounts().inNamespace(ns).withName("enricher-collector").get()
+          .getAutomountServiceAccountToken()).isTrue();
+      TelemetryCollector collector = cluster.client().resources(TelemetryCollector.class).inNamespace(ns)
+          .withName("enricher").get();
+      assertThat(collector.getMetadata().getFinalizers()).contains("instrumentor.dev/cluster-role-bindings");
+      assertThat(collector.getStatus()).as("status").isNotNull();
+      Condition permissions = Conditions.get(collector.getStatus().getConditions(), "Permissions");
+      assertThat(permissions).as("Permissions condition").isNotNull();
+      assertThat(permissions.getReason()).isEqualTo("Granted");
+    });
+
+    // the config no longer enriches: binding, token and finalizer go
+    String plain = YAML.asJson(YAML.unmarshal(CONFIG, JsonNode.class));
+    // (a JSON patch: a merge patch would merge the maps and keep the processor)
+    cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("enricher")
+        .patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"replace\",\"path\":\"/spec/config\",\"value\":" + plain + "}]");
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .untilAsserted(() -> {
+      assertThat(cluster.client().rbac().clusterRoleBindings().withName(binding).get()).isNull();
+      assertThat(cluster.client().serviceAccounts().inNamespace(ns).withName("enricher-collector").get()
+          .getAutomountServiceAccountToken()).isFalse();
+      assertThat(cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("enricher").get()
+          .getMetadata().getFinalizers()).doesNotContain("instrumentor.dev/cluster-role-bindings");
+    });
+
+    // enriching again, then deleted: the binding goes with it
+    String enriching = YAML.asJson(YAML.unmarshal(ENRICHING, JsonNode.class));
+    cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("enricher")
+        .patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"replace\",\"path\":\"/spec/config\",\"value\":" + enriching + "}]");
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .untilAsserted(() -> assertThat(cluster.client().rbac().clusterRoleBindings().withName(binding).get()).isNotNull());
+    cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("enricher").delete();
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .untilAsserted(() -> {
+      assertThat(cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("enricher").get()).isNull();
+      assertThat(cluster.client().rbac().clusterRoleBindings().withName(binding).get()).isNull();
+    });
+  }
+
   /** A node-local agent, as the real API server stores it: host ports and a Service that stays on the node. */
   @Test
   void aDaemonSetAgentServesItsNode() {
@@ -389,7 +456,7 @@ class ScenariosTest {
     String example = java.nio.file.Files.readString(dev.instrumentor.e2e.harness.ControlPlane.projectRoot()
         .resolve("examples/grafana-cloud.yaml")).replace("namespace: observability", "namespace: " + ns)
         .replace("namespace: shop", "namespace: " + ns);
-    List<JsonNode> rendered = render(example);
+    List<JsonNode> rendered = render(example, "--collector-secret-namespaces=*");
     for (HasMetadata object : cluster.client().load(new java.io.ByteArrayInputStream(
         example.getBytes(java.nio.charset.StandardCharsets.UTF_8))).items()) {
       cluster.client().resource(object).create();
@@ -421,6 +488,7 @@ class ScenariosTest {
         .untilAsserted(() -> {
       TelemetryCollector now = cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("grafana").get();
       Condition missing = Conditions.get(now.getStatus().getConditions(), "Inputs");
+      assertThat(missing).as("Inputs condition").isNotNull();
       assertThat(missing.getStatus()).isEqualTo("False");
       assertThat(missing.getMessage()).contains("Secret grafana-cloud (envFrom)");
       assertThat(cluster.client().apps().replicaSets().inNamespace(ns).list().getItems()).hasSize(3);
@@ -433,13 +501,15 @@ class ScenariosTest {
   }
 
   /** What {@code instrumentor render} prints for a file's text. */
-  private static List<JsonNode> render(String text) throws Exception {
+  private static List<JsonNode> render(String text, String... flags) throws Exception {
     java.nio.file.Path file = java.nio.file.Files.createTempFile("collector", ".yaml");
     java.nio.file.Files.writeString(file, text);
     java.io.StringWriter out = new java.io.StringWriter();
     picocli.CommandLine cli = dev.instrumentor.operator.cli.Main.commandLine();
     cli.setOut(new java.io.PrintWriter(out));
-    assertThat(cli.execute("render", "-f", file.toString())).isZero();
+    List<String> args = new java.util.ArrayList<>(List.of("render", "-f", file.toString()));
+    args.addAll(List.of(flags));
+    assertThat(cli.execute(args.toArray(String[]::new))).isZero();
     List<JsonNode> rendered = new java.util.ArrayList<>();
     com.fasterxml.jackson.databind.MappingIterator<JsonNode> documents = new com.fasterxml.jackson.databind.ObjectMapper(
         new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readerFor(JsonNode.class).readValues(out.toString());
@@ -456,9 +526,11 @@ class ScenariosTest {
       String what = object.path("kind").asText() + "/" + object.at("/metadata/name").asText();
       await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> {
-        io.fabric8.kubernetes.api.model.GenericKubernetesResource stored = cluster.client()
-            .genericKubernetesResources(object.path("apiVersion").asText(), object.path("kind").asText())
-            .inNamespace(ns).withName(object.at("/metadata/name").asText()).get();
+        var resources = cluster.client()
+            .genericKubernetesResources(object.path("apiVersion").asText(), object.path("kind").asText());
+        io.fabric8.kubernetes.api.model.GenericKubernetesResource stored = object.at("/metadata/namespace").isMissingNode()
+            ? resources.withName(object.at("/metadata/name").asText()).get()
+            : resources.inNamespace(ns).withName(object.at("/metadata/name").asText()).get();
         assertThat(stored).as(what + " on the API server").isNotNull();
         JsonNode server = YAML.convertValue(stored, JsonNode.class);
         assertThat(differences("", object, server)).as(what + ": rendered fields the server has otherwise").isEmpty();

@@ -41,6 +41,14 @@ class HelmChartTest {
     return found.get(0);
   }
 
+  /** The operator's own ClusterRole (the others are the collectors'). */
+  private static ClusterRole operatorRole(List<HasMetadata> objects) {
+    List<ClusterRole> found = objects.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast)
+        .filter(role -> role.getMetadata().getName().equals("instrumentor")).toList();
+    assertThat(found).as("the operator's ClusterRole").hasSize(1);
+    return found.get(0);
+  }
+
   private static List<String> kinds(List<HasMetadata> objects) {
     return objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).sorted().toList();
   }
@@ -56,7 +64,9 @@ class HelmChartTest {
     List<HasMetadata> objects = render(Map.of());
 
     assertThat(kinds(objects)).containsExactly(
-        "ClusterRole/instrumentor", "ClusterRoleBinding/instrumentor", "Deployment/instrumentor",
+        "ClusterRole/instrumentor", "ClusterRole/instrumentor-collector-k8s-cluster",
+        "ClusterRole/instrumentor-collector-k8sattributes", "ClusterRole/instrumentor-collector-k8sobjects",
+        "ClusterRole/instrumentor-collector-kubeletstats", "ClusterRoleBinding/instrumentor", "Deployment/instrumentor",
         "MutatingWebhookConfiguration/instrumentor", "NetworkPolicy/instrumentor", "PodDisruptionBudget/instrumentor",
         "Role/instrumentor", "RoleBinding/instrumentor", "Service/instrumentor-metrics", "Service/instrumentor-webhook",
         "ServiceAccount/instrumentor");
@@ -117,7 +127,17 @@ class HelmChartTest {
       "policy/poddisruptionbudgets:create,delete,get,list,patch,update,watch",
       "/namespaces:get,list,watch", "events.k8s.io/events:create",
       "url:/version:get",
-      "admissionregistration.k8s.io/mutatingwebhookconfigurations[instrumentor]:get,patch,update");
+      "admissionregistration.k8s.io/mutatingwebhookconfigurations[instrumentor]:get,patch,update",
+      "instrumentor.dev/telemetrycollectors:patch",
+      "rbac.authorization.k8s.io/clusterrolebindings:create,delete,get,list,patch,update,watch",
+      "rbac.authorization.k8s.io/clusterroles[instrumentor-collector-k8sattributes,instrumentor-collector-kubeletstats,"
+          + "instrumentor-collector-k8s-cluster,instrumentor-collector-k8sobjects]:bind");
+  /** Cluster-scoped whatever namespaces are watched. */
+  private static final Set<String> CLUSTER_ONLY = Set.of("/namespaces:get,list,watch", "url:/version:get",
+      "admissionregistration.k8s.io/mutatingwebhookconfigurations[instrumentor]:get,patch,update",
+      "rbac.authorization.k8s.io/clusterrolebindings:create,delete,get,list,patch,update,watch",
+      "rbac.authorization.k8s.io/clusterroles[instrumentor-collector-k8sattributes,instrumentor-collector-kubeletstats,"
+          + "instrumentor-collector-k8s-cluster,instrumentor-collector-k8sobjects]:bind");
   private static final Set<String> NAMESPACE_PERMISSIONS = Set.of(
       "coordination.k8s.io/leases:create,get,patch,update", "/secrets:create", "/secrets[instrumentor-webhook-tls]:get,update");
 
@@ -143,7 +163,7 @@ class HelmChartTest {
   @Test
   void rbacGrantsOnlyTheReviewedPrivileges() {
     List<HasMetadata> objects = render(Map.of());
-    List<PolicyRule> clusterRules = one(objects, ClusterRole.class).getRules();
+    List<PolicyRule> clusterRules = operatorRole(objects).getRules();
     List<PolicyRule> namespaceRules = one(objects, Role.class).getRules();
 
     assertThat(permissions(clusterRules)).containsExactlyInAnyOrderElementsOf(CLUSTER_PERMISSIONS);
@@ -154,6 +174,35 @@ class HelmChartTest {
       assertThat(rule.getApiGroups() == null ? List.<String>of() : rule.getApiGroups()).doesNotContain("*");
     }
     assertThat(permissions(clusterRules)).as("no Secret of the cluster is readable").noneMatch(p -> p.startsWith("/secrets"));
+    // what collectors may be bound to: read-only, and no Secret either
+    objects.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast)
+        .filter(role -> role.getMetadata().getName().startsWith("instrumentor-collector-")).forEach(role -> {
+          assertThat(permissions(role.getRules())).allMatch(p -> p.endsWith(":get,list,watch") || p.endsWith(":get"));
+          assertThat(permissions(role.getRules())).noneMatch(p -> p.contains("secrets"));
+        });
+  }
+
+  /**
+   * Secrets are readable only where collectorSecretNamespaces says (list and watch, for the content hash
+   * of those collectors read): a Role per namespace, or a ClusterRole rule for "*".
+   */
+  @Test
+  void collectorSecretsAreWatchedOnlyWhereAsked() {
+    assertThat(kinds(render(Map.of()))).noneMatch(kind -> kind.contains("collector-secrets"));
+    List<HasMetadata> two = render(Map.of("collectorSecretNamespaces[0]", "observability", "collectorSecretNamespaces[1]", "edge"));
+    List<Role> roles = two.stream().filter(Role.class::isInstance).map(Role.class::cast)
+        .filter(role -> role.getMetadata().getName().equals("instrumentor-collector-secrets")).toList();
+    assertThat(roles).extracting(role -> role.getMetadata().getNamespace()).containsExactlyInAnyOrder("observability", "edge");
+    roles.forEach(role -> assertThat(permissions(role.getRules())).containsExactly("/secrets:list,watch"));
+    assertThat(permissions(operatorRole(two).getRules())).noneMatch(p -> p.startsWith("/secrets"));
+    assertThat(one(two, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(e -> {
+          assertThat(e.getName()).isEqualTo("INSTRUMENTOR_COLLECTOR_SECRET_NAMESPACES");
+          assertThat(e.getValue()).isEqualTo("observability,edge");
+        });
+    List<HasMetadata> all = render(Map.of("collectorSecretNamespaces[0]", "*"));
+    assertThat(permissions(operatorRole(all).getRules())).contains("/secrets:list,watch");
+    assertThat(kinds(all)).noneMatch(kind -> kind.contains("collector-secrets"));
   }
 
   private static List<PolicyRule> concat(List<PolicyRule> a, List<PolicyRule> b) {
@@ -194,7 +243,7 @@ class HelmChartTest {
     assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v ->
         assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName()).isEqualTo("instrumentor-webhook-tls"));
     assertThat(permissions(one(objects, Role.class).getRules())).containsExactly("coordination.k8s.io/leases:create,get,patch,update");
-    assertThat(permissions(one(objects, ClusterRole.class).getRules())).noneMatch(p -> p.contains("mutatingwebhook"));
+    assertThat(permissions(operatorRole(objects).getRules())).noneMatch(p -> p.contains("mutatingwebhook"));
 
     List<HasMetadata> withIssuer = render(Map.of("certificates.mode", "certManager",
         "certificates.certManager.issuerRef.name", "corp-ca", "certificates.certManager.issuerRef.kind", "ClusterIssuer"));
@@ -234,15 +283,12 @@ class HelmChartTest {
   @Test
   void watchingNamespacesGrantsTheirPrivilegesInThemOnlyAndSendsOnlyTheirPodsToTheWebhook() {
     List<HasMetadata> objects = render(Map.of("watchNamespaces[0]", "shop", "watchNamespaces[1]", "billing"));
-    assertThat(permissions(one(objects, ClusterRole.class).getRules())).containsExactlyInAnyOrder(
-        "/namespaces:get,list,watch", "url:/version:get",
-        "admissionregistration.k8s.io/mutatingwebhookconfigurations[instrumentor]:get,patch,update");
+    assertThat(permissions(operatorRole(objects).getRules())).containsExactlyInAnyOrderElementsOf(CLUSTER_ONLY);
     List<Role> watchRoles = objects.stream().filter(Role.class::isInstance).map(Role.class::cast)
         .filter(role -> role.getMetadata().getName().equals("instrumentor-watch")).toList();
     assertThat(watchRoles).extracting(role -> role.getMetadata().getNamespace()).containsExactlyInAnyOrder("shop", "billing");
     Set<String> namespaced = new TreeSet<>(CLUSTER_PERMISSIONS);
-    namespaced.removeAll(Set.of("/namespaces:get,list,watch", "url:/version:get",
-        "admissionregistration.k8s.io/mutatingwebhookconfigurations[instrumentor]:get,patch,update"));
+    namespaced.removeAll(CLUSTER_ONLY);
     for (Role role : watchRoles) {
       assertThat(permissions(role.getRules())).containsExactlyInAnyOrderElementsOf(namespaced);
     }

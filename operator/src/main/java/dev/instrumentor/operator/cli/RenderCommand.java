@@ -47,6 +47,15 @@ final class RenderCommand implements Callable<Integer> {
       description = "Collector image when a TelemetryCollector names none (default: ${DEFAULT-VALUE}).")
   String collectorImage = InjectorSettings.DEFAULT_COLLECTOR_IMAGE;
 
+  @Option(names = "--collector-cluster-role-prefix", paramLabel = "PREFIX",
+      description = "Prefix of the chart's ClusterRoles for collectors, as the operator's flag (default: ${DEFAULT-VALUE}).")
+  String clusterRolePrefix = dev.instrumentor.operator.collector.CollectorPermissions.DEFAULT_ROLE_PREFIX;
+
+  @Option(names = "--collector-secret-namespaces", paramLabel = "NAMESPACES",
+      description = "Namespaces whose Secrets the operator watches, as its flag (* for all; default: none): a Secret"
+          + " beside a collector there is hashed into its pod template.")
+  String secretNamespaces = "";
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -56,7 +65,7 @@ final class RenderCommand implements Callable<Integer> {
       List<JsonNode> documents = YamlDocuments.read(source, InjectCommand.read(file));
       SchemaValidator schema = SchemaValidator.forResource("telemetrycollectors");
       CelRules rules = new CelRules(schema.schema());
-      CollectorManifests manifests = new CollectorManifests(collectorImage);
+      CollectorManifests manifests = new CollectorManifests(collectorImage, clusterRolePrefix);
       List<JsonNode> output = new ArrayList<>();
       List<String> problems = new ArrayList<>();
       for (int i = 0; i < documents.size(); i++) {
@@ -87,7 +96,9 @@ final class RenderCommand implements Callable<Integer> {
           continue;
         }
         String namespace = collector.getMetadata().getNamespace();
-        CollectorInputs.Versions inputs = CollectorInputs.versions(CollectorInputs.referenced(collector.getSpec()),
+        CollectorInputs.Versions inputs = CollectorInputs.versions(CollectorInputs.followed(
+            CollectorInputs.referenced(collector.getSpec()), java.util.Arrays.stream(secretNamespaces.split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).collect(java.util.stream.Collectors.toSet()), namespace),
             ref -> besides(documents, ref, namespace));
         for (HasMetadata object : manifests.desired(collector, config, inputs.hash())) {
           output.add(SERIALIZATION.convertValue(withoutOwnerUid(object), JsonNode.class));

@@ -150,6 +150,19 @@ final class RunCommand implements Callable<Integer> {
       + " Env INSTRUMENTOR_COLLECTOR_IMAGE; default ${DEFAULT-VALUE}.")
   String collectorImage;
 
+  @Option(names = "--collector-cluster-role-prefix", defaultValue = "${env:INSTRUMENTOR_COLLECTOR_CLUSTER_ROLE_PREFIX:-"
+      + dev.instrumentor.operator.collector.CollectorPermissions.DEFAULT_ROLE_PREFIX + "}", paramLabel = "PREFIX",
+      description = "Prefix of the ClusterRoles a collector's ServiceAccount is bound to when its config reads the"
+          + " Kubernetes API (PREFIXk8sattributes, PREFIXkubeletstats, PREFIXk8s-cluster, PREFIXk8sobjects; the chart's)."
+          + " Env INSTRUMENTOR_COLLECTOR_CLUSTER_ROLE_PREFIX; default ${DEFAULT-VALUE}.")
+  String collectorClusterRolePrefix;
+
+  @Option(names = "--collector-secret-namespaces", defaultValue = "${env:INSTRUMENTOR_COLLECTOR_SECRET_NAMESPACES:-}",
+      paramLabel = "NAMESPACES", description = "Comma-separated namespaces whose Secrets the operator watches, so that"
+          + " rotating a Secret a collector reads rolls its pods (only a hash of the content is kept); * for all;"
+          + " empty: no Secret is read. Env INSTRUMENTOR_COLLECTOR_SECRET_NAMESPACES; default none.")
+  String collectorSecretNamespaces;
+
   @Option(names = "--agent-run-as-user", defaultValue = "${env:INSTRUMENTOR_AGENT_RUN_AS_USER:-"
       + InjectorSettings.DEFAULT_RUN_AS_USER + "}", paramLabel = "UID",
       description = "Non-root user of injected init containers when neither the target container nor the pod sets one."
@@ -264,7 +277,9 @@ final class RunCommand implements Callable<Integer> {
             webhookConfiguration, java.util.List.of(webhookService, webhookService + "." + operatorNamespace,
                 webhookService + "." + operatorNamespace + ".svc", webhookService + "." + operatorNamespace + ".svc.cluster.local"),
             java.time.Duration.ofDays(certificateValidityDays), java.time.Duration.ofDays(certificateRenewBeforeDays),
-            webhookCert.getParent()) : null);
+            webhookCert.getParent()) : null, collectorClusterRolePrefix,
+        Arrays.stream(collectorSecretNamespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+            .collect(Collectors.toSet()));
   }
 
   /** Level from the flag; JSON lines when asked (one object per event, MDC included). */

@@ -76,8 +76,16 @@ public final class CollectorConfig {
 
   /** Whether a pipeline uses a processor of {@code type} (e.g. {@code tail_sampling}). */
   public boolean usesProcessor(String type) {
-    return usedProcessors.stream().map(ComponentId::parse)
-        .anyMatch(id -> id != null && id.type().equals(type));
+    return uses(usedProcessors, type);
+  }
+
+  /** Whether a pipeline uses a receiver of {@code type} (e.g. {@code kubeletstats}). */
+  public boolean usesReceiver(String type) {
+    return uses(usedReceivers, type);
+  }
+
+  private static boolean uses(Set<String> ids, String type) {
+    return ids.stream().map(ComponentId::parse).anyMatch(id -> id != null && id.type().equals(type));
   }
 
   /** The port of the health_check extension when the service enables it, else null. */

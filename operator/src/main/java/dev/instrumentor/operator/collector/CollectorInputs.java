@@ -99,6 +99,20 @@ public final class CollectorInputs {
     return List.copyOf(refs.values());
   }
 
+  /**
+   * The refs the operator can follow in {@code namespace}: every ConfigMap, and Secrets where it may
+   * watch them ({@code secretNamespaces}: namespaces, {@code *} for all, empty for none).
+   */
+  public static List<Ref> followed(List<Ref> refs, java.util.Set<String> secretNamespaces, String namespace) {
+    return refs.stream().filter(ref -> !ref.kind().equals("Secret") || watchesSecrets(secretNamespaces, namespace))
+        .toList();
+  }
+
+  /** Whether Secrets of {@code namespace} are watched. */
+  public static boolean watchesSecrets(java.util.Set<String> secretNamespaces, String namespace) {
+    return secretNamespaces.contains("*") || secretNamespaces.contains(namespace);
+  }
+
   private static void add(Map<String, Ref> refs, Ref ref) {
     if (ref.name() == null || ref.name().isBlank()) {
       return;

@@ -47,9 +47,21 @@ public final class CollectorManifests {
   public static final String CONFIG_HASH_ANNOTATION = "instrumentor.dev/config-hash";
 
   private final String defaultImage;
+  private final String clusterRolePrefix;
 
   public CollectorManifests(String defaultImage) {
+    this(defaultImage, CollectorPermissions.DEFAULT_ROLE_PREFIX);
+  }
+
+  /** {@code clusterRolePrefix}: of the chart's ClusterRoles for collectors ({@code <prefix>k8sattributes}, ...). */
+  public CollectorManifests(String defaultImage, String clusterRolePrefix) {
     this.defaultImage = defaultImage;
+    this.clusterRolePrefix = clusterRolePrefix;
+  }
+
+  /** The prefix of the chart's ClusterRoles for collectors. */
+  public String clusterRolePrefix() {
+    return clusterRolePrefix;
   }
 
   /** The image a collector runs when its spec names none. */
@@ -76,9 +88,13 @@ public final class CollectorManifests {
     if (mode == CollectorMode.SIDECAR) {
       return objects; // the webhook injects the container into annotated pods
     }
-    if (spec.getServiceAccount() == null || spec.getServiceAccount().isBlank()) {
+    List<io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding> bindings = CollectorPermissions.bindings(collector,
+        CollectorPermissions.needs(collector, config), clusterRolePrefix);
+    if (!CollectorPermissions.ownServiceAccount(collector)) {
+      // a token only when the config reads the Kubernetes API (k8sattributes, kubeletstats, ...)
       objects.add(new ServiceAccountBuilder().withMetadata(metadata(collector, name(collector)))
-          .withAutomountServiceAccountToken(false).build());
+          .withAutomountServiceAccountToken(!bindings.isEmpty()).build());
+      objects.addAll(bindings);
     }
     PodTemplateSpec template = podTemplate(collector, config, hash(configYaml), inputsHash);
     Map<String, String> selector = CollectorContainer.selectorLabels(collector.getMetadata().getName());

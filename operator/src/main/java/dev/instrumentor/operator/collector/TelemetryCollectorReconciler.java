@@ -12,6 +12,7 @@ import dev.instrumentor.webhook.collector.CollectorContainer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -32,6 +33,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -41,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * Keeps a TelemetryCollector's objects as {@link CollectorManifests} describes them and reports
  * status. An invalid config is reported (Ready=False, an Event) and nothing is changed, so the
  * running collector keeps its last good config. Owned objects are watched through caches limited
- * to Instrumentor's label; an idle collector costs no API call.
+ * to Instrumentor's label; an idle collector costs no API call. The reconciler also sees deletions
+ * ({@code triggerReconcilerOnAllEvents}): a collector with ClusterRoleBindings carries a finalizer
+ * until they are deleted, as they cannot be owned by it ({@link CollectorPermissions}).
  */
-@ControllerConfiguration(name = "telemetrycollector")
+@ControllerConfiguration(name = "telemetrycollector", triggerReconcilerOnAllEvents = true)
 public final class TelemetryCollectorReconciler implements Reconciler<TelemetryCollector> {
 
   private static final Logger LOG = LoggerFactory.getLogger(TelemetryCollectorReconciler.class);
@@ -57,6 +61,8 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class);
   /** Condition type: whether traces reach the replica that samples them (tail sampling). */
   static final String TRACE_ROUTING = "TraceRouting";
+  /** Condition type: whether the pods may read what the config reads from the Kubernetes API. */
+  static final String PERMISSIONS = "Permissions";
   /** Condition type: whether the Secrets and ConfigMaps the pods read exist. */
   static final String INPUTS = "Inputs";
   private static final String INPUTS_INDEX = "inputs";
@@ -66,10 +72,22 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
   private final ResourceApplier applier;
   private final EventRecorder events;
   private final Clock clock;
+  private final Set<String> secretNamespaces;
   private final WrittenStatuses<TelemetryCollectorStatus> written = new WrittenStatuses<>();
 
+  /** Watching the Secrets collectors read in every namespace. */
   public TelemetryCollectorReconciler(CollectorManifests manifests, ResourceApplier applier, EventRecorder events,
       Clock clock) {
+    this(manifests, applier, events, clock, Set.of("*"));
+  }
+
+  /**
+   * @param secretNamespaces where the Secrets collectors read are watched (a rotation rolls the pods):
+   *     namespaces, {@code *} for all, empty for none (the operator then reads no Secret)
+   */
+  public TelemetryCollectorReconciler(CollectorManifests manifests, ResourceApplier applier, EventRecorder events,
+      Clock clock, Set<String> secretNamespaces) {
+    this.secretNamespaces = Set.copyOf(secretNamespaces);
     this.manifests = manifests;
     this.applier = applier;
     this.events = events;
@@ -84,8 +102,22 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     }
     context.getPrimaryCache().addIndexer(INPUTS_INDEX, collector -> CollectorInputs.referenced(collector.getSpec())
         .stream().map(ref -> ref.kind() + "/" + collector.getMetadata().getNamespace() + "/" + ref.name()).toList());
-    sources.add(inputs(Secret.class, context));
-    sources.add(inputs(ConfigMap.class, context));
+    sources.add(new InformerEventSource<>(InformerEventSourceConfiguration.from(ClusterRoleBinding.class,
+            TelemetryCollector.class)
+        .withName(ClusterRoleBinding.class.getSimpleName())
+        .withLabelSelector(MANAGED_SELECTOR)
+        .withWatchAllNamespaces()
+        .withSecondaryToPrimaryMapper(binding -> {
+          Map<String, String> labels = binding.getMetadata().getLabels();
+          String namespace = labels == null ? null : labels.get(CollectorPermissions.NAMESPACE_LABEL);
+          String name = labels == null ? null : labels.get(CollectorPermissions.NAME_LABEL);
+          return namespace == null || name == null ? Set.of() : Set.of(new ResourceID(name, namespace));
+        })
+        .build(), context));
+    if (!secretNamespaces.isEmpty()) {
+      sources.add(inputs(Secret.class, context, secretNamespaces.contains("*") ? null : secretNamespaces));
+    }
+    sources.add(inputs(ConfigMap.class, context, null));
     return sources;
   }
 
@@ -95,11 +127,17 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
    * collectors that reference the object by name.
    */
   private static <R extends HasMetadata> EventSource<R, TelemetryCollector> inputs(Class<R> type,
-      EventSourceContext<TelemetryCollector> context) {
+      EventSourceContext<TelemetryCollector> context, Set<String> namespaces) {
     String kind = type.getSimpleName();
-    return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, TelemetryCollector.class)
+    InformerEventSourceConfiguration.Builder<R> builder = InformerEventSourceConfiguration.from(type,
+        TelemetryCollector.class);
+    if (namespaces == null) {
+      builder.withNamespacesInheritedFromController();
+    } else {
+      builder.withNamespaces(namespaces);
+    }
+    return new InformerEventSource<>(builder
         .withName(INPUT_PREFIX + kind)
-        .withNamespacesInheritedFromController()
         .withItemStore(new TransformingItemStore<R>(CollectorInputs::withoutData))
         .withOnUpdateFilter((updated, old) -> !CollectorInputs.contentHash(updated).equals(CollectorInputs.contentHash(old)))
         .withSecondaryToPrimaryMapper(object -> context.getPrimaryCache()
@@ -120,6 +158,21 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
 
   @Override
   public UpdateControl<TelemetryCollector> reconcile(TelemetryCollector collector, Context<TelemetryCollector> context) {
+    if (context.isPrimaryResourceDeleted() || collector.isMarkedForDeletion()) {
+      // what it owns goes by garbage collection; its cluster-scoped bindings are ours to delete
+      for (ClusterRoleBinding binding : bindings(context, collector)) {
+        LOG.info("deleting ClusterRoleBinding {}: its collector is deleted", binding.getMetadata().getName());
+        context.getClient().resource(binding).delete();
+      }
+      if (!context.isPrimaryResourceDeleted() && collector.hasFinalizer(CollectorPermissions.FINALIZER)) {
+        context.getClient().resource(collector).edit(c -> {
+          c.removeFinalizer(CollectorPermissions.FINALIZER);
+          return c;
+        });
+      }
+      written.forget(collector);
+      return UpdateControl.noUpdate();
+    }
     TelemetryCollectorStatus previous = written.latest(collector, collector.getStatus());
     TelemetryCollectorStatus status = copy(previous);
     status.setObservedGeneration(collector.getMetadata().getGeneration());
@@ -134,8 +187,19 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       return statusUpdate(collector, previous, status);
     }
     List<CollectorInputs.Ref> refs = CollectorInputs.referenced(collector.getSpec());
-    CollectorInputs.Versions inputs = CollectorInputs.versions(refs, ref -> input(context, collector, ref));
+    List<CollectorInputs.Ref> followed = CollectorInputs.followed(refs, secretNamespaces,
+        collector.getMetadata().getNamespace());
+    CollectorInputs.Versions inputs = CollectorInputs.versions(followed, ref -> input(context, collector, ref));
     List<HasMetadata> desired = manifests.desired(collector, config, inputs.hash());
+    boolean bound = desired.stream().anyMatch(o -> o instanceof ClusterRoleBinding);
+    if (bound && !collector.hasFinalizer(CollectorPermissions.FINALIZER)) {
+      // before the first binding exists: deleting the collector must reach us to delete it (the status
+      // patch below then carries the resourceVersion this write made)
+      followWrite(collector, context.getClient().resource(collector).edit(c -> {
+        c.addFinalizer(CollectorPermissions.FINALIZER);
+        return c;
+      }));
+    }
     HasMetadata workload = null;
     Set<String> wanted = new HashSet<>();
     for (HasMetadata object : desired) {
@@ -148,6 +212,25 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       }
     }
     deleteUnwanted(context, collector, wanted);
+    if (!bound && collector.hasFinalizer(CollectorPermissions.FINALIZER) && bindings(context, collector).stream()
+        .allMatch(binding -> !wanted.contains("ClusterRoleBinding/" + binding.getMetadata().getName()))) {
+      followWrite(collector, context.getClient().resource(collector).edit(c -> {
+        c.removeFinalizer(CollectorPermissions.FINALIZER);
+        return c;
+      }));
+    }
+    List<CollectorPermissions.Need> needs = CollectorPermissions.needs(collector, config);
+    status.setConditions(Conditions.set(status.getConditions(), PERMISSIONS,
+        needs.isEmpty() || bound, needs.isEmpty() ? "NotNeeded" : bound ? "Granted" : "UserServiceAccount",
+        needs.isEmpty() ? "the config reads nothing from the Kubernetes API: the pods have no API token"
+            : bound ? "bound to " + desired.stream().filter(o -> o instanceof ClusterRoleBinding)
+                .map(o -> ((ClusterRoleBinding) o).getRoleRef().getName()).collect(Collectors.joining(", "))
+                + " for " + needs.stream().map(CollectorPermissions.Need::component).collect(Collectors.joining(", "))
+            : "spec.serviceAccount " + collector.getSpec().getServiceAccount() + " is yours: grant it what "
+                + needs.stream().map(CollectorPermissions.Need::component).collect(Collectors.joining(", "))
+                + " read (the chart's ClusterRoles " + needs.stream().map(n -> manifests.clusterRolePrefix() + n.role())
+                .collect(Collectors.joining(", ")) + ")",
+        collector.getMetadata().getGeneration(), clock));
     CollectorMode mode = collector.getSpec().getMode() == null ? CollectorMode.DEPLOYMENT : collector.getSpec().getMode();
     status.setImage(collector.getSpec().getImage() == null || collector.getSpec().getImage().isBlank()
         ? manifests.defaultImage() : collector.getSpec().getImage());
@@ -168,11 +251,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
         collector.getMetadata().getGeneration(), clock));
     status.setConditions(Conditions.set(status.getConditions(), INPUTS, inputs.missing().isEmpty(),
         inputs.missing().isEmpty() ? (refs.isEmpty() ? "NoneReferenced" : "Present") : "Missing",
-        inputs.missing().isEmpty()
-            ? (refs.isEmpty() ? "the pods read no Secret or ConfigMap"
-                : "the pods roll when these change: " + CollectorInputs.describe(refs))
-            : "not found, the pods cannot start until they exist: " + CollectorInputs.describe(inputs.missing()),
-        collector.getMetadata().getGeneration(), clock));
+        inputsMessage(refs, followed, inputs), collector.getMetadata().getGeneration(), clock));
     if (mode == CollectorMode.SIDECAR) {
       status.setScale(null);
       status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, true, "SidecarMode",
@@ -222,6 +301,10 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
 
   private static HasMetadata cached(Context<TelemetryCollector> context, TelemetryCollector collector,
       Class<? extends HasMetadata> type, String name) {
+    if (type == ClusterRoleBinding.class) {
+      return bindings(context, collector).stream().filter(o -> name.equals(o.getMetadata().getName())).findFirst()
+          .orElse(null);
+    }
     return owned(context, collector, type).stream()
         .filter(o -> name.equals(o.getMetadata().getName())).findFirst().orElse(null);
   }
@@ -243,6 +326,43 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
         .collect(Collectors.toSet());
   }
 
+  private static String inputsMessage(List<CollectorInputs.Ref> refs, List<CollectorInputs.Ref> followed,
+      CollectorInputs.Versions inputs) {
+    if (refs.isEmpty()) {
+      return "the pods read no Secret or ConfigMap";
+    }
+    List<String> parts = new ArrayList<>();
+    if (!inputs.missing().isEmpty()) {
+      parts.add("not found, the pods cannot start until they exist: " + CollectorInputs.describe(inputs.missing()));
+    } else if (!followed.isEmpty()) {
+      parts.add("the pods roll when these change: " + CollectorInputs.describe(followed));
+    }
+    List<CollectorInputs.Ref> unfollowed = refs.stream().filter(ref -> !followed.contains(ref)).toList();
+    if (!unfollowed.isEmpty()) {
+      parts.add("not watched (the operator may not read Secrets in this namespace: the chart's"
+          + " collectorSecretNamespaces), so rotating them does not roll the pods: " + CollectorInputs.describe(unfollowed));
+    }
+    return String.join("; ", parts);
+  }
+
+  /** Our copy of the collector takes the metadata our write made, for the status patch's resourceVersion. */
+  private static void followWrite(TelemetryCollector collector, TelemetryCollector written) {
+    collector.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
+    collector.getMetadata().setFinalizers(written.getMetadata().getFinalizers());
+  }
+
+  /** The collector's ClusterRoleBindings, found by their labels (they have no owner). */
+  private static List<ClusterRoleBinding> bindings(Context<TelemetryCollector> context, TelemetryCollector collector) {
+    InformerEventSource<HasMetadata, TelemetryCollector> source = informer(context, ClusterRoleBinding.class);
+    if (source == null) {
+      return List.of();
+    }
+    Map<String, String> wanted = CollectorPermissions.labels(collector);
+    return source.list(binding -> binding.getMetadata().getLabels() != null
+            && binding.getMetadata().getLabels().entrySet().containsAll(wanted.entrySet()))
+        .map(ClusterRoleBinding.class::cast).toList();
+  }
+
   /** A Secret or ConfigMap the collector's pods read, as cached (content hash only), or null. */
   private static HasMetadata input(Context<TelemetryCollector> context, TelemetryCollector collector,
       CollectorInputs.Ref ref) {
@@ -258,6 +378,12 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
 
   /** Objects this collector owns that its spec no longer asks for (a Service without ports, ...). */
   private void deleteUnwanted(Context<TelemetryCollector> context, TelemetryCollector collector, Set<String> wanted) {
+    for (ClusterRoleBinding binding : bindings(context, collector)) {
+      if (!wanted.contains("ClusterRoleBinding/" + binding.getMetadata().getName())) {
+        LOG.info("deleting ClusterRoleBinding {}: the config no longer needs it", binding.getMetadata().getName());
+        context.getClient().resource(binding).delete();
+      }
+    }
     for (Class<? extends HasMetadata> type : OWNED) {
       for (HasMetadata owned : owned(context, collector, type)) {
         if (!wanted.contains(owned.getKind() + "/" + owned.getMetadata().getName())) {

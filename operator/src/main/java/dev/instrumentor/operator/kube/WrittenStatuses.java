@@ -32,4 +32,9 @@ public final class WrittenStatuses<S> {
   public synchronized void wrote(HasMetadata resource, S status) {
     byUid.put(resource.getMetadata().getUid(), status);
   }
+
+  /** The resource is gone: nothing to remember. */
+  public synchronized void forget(HasMetadata resource) {
+    byUid.remove(resource.getMetadata().getUid());
+  }
 }

@@ -157,8 +157,9 @@ public final class InstrumentorOperator implements AutoCloseable {
     operator.register(new InstrumentationReconciler(new InstrumentationValidator(
             (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get() != null), events, clock),
         overrider -> namespaces(overrider));
-    operator.register(new TelemetryCollectorReconciler(new CollectorManifests(config.collectorImage()), applier, events,
-        clock), overrider -> namespaces(overrider));
+    operator.register(new TelemetryCollectorReconciler(
+        new CollectorManifests(config.collectorImage(), config.collectorClusterRolePrefix()), applier, events, clock,
+        config.collectorSecretNamespaces()), overrider -> namespaces(overrider));
     operator.start();
     if (!config.leaderElection()) {
       leader = true;

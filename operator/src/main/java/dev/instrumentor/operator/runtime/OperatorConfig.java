@@ -29,6 +29,8 @@ import java.util.Set;
  * @param logFormat        text or json
  * @param logLevel         TRACE, DEBUG, INFO, WARN or ERROR
  * @param selfManaged      the self-managed certificate settings, or null when certificates come from files
+ * @param collectorClusterRolePrefix the prefix of the chart's ClusterRoles that collectors are bound to
+ * @param collectorSecretNamespaces where the Secrets collectors read are watched: namespaces, "*" for all, empty for none
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -50,10 +52,25 @@ public record OperatorConfig(
     int metricsPort,
     String logFormat,
     String logLevel,
-    SelfManagedCertificates.Settings selfManaged) {
+    SelfManagedCertificates.Settings selfManaged,
+    String collectorClusterRolePrefix,
+    Set<String> collectorSecretNamespaces) {
+
+  /** With the default prefix of collector ClusterRoles ({@code instrumentor-collector-}), watching Secrets everywhere. */
+  public OperatorConfig(Set<String> watchNamespaces, String operatorNamespace, String instance, boolean leaderElection,
+      String leaseName, String webhookHost, int webhookPort, Path certificateFile, Path keyFile, boolean localWebhook,
+      String localWebhookUrlHost, boolean serverSideApply, AgentImages agentImages, String collectorImage,
+      long agentRunAsUser, String metricsHost, int metricsPort, String logFormat, String logLevel,
+      SelfManagedCertificates.Settings selfManaged) {
+    this(watchNamespaces, operatorNamespace, instance, leaderElection, leaseName, webhookHost, webhookPort,
+        certificateFile, keyFile, localWebhook, localWebhookUrlHost, serverSideApply, agentImages, collectorImage,
+        agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel, selfManaged,
+        dev.instrumentor.operator.collector.CollectorPermissions.DEFAULT_ROLE_PREFIX, Set.of("*"));
+  }
 
   public OperatorConfig {
     watchNamespaces = Set.copyOf(watchNamespaces);
+    collectorSecretNamespaces = Set.copyOf(collectorSecretNamespaces);
     Objects.requireNonNull(operatorNamespace, "operatorNamespace");
     Objects.requireNonNull(instance, "instance");
     if (webhookPort < 0 || webhookPort > 65535 || metricsPort < 0 || metricsPort > 65535) {
