@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.instrumentor.api.v1alpha1.ApiGroup;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.validation.SchemaValidator;
+import dev.instrumentor.operator.collector.CollectorComponents;
 import dev.instrumentor.operator.collector.CollectorConfig;
 import dev.instrumentor.operator.collector.CollectorInputs;
 import dev.instrumentor.operator.collector.CollectorManifests;
@@ -90,9 +91,11 @@ final class RenderCommand implements Callable<Integer> {
           collector.getMetadata().setNamespace("default");
         }
         CollectorConfig config = CollectorConfig.of(collector.getSpec().getConfig());
-        if (!config.valid()) {
+        List<String> wrong = CollectorComponents.problems(config, collector.getSpec().getImage() == null
+            || collector.getSpec().getImage().isBlank() ? collectorImage : collector.getSpec().getImage());
+        if (!wrong.isEmpty()) {
           problems.add(where + " has an invalid config (the operator would keep the last good one):\n  "
-              + String.join("\n  ", config.problems()));
+              + String.join("\n  ", wrong));
           continue;
         }
         String namespace = collector.getMetadata().getNamespace();

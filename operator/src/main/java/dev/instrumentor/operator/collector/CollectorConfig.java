@@ -44,6 +44,11 @@ public final class CollectorConfig {
     return result;
   }
 
+  /** The component ids defined in {@code section} (receivers, processors, ...), in the config's order. */
+  public Set<String> defined(String section) {
+    return Set.copyOf(defined.getOrDefault(section, Set.of()));
+  }
+
   /** What is wrong, each naming the component or pipeline; empty when valid. */
   public List<String> problems() {
     return List.copyOf(problems);

@@ -61,6 +61,8 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class);
   /** Condition type: whether traces reach the replica that samples them (tail sampling). */
   static final String TRACE_ROUTING = "TraceRouting";
+  /** Condition type: whether the config's component types were checked against the image's. */
+  static final String COMPONENTS = "Components";
   /** Condition type: whether the pods may read what the config reads from the Kubernetes API. */
   static final String PERMISSIONS = "Permissions";
   /** Condition type: whether the Secrets and ConfigMaps the pods read exist. */
@@ -177,9 +179,18 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     TelemetryCollectorStatus status = copy(previous);
     status.setObservedGeneration(collector.getMetadata().getGeneration());
     CollectorConfig config = CollectorConfig.of(collector.getSpec().getConfig());
-    if (!config.valid()) {
+    String image = collector.getSpec().getImage() == null || collector.getSpec().getImage().isBlank()
+        ? manifests.defaultImage() : collector.getSpec().getImage();
+    java.util.Optional<CollectorComponents> components = CollectorComponents.forImage(image);
+    status.setConditions(Conditions.set(status.getConditions(), COMPONENTS, components.isPresent(),
+        components.isPresent() ? "Checked" : "NotChecked", components
+            .map(c -> "component types are checked against those " + c.describe() + " ships")
+            .orElse("component types not checked: " + image + " is not an official collector distribution at a"
+                + " version Instrumentor has a list for"), collector.getMetadata().getGeneration(), clock));
+    List<String> problems = CollectorComponents.problems(config, image);
+    if (!problems.isEmpty()) {
       String message = "config not rolled out, the collector keeps its last good config: "
-          + String.join("; ", config.problems());
+          + String.join("; ", problems);
       events.record(collector, "Warning", "InvalidConfig", "Validate", message);
       LOG.info("invalid collector config: {}", message);
       status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, false, "InvalidConfig", message,
@@ -232,8 +243,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
                 .collect(Collectors.joining(", ")) + ")",
         collector.getMetadata().getGeneration(), clock));
     CollectorMode mode = collector.getSpec().getMode() == null ? CollectorMode.DEPLOYMENT : collector.getSpec().getMode();
-    status.setImage(collector.getSpec().getImage() == null || collector.getSpec().getImage().isBlank()
-        ? manifests.defaultImage() : collector.getSpec().getImage());
+    status.setImage(image);
     status.setConfigHash(CollectorManifests.hash(CollectorManifests.configYaml(collector, config)));
     List<String> defaulted = config.render(mode != CollectorMode.SIDECAR).defaulted();
     boolean split = config.usesProcessor("tail_sampling") && mode != CollectorMode.SIDECAR
