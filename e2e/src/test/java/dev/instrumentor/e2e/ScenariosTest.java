@@ -399,6 +399,78 @@ class ScenariosTest {
     });
   }
 
+  /**
+   * spec.observability.metrics.enableMetrics: without the Prometheus Operator's API the condition says
+   * so; once its CRD is installed, the next reconcile creates a ServiceMonitor the API server accepts,
+   * selecting the monitoring Service only; turned off, it goes.
+   */
+  @Test
+  void aServiceMonitorOnceThePrometheusOperatorApiExists() throws Exception {
+    assumeTrue(cluster.real(), "needs a real API server to install a CRD and judge the ServiceMonitor");
+    String ns = cluster.namespace("monitored", Map.of());
+    TelemetryCollector collector = new TelemetryCollector();
+    collector.getMetadata().setName("gateway");
+    collector.getMetadata().setNamespace(ns);
+    TelemetryCollectorSpec spec = new TelemetryCollectorSpec();
+    spec.setMode(CollectorMode.DEPLOYMENT);
+    spec.setConfig(YAML.unmarshal(CONFIG, JsonNode.class));
+    dev.instrumentor.api.v1alpha1.Observability observability = new dev.instrumentor.api.v1alpha1.Observability();
+    observability.setMetrics(new dev.instrumentor.api.v1alpha1.ObservabilityMetrics());
+    observability.getMetrics().setEnableMetrics(true);
+    spec.setObservability(observability);
+    collector.setSpec(spec);
+    // looked up once its CRD exists (the client resolves the kind through discovery)
+    java.util.function.Supplier<io.fabric8.kubernetes.client.dsl.MixedOperation<
+        io.fabric8.kubernetes.api.model.GenericKubernetesResource, io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+        io.fabric8.kubernetes.client.dsl.Resource<io.fabric8.kubernetes.api.model.GenericKubernetesResource>>> smons =
+        () -> cluster.client().genericKubernetesResources(new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext
+            .Builder().withGroup("monitoring.coreos.com").withVersion("v1").withKind("ServiceMonitor")
+            .withPlural("servicemonitors").withNamespaced(true).build());
+    boolean installed = cluster.client().apiextensions().v1().customResourceDefinitions()
+        .withName("servicemonitors.monitoring.coreos.com").get() != null;
+    cluster.client().resource(collector).create();
+    if (!installed) {
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
+          .untilAsserted(() -> assertThat(condition(ns, "gateway", "Observability")).isEqualTo("PrometheusOperatorMissing"));
+      CustomResourceDefinition crd = YAML.unmarshal(ScenariosTest.class.getResourceAsStream("/servicemonitor-crd.yaml"),
+          CustomResourceDefinition.class);
+      cluster.client().resource(crd).create();
+      cluster.client().apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+          .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+              && c.getStatus().getConditions().stream().anyMatch(x -> "Established".equals(x.getType())
+                  && "True".equals(x.getStatus())), 60, java.util.concurrent.TimeUnit.SECONDS);
+      // any change reconciles it again (else the retry a minute later would)
+      cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("gateway")
+          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"podAnnotations\":{\"team\":\"platform\"}}}");
+    }
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .untilAsserted(() -> {
+      io.fabric8.kubernetes.api.model.GenericKubernetesResource monitor = smons.get().inNamespace(ns).withName("gateway-collector")
+          .get();
+      assertThat(monitor).as("the ServiceMonitor").isNotNull();
+      JsonNode stored = YAML.convertValue(monitor, JsonNode.class);
+      assertThat(stored.at("/spec/endpoints/0/port").asText()).isEqualTo("monitoring");
+      assertThat(stored.at("/spec/selector/matchLabels/instrumentor.dev~1monitoring").asText()).isEqualTo("true");
+      assertThat(condition(ns, "gateway", "Observability")).isEqualTo("ServiceMonitor");
+    });
+    // its selector picks the monitoring Service alone
+    assertThat(cluster.client().services().inNamespace(ns).withLabel("instrumentor.dev/monitoring", "true").list()
+        .getItems()).extracting(service -> service.getMetadata().getName()).containsExactly("gateway-collector-monitoring");
+
+    cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("gateway")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"observability\":null}}");
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .untilAsserted(() -> assertThat(smons.get().inNamespace(ns).withName("gateway-collector").get()).isNull());
+  }
+
+  /** The reason of a collector's condition, or null. */
+  private static String condition(String ns, String name, String type) {
+    TelemetryCollector found = cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName(name).get();
+    Condition condition = found == null || found.getStatus() == null ? null
+        : Conditions.get(found.getStatus().getConditions(), type);
+    return condition == null ? null : condition.getReason();
+  }
+
   /** A node-local agent, as the real API server stores it: host ports and a Service that stays on the node. */
   @Test
   void aDaemonSetAgentServesItsNode() {
@@ -452,7 +524,7 @@ class ScenariosTest {
   @Test
   void aRotatedSecretRollsTheCollectorAndRenderKnowsItsHash() throws Exception {
     assumeTrue(cluster.real(), "needs a real API server and its Deployment controller");
-    String ns = cluster.namespace("grafana", Map.of());
+    String ns = cluster.namespace("rotation", Map.of());
     String example = java.nio.file.Files.readString(dev.instrumentor.e2e.harness.ControlPlane.projectRoot()
         .resolve("examples/grafana-cloud.yaml")).replace("namespace: observability", "namespace: " + ns)
         .replace("namespace: shop", "namespace: " + ns);

@@ -129,6 +129,17 @@ public class TelemetryCollectorSpec {
   /** Volume claim templates (statefulset mode only). */
   private List<PersistentVolumeClaim> volumeClaimTemplates;
 
+  /** How the collector itself is observed: a ServiceMonitor for its own metrics. */
+  private Observability observability;
+
+  public Observability getObservability() {
+    return observability;
+  }
+
+  public void setObservability(Observability observability) {
+    this.observability = observability;
+  }
+
   public CollectorMode getMode() {
     return mode;
   }
@@ -325,16 +336,17 @@ public class TelemetryCollectorSpec {
         && Objects.equals(podAnnotations, other.podAnnotations)
         && Objects.equals(serviceAccount, other.serviceAccount)
         && Objects.equals(args, other.args)
-        && Objects.equals(volumeClaimTemplates, other.volumeClaimTemplates);
+        && Objects.equals(volumeClaimTemplates, other.volumeClaimTemplates)
+        && Objects.equals(observability, other.observability);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(mode, image, replicas, autoscaler, hostPorts, config, env, envFrom, volumes, volumeMounts, ports, resources, nodeSelector, tolerations, affinity, podSecurityContext, securityContext, podAnnotations, serviceAccount, args, volumeClaimTemplates);
+    return Objects.hash(mode, image, replicas, autoscaler, hostPorts, config, env, envFrom, volumes, volumeMounts, ports, resources, nodeSelector, tolerations, affinity, podSecurityContext, securityContext, podAnnotations, serviceAccount, args, volumeClaimTemplates, observability);
   }
 
   @Override
   public String toString() {
-    return "TelemetryCollectorSpec{" + "mode=" + mode + ", image=" + image + ", replicas=" + replicas + ", autoscaler=" + autoscaler + ", hostPorts=" + hostPorts + ", config=" + config + ", env=" + env + ", envFrom=" + envFrom + ", volumes=" + volumes + ", volumeMounts=" + volumeMounts + ", ports=" + ports + ", resources=" + resources + ", nodeSelector=" + nodeSelector + ", tolerations=" + tolerations + ", affinity=" + affinity + ", podSecurityContext=" + podSecurityContext + ", securityContext=" + securityContext + ", podAnnotations=" + podAnnotations + ", serviceAccount=" + serviceAccount + ", args=" + args + ", volumeClaimTemplates=" + volumeClaimTemplates + "}";
+    return "TelemetryCollectorSpec{" + "mode=" + mode + ", image=" + image + ", replicas=" + replicas + ", autoscaler=" + autoscaler + ", hostPorts=" + hostPorts + ", config=" + config + ", env=" + env + ", envFrom=" + envFrom + ", volumes=" + volumes + ", volumeMounts=" + volumeMounts + ", ports=" + ports + ", resources=" + resources + ", nodeSelector=" + nodeSelector + ", tolerations=" + tolerations + ", affinity=" + affinity + ", podSecurityContext=" + podSecurityContext + ", securityContext=" + securityContext + ", podAnnotations=" + podAnnotations + ", serviceAccount=" + serviceAccount + ", args=" + args + ", volumeClaimTemplates=" + volumeClaimTemplates + ", observability=" + observability + "}";
   }
 }

@@ -87,7 +87,7 @@ class HelmChartTest {
     assertThat(operator.getResources().getRequests()).containsKeys("cpu", "memory");
     // the JVM options on the command line: no launcher note in the JSON logs, as JDK_JAVA_OPTIONS would print
     assertThat(operator.getCommand()).startsWith("java").endsWith("-jar", "/app/instrumentor.jar")
-        .contains("-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/app/instrumentor.jsa");
+        .contains("-XX:MaxRAMPercentage=55", "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/app/instrumentor.jsa");
     assertThat(operator.getEnv()).noneMatch(env -> env.getName().equals("JDK_JAVA_OPTIONS"));
     assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
       assertThat(v.getName()).isEqualTo("tls");
@@ -129,6 +129,7 @@ class HelmChartTest {
       "url:/version:get",
       "admissionregistration.k8s.io/mutatingwebhookconfigurations[instrumentor]:get,patch,update",
       "instrumentor.dev/telemetrycollectors:patch",
+      "monitoring.coreos.com/servicemonitors:create,delete,get,patch,update",
       "rbac.authorization.k8s.io/clusterrolebindings:create,delete,get,list,patch,update,watch",
       "rbac.authorization.k8s.io/clusterroles[instrumentor-collector-k8sattributes,instrumentor-collector-kubeletstats,"
           + "instrumentor-collector-k8s-cluster,instrumentor-collector-k8sobjects]:bind");

@@ -45,6 +45,9 @@ import java.util.stream.Collectors;
 public final class CollectorManifests {
 
   public static final String CONFIG_HASH_ANNOTATION = "instrumentor.dev/config-hash";
+  /** On the monitoring Service only, for a ServiceMonitor's selector. */
+  public static final String MONITORING_LABEL = "instrumentor.dev/monitoring";
+  public static final String SERVICE_MONITOR_API_VERSION = "monitoring.coreos.com/v1";
 
   private final String defaultImage;
   private final String clusterRolePrefix;
@@ -122,9 +125,14 @@ public final class CollectorManifests {
         objects.add(service(collector, name(collector) + "-headless", ports, true));
       }
     }
-    objects.add(service(collector, name(collector) + "-monitoring", List.of(new ServicePortBuilder()
+    Service monitoring = service(collector, name(collector) + "-monitoring", List.of(new ServicePortBuilder()
         .withName("monitoring").withPort(config.monitoringPort()).withTargetPort(new IntOrString(config.monitoringPort()))
-        .withProtocol("TCP").build()), false));
+        .withProtocol("TCP").build()), false);
+    monitoring.getMetadata().getLabels().put(MONITORING_LABEL, "true");
+    objects.add(monitoring);
+    if (enableMetrics(spec)) {
+      objects.add(serviceMonitor(collector));
+    }
     if (mode != CollectorMode.DAEMONSET && spec.getAutoscaler() != null) {
       objects.add(autoscaler(collector));
     }
@@ -135,6 +143,32 @@ public final class CollectorManifests {
           .withNewSelector().withMatchLabels(selector).endSelector().endSpec().build());
     }
     return objects;
+  }
+
+  /** Whether the spec asks for a ServiceMonitor. */
+  static boolean enableMetrics(TelemetryCollectorSpec spec) {
+    return spec.getObservability() != null && spec.getObservability().getMetrics() != null
+        && Boolean.TRUE.equals(spec.getObservability().getMetrics().getEnableMetrics());
+  }
+
+  /**
+   * A Prometheus Operator ServiceMonitor of the collector's monitoring Service (the only one with
+   * {@link #MONITORING_LABEL}), scraping its {@code monitoring} port.
+   */
+  static io.fabric8.kubernetes.api.model.GenericKubernetesResource serviceMonitor(TelemetryCollector collector) {
+    Map<String, String> selector = new TreeMap<>(CollectorContainer.selectorLabels(collector.getMetadata().getName()));
+    selector.put(MONITORING_LABEL, "true");
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("selector", Map.of("matchLabels", selector));
+    spec.put("namespaceSelector", Map.of("matchNames", List.of(collector.getMetadata().getNamespace())));
+    spec.put("endpoints", List.of(Map.of("port", "monitoring")));
+    io.fabric8.kubernetes.api.model.GenericKubernetesResource monitor =
+        new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+    monitor.setApiVersion(SERVICE_MONITOR_API_VERSION);
+    monitor.setKind("ServiceMonitor");
+    monitor.setMetadata(metadata(collector, name(collector)));
+    monitor.setAdditionalProperty("spec", spec);
+    return monitor;
   }
 
   private static int minReplicas(TelemetryCollectorSpec spec) {

@@ -10,6 +10,7 @@ import dev.instrumentor.operator.kube.ResourceApplier;
 import dev.instrumentor.operator.kube.WrittenStatuses;
 import dev.instrumentor.webhook.collector.CollectorContainer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -61,6 +62,11 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class);
   /** Condition type: whether traces reach the replica that samples them (tail sampling). */
   static final String TRACE_ROUTING = "TraceRouting";
+  /** Condition type: whether the collector's own metrics are scraped as asked (ServiceMonitor). */
+  static final String OBSERVABILITY = "Observability";
+  private static final java.time.Duration DISCOVERY_TTL = java.time.Duration.ofMinutes(1);
+  private volatile java.time.Instant discoveredAt = java.time.Instant.MIN;
+  private volatile boolean discovered;
   /** Condition type: whether the config's component types were checked against the image's. */
   static final String COMPONENTS = "Components";
   /** Condition type: whether the pods may read what the config reads from the Kubernetes API. */
@@ -213,7 +219,19 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     }
     HasMetadata workload = null;
     Set<String> wanted = new HashSet<>();
+    boolean wantsMonitor = desired.stream().anyMatch(o -> o instanceof GenericKubernetesResource);
+    io.fabric8.kubernetes.api.model.Condition observed = Conditions.get(status.getConditions(), OBSERVABILITY);
+    boolean hadMonitor = observed != null && "ServiceMonitor".equals(observed.getReason());
+    // the API is asked about only for a collector that wants or had a ServiceMonitor
+    boolean monitoringApi = (wantsMonitor || hadMonitor) && monitoringApi(context);
     for (HasMetadata object : desired) {
+      if (object instanceof GenericKubernetesResource monitor) {
+        // a ServiceMonitor: no cache (its API may be absent), read by name when asked for
+        if (monitoringApi) {
+          applier.apply(monitor, serviceMonitor(context, collector));
+        }
+        continue;
+      }
       wanted.add(object.getKind() + "/" + object.getMetadata().getName());
       HasMetadata actual = cached(context, collector, object.getClass(), object.getMetadata().getName());
       HasMetadata written = applyAndRemember(context, collector, object, actual);
@@ -223,6 +241,14 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       }
     }
     deleteUnwanted(context, collector, wanted);
+    if (monitoringApi && hadMonitor && !wantsMonitor) {
+      GenericKubernetesResource stale = serviceMonitor(context, collector);
+      if (stale != null && stale.getMetadata().getOwnerReferences().stream()
+          .anyMatch(owner -> java.util.Objects.equals(owner.getUid(), collector.getMetadata().getUid()))) {
+        LOG.info("deleting ServiceMonitor {}: no longer asked for", stale.getMetadata().getName());
+        context.getClient().resource(stale).delete();
+      }
+    }
     if (!bound && collector.hasFinalizer(CollectorPermissions.FINALIZER) && bindings(context, collector).stream()
         .allMatch(binding -> !wanted.contains("ClusterRoleBinding/" + binding.getMetadata().getName()))) {
       followWrite(collector, context.getClient().resource(collector).edit(c -> {
@@ -230,6 +256,17 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
         return c;
       }));
     }
+    boolean askedForMetrics = CollectorManifests.enableMetrics(collector.getSpec());
+    String reason = !askedForMetrics ? "NotAsked" : !wantsMonitor ? "NotApplicable"
+        : monitoringApi ? "ServiceMonitor" : "PrometheusOperatorMissing";
+    status.setConditions(Conditions.set(status.getConditions(), OBSERVABILITY, !reason.equals("PrometheusOperatorMissing"),
+        reason, switch (reason) {
+          case "NotAsked" -> "spec.observability.metrics.enableMetrics is not set: no ServiceMonitor";
+          case "NotApplicable" -> "a sidecar has no monitoring Service: no ServiceMonitor";
+          case "ServiceMonitor" -> "ServiceMonitor " + CollectorManifests.name(collector) + " scrapes the monitoring Service";
+          default -> "the monitoring.coreos.com/v1 API (Prometheus Operator) is not installed: no ServiceMonitor; the"
+              + " monitoring Service " + CollectorManifests.name(collector) + "-monitoring can be scraped directly";
+        }, collector.getMetadata().getGeneration(), clock));
     List<CollectorPermissions.Need> needs = CollectorPermissions.needs(collector, config);
     status.setConditions(Conditions.set(status.getConditions(), PERMISSIONS,
         needs.isEmpty() || bound, needs.isEmpty() ? "NotNeeded" : bound ? "Granted" : "UserServiceAccount",
@@ -279,7 +316,8 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
           available ? "Available" : "Deploying", readyTotal[0] + "/" + readyTotal[1] + " collector pods ready",
           collector.getMetadata().getGeneration(), clock));
     }
-    return statusUpdate(collector, previous, status);
+    UpdateControl<TelemetryCollector> update = statusUpdate(collector, previous, status);
+    return reason.equals("PrometheusOperatorMissing") ? update.rescheduleAfter(DISCOVERY_TTL) : update;
   }
 
   private HasMetadata applyAndRemember(Context<TelemetryCollector> context, TelemetryCollector collector,
@@ -353,6 +391,36 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
           + " collectorSecretNamespaces), so rotating them does not roll the pods: " + CollectorInputs.describe(unfollowed));
     }
     return String.join("; ", parts);
+  }
+
+  /**
+   * Whether the API server serves monitoring.coreos.com/v1 ServiceMonitors (the Prometheus Operator is
+   * installed).
+   */
+  private boolean monitoringApi(Context<TelemetryCollector> context) {
+    java.time.Instant now = clock.instant();
+    // a yes is kept a minute; a no is asked again (a collector asking for a ServiceMonitor without the
+    // Prometheus Operator is retried a minute later, so installing it later is noticed without a restart)
+    if (!discovered || now.isAfter(discoveredAt.plus(DISCOVERY_TTL))) {
+      try {
+        var resources = context.getClient().getApiResources(CollectorManifests.SERVICE_MONITOR_API_VERSION);
+        discovered = resources != null && resources.getResources().stream()
+            .anyMatch(resource -> "ServiceMonitor".equals(resource.getKind()));
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+        discovered = false;
+      }
+      discoveredAt = now;
+    }
+    return discovered;
+  }
+
+  private static GenericKubernetesResource serviceMonitor(Context<TelemetryCollector> context,
+      TelemetryCollector collector) {
+    return context.getClient().genericKubernetesResources(CollectorManifests.SERVICE_MONITOR_API_VERSION, "ServiceMonitor")
+        .inNamespace(collector.getMetadata().getNamespace()).withName(CollectorManifests.name(collector)).get();
   }
 
   /** Our copy of the collector takes the metadata our write made, for the status patch's resourceVersion. */
