@@ -279,9 +279,11 @@ class ChartOnRealApiServerTest {
       assertThat(allowed(collectorAccount, listPods, "default")).as("the collector lists pods anywhere").isTrue();
     });
     assertThat(allowed(collectorAccount, new String[] {"", "secrets", "list"}, "default")).as("but no Secret").isFalse();
+    String[] listNodes = {"", "nodes", "list"};
+    assertThat(allowed(collectorAccount, listNodes, null)).as("the collector lists nodes (k8s.node.* attributes)").isTrue();
     assertThat(allowed("system:serviceaccount:" + RELEASE_NAMESPACE + ":"
-        + release.deployment().getSpec().getTemplate().getSpec().getServiceAccountName(), listPods, apps))
-        .as("the operator itself does not list pods").isFalse();
+        + release.deployment().getSpec().getTemplate().getSpec().getServiceAccountName(), listNodes, null))
+        .as("the operator itself does not list nodes: it binds a role it does not hold").isFalse();
     admin.resources(TelemetryCollector.class).inNamespace(apps).withName("enricher").delete();
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       assertThat(admin.resources(TelemetryCollector.class).inNamespace(apps).withName("enricher").get()).isNull();
@@ -322,6 +324,12 @@ class ChartOnRealApiServerTest {
     // the API server calls the webhook through the chart's Service and trusts the managed certificate
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(injected(annotatedPod("through-service")))
         .as("pod injected by the chart's webhook").isTrue());
+    // and the fleet view counts it, from the chart's pod cache (list/watch pods in the watched namespace)
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      Instrumentation counted = admin.resources(Instrumentation.class).inNamespace(apps).withName("java").get();
+      assertThat(counted.getStatus()).isNotNull();
+      assertThat(counted.getStatus().getInjected()).as("injected pods in status").isNotNull().isPositive();
+    });
 
     // its own telemetry, from the OpenTelemetry SDK, over OTLP to where the chart's extraEnv points
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

@@ -73,6 +73,21 @@ public class InstrumentationSpec {
   /** Accepted from the OpenTelemetry Operator; not injected by Instrumentor (reported in status). */
   private NginxSpec nginx;
 
+  /**
+   * What to do about workloads whose pods missed injection (created before the Instrumentation or
+   * while the webhook was down) or run an older generation: report only (default), or restart them.
+   */
+  private Rollout rollout;
+
+  public Rollout getRollout() {
+    return rollout;
+  }
+
+  public void setRollout(Rollout rollout) {
+    this.rollout = rollout;
+  }
+
+
   public Exporter getExporter() {
     return exporter;
   }
@@ -215,18 +230,19 @@ public class InstrumentationSpec {
         && Objects.equals(dotnet, other.dotnet)
         && Objects.equals(go, other.go)
         && Objects.equals(apacheHttpd, other.apacheHttpd)
-        && Objects.equals(nginx, other.nginx);
+        && Objects.equals(nginx, other.nginx)
+        && Objects.equals(rollout, other.rollout);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(exporter, propagators, sampler, resource, defaults, env, imagePullPolicy, initContainerSecurityContext, java, python,
-        nodejs, dotnet, go, apacheHttpd, nginx);
+        nodejs, dotnet, go, apacheHttpd, nginx, rollout);
   }
 
   @Override
   public String toString() {
     return "InstrumentationSpec{" + "exporter=" + exporter + ", propagators=" + propagators + ", sampler=" + sampler + ", resource=" + resource + ", defaults=" + defaults + ", env=" + env + ", imagePullPolicy=" + imagePullPolicy + ", initContainerSecurityContext=" + initContainerSecurityContext + ", java=" + java + ", python=" + python
-        + ", nodejs=" + nodejs + ", dotnet=" + dotnet + ", go=" + go + ", apacheHttpd=" + apacheHttpd + ", nginx=" + nginx + "}";
+        + ", nodejs=" + nodejs + ", dotnet=" + dotnet + ", go=" + go + ", apacheHttpd=" + apacheHttpd + ", nginx=" + nginx + ", rollout=" + rollout + "}";
   }
 }

@@ -22,6 +22,73 @@ public class InstrumentationStatus {
    */
   private List<Condition> conditions;
 
+  /** Pods injected with the current generation, over every language (kubectl get column). */
+  private Integer injected;
+
+  /** Pods injected with an older generation (kubectl get column). */
+  private Integer stale;
+
+  /** Pods that asked for this Instrumentation and are not injected (kubectl get column). */
+  private Integer missed;
+
+  /** The counts per language. */
+  private List<LanguagePods> languages;
+
+  /** Workloads with stale or missed pods, the most affected first (at most 20). */
+  @io.fabric8.generator.annotation.Size(max = 20)
+  private List<WorkloadPods> workloads;
+
+  /** Progress of spec.rollout. */
+  private RolloutStatus rollout;
+
+  public Integer getInjected() {
+    return injected;
+  }
+
+  public void setInjected(Integer injected) {
+    this.injected = injected;
+  }
+
+  public Integer getStale() {
+    return stale;
+  }
+
+  public void setStale(Integer stale) {
+    this.stale = stale;
+  }
+
+  public Integer getMissed() {
+    return missed;
+  }
+
+  public void setMissed(Integer missed) {
+    this.missed = missed;
+  }
+
+  public List<LanguagePods> getLanguages() {
+    return languages;
+  }
+
+  public void setLanguages(List<LanguagePods> languages) {
+    this.languages = languages;
+  }
+
+  public List<WorkloadPods> getWorkloads() {
+    return workloads;
+  }
+
+  public void setWorkloads(List<WorkloadPods> workloads) {
+    this.workloads = workloads;
+  }
+
+  public RolloutStatus getRollout() {
+    return rollout;
+  }
+
+  public void setRollout(RolloutStatus rollout) {
+    this.rollout = rollout;
+  }
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -47,16 +114,24 @@ public class InstrumentationStatus {
       return false;
     }
     return Objects.equals(observedGeneration, other.observedGeneration)
-        && Objects.equals(conditions, other.conditions);
+        && Objects.equals(conditions, other.conditions)
+        && Objects.equals(injected, other.injected)
+        && Objects.equals(stale, other.stale)
+        && Objects.equals(missed, other.missed)
+        && Objects.equals(languages, other.languages)
+        && Objects.equals(workloads, other.workloads)
+        && Objects.equals(rollout, other.rollout);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions);
+    return Objects.hash(observedGeneration, conditions, injected, stale, missed, languages, workloads, rollout);
   }
 
   @Override
   public String toString() {
-    return "InstrumentationStatus{" + "observedGeneration=" + observedGeneration + ", conditions=" + conditions + "}";
+    return "InstrumentationStatus{" + "observedGeneration=" + observedGeneration + ", conditions=" + conditions + ", injected=" + injected
+        + ", stale=" + stale + ", missed=" + missed + ", languages=" + languages + ", workloads=" + workloads
+        + ", rollout=" + rollout + "}";
   }
 }

@@ -180,6 +180,9 @@ class GeneratedSchemaTest {
             org.assertj.core.groups.Tuple.tuple("Endpoint", ".spec.exporter.endpoint"),
             org.assertj.core.groups.Tuple.tuple("Sampler", ".spec.sampler.type"),
             org.assertj.core.groups.Tuple.tuple("Ready", ".status.conditions[?(@.type==\"Ready\")].status"),
+            org.assertj.core.groups.Tuple.tuple("Injected", ".status.injected"),
+            org.assertj.core.groups.Tuple.tuple("Stale", ".status.stale"),
+            org.assertj.core.groups.Tuple.tuple("Missed", ".status.missed"),
             org.assertj.core.groups.Tuple.tuple("Age", ".metadata.creationTimestamp"));
     assertThat(version(COLLECTOR).getAdditionalPrinterColumns())
         .extracting(CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath)

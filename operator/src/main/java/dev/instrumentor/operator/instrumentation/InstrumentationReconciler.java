@@ -13,7 +13,24 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import dev.instrumentor.api.v1alpha1.Rollout;
+import dev.instrumentor.api.v1alpha1.RolloutStatus;
+import dev.instrumentor.api.v1alpha1.WorkloadRef;
+import dev.instrumentor.operator.fleet.Fleet.View;
+import dev.instrumentor.operator.fleet.RolloutPlanner;
+import dev.instrumentor.operator.fleet.Workloads;
+import dev.instrumentor.webhook.admission.NamespaceAnnotations;
+import dev.instrumentor.webhook.inject.InstrumentationSource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 
 /**
  * Validates each Instrumentation and reports it in status (Ready with a reason and message,
@@ -24,15 +41,63 @@ import java.util.concurrent.TimeUnit;
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public final class InstrumentationReconciler implements Reconciler<Instrumentation> {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstrumentationReconciler.class);
+  private static final String PODS = "Pod";
+  /** Condition type: whether spec.rollout is restarting, done, halted or off. */
+  static final String ROLLOUT = "Rollout";
+
   private final InstrumentationValidator validator;
   private final EventRecorder events;
   private final Clock clock;
+  private final Fleet fleetSources;
   private final WrittenStatuses<InstrumentationStatus> written = new WrittenStatuses<>();
+  /** The last view of each Instrumentation's pods, for the metrics. */
+  private final Map<String, View> views = new ConcurrentHashMap<>();
 
+  /** Where pods, their Namespaces' annotations and the Instrumentations they name are read, and workloads restarted. */
+  public record Fleet(NamespaceAnnotations namespaces, InstrumentationSource instrumentations, Workloads workloads) {
+  }
+
+  /** Without the fleet view (validation and status conditions only). */
   public InstrumentationReconciler(InstrumentationValidator validator, EventRecorder events, Clock clock) {
+    this(validator, events, clock, null);
+  }
+
+  public InstrumentationReconciler(InstrumentationValidator validator, EventRecorder events, Clock clock, Fleet fleet) {
     this.validator = validator;
     this.events = events;
     this.clock = clock;
+    this.fleetSources = fleet;
+  }
+
+  /** Workloads restarted (or found restarted) for {@code namespace/name@generation}: once per generation. */
+  private final Map<dev.instrumentor.operator.fleet.Fleet.Workload, String> restartedFor = new ConcurrentHashMap<>();
+
+  private static io.fabric8.kubernetes.api.model.ObjectReference reference(WorkloadRef ref) {
+    return Workloads.reference(new dev.instrumentor.operator.fleet.Fleet.Workload(ref.getKind(), ref.getNamespace(),
+        ref.getName()));
+  }
+
+  /** The latest view of each Instrumentation's pods ({@code namespace/name}). */
+  public Map<String, View> views() {
+    return java.util.Collections.unmodifiableMap(views);
+  }
+
+  @Override
+  public java.util.List<EventSource<?, Instrumentation>> prepareEventSources(EventSourceContext<Instrumentation> context) {
+    if (fleetSources == null) {
+      return java.util.List.of();
+    }
+    // every pod, slimmed to what the fleet view reads: a pod's event reaches the Instrumentations it asks for
+    return java.util.List.of(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Instrumentation.class)
+        .withName(PODS)
+        .withNamespacesInheritedFromController()
+        .withItemStore(new TransformingItemStore<Pod>(dev.instrumentor.operator.fleet.Fleet::slim))
+        .withSecondaryToPrimaryMapper(pod -> dev.instrumentor.operator.fleet.Fleet.requests(pod,
+                fleetSources.namespaces().of(pod.getMetadata().getNamespace()), fleetSources.instrumentations())
+            .values().stream().map(key -> new ResourceID(key.substring(key.indexOf('/') + 1), key.substring(0, key.indexOf('/'))))
+            .collect(java.util.stream.Collectors.toSet()))
+        .build(), context));
   }
 
   @Override
@@ -54,8 +119,9 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
             + " injects java, nodejs, python, dotnet and sdk); pods that ask for them run without, and their"
             + " instrumentor.dev/injection-status says so", generation, clock);
     status.setConditions(conditions);
+    java.time.Duration recheck = fleetSources == null ? null : fleet(instrumentation, context, previous, status);
     if (status.equals(previous)) {
-      return UpdateControl.noUpdate();
+      return recheck == null ? UpdateControl.noUpdate() : UpdateControl.<Instrumentation>noUpdate().rescheduleAfter(recheck);
     }
     Condition before = previous == null ? null : Conditions.get(previous.getConditions(), Conditions.READY);
     Condition after = Conditions.get(status.getConditions(), Conditions.READY);
@@ -74,6 +140,97 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     fresh.getMetadata().setResourceVersion(instrumentation.getMetadata().getResourceVersion());
     fresh.setSpec(instrumentation.getSpec());
     fresh.setStatus(status);
-    return UpdateControl.patchStatus(fresh);
+    return recheck == null ? UpdateControl.patchStatus(fresh) : UpdateControl.patchStatus(fresh).rescheduleAfter(recheck);
   }
+
+  /**
+   * The fleet view: counts of the pods that ask for this Instrumentation, the workloads with stale or
+   * missed pods (an Event on each that has missed pods), and the next step of spec.rollout.
+   *
+   * @return when to look again while a rollout is in flight, else null
+   */
+  private java.time.Duration fleet(Instrumentation instrumentation, Context<Instrumentation> context,
+      InstrumentationStatus previous, InstrumentationStatus status) {
+    @SuppressWarnings("unchecked")
+    InformerEventSource<Pod, Instrumentation> pods = (InformerEventSource<Pod, Instrumentation>) context
+        .eventSourceRetriever().getEventSourceFor(Pod.class, PODS);
+    View view = dev.instrumentor.operator.fleet.Fleet.view(instrumentation, pods.list(pod -> true)::iterator,
+        fleetSources.namespaces()::of, fleetSources.instrumentations());
+    String key = dev.instrumentor.operator.fleet.Fleet.key(instrumentation);
+    views.put(key, view);
+    status.setInjected(view.total(dev.instrumentor.operator.fleet.Fleet.State.INJECTED));
+    status.setStale(view.total(dev.instrumentor.operator.fleet.Fleet.State.STALE));
+    status.setMissed(view.total(dev.instrumentor.operator.fleet.Fleet.State.MISSED));
+    status.setLanguages(view.languagePods().isEmpty() ? null : view.languagePods());
+    status.setWorkloads(view.workloadPods().isEmpty() ? null : view.workloadPods());
+    Map<String, Integer> missedBefore = new java.util.HashMap<>();
+    if (previous != null && previous.getWorkloads() != null) {
+      previous.getWorkloads().forEach(w -> missedBefore.merge(w.getKind() + "/" + w.getNamespace() + "/" + w.getName(),
+          w.getMissed() == null ? 0 : w.getMissed(), Integer::sum));
+    }
+    view.missedByWorkload().forEach((workload, missed) -> {
+      if (!missed.equals(missedBefore.get(workload.kind() + "/" + workload.namespace() + "/" + workload.name()))) {
+        events.record(Workloads.reference(workload), "Warning", "PodsNotInstrumented", "Inspect", missed
+            + " pod(s) asked for Instrumentation " + key + " and are not instrumented (created while the webhook was"
+            + " unreachable, before the Instrumentation, or skipped: see their instrumentor.dev/injection-status)"
+            + (workload.restartable() ? "; a restart injects them (spec.rollout.policy: Restart does it)" : ""));
+      }
+    });
+    long generation = instrumentation.getMetadata().getGeneration() == null ? 0 : instrumentation.getMetadata().getGeneration();
+    Rollout rollout = instrumentation.getSpec().getRollout();
+    if (!RolloutPlanner.restarts(rollout)) {
+      status.setRollout(null);
+      status.setConditions(Conditions.set(status.getConditions(), ROLLOUT, true, "Off",
+          "spec.rollout.policy is Never: stale and missed pods are reported, not restarted", generation, clock));
+      return null;
+    }
+    String reason = key + "@" + generation;
+    java.time.Instant now = clock.instant();
+    java.util.List<dev.instrumentor.operator.fleet.Fleet.Workload> candidates = view.workloads().keySet().stream()
+        .filter(dev.instrumentor.operator.fleet.Fleet.Workload::restartable).toList();
+    RolloutPlanner.Step step = RolloutPlanner.plan(rollout, previous == null ? null : previous.getRollout(), generation,
+        candidates.stream().filter(w -> !reason.equals(restartedFor.get(w))).toList(),
+        ref -> fleetSources.workloads().observe(ref, now), now);
+    for (WorkloadRef done : step.finished()) {
+      events.record(reference(done), "Normal", "Restarted", "Rollout", "available again after the restart for " + reason);
+    }
+    if (step.failed() != null) {
+      events.record(reference(step.failed()), "Warning", "RolloutHalted", "Rollout", step.status().getHalted());
+      events.record(instrumentation, "Warning", "RolloutHalted", "Rollout", step.status().getHalted());
+    }
+    java.util.Set<String> skipped = new java.util.HashSet<>();
+    for (dev.instrumentor.operator.fleet.Fleet.Workload workload : step.restart()) {
+      io.fabric8.kubernetes.api.model.HasMetadata live = fleetSources.workloads().get(workload.kind(), workload.namespace(),
+          workload.name());
+      restartedFor.put(workload, reason);
+      if (live == null || reason.equals(Workloads.restartedFor(live))) {
+        // gone, or restarted for this generation already (before the operator restarted): its pods are reported
+        skipped.add(workload.kind() + "/" + workload.namespace() + "/" + workload.name());
+        continue;
+      }
+      fleetSources.workloads().restart(workload, reason, now);
+      LOG.info("restarted {} for {}", workload, reason);
+      events.record(Workloads.reference(workload), "Normal", "Restarting", "Rollout", "restarted so that its pods get "
+          + reason + " (spec.rollout of the Instrumentation)");
+    }
+    RolloutStatus next = step.status();
+    if (next.getRestarting() != null) {
+      next.getRestarting().removeIf(ref -> skipped.contains(ref.getKind() + "/" + ref.getNamespace() + "/" + ref.getName()));
+      if (next.getRestarting().isEmpty()) {
+        next.setRestarting(null);
+      }
+    }
+    status.setRollout(next.getRestarting() == null && next.getHalted() == null && next.getLastFinishedAt() == null
+        ? null : next);
+    boolean halted = next.getHalted() != null;
+    status.setConditions(Conditions.set(status.getConditions(), ROLLOUT, !halted,
+        halted ? "Halted" : next.getRestarting() != null ? "Restarting" : "Done",
+        halted ? next.getHalted() : next.getRestarting() != null ? next.getRestarting().size()
+            + " workload(s) restarting, at most " + (rollout.getMaxConcurrentWorkloads() == null ? 1
+                : rollout.getMaxConcurrentWorkloads()) + " at once"
+            : "no restartable workload has stale or missed pods left to restart for generation " + generation,
+        generation, clock));
+    return halted ? null : step.recheckIn();
+  }
+
 }

@@ -154,9 +154,12 @@ public final class InstrumentorOperator implements AutoCloseable {
       }
     });
     ResourceApplier applier = new ResourceApplier(client, config.serverSideApply());
-    operator.register(new InstrumentationReconciler(new InstrumentationValidator(
-            (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get() != null), events, clock),
-        overrider -> namespaces(overrider));
+    InstrumentationReconciler instrumentations = new InstrumentationReconciler(new InstrumentationValidator(
+            (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get() != null), events, clock,
+        new InstrumentationReconciler.Fleet(caches.namespaceAnnotations(), caches.instrumentationSource(),
+            new dev.instrumentor.operator.fleet.Workloads(client)));
+    metrics.fleet(instrumentations::views);
+    operator.register(instrumentations, overrider -> namespaces(overrider));
     operator.register(new TelemetryCollectorReconciler(
         new CollectorManifests(config.collectorImage(), config.collectorClusterRolePrefix()), applier, events, clock,
         config.collectorSecretNamespaces()), overrider -> namespaces(overrider));

@@ -102,6 +102,38 @@ public final class OperatorMetrics {
             measurement.record(size.applyAsLong(cache), Attributes.of(KIND, kind))));
   }
 
+  /**
+   * {@code instrumentor_instrumentation_pods{instrumentation, language, state}} (injected, stale, missed)
+   * and {@code instrumentor_workload_missed_pods{instrumentation, namespace, workload, language}}, read at
+   * collection from the reconciler's latest view of each Instrumentation.
+   */
+  public void fleet(java.util.function.Supplier<Map<String, dev.instrumentor.operator.fleet.Fleet.View>> views) {
+    io.opentelemetry.api.common.AttributeKey<String> instrumentation = io.opentelemetry.api.common.AttributeKey
+        .stringKey("instrumentation");
+    io.opentelemetry.api.common.AttributeKey<String> state = io.opentelemetry.api.common.AttributeKey.stringKey("state");
+    io.opentelemetry.api.common.AttributeKey<String> namespace = io.opentelemetry.api.common.AttributeKey
+        .stringKey("namespace");
+    io.opentelemetry.api.common.AttributeKey<String> workload = io.opentelemetry.api.common.AttributeKey.stringKey("workload");
+    meter.gaugeBuilder("instrumentor.instrumentation.pods").ofLongs()
+        .setDescription("Pods that ask for an Instrumentation, per language and state (injected, stale, missed).")
+        .buildWithCallback(measurement -> views.get().forEach((key, view) -> view.languages().forEach((language, counts) -> {
+          String[] states = {"injected", "stale", "missed"};
+          for (int i = 0; i < states.length; i++) {
+            measurement.record(counts[i], Attributes.of(instrumentation, key, LANGUAGE, language, state, states[i]));
+          }
+        })));
+    meter.gaugeBuilder("instrumentor.workload.missed.pods").ofLongs()
+        .setDescription("Pods of a workload that asked for an Instrumentation and are not instrumented.")
+        .buildWithCallback(measurement -> views.get().forEach((key, view) -> view.workloads().forEach(
+            (owner, byLanguage) -> byLanguage.forEach((language, counts) -> {
+              if (counts[1] > 0) {
+                measurement.record(counts[1], Attributes.builder().put(instrumentation, key)
+                    .put(namespace, owner.namespace()).put(workload, owner.kind() + "/" + owner.name())
+                    .put(LANGUAGE, language).build());
+              }
+            }))));
+  }
+
   /** Everything in the Prometheus text format 0.0.4. */
   public String scrape() {
     return telemetry.scrape();

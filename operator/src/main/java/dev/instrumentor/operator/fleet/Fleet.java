@@ -1,0 +1,263 @@
+package dev.instrumentor.operator.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.instrumentor.api.InstrumentorAnnotations;
+import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.LanguagePods;
+import dev.instrumentor.api.v1alpha1.WorkloadPods;
+import dev.instrumentor.webhook.inject.InjectionRequestValue;
+import dev.instrumentor.webhook.inject.InstrumentationSource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Pure code: which pods use which Instrumentation, read from what every pod carries — the annotations
+ * that ask for a language (the pod's or its Namespace's, ours or the OpenTelemetry Operator's) and the
+ * webhook's outcome ({@code instrumentor.dev/injection-status}, with {@code namespace/name@generation}).
+ * A pod that asked is injected (current generation), stale (an older one) or missed (no outcome: created
+ * while the webhook was down or before the operator; or a skipped or error outcome).
+ */
+public final class Fleet {
+
+  /** Language to the annotation that asks for it (upstream's equivalent is honoured too). */
+  public static final Map<String, String> LANGUAGES = orderedLanguages();
+  /** Workloads listed in status, the most affected first. */
+  public static final int MAX_WORKLOADS = 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TEMPLATE_HASH = "pod-template-hash";
+
+  private static Map<String, String> orderedLanguages() {
+    Map<String, String> languages = new LinkedHashMap<>();
+    languages.put("java", InstrumentorAnnotations.INJECT_JAVA);
+    languages.put("nodejs", InstrumentorAnnotations.INJECT_NODEJS);
+    languages.put("python", InstrumentorAnnotations.INJECT_PYTHON);
+    languages.put("dotnet", InstrumentorAnnotations.INJECT_DOTNET);
+    languages.put("sdk", InstrumentorAnnotations.INJECT_SDK);
+    return java.util.Collections.unmodifiableMap(languages);
+  }
+
+  /** What became of one language's request in a pod. */
+  public enum State { INJECTED, STALE, MISSED }
+
+  /** A pod's owning workload: Deployment (through its ReplicaSet), StatefulSet, DaemonSet, Job, ReplicaSet or Pod. */
+  public record Workload(String kind, String namespace, String name) implements Comparable<Workload> {
+
+    /** Whether a restart is ours to make: Deployments, StatefulSets and DaemonSets, never bare pods or Jobs. */
+    public boolean restartable() {
+      return kind.equals("Deployment") || kind.equals("StatefulSet") || kind.equals("DaemonSet");
+    }
+
+    @Override
+    public int compareTo(Workload other) {
+      return Comparator.comparing(Workload::namespace).thenComparing(Workload::kind).thenComparing(Workload::name)
+          .compare(this, other);
+    }
+
+    @Override
+    public String toString() {
+      return kind + " " + namespace + "/" + name;
+    }
+  }
+
+  /**
+   * One Instrumentation's pods.
+   *
+   * @param languages per language {injected, stale, missed}
+   * @param workloads workloads with stale or missed pods: language -> {stale, missed}
+   */
+  public record View(Map<String, int[]> languages, Map<Workload, Map<String, int[]>> workloads) {
+
+    public int total(State state) {
+      return languages.values().stream().mapToInt(counts -> counts[state.ordinal()]).sum();
+    }
+
+    /** The status lists: counts per language (those asked for), the most affected workloads first. */
+    public List<LanguagePods> languagePods() {
+      List<LanguagePods> result = new ArrayList<>();
+      languages.forEach((language, counts) -> {
+        LanguagePods pods = new LanguagePods();
+        pods.setLanguage(language);
+        pods.setInjected(counts[0]);
+        pods.setStale(counts[1]);
+        pods.setMissed(counts[2]);
+        result.add(pods);
+      });
+      return result;
+    }
+
+    public List<WorkloadPods> workloadPods() {
+      List<WorkloadPods> result = new ArrayList<>();
+      workloads.forEach((workload, byLanguage) -> byLanguage.forEach((language, counts) -> {
+        WorkloadPods pods = new WorkloadPods();
+        pods.setKind(workload.kind());
+        pods.setNamespace(workload.namespace());
+        pods.setName(workload.name());
+        pods.setLanguage(language);
+        pods.setStale(counts[0]);
+        pods.setMissed(counts[1]);
+        result.add(pods);
+      }));
+      result.sort(Comparator.comparingInt((WorkloadPods w) -> -(w.getStale() + w.getMissed()))
+          .thenComparing(WorkloadPods::getNamespace).thenComparing(WorkloadPods::getKind).thenComparing(WorkloadPods::getName)
+          .thenComparing(WorkloadPods::getLanguage));
+      return result.size() > MAX_WORKLOADS ? List.copyOf(result.subList(0, MAX_WORKLOADS)) : result;
+    }
+
+    /** Workloads with missed pods (for Events and metrics). */
+    public Map<Workload, Integer> missedByWorkload() {
+      Map<Workload, Integer> result = new TreeMap<>();
+      workloads.forEach((workload, byLanguage) -> {
+        int missed = byLanguage.values().stream().mapToInt(counts -> counts[1]).sum();
+        if (missed > 0) {
+          result.put(workload, missed);
+        }
+      });
+      return result;
+    }
+  }
+
+  private Fleet() {
+  }
+
+  /**
+   * The pods of {@code pods} that ask for {@code instrumentation}, by language and state.
+   *
+   * @param namespaceAnnotations a pod's Namespace's annotations (may return null)
+   * @param instrumentations     to resolve "true" (the only Instrumentation of the pod's namespace)
+   */
+  public static View view(Instrumentation instrumentation, Iterable<Pod> pods,
+      Function<String, Map<String, String>> namespaceAnnotations, InstrumentationSource instrumentations) {
+    String key = key(instrumentation);
+    Map<String, int[]> languages = new LinkedHashMap<>();
+    Map<Workload, Map<String, int[]>> workloads = new TreeMap<>();
+    for (Pod pod : pods) {
+      if (!live(pod)) {
+        continue;
+      }
+      Map<String, String> requests = requests(pod, namespaceAnnotations.apply(pod.getMetadata().getNamespace()),
+          instrumentations);
+      for (Map.Entry<String, String> request : requests.entrySet()) {
+        if (!request.getValue().equals(key)) {
+          continue;
+        }
+        String language = request.getKey();
+        State state = state(pod, language, key, instrumentation.getMetadata().getGeneration());
+        languages.computeIfAbsent(language, l -> new int[3])[state.ordinal()]++;
+        if (state != State.INJECTED) {
+          workloads.computeIfAbsent(workload(pod), w -> new TreeMap<>())
+              .computeIfAbsent(language, l -> new int[2])[state == State.STALE ? 0 : 1]++;
+        }
+      }
+    }
+    return new View(languages, workloads);
+  }
+
+  /** {@code namespace/name}. */
+  public static String key(Instrumentation instrumentation) {
+    return instrumentation.getMetadata().getNamespace() + "/" + instrumentation.getMetadata().getName();
+  }
+
+  /** A pod that runs or will: not terminating, not finished. */
+  static boolean live(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return pod.getMetadata().getDeletionTimestamp() == null && !"Succeeded".equals(phase) && !"Failed".equals(phase);
+  }
+
+  /** Language to the Instrumentation ({@code namespace/name}) the pod asks for; unresolvable requests are left out. */
+  public static Map<String, String> requests(Pod pod, Map<String, String> namespaceAnnotations,
+      InstrumentationSource instrumentations) {
+    Map<String, String> result = new LinkedHashMap<>();
+    String namespace = pod.getMetadata().getNamespace();
+    for (Map.Entry<String, String> language : LANGUAGES.entrySet()) {
+      InjectionRequestValue value = InjectionRequestValue.decide(language.getValue(),
+          InstrumentorAnnotations.Upstream.of(language.getValue()), pod.getMetadata().getAnnotations(),
+          namespaceAnnotations, namespace).value();
+      if (value instanceof InjectionRequestValue.Named named) {
+        result.put(language.getKey(), named.reference());
+      } else if (value instanceof InjectionRequestValue.OnlyOneInNamespace) {
+        List<Instrumentation> candidates = instrumentations.list(namespace);
+        if (candidates.size() == 1) {
+          result.put(language.getKey(), key(candidates.get(0)));
+        }
+      }
+    }
+    return result;
+  }
+
+  /** What the webhook's outcome annotation says of {@code language} for the Instrumentation {@code key}. */
+  static State state(Pod pod, String language, String key, Long generation) {
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(InstrumentorAnnotations.STATUS);
+    if (value == null) {
+      return State.MISSED;
+    }
+    try {
+      JsonNode outcome = JSON.readTree(value).path(language);
+      if (!"injected".equals(outcome.path("status").asText())) {
+        return State.MISSED;
+      }
+      String used = outcome.path("instrumentation").asText("");
+      return used.equals(key + "@" + generation) ? State.INJECTED : State.STALE;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return State.MISSED; // a hand-edited value: the webhook would write a new one
+    }
+  }
+
+  /** The pod's owning workload; a ReplicaSet's pods with {@code pod-template-hash} belong to its Deployment. */
+  public static Workload workload(Pod pod) {
+    String namespace = pod.getMetadata().getNamespace();
+    OwnerReference owner = pod.getMetadata().getOwnerReferences() == null ? null : pod.getMetadata().getOwnerReferences()
+        .stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst().orElse(null);
+    if (owner == null) {
+      return new Workload("Pod", namespace, pod.getMetadata().getName());
+    }
+    String hash = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(TEMPLATE_HASH);
+    if (owner.getKind().equals("ReplicaSet") && hash != null && owner.getName().endsWith("-" + hash)) {
+      return new Workload("Deployment", namespace, owner.getName().substring(0, owner.getName().length() - hash.length() - 1));
+    }
+    return new Workload(owner.getKind(), namespace, owner.getName());
+  }
+
+  /**
+   * What the operator's pod cache keeps: name, namespace, controller owner, the template-hash label,
+   * Instrumentor's and the OpenTelemetry Operator's annotations and the phase — not the spec, so the
+   * cache stays small however large the pods.
+   */
+  public static Pod slim(Pod pod) {
+    Map<String, String> annotations = new TreeMap<>();
+    if (pod.getMetadata().getAnnotations() != null) {
+      pod.getMetadata().getAnnotations().forEach((key, value) -> {
+        if (key.startsWith(InstrumentorAnnotations.PREFIX) || key.startsWith(InstrumentorAnnotations.Upstream.PREFIX)) {
+          annotations.put(key, value);
+        }
+      });
+    }
+    Map<String, String> labels = pod.getMetadata().getLabels() == null || !pod.getMetadata().getLabels()
+        .containsKey(TEMPLATE_HASH) ? null : Map.of(TEMPLATE_HASH, pod.getMetadata().getLabels().get(TEMPLATE_HASH));
+    Pod slim = new Pod();
+    slim.setMetadata(new ObjectMetaBuilder().withName(pod.getMetadata().getName())
+        .withNamespace(pod.getMetadata().getNamespace()).withUid(pod.getMetadata().getUid())
+        .withResourceVersion(pod.getMetadata().getResourceVersion())
+        .withDeletionTimestamp(pod.getMetadata().getDeletionTimestamp())
+        .withOwnerReferences(pod.getMetadata().getOwnerReferences() == null ? List.of() : pod.getMetadata()
+            .getOwnerReferences().stream().filter(o -> Boolean.TRUE.equals(o.getController())).toList())
+        .withLabels(labels).withAnnotations(annotations.isEmpty() ? null : annotations).build());
+    if (pod.getStatus() != null && pod.getStatus().getPhase() != null) {
+      PodStatus status = new PodStatus();
+      status.setPhase(pod.getStatus().getPhase());
+      slim.setStatus(status);
+    }
+    slim.setSpec(null);
+    return slim;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.instrumentor.operator.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.webhook.inject.InstrumentationSource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FleetTest {
+
+  private static Instrumentation instrumentation(String namespace, String name, long generation) {
+    Instrumentation instrumentation = new Instrumentation();
+    instrumentation.getMetadata().setNamespace(namespace);
+    instrumentation.getMetadata().setName(name);
+    instrumentation.getMetadata().setGeneration(generation);
+    return instrumentation;
+  }
+
+  private static Pod pod(String namespace, String name, String owner, Map<String, String> annotations) {
+    PodBuilder pod = new PodBuilder().withNewMetadata().withNamespace(namespace).withName(name)
+        .withAnnotations(annotations).endMetadata();
+    if (owner != null) {
+      pod.editMetadata().addToLabels("pod-template-hash", "5d8f7").addNewOwnerReference().withKind("ReplicaSet")
+          .withName(owner + "-5d8f7").withController(true).endOwnerReference().endMetadata();
+    }
+    return pod.withNewSpec().addNewContainer().withName("app").withImage("shop/app:1").endContainer().endSpec()
+        .withNewStatus().withPhase("Running").endStatus().build();
+  }
+
+  private static String outcome(String language, String status, String instrumentation) {
+    return "{\"" + language + "\":{\"status\":\"" + status + "\",\"reason\":\"r\",\"instrumentation\":\"" + instrumentation
+        + "\"}}";
+  }
+
+  @Test
+  void podsAreInjectedStaleOrMissedPerLanguageWithTheirWorkloads() {
+    Instrumentation java = instrumentation("shop", "java", 3);
+    InstrumentationSource source = InstrumentationSource.of(List.of(java));
+    List<Pod> pods = List.of(
+        pod("shop", "checkout-1", "checkout", Map.of("instrumentor.dev/inject-java", "true",
+            "instrumentor.dev/injection-status", outcome("java", "injected", "shop/java@3"))),
+        pod("shop", "checkout-2", "checkout", Map.of("instrumentor.dev/inject-java", "true",
+            "instrumentor.dev/injection-status", outcome("java", "injected", "shop/java@2"))),
+        // created while the webhook was down: asked, no outcome
+        pod("shop", "cart-1", "cart", Map.of("instrumentor.dev/inject-java", "java")),
+        // upstream's key, skipped outcome (no Instrumentation then)
+        pod("shop", "cart-2", "cart", Map.of("instrumentation.opentelemetry.io/inject-java", "true",
+            "instrumentor.dev/injection-status", outcome("java", "skipped", ""))),
+        pod("shop", "bare", null, Map.of("instrumentor.dev/inject-java", "true")),
+        // declined, another Instrumentation, finished, terminating: not counted
+        pod("shop", "declined", "cart", Map.of("instrumentor.dev/inject-java", "false")),
+        pod("shop", "other", "cart", Map.of("instrumentor.dev/inject-java", "elsewhere/java")),
+        new PodBuilder(pod("shop", "done", "cart", Map.of("instrumentor.dev/inject-java", "true"))).editStatus()
+            .withPhase("Succeeded").endStatus().build(),
+        new PodBuilder(pod("shop", "leaving", "cart", Map.of("instrumentor.dev/inject-java", "true"))).editMetadata()
+            .withDeletionTimestamp("2026-11-30T10:00:00Z").endMetadata().build());
+    Fleet.View view = Fleet.view(java, pods, namespace -> null, source);
+    assertThat(view.languages().get("java")).containsExactly(1, 1, 3);
+    assertThat(view.total(Fleet.State.MISSED)).isEqualTo(3);
+    assertThat(view.workloadPods()).extracting(w -> w.getKind() + " " + w.getName() + " " + w.getStale() + "/" + w.getMissed())
+        .containsExactly("Deployment cart 0/2", "Deployment checkout 1/0", "Pod bare 0/1");
+    assertThat(view.missedByWorkload()).containsEntry(new Fleet.Workload("Deployment", "shop", "cart"), 2)
+        .containsEntry(new Fleet.Workload("Pod", "shop", "bare"), 1).hasSize(2);
+    assertThat(new Fleet.Workload("Pod", "shop", "bare").restartable()).isFalse();
+    assertThat(new Fleet.Workload("Job", "shop", "x").restartable()).isFalse();
+  }
+
+  @Test
+  void theNamespacesAnnotationAsksAndTrueNeedsASingleInstrumentation() {
+    Instrumentation java = instrumentation("shop", "java", 1);
+    Pod plain = pod("shop", "p", "web", Map.of());
+    Map<String, Map<String, String>> namespaces = new HashMap<>();
+    namespaces.put("shop", Map.of("instrumentor.dev/inject-java", "true"));
+    assertThat(Fleet.view(java, List.of(plain), namespaces::get, InstrumentationSource.of(List.of(java)))
+        .languages().get("java")).containsExactly(0, 0, 1);
+    // two Instrumentations in the namespace: "true" names none of them (the webhook skips such a pod too)
+    assertThat(Fleet.requests(plain, namespaces.get("shop"), InstrumentationSource.of(List.of(java,
+        instrumentation("shop", "other", 1))))).isEmpty();
+  }
+
+  @Test
+  void theCacheKeepsOnlyWhatTheViewReads() {
+    Pod pod = pod("shop", "checkout-1", "checkout", Map.of("instrumentor.dev/inject-java", "true",
+        "kubectl.kubernetes.io/last-applied-configuration", "{\"huge\":true}"));
+    Pod slim = Fleet.slim(pod);
+    assertThat(slim.getSpec()).isNull();
+    assertThat(slim.getMetadata().getAnnotations()).containsOnlyKeys("instrumentor.dev/inject-java");
+    assertThat(slim.getMetadata().getLabels()).containsOnlyKeys("pod-template-hash");
+    assertThat(slim.getStatus().getPhase()).isEqualTo("Running");
+    assertThat(Fleet.workload(slim)).isEqualTo(new Fleet.Workload("Deployment", "shop", "checkout"));
+  }
+}
