@@ -89,10 +89,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
   - apiGroups: ["policy"]
     resources: ["poddisruptionbudgets"]
     verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+{{- if .Values.fleetView }}
   # the fleet view: which pods ask for which Instrumentation (a slim cache: annotations and owners only)
   - apiGroups: [""]
     resources: ["pods"]
     verbs: ["list", "watch"]
+{{- end }}
   # spec.observability.metrics.enableMetrics: a ServiceMonitor per collector (read by name, no watch)
   - apiGroups: ["monitoring.coreos.com"]
     resources: ["servicemonitors"]

@@ -154,9 +154,23 @@ public final class OperatorProcess implements AutoCloseable {
 
   /** The process's peak resident set (VmHWM), in KiB, as the kernel counts it for the memory limit; -1 once it exited. */
   public long peakRssKiB() {
+    return procStatus("VmHWM:");
+  }
+
+  /** The operating-system process id. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** The process's resident set now (VmRSS), in KiB; -1 once it exited. */
+  public long rssKiB() {
+    return procStatus("VmRSS:");
+  }
+
+  private long procStatus(String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-        if (line.startsWith("VmHWM:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("\\D", ""));
         }
       }

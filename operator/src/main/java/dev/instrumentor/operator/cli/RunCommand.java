@@ -163,6 +163,12 @@ final class RunCommand implements Callable<Integer> {
           + " empty: no Secret is read. Env INSTRUMENTOR_COLLECTOR_SECRET_NAMESPACES; default none.")
   String collectorSecretNamespaces;
 
+  @Option(names = "--fleet-view", negatable = true, defaultValue = "${env:INSTRUMENTOR_FLEET_VIEW:-true}",
+      fallbackValue = "true", description = "Cache pods (annotations and owners only) to count each Instrumentation's"
+          + " injected, stale and missed pods and to restart them (spec.rollout). Env INSTRUMENTOR_FLEET_VIEW;"
+          + " default ${DEFAULT-VALUE}.")
+  boolean fleetView;
+
   @Option(names = "--agent-run-as-user", defaultValue = "${env:INSTRUMENTOR_AGENT_RUN_AS_USER:-"
       + InjectorSettings.DEFAULT_RUN_AS_USER + "}", paramLabel = "UID",
       description = "Non-root user of injected init containers when neither the target container nor the pod sets one."
@@ -279,7 +285,7 @@ final class RunCommand implements Callable<Integer> {
             java.time.Duration.ofDays(certificateValidityDays), java.time.Duration.ofDays(certificateRenewBeforeDays),
             webhookCert.getParent()) : null, collectorClusterRolePrefix,
         Arrays.stream(collectorSecretNamespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-            .collect(Collectors.toSet()));
+            .collect(Collectors.toSet()), fleetView);
   }
 
   /** Level from the flag; JSON lines when asked (one object per event, MDC included). */

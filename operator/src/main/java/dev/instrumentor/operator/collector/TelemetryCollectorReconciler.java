@@ -147,6 +147,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     return new InformerEventSource<>(builder
         .withName(INPUT_PREFIX + kind)
         .withItemStore(new TransformingItemStore<R>(CollectorInputs::withoutData))
+        .withInformerListLimit(dev.instrumentor.operator.instrumentation.InstrumentationReconciler.LIST_PAGE)
         .withOnUpdateFilter((updated, old) -> !CollectorInputs.contentHash(updated).equals(CollectorInputs.contentHash(old)))
         .withSecondaryToPrimaryMapper(object -> context.getPrimaryCache()
             .byIndex(INPUTS_INDEX, kind + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName())

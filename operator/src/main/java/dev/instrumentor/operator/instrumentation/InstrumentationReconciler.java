@@ -43,6 +43,8 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstrumentationReconciler.class);
   private static final String PODS = "Pod";
+  /** Objects per list page of the caches that keep a slim copy. */
+  public static final long LIST_PAGE = 500;
   /** Condition type: whether spec.rollout is restarting, done, halted or off. */
   static final String ROLLOUT = "Rollout";
 
@@ -93,6 +95,9 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
         .withName(PODS)
         .withNamespacesInheritedFromController()
         .withItemStore(new TransformingItemStore<Pod>(dev.instrumentor.operator.fleet.Fleet::slim))
+        // listed in pages, each slimmed before the next: a single list of every pod would be held whole
+        // (10,000 pods exhausted the chart's heap that way)
+        .withInformerListLimit(LIST_PAGE)
         .withSecondaryToPrimaryMapper(pod -> dev.instrumentor.operator.fleet.Fleet.requests(pod,
                 fleetSources.namespaces().of(pod.getMetadata().getNamespace()), fleetSources.instrumentations())
             .values().stream().map(key -> new ResourceID(key.substring(key.indexOf('/') + 1), key.substring(0, key.indexOf('/'))))

@@ -156,8 +156,8 @@ public final class InstrumentorOperator implements AutoCloseable {
     ResourceApplier applier = new ResourceApplier(client, config.serverSideApply());
     InstrumentationReconciler instrumentations = new InstrumentationReconciler(new InstrumentationValidator(
             (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get() != null), events, clock,
-        new InstrumentationReconciler.Fleet(caches.namespaceAnnotations(), caches.instrumentationSource(),
-            new dev.instrumentor.operator.fleet.Workloads(client)));
+        config.fleetView() ? new InstrumentationReconciler.Fleet(caches.namespaceAnnotations(),
+            caches.instrumentationSource(), new dev.instrumentor.operator.fleet.Workloads(client)) : null);
     metrics.fleet(instrumentations::views);
     operator.register(instrumentations, overrider -> namespaces(overrider));
     operator.register(new TelemetryCollectorReconciler(

@@ -31,6 +31,7 @@ import java.util.Set;
  * @param selfManaged      the self-managed certificate settings, or null when certificates come from files
  * @param collectorClusterRolePrefix the prefix of the chart's ClusterRoles that collectors are bound to
  * @param collectorSecretNamespaces where the Secrets collectors read are watched: namespaces, "*" for all, empty for none
+ * @param fleetView        whether pods are cached to count them per Instrumentation and restart them (spec.rollout)
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -54,7 +55,8 @@ public record OperatorConfig(
     String logLevel,
     SelfManagedCertificates.Settings selfManaged,
     String collectorClusterRolePrefix,
-    Set<String> collectorSecretNamespaces) {
+    Set<String> collectorSecretNamespaces,
+    boolean fleetView) {
 
   /** With the default prefix of collector ClusterRoles ({@code instrumentor-collector-}), watching Secrets everywhere. */
   public OperatorConfig(Set<String> watchNamespaces, String operatorNamespace, String instance, boolean leaderElection,
@@ -65,7 +67,7 @@ public record OperatorConfig(
     this(watchNamespaces, operatorNamespace, instance, leaderElection, leaseName, webhookHost, webhookPort,
         certificateFile, keyFile, localWebhook, localWebhookUrlHost, serverSideApply, agentImages, collectorImage,
         agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel, selfManaged,
-        dev.instrumentor.operator.collector.CollectorPermissions.DEFAULT_ROLE_PREFIX, Set.of("*"));
+        dev.instrumentor.operator.collector.CollectorPermissions.DEFAULT_ROLE_PREFIX, Set.of("*"), true);
   }
 
   public OperatorConfig {

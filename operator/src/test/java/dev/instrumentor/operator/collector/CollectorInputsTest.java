@@ -64,12 +64,13 @@ class CollectorInputsTest {
   void theCacheKeepsTheHashAndNeverTheData() {
     Secret secret = secret("api", Map.of("token", "one"));
     secret.getMetadata().setAnnotations(Map.of("kubectl.kubernetes.io/last-applied-configuration", "{\"stringData\":\"one\"}"));
+    String before = CollectorInputs.contentHash(secret);
     Secret slim = CollectorInputs.withoutData(secret);
     assertThat(slim.getData()).isNullOrEmpty();
     assertThat(slim.getStringData()).isNullOrEmpty();
     assertThat(slim.getMetadata().getAnnotations()).containsOnlyKeys("instrumentor.dev/content-sha256");
     assertThat(slim.getMetadata().getName()).isEqualTo("api");
-    assertThat(CollectorInputs.contentHash(slim)).isEqualTo(CollectorInputs.contentHash(secret));
+    assertThat(CollectorInputs.contentHash(slim)).isEqualTo(before);
   }
 
   @Test

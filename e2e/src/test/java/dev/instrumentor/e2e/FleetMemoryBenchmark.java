@@ -1,0 +1,139 @@
+package dev.instrumentor.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.e2e.harness.ChartRelease;
+import dev.instrumentor.e2e.harness.E2eCluster;
+import dev.instrumentor.e2e.harness.OperatorProcess;
+import dev.instrumentor.e2e.harness.RealCluster;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Not part of the suite (its name is no *Test): the memory the fleet view's pod cache costs. Creates
+ * {@code fleet.pods} (10,000) pods that ask for Java on the real API server, then runs the chart's operator
+ * (its flags and memory limit) with the fleet view off (as before it existed) and on, and reads each
+ * one's resident set once it counted them. Run: {@code ./mvnw -pl e2e test -Dtest=FleetMemoryBenchmark}.
+ */
+class FleetMemoryBenchmark {
+
+  @Test
+  void rssWithTenThousandPods() throws Exception {
+    E2eCluster any = E2eCluster.fromEnvironment();
+    assumeTrue(any instanceof RealCluster real && real.controlPlane() != null, "needs the e2e control plane");
+    RealCluster cluster = (RealCluster) any;
+    var controlPlane = cluster.controlPlane();
+    var admin = cluster.client();
+    cluster.pauseOperator();
+    int count = Integer.getInteger("fleet.pods", 10_000);
+    String ns = cluster.namespace("fleet-memory", Map.of());
+    ScenariosTest.createInstrumentation(ns, "java", "http://collector.observability:4318");
+    List<EnvVar> env = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      env.add(new EnvVarBuilder().withName("SETTING_" + i).withValue("value-of-a-typical-setting-" + i).build());
+    }
+    long created = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    for (int i = 0; i < count; i++) {
+      int n = i;
+      pool.submit(() -> admin.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("app-" + n)
+          .addToLabels("app", "shop-" + n % 50).addToLabels("team", "payments")
+          .addToAnnotations("instrumentor.dev/inject-java", "true")
+          .addToAnnotations("prometheus.io/scrape", "true").endMetadata()
+          .withNewSpec().addNewContainer().withName("app").withImage("registry.example.com/shop/app:1.0." + n % 50)
+          .withEnv(env).withNewResources().addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("100m"))
+          .addToRequests("memory", new io.fabric8.kubernetes.api.model.Quantity("256Mi")).endResources().endContainer()
+          .endSpec().build()).create());
+    }
+    pool.shutdown();
+    assertThat(pool.awaitTermination(10, TimeUnit.MINUTES)).isTrue();
+    System.out.printf("created %d pods in %.1f s%n", count, (System.nanoTime() - created) / 1e9);
+
+    ChartRelease release = ChartRelease.render("mem", "instrumentor-memory", controlPlane.kubernetesVersion(), Map.of());
+    release.install(admin);
+    try {
+      long off = measure(release, controlPlane, admin, false, ns, count);
+      long on = measure(release, controlPlane, admin, true, ns, count);
+      System.out.printf("RSS with %d pods: fleet view off %d MiB, on %d MiB (%+d MiB, %.2fx)%n", count, off / 1024,
+          on / 1024, (on - off) / 1024, on / (double) off);
+    } finally {
+      release.uninstall(admin);
+      admin.namespaces().withName(ns).delete();
+      cluster.resumeOperator();
+    }
+  }
+
+  private static long measure(ChartRelease release, dev.instrumentor.e2e.harness.ControlPlane controlPlane,
+      io.fabric8.kubernetes.client.KubernetesClient admin, boolean fleetView, String ns, int count) throws Exception {
+    Deployment deployment = release.deployment();
+    deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+        .add(new EnvVarBuilder().withName("INSTRUMENTOR_FLEET_VIEW").withValue(String.valueOf(fleetView)).build());
+    deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+        .removeIf(var -> var.getName().equals("INSTRUMENTOR_FLEET_VIEW") && !var.getValue().equals(String.valueOf(fleetView)));
+    try (OperatorProcess operator = OperatorProcess.start(deployment, release.fullname() + (fleetView ? "-on" : "-off"),
+        controlPlane.tokenKubeconfig(release.serviceAccountToken(admin)), controlPlane.directory())) {
+      java.util.concurrent.atomic.AtomicReference<String> last = new java.util.concurrent.atomic.AtomicReference<>("");
+      Thread sampler = new Thread(() -> {
+        while (Boolean.getBoolean("fleet.histogram") && operator.alive()) {
+          try {
+            Process jcmd = new ProcessBuilder("jcmd", String.valueOf(operator.pid()), "GC.class_histogram")
+                .redirectErrorStream(true).start();
+            String histogram = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (histogram.contains("#instances")) {
+              last.set(String.join("\n", histogram.lines().limit(30).toList()));
+            }
+            Thread.sleep(300);
+          } catch (Exception e) {
+            return;
+          }
+        }
+      });
+      sampler.setDaemon(true);
+      sampler.start();
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        if (!operator.alive()) {
+          System.out.println("last live histogram before exit:\n" + last.get());
+        }
+        assertThat(operator.alive()).as(operator.log()).isTrue();
+        assertThat(operator.ready()).isTrue();
+      });
+      if (fleetView) {
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+          if (!operator.alive()) {
+            System.out.println("last live histogram before exit:\n" + last.get());
+          }
+          assertThat(operator.alive()).as("running").isTrue();
+          Instrumentation found = admin.resources(Instrumentation.class).inNamespace(ns).withName("java").get();
+          assertThat(found.getStatus()).isNotNull();
+          assertThat(found.getStatus().getMissed()).as("every pod counted").isEqualTo(count);
+        });
+      }
+      Thread.sleep(15_000); // settled: informers synced, a few GCs
+      if (Boolean.getBoolean("fleet.histogram")) {
+        Process jcmd = new ProcessBuilder("jcmd", String.valueOf(operator.pid()), "GC.class_histogram")
+            .redirectErrorStream(true).start();
+        String histogram = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        System.out.println(String.join("\n", histogram.lines().limit(25).toList()));
+      }
+      long rss = operator.rssKiB();
+      System.out.printf("fleet view %s: RSS %d MiB, peak %d MiB%n", fleetView ? "on" : "off", rss / 1024,
+          operator.peakRssKiB() / 1024);
+      return rss;
+    }
+  }
+}
