@@ -69,7 +69,12 @@ class FleetOnRealApiServerTest {
     rollout(ns, "{\"policy\":\"Restart\",\"pauseBetween\":\"1s\"}");
     await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> assertThat(injectedPods(ns, "cart")).as("an injected cart pod").isNotEmpty());
-    injectedPods(ns, "cart").forEach(pod -> ready(ns, pod));
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .untilAsserted(() -> {
+      List<Pod> injected = injectedPods(ns, "cart");
+      assertThat(injected).isNotEmpty();
+      injected.forEach(pod -> ready(ns, pod));
+    });
     await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> {
       Instrumentation found = instrumentation(ns);

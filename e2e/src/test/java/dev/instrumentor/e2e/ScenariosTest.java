@@ -360,8 +360,10 @@ class ScenariosTest {
           .withName(binding).get();
       assertThat(found).as("the binding").isNotNull();
       assertThat(found.getSubjects().get(0).getName()).isEqualTo("enricher-collector");
-      assertThat(cluster.client().serviceAccounts().inNamespace(ns).withName("enricher-collector").get()
-          .getAutomountServiceAccountToken()).isTrue();
+      io.fabric8.kubernetes.api.model.ServiceAccount account = cluster.client().serviceAccounts().inNamespace(ns)
+          .withName("enricher-collector").get();
+      assertThat(account).as("the collector's ServiceAccount").isNotNull();
+      assertThat(account.getAutomountServiceAccountToken()).isTrue();
       TelemetryCollector collector = cluster.client().resources(TelemetryCollector.class).inNamespace(ns)
           .withName("enricher").get();
       assertThat(collector.getMetadata().getFinalizers()).contains("instrumentor.dev/cluster-role-bindings");
@@ -379,8 +381,10 @@ class ScenariosTest {
     await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> {
       assertThat(cluster.client().rbac().clusterRoleBindings().withName(binding).get()).isNull();
-      assertThat(cluster.client().serviceAccounts().inNamespace(ns).withName("enricher-collector").get()
-          .getAutomountServiceAccountToken()).isFalse();
+      io.fabric8.kubernetes.api.model.ServiceAccount account = cluster.client().serviceAccounts().inNamespace(ns)
+          .withName("enricher-collector").get();
+      assertThat(account).as("the collector's ServiceAccount").isNotNull();
+      assertThat(account.getAutomountServiceAccountToken()).isFalse();
       assertThat(cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("enricher").get()
           .getMetadata().getFinalizers()).doesNotContain("instrumentor.dev/cluster-role-bindings");
     });
@@ -428,6 +432,8 @@ class ScenariosTest {
             .withPlural("servicemonitors").withNamespaced(true).build());
     boolean installed = cluster.client().apiextensions().v1().customResourceDefinitions()
         .withName("servicemonitors.monitoring.coreos.com").get() != null;
+    boolean crdInstalledHere = false;
+    try {
     cluster.client().resource(collector).create();
     if (!installed) {
       await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
@@ -435,6 +441,7 @@ class ScenariosTest {
       CustomResourceDefinition crd = YAML.unmarshal(ScenariosTest.class.getResourceAsStream("/servicemonitor-crd.yaml"),
           CustomResourceDefinition.class);
       cluster.client().resource(crd).create();
+      crdInstalledHere = true;
       cluster.client().apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
           .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
               && c.getStatus().getConditions().stream().anyMatch(x -> "Established".equals(x.getType())
@@ -461,6 +468,13 @@ class ScenariosTest {
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"observability\":null}}");
     await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> assertThat(smons.get().inNamespace(ns).withName("gateway-collector").get()).isNull());
+    } finally {
+      if (crdInstalledHere) {
+        // the next run on this control plane sees the API absent again
+        cluster.client().apiextensions().v1().customResourceDefinitions()
+            .withName("servicemonitors.monitoring.coreos.com").delete();
+      }
+    }
   }
 
   /** The reason of a collector's condition, or null. */
@@ -533,11 +547,14 @@ class ScenariosTest {
         example.getBytes(java.nio.charset.StandardCharsets.UTF_8))).items()) {
       cluster.client().resource(object).create();
     }
+    // the stored template carries the hash render computed from the Secret beside the collector in the file
     assertStoredAsRendered(ns, rendered);
     String first = inputsHash(ns);
     assertThat(first).isNotBlank();
     await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
-        .untilAsserted(() -> assertThat(cluster.client().apps().replicaSets().inNamespace(ns).list().getItems()).hasSize(1));
+        .untilAsserted(() -> assertThat(cluster.client().apps().replicaSets().inNamespace(ns).list().getItems())
+            .as("the Deployment controller's ReplicaSet").isNotEmpty());
+    int replicaSets = cluster.client().apps().replicaSets().inNamespace(ns).list().getItems().size();
 
     // a rotated key, as kubectl create secret ... --dry-run=client -o yaml | kubectl apply would write it
     cluster.client().secrets().inNamespace(ns).withName("grafana-cloud").edit(secret -> {
@@ -547,14 +564,17 @@ class ScenariosTest {
     await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> {
       assertThat(inputsHash(ns)).isNotEqualTo(first);
-      assertThat(cluster.client().apps().replicaSets().inNamespace(ns).list().getItems()).as("a new ReplicaSet").hasSize(2);
+      assertThat(cluster.client().apps().replicaSets().inNamespace(ns).list().getItems()).as("a new ReplicaSet")
+          .hasSize(replicaSets + 1);
     });
+    String rotated = inputsHash(ns);
     TelemetryCollector found = cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("grafana").get();
     Condition inputs = Conditions.get(found.getStatus().getConditions(), "Inputs");
     assertThat(inputs.getStatus()).isEqualTo("True");
     assertThat(inputs.getMessage()).contains("Secret grafana-cloud (envFrom)");
 
-    // the Secret deleted: the condition says what the pods wait for
+    // the Secret deleted: the condition says what the pods wait for, and the running pods are kept (a roll
+    // would replace them with pods that cannot start)
     cluster.client().secrets().inNamespace(ns).withName("grafana-cloud").delete();
     await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> {
@@ -563,8 +583,9 @@ class ScenariosTest {
       assertThat(missing).as("Inputs condition").isNotNull();
       assertThat(missing.getStatus()).isEqualTo("False");
       assertThat(missing.getMessage()).contains("Secret grafana-cloud (envFrom)");
-      assertThat(cluster.client().apps().replicaSets().inNamespace(ns).list().getItems()).hasSize(3);
     });
+    assertThat(inputsHash(ns)).isEqualTo(rotated);
+    assertThat(cluster.client().apps().replicaSets().inNamespace(ns).list().getItems()).hasSize(replicaSets + 1);
   }
 
   private static String inputsHash(String ns) {

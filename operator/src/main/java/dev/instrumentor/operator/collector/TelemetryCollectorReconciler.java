@@ -165,6 +165,17 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
         .build(), context);
   }
 
+  /**
+   * A failed reconcile or status patch (a conflict with a write we have not seen yet): the status we
+   * meant to write was not written, so it must not be taken for the latest; JOSDK retries.
+   */
+  @Override
+  public io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<TelemetryCollector> updateErrorStatus(
+      TelemetryCollector resource, Context<TelemetryCollector> context, Exception e) {
+    written.forget(resource);
+    return io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl.defaultErrorProcessing();
+  }
+
   @Override
   public UpdateControl<TelemetryCollector> reconcile(TelemetryCollector collector, Context<TelemetryCollector> context) {
     if (context.isPrimaryResourceDeleted() || collector.isMarkedForDeletion()) {
@@ -174,10 +185,17 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
         context.getClient().resource(binding).delete();
       }
       if (!context.isPrimaryResourceDeleted() && collector.hasFinalizer(CollectorPermissions.FINALIZER)) {
-        context.getClient().resource(collector).edit(c -> {
-          c.removeFinalizer(CollectorPermissions.FINALIZER);
-          return c;
-        });
+        try {
+          context.getClient().resource(collector).edit(c -> {
+            c.removeFinalizer(CollectorPermissions.FINALIZER);
+            return c;
+          });
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+          if (e.getCode() != 404) {
+            throw e;
+          }
+          // an earlier event's reconcile removed it and the collector is gone: done
+        }
       }
       written.forget(collector);
       return UpdateControl.noUpdate();
@@ -208,7 +226,10 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     List<CollectorInputs.Ref> followed = CollectorInputs.followed(refs, secretNamespaces,
         collector.getMetadata().getNamespace());
     CollectorInputs.Versions inputs = CollectorInputs.versions(followed, ref -> input(context, collector, ref));
-    List<HasMetadata> desired = manifests.desired(collector, config, inputs.hash());
+    // a required input missing: keep the running pods (their template keeps its hash) rather than roll to pods
+    // that cannot start; the Inputs condition says what is missing
+    String inputsHash = inputs.missing().isEmpty() ? inputs.hash() : rolledOutInputsHash(context, collector, inputs.hash());
+    List<HasMetadata> desired = manifests.desired(collector, config, inputsHash);
     boolean bound = desired.stream().anyMatch(o -> o instanceof ClusterRoleBinding);
     if (bound && !collector.hasFinalizer(CollectorPermissions.FINALIZER)) {
       // before the first binding exists: deleting the collector must reach us to delete it (the status
@@ -225,11 +246,17 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     boolean hadMonitor = observed != null && "ServiceMonitor".equals(observed.getReason());
     // the API is asked about only for a collector that wants or had a ServiceMonitor
     boolean monitoringApi = (wantsMonitor || hadMonitor) && monitoringApi(context);
+    boolean foreignMonitor = false;
     for (HasMetadata object : desired) {
       if (object instanceof GenericKubernetesResource monitor) {
         // a ServiceMonitor: no cache (its API may be absent), read by name when asked for
         if (monitoringApi) {
-          applier.apply(monitor, serviceMonitor(context, collector));
+          GenericKubernetesResource existing = serviceMonitor(context, collector);
+          if (existing == null || ownedBy(existing, collector)) {
+            applier.apply(monitor, existing);
+          } else {
+            foreignMonitor = true; // a ServiceMonitor of that name that is not ours: left alone
+          }
         }
         continue;
       }
@@ -244,14 +271,13 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     deleteUnwanted(context, collector, wanted);
     if (monitoringApi && hadMonitor && !wantsMonitor) {
       GenericKubernetesResource stale = serviceMonitor(context, collector);
-      if (stale != null && stale.getMetadata().getOwnerReferences().stream()
-          .anyMatch(owner -> java.util.Objects.equals(owner.getUid(), collector.getMetadata().getUid()))) {
+      if (stale != null && ownedBy(stale, collector)) {
         LOG.info("deleting ServiceMonitor {}: no longer asked for", stale.getMetadata().getName());
         context.getClient().resource(stale).delete();
       }
     }
-    if (!bound && collector.hasFinalizer(CollectorPermissions.FINALIZER) && bindings(context, collector).stream()
-        .allMatch(binding -> !wanted.contains("ClusterRoleBinding/" + binding.getMetadata().getName()))) {
+    if (!bound && collector.hasFinalizer(CollectorPermissions.FINALIZER) && bindings(context, collector).isEmpty()) {
+      // the bindings' deletions are seen in the cache (this reconcile's, above, come back as events): then it goes
       followWrite(collector, context.getClient().resource(collector).edit(c -> {
         c.removeFinalizer(CollectorPermissions.FINALIZER);
         return c;
@@ -259,11 +285,14 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     }
     boolean askedForMetrics = CollectorManifests.enableMetrics(collector.getSpec());
     String reason = !askedForMetrics ? "NotAsked" : !wantsMonitor ? "NotApplicable"
-        : monitoringApi ? "ServiceMonitor" : "PrometheusOperatorMissing";
-    status.setConditions(Conditions.set(status.getConditions(), OBSERVABILITY, !reason.equals("PrometheusOperatorMissing"),
+        : !monitoringApi ? "PrometheusOperatorMissing" : foreignMonitor ? "NameTaken" : "ServiceMonitor";
+    status.setConditions(Conditions.set(status.getConditions(), OBSERVABILITY,
+        !reason.equals("PrometheusOperatorMissing") && !reason.equals("NameTaken"),
         reason, switch (reason) {
           case "NotAsked" -> "spec.observability.metrics.enableMetrics is not set: no ServiceMonitor";
           case "NotApplicable" -> "a sidecar has no monitoring Service: no ServiceMonitor";
+          case "NameTaken" -> "ServiceMonitor " + CollectorManifests.name(collector) + " exists and is not this"
+              + " collector's: left alone";
           case "ServiceMonitor" -> "ServiceMonitor " + CollectorManifests.name(collector) + " scrapes the monitoring Service";
           default -> "the monitoring.coreos.com/v1 API (Prometheus Operator) is not installed: no ServiceMonitor; the"
               + " monitoring Service " + CollectorManifests.name(collector) + "-monitoring can be scraped directly";
@@ -418,10 +447,30 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     return discovered;
   }
 
+  private static boolean ownedBy(HasMetadata object, TelemetryCollector collector) {
+    return object.getMetadata().getOwnerReferences() != null && object.getMetadata().getOwnerReferences().stream()
+        .anyMatch(owner -> java.util.Objects.equals(owner.getUid(), collector.getMetadata().getUid()));
+  }
+
   private static GenericKubernetesResource serviceMonitor(Context<TelemetryCollector> context,
       TelemetryCollector collector) {
     return context.getClient().genericKubernetesResources(CollectorManifests.SERVICE_MONITOR_API_VERSION, "ServiceMonitor")
         .inNamespace(collector.getMetadata().getNamespace()).withName(CollectorManifests.name(collector)).get();
+  }
+
+  /** The inputs hash of the workload's pod template as cached, else {@code fallback} (nothing rolled out yet). */
+  private static String rolledOutInputsHash(Context<TelemetryCollector> context, TelemetryCollector collector,
+      String fallback) {
+    for (Class<? extends HasMetadata> type : List.of(Deployment.class, StatefulSet.class, DaemonSet.class)) {
+      HasMetadata workload = cached(context, collector, type, CollectorManifests.name(collector));
+      io.fabric8.kubernetes.api.model.PodTemplateSpec template = workload instanceof Deployment d ? d.getSpec().getTemplate()
+          : workload instanceof StatefulSet st ? st.getSpec().getTemplate()
+          : workload instanceof DaemonSet ds ? ds.getSpec().getTemplate() : null;
+      if (template != null && template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
+        return template.getMetadata().getAnnotations().get(CollectorInputs.INPUTS_HASH_ANNOTATION);
+      }
+    }
+    return fallback;
   }
 
   /** Our copy of the collector takes the metadata our write made, for the status patch's resourceVersion. */

@@ -31,8 +31,10 @@ public final class Fleet {
 
   /** Language to the annotation that asks for it (upstream's equivalent is honoured too). */
   public static final Map<String, String> LANGUAGES = orderedLanguages();
-  /** Workloads listed in status, the most affected first. */
+  /** Workloads listed in status (and warned about with an Event), the most affected first. */
   public static final int MAX_WORKLOADS = 20;
+  /** Workloads with a missed-pods metric series, per Instrumentation. */
+  public static final int MAX_WORKLOAD_SERIES = 100;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TEMPLATE_HASH = "pod-template-hash";
 
@@ -113,7 +115,19 @@ public final class Fleet {
       return result.size() > MAX_WORKLOADS ? List.copyOf(result.subList(0, MAX_WORKLOADS)) : result;
     }
 
-    /** Workloads with missed pods (for Events and metrics). */
+    /**
+     * The {@code limit} workloads with the most missed pods, most first (Events and metric series are
+     * bounded: 10,000 bare pods are 10,000 workloads).
+     */
+    public Map<Workload, Integer> mostMissed(int limit) {
+      Map<Workload, Integer> result = new LinkedHashMap<>();
+      missedByWorkload().entrySet().stream()
+          .sorted(Map.Entry.<Workload, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .limit(limit).forEach(entry -> result.put(entry.getKey(), entry.getValue()));
+      return result;
+    }
+
+    /** Workloads with missed pods. */
     public Map<Workload, Integer> missedByWorkload() {
       Map<Workload, Integer> result = new TreeMap<>();
       workloads.forEach((workload, byLanguage) -> {

@@ -43,6 +43,31 @@ public final class Workloads {
     };
   }
 
+  /**
+   * Why a restart would not roll it, or null: a paused Deployment, a StatefulSet or DaemonSet that
+   * updates pods only when they are deleted, or a partitioned StatefulSet. Those are reported only.
+   */
+  public static String whyNotRestartable(HasMetadata workload) {
+    if (workload instanceof Deployment d && Boolean.TRUE.equals(d.getSpec().getPaused())) {
+      return "the Deployment is paused";
+    }
+    if (workload instanceof StatefulSet s && s.getSpec().getUpdateStrategy() != null) {
+      var strategy = s.getSpec().getUpdateStrategy();
+      if ("OnDelete".equals(strategy.getType())) {
+        return "its updateStrategy is OnDelete";
+      }
+      if (strategy.getRollingUpdate() != null && strategy.getRollingUpdate().getPartition() != null
+          && strategy.getRollingUpdate().getPartition() > 0) {
+        return "its rolling update is partitioned";
+      }
+    }
+    if (workload instanceof DaemonSet d && d.getSpec().getUpdateStrategy() != null
+        && "OnDelete".equals(d.getSpec().getUpdateStrategy().getType())) {
+      return "its updateStrategy is OnDelete";
+    }
+    return null;
+  }
+
   /** What its pod template says it was last restarted for, or null. */
   public static String restartedFor(HasMetadata workload) {
     PodTemplateSpec template = template(workload);

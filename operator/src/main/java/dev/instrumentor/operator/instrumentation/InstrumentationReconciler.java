@@ -72,8 +72,11 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     this.fleetSources = fleet;
   }
 
-  /** Workloads restarted (or found restarted) for {@code namespace/name@generation}: once per generation. */
-  private final Map<dev.instrumentor.operator.fleet.Fleet.Workload, String> restartedFor = new ConcurrentHashMap<>();
+  /**
+   * {@code "<instrumentation> <workload>"} to the {@code namespace/name@generation} it was restarted
+   * (or found restarted) for: once per generation of each Instrumentation, whatever the others do.
+   */
+  private final Map<String, String> restartedFor = new ConcurrentHashMap<>();
 
   private static io.fabric8.kubernetes.api.model.ObjectReference reference(WorkloadRef ref) {
     return Workloads.reference(new dev.instrumentor.operator.fleet.Fleet.Workload(ref.getKind(), ref.getNamespace(),
@@ -82,6 +85,9 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
 
   /** The latest view of each Instrumentation's pods ({@code namespace/name}). */
   public Map<String, View> views() {
+    // an Instrumentation deleted since it was counted is forgotten here (this reconciler is not told)
+    views.keySet().removeIf(key -> fleetSources.instrumentations().get(key.substring(0, key.indexOf('/')),
+        key.substring(key.indexOf('/') + 1)).isEmpty());
     return java.util.Collections.unmodifiableMap(views);
   }
 
@@ -105,6 +111,17 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
         .build(), context));
   }
 
+  /**
+   * A failed reconcile or status patch (a conflict with a write we have not seen yet): the status we
+   * meant to write was not written, so it must not be taken for the latest; JOSDK retries.
+   */
+  @Override
+  public io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<Instrumentation> updateErrorStatus(
+      Instrumentation resource, Context<Instrumentation> context, Exception e) {
+    written.forget(resource);
+    return io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl.defaultErrorProcessing();
+  }
+
   @Override
   public UpdateControl<Instrumentation> reconcile(Instrumentation instrumentation, Context<Instrumentation> context) {
     InstrumentationValidator.Verdict verdict = validator.validate(instrumentation);
@@ -124,7 +141,8 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
             + " injects java, nodejs, python, dotnet and sdk); pods that ask for them run without, and their"
             + " instrumentor.dev/injection-status says so", generation, clock);
     status.setConditions(conditions);
-    java.time.Duration recheck = fleetSources == null ? null : fleet(instrumentation, context, previous, status);
+    java.time.Duration recheck = fleetSources == null ? null
+        : fleet(instrumentation, context, previous, status, verdict.valid());
     if (status.equals(previous)) {
       return recheck == null ? UpdateControl.noUpdate() : UpdateControl.<Instrumentation>noUpdate().rescheduleAfter(recheck);
     }
@@ -142,7 +160,8 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     Instrumentation fresh = new Instrumentation();
     fresh.getMetadata().setName(instrumentation.getMetadata().getName());
     fresh.getMetadata().setNamespace(instrumentation.getMetadata().getNamespace());
-    fresh.getMetadata().setResourceVersion(instrumentation.getMetadata().getResourceVersion());
+    // no resourceVersion: the status is the operator's alone (server-side apply, forced), and the cached
+    // Instrumentation is often older than our last status write while pods keep it busy
     fresh.setSpec(instrumentation.getSpec());
     fresh.setStatus(status);
     return recheck == null ? UpdateControl.patchStatus(fresh) : UpdateControl.patchStatus(fresh).rescheduleAfter(recheck);
@@ -155,26 +174,24 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
    * @return when to look again while a rollout is in flight, else null
    */
   private java.time.Duration fleet(Instrumentation instrumentation, Context<Instrumentation> context,
-      InstrumentationStatus previous, InstrumentationStatus status) {
+      InstrumentationStatus previous, InstrumentationStatus status, boolean valid) {
     @SuppressWarnings("unchecked")
     InformerEventSource<Pod, Instrumentation> pods = (InformerEventSource<Pod, Instrumentation>) context
         .eventSourceRetriever().getEventSourceFor(Pod.class, PODS);
     View view = dev.instrumentor.operator.fleet.Fleet.view(instrumentation, pods.list(pod -> true)::iterator,
         fleetSources.namespaces()::of, fleetSources.instrumentations());
     String key = dev.instrumentor.operator.fleet.Fleet.key(instrumentation);
-    views.put(key, view);
+    View before = views.put(key, view);
     status.setInjected(view.total(dev.instrumentor.operator.fleet.Fleet.State.INJECTED));
     status.setStale(view.total(dev.instrumentor.operator.fleet.Fleet.State.STALE));
     status.setMissed(view.total(dev.instrumentor.operator.fleet.Fleet.State.MISSED));
     status.setLanguages(view.languagePods().isEmpty() ? null : view.languagePods());
     status.setWorkloads(view.workloadPods().isEmpty() ? null : view.workloadPods());
-    Map<String, Integer> missedBefore = new java.util.HashMap<>();
-    if (previous != null && previous.getWorkloads() != null) {
-      previous.getWorkloads().forEach(w -> missedBefore.merge(w.getKind() + "/" + w.getNamespace() + "/" + w.getName(),
-          w.getMissed() == null ? 0 : w.getMissed(), Integer::sum));
-    }
-    view.missedByWorkload().forEach((workload, missed) -> {
-      if (!missed.equals(missedBefore.get(workload.kind() + "/" + workload.namespace() + "/" + workload.name()))) {
+    // an Event when a workload's missed count changed since this operator last counted (the 20 most affected)
+    Map<dev.instrumentor.operator.fleet.Fleet.Workload, Integer> missedBefore = before == null ? Map.of()
+        : before.missedByWorkload();
+    view.mostMissed(dev.instrumentor.operator.fleet.Fleet.MAX_WORKLOADS).forEach((workload, missed) -> {
+      if (!missed.equals(missedBefore.get(workload))) {
         events.record(Workloads.reference(workload), "Warning", "PodsNotInstrumented", "Inspect", missed
             + " pod(s) asked for Instrumentation " + key + " and are not instrumented (created while the webhook was"
             + " unreachable, before the Instrumentation, or skipped: see their instrumentor.dev/injection-status)"
@@ -189,12 +206,18 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
           "spec.rollout.policy is Never: stale and missed pods are reported, not restarted", generation, clock));
       return null;
     }
+    if (!valid) {
+      status.setConditions(Conditions.set(status.getConditions(), ROLLOUT, false, "InstrumentationInvalid",
+          "no restart while the Instrumentation is not Ready: its pods would get a config that does not work",
+          generation, clock));
+      return null;
+    }
     String reason = key + "@" + generation;
     java.time.Instant now = clock.instant();
     java.util.List<dev.instrumentor.operator.fleet.Fleet.Workload> candidates = view.workloads().keySet().stream()
         .filter(dev.instrumentor.operator.fleet.Fleet.Workload::restartable).toList();
     RolloutPlanner.Step step = RolloutPlanner.plan(rollout, previous == null ? null : previous.getRollout(), generation,
-        candidates.stream().filter(w -> !reason.equals(restartedFor.get(w))).toList(),
+        candidates.stream().filter(w -> !reason.equals(restartedFor.get(key + " " + w))).toList(),
         ref -> fleetSources.workloads().observe(ref, now), now);
     for (WorkloadRef done : step.finished()) {
       events.record(reference(done), "Normal", "Restarted", "Rollout", "available again after the restart for " + reason);
@@ -205,15 +228,31 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     }
     java.util.Set<String> skipped = new java.util.HashSet<>();
     for (dev.instrumentor.operator.fleet.Fleet.Workload workload : step.restart()) {
-      io.fabric8.kubernetes.api.model.HasMetadata live = fleetSources.workloads().get(workload.kind(), workload.namespace(),
-          workload.name());
-      restartedFor.put(workload, reason);
-      if (live == null || reason.equals(Workloads.restartedFor(live))) {
-        // gone, or restarted for this generation already (before the operator restarted): its pods are reported
-        skipped.add(workload.kind() + "/" + workload.namespace() + "/" + workload.name());
+      String id = workload.kind() + "/" + workload.namespace() + "/" + workload.name();
+      try {
+        io.fabric8.kubernetes.api.model.HasMetadata live = fleetSources.workloads().get(workload.kind(),
+            workload.namespace(), workload.name());
+        String notRestartable = live == null ? "it is gone" : Workloads.whyNotRestartable(live);
+        if (notRestartable != null || reason.equals(Workloads.restartedFor(live))) {
+          // gone, paused, updated only on delete, or restarted for this generation already: its pods are reported
+          skipped.add(id);
+          restartedFor.put(key + " " + workload, reason);
+          if (notRestartable != null && live != null) {
+            events.record(Workloads.reference(workload), "Normal", "NotRestarted", "Rollout", "not restarted for "
+                + reason + ": " + notRestartable);
+          }
+          continue;
+        }
+        fleetSources.workloads().restart(workload, reason, now);
+        restartedFor.put(key + " " + workload, reason);
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        // refused (RBAC, an admission policy) or gone: reported, not counted as restarting; tried again later
+        skipped.add(id);
+        LOG.warn("could not restart {} for {}: {}", workload, reason, e.getMessage());
+        events.record(Workloads.reference(workload), "Warning", "RestartFailed", "Rollout", "could not restart it for "
+            + reason + ": " + e.getMessage());
         continue;
       }
-      fleetSources.workloads().restart(workload, reason, now);
       LOG.info("restarted {} for {}", workload, reason);
       events.record(Workloads.reference(workload), "Normal", "Restarting", "Rollout", "restarted so that its pods get "
           + reason + " (spec.rollout of the Instrumentation)");

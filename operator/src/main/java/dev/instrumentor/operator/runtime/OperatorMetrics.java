@@ -124,14 +124,17 @@ public final class OperatorMetrics {
         })));
     meter.gaugeBuilder("instrumentor.workload.missed.pods").ofLongs()
         .setDescription("Pods of a workload that asked for an Instrumentation and are not instrumented.")
-        .buildWithCallback(measurement -> views.get().forEach((key, view) -> view.workloads().forEach(
-            (owner, byLanguage) -> byLanguage.forEach((language, counts) -> {
-              if (counts[1] > 0) {
-                measurement.record(counts[1], Attributes.builder().put(instrumentation, key)
-                    .put(namespace, owner.namespace()).put(workload, owner.kind() + "/" + owner.name())
-                    .put(LANGUAGE, language).build());
-              }
-            }))));
+        .buildWithCallback(measurement -> views.get().forEach((key, view) -> {
+          // the most affected workloads only: 10,000 bare pods would be 10,000 series
+          view.mostMissed(dev.instrumentor.operator.fleet.Fleet.MAX_WORKLOAD_SERIES).keySet().forEach(owner ->
+              view.workloads().get(owner).forEach((language, counts) -> {
+                if (counts[1] > 0) {
+                  measurement.record(counts[1], Attributes.builder().put(instrumentation, key)
+                      .put(namespace, owner.namespace()).put(workload, owner.kind() + "/" + owner.name())
+                      .put(LANGUAGE, language).build());
+                }
+              }));
+        }));
   }
 
   /** Everything in the Prometheus text format 0.0.4. */

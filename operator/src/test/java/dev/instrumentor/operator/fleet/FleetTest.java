@@ -66,6 +66,7 @@ class FleetTest {
         .containsExactly("Deployment cart 0/2", "Deployment checkout 1/0", "Pod bare 0/1");
     assertThat(view.missedByWorkload()).containsEntry(new Fleet.Workload("Deployment", "shop", "cart"), 2)
         .containsEntry(new Fleet.Workload("Pod", "shop", "bare"), 1).hasSize(2);
+    assertThat(view.mostMissed(1)).containsOnlyKeys(new Fleet.Workload("Deployment", "shop", "cart"));
     assertThat(new Fleet.Workload("Pod", "shop", "bare").restartable()).isFalse();
     assertThat(new Fleet.Workload("Job", "shop", "x").restartable()).isFalse();
   }
