@@ -8,6 +8,7 @@ import dev.instrumentor.api.v1alpha1.LanguagePods;
 import dev.instrumentor.api.v1alpha1.WorkloadPods;
 import dev.instrumentor.webhook.inject.InjectionRequestValue;
 import dev.instrumentor.webhook.inject.InstrumentationSource;
+import dev.instrumentor.webhook.inject.Resolved;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -165,7 +166,7 @@ public final class Fleet {
           continue;
         }
         String language = request.getKey();
-        State state = state(pod, language, key, instrumentation.getMetadata().getGeneration());
+        State state = state(pod, language, Resolved.reference(instrumentation));
         languages.computeIfAbsent(language, l -> new int[3])[state.ordinal()]++;
         if (state != State.INJECTED) {
           workloads.computeIfAbsent(workload(pod), w -> new TreeMap<>())
@@ -197,19 +198,21 @@ public final class Fleet {
           InstrumentorAnnotations.Upstream.of(language.getValue()), pod.getMetadata().getAnnotations(),
           namespaceAnnotations, namespace).value();
       if (value instanceof InjectionRequestValue.Named named) {
-        result.put(language.getKey(), named.reference());
+        result.put(language.getKey(), named.reference()); // counted for it even while it does not exist
       } else if (value instanceof InjectionRequestValue.OnlyOneInNamespace) {
-        List<Instrumentation> candidates = instrumentations.list(namespace);
-        if (candidates.size() == 1) {
-          result.put(language.getKey(), key(candidates.get(0)));
+        // as the webhook resolves it
+        Instrumentation only = Resolved.resolve(value, namespace, "Instrumentation", instrumentations::list,
+            instrumentations::get).resource();
+        if (only != null) {
+          result.put(language.getKey(), key(only));
         }
       }
     }
     return result;
   }
 
-  /** What the webhook's outcome annotation says of {@code language} for the Instrumentation {@code key}. */
-  static State state(Pod pod, String language, String key, Long generation) {
+  /** What the webhook's outcome annotation says of {@code language}, {@code current} being the Instrumentation's reference. */
+  static State state(Pod pod, String language, String current) {
     Map<String, String> annotations = pod.getMetadata().getAnnotations();
     String value = annotations == null ? null : annotations.get(InstrumentorAnnotations.STATUS);
     if (value == null) {
@@ -220,8 +223,8 @@ public final class Fleet {
       if (!"injected".equals(outcome.path("status").asText())) {
         return State.MISSED;
       }
-      String used = outcome.path("instrumentation").asText("");
-      return used.equals(key + "@" + generation) ? State.INJECTED : State.STALE;
+      // the webhook records the Instrumentation it used as Resolved.reference: namespace/name@generation
+      return outcome.path("instrumentation").asText("").equals(current) ? State.INJECTED : State.STALE;
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return State.MISSED; // a hand-edited value: the webhook would write a new one
     }

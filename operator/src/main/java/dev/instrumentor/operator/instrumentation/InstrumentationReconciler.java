@@ -2,40 +2,43 @@ package dev.instrumentor.operator.instrumentation;
 
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.InstrumentationStatus;
+import dev.instrumentor.api.v1alpha1.Rollout;
+import dev.instrumentor.api.v1alpha1.RolloutStatus;
+import dev.instrumentor.api.v1alpha1.WorkloadRef;
+import dev.instrumentor.operator.fleet.Fleet;
+import dev.instrumentor.operator.fleet.Fleet.View;
+import dev.instrumentor.operator.fleet.RolloutPlanner;
+import dev.instrumentor.operator.fleet.Workloads;
 import dev.instrumentor.operator.kube.Conditions;
 import dev.instrumentor.operator.kube.EventRecorder;
 import dev.instrumentor.operator.kube.WrittenStatuses;
+import dev.instrumentor.webhook.admission.NamespaceAnnotations;
+import dev.instrumentor.webhook.inject.InstrumentationSource;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import dev.instrumentor.api.v1alpha1.Rollout;
-import dev.instrumentor.api.v1alpha1.RolloutStatus;
-import dev.instrumentor.api.v1alpha1.WorkloadRef;
-import dev.instrumentor.operator.fleet.Fleet.View;
-import dev.instrumentor.operator.fleet.RolloutPlanner;
-import dev.instrumentor.operator.fleet.Workloads;
-import dev.instrumentor.webhook.admission.NamespaceAnnotations;
-import dev.instrumentor.webhook.inject.InstrumentationSource;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 
 /**
  * Validates each Instrumentation and reports it in status (Ready with a reason and message,
  * observedGeneration) and, when the verdict changes, in an Event. Re-checked every ten minutes, so a
  * TLS ConfigMap created later turns the Instrumentation Ready without watching every ConfigMap.
+ * With {@link FleetSources}, it also counts the pods that ask for it (a slim pod cache; {@link Fleet})
+ * and carries out spec.rollout ({@link RolloutPlanner}, {@link Workloads}).
  */
 @ControllerConfiguration(name = "instrumentation",
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
@@ -51,13 +54,13 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
   private final InstrumentationValidator validator;
   private final EventRecorder events;
   private final Clock clock;
-  private final Fleet fleetSources;
+  private final FleetSources fleetSources;
   private final WrittenStatuses<InstrumentationStatus> written = new WrittenStatuses<>();
   /** The last view of each Instrumentation's pods, for the metrics. */
   private final Map<String, View> views = new ConcurrentHashMap<>();
 
   /** Where pods, their Namespaces' annotations and the Instrumentations they name are read, and workloads restarted. */
-  public record Fleet(NamespaceAnnotations namespaces, InstrumentationSource instrumentations, Workloads workloads) {
+  public record FleetSources(NamespaceAnnotations namespaces, InstrumentationSource instrumentations, Workloads workloads) {
   }
 
   /** Without the fleet view (validation and status conditions only). */
@@ -65,7 +68,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     this(validator, events, clock, null);
   }
 
-  public InstrumentationReconciler(InstrumentationValidator validator, EventRecorder events, Clock clock, Fleet fleet) {
+  public InstrumentationReconciler(InstrumentationValidator validator, EventRecorder events, Clock clock, FleetSources fleet) {
     this.validator = validator;
     this.events = events;
     this.clock = clock;
@@ -79,7 +82,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
   private final Map<String, String> restartedFor = new ConcurrentHashMap<>();
 
   private static io.fabric8.kubernetes.api.model.ObjectReference reference(WorkloadRef ref) {
-    return Workloads.reference(new dev.instrumentor.operator.fleet.Fleet.Workload(ref.getKind(), ref.getNamespace(),
+    return Workloads.reference(new Fleet.Workload(ref.getKind(), ref.getNamespace(),
         ref.getName()));
   }
 
@@ -100,11 +103,11 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     return java.util.List.of(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Instrumentation.class)
         .withName(PODS)
         .withNamespacesInheritedFromController()
-        .withItemStore(new TransformingItemStore<Pod>(dev.instrumentor.operator.fleet.Fleet::slim))
+        .withItemStore(new TransformingItemStore<Pod>(Fleet::slim))
         // listed in pages, each slimmed before the next: a single list of every pod would be held whole
         // (10,000 pods exhausted the chart's heap that way)
         .withInformerListLimit(LIST_PAGE)
-        .withSecondaryToPrimaryMapper(pod -> dev.instrumentor.operator.fleet.Fleet.requests(pod,
+        .withSecondaryToPrimaryMapper(pod -> Fleet.requests(pod,
                 fleetSources.namespaces().of(pod.getMetadata().getNamespace()), fleetSources.instrumentations())
             .values().stream().map(key -> new ResourceID(key.substring(key.indexOf('/') + 1), key.substring(0, key.indexOf('/'))))
             .collect(java.util.stream.Collectors.toSet()))
@@ -178,19 +181,19 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     @SuppressWarnings("unchecked")
     InformerEventSource<Pod, Instrumentation> pods = (InformerEventSource<Pod, Instrumentation>) context
         .eventSourceRetriever().getEventSourceFor(Pod.class, PODS);
-    View view = dev.instrumentor.operator.fleet.Fleet.view(instrumentation, pods.list(pod -> true)::iterator,
+    View view = Fleet.view(instrumentation, pods.list(pod -> true)::iterator,
         fleetSources.namespaces()::of, fleetSources.instrumentations());
-    String key = dev.instrumentor.operator.fleet.Fleet.key(instrumentation);
+    String key = Fleet.key(instrumentation);
     View before = views.put(key, view);
-    status.setInjected(view.total(dev.instrumentor.operator.fleet.Fleet.State.INJECTED));
-    status.setStale(view.total(dev.instrumentor.operator.fleet.Fleet.State.STALE));
-    status.setMissed(view.total(dev.instrumentor.operator.fleet.Fleet.State.MISSED));
+    status.setInjected(view.total(Fleet.State.INJECTED));
+    status.setStale(view.total(Fleet.State.STALE));
+    status.setMissed(view.total(Fleet.State.MISSED));
     status.setLanguages(view.languagePods().isEmpty() ? null : view.languagePods());
     status.setWorkloads(view.workloadPods().isEmpty() ? null : view.workloadPods());
     // an Event when a workload's missed count changed since this operator last counted (the 20 most affected)
-    Map<dev.instrumentor.operator.fleet.Fleet.Workload, Integer> missedBefore = before == null ? Map.of()
+    Map<Fleet.Workload, Integer> missedBefore = before == null ? Map.of()
         : before.missedByWorkload();
-    view.mostMissed(dev.instrumentor.operator.fleet.Fleet.MAX_WORKLOADS).forEach((workload, missed) -> {
+    view.mostMissed(Fleet.MAX_WORKLOADS).forEach((workload, missed) -> {
       if (!missed.equals(missedBefore.get(workload))) {
         events.record(Workloads.reference(workload), "Warning", "PodsNotInstrumented", "Inspect", missed
             + " pod(s) asked for Instrumentation " + key + " and are not instrumented (created while the webhook was"
@@ -214,8 +217,8 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     }
     String reason = key + "@" + generation;
     java.time.Instant now = clock.instant();
-    java.util.List<dev.instrumentor.operator.fleet.Fleet.Workload> candidates = view.workloads().keySet().stream()
-        .filter(dev.instrumentor.operator.fleet.Fleet.Workload::restartable).toList();
+    java.util.List<Fleet.Workload> candidates = view.workloads().keySet().stream()
+        .filter(Fleet.Workload::restartable).toList();
     RolloutPlanner.Step step = RolloutPlanner.plan(rollout, previous == null ? null : previous.getRollout(), generation,
         candidates.stream().filter(w -> !reason.equals(restartedFor.get(key + " " + w))).toList(),
         ref -> fleetSources.workloads().observe(ref, now), now);
@@ -227,7 +230,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
       events.record(instrumentation, "Warning", "RolloutHalted", "Rollout", step.status().getHalted());
     }
     java.util.Set<String> skipped = new java.util.HashSet<>();
-    for (dev.instrumentor.operator.fleet.Fleet.Workload workload : step.restart()) {
+    for (Fleet.Workload workload : step.restart()) {
       String id = workload.kind() + "/" + workload.namespace() + "/" + workload.name();
       try {
         io.fabric8.kubernetes.api.model.HasMetadata live = fleetSources.workloads().get(workload.kind(),

@@ -156,7 +156,7 @@ public final class InstrumentorOperator implements AutoCloseable {
     ResourceApplier applier = new ResourceApplier(client, config.serverSideApply());
     InstrumentationReconciler instrumentations = new InstrumentationReconciler(new InstrumentationValidator(
             (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get() != null), events, clock,
-        config.fleetView() ? new InstrumentationReconciler.Fleet(caches.namespaceAnnotations(),
+        config.fleetView() ? new InstrumentationReconciler.FleetSources(caches.namespaceAnnotations(),
             caches.instrumentationSource(), new dev.instrumentor.operator.fleet.Workloads(client)) : null);
     metrics.fleet(instrumentations::views);
     operator.register(instrumentations, overrider -> namespaces(overrider));
