@@ -44,7 +44,7 @@ public final class CollectorConfig {
     return result;
   }
 
-  /** The component ids defined in {@code section} (receivers, processors, ...), in the config's order. */
+  /** The component ids defined in {@code section} (receivers, processors, ...), unordered. */
   public Set<String> defined(String section) {
     return Set.copyOf(defined.getOrDefault(section, Set.of()));
   }

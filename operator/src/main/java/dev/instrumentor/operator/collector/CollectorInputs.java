@@ -109,7 +109,7 @@ public final class CollectorInputs {
   }
 
   /** Whether Secrets of {@code namespace} are watched. */
-  public static boolean watchesSecrets(java.util.Set<String> secretNamespaces, String namespace) {
+  private static boolean watchesSecrets(java.util.Set<String> secretNamespaces, String namespace) {
     return secretNamespaces.contains("*") || secretNamespaces.contains(namespace);
   }
 

@@ -37,7 +37,7 @@ public final class RolloutPlanner {
    * @param restart    workloads to restart now
    * @param recheckIn  when to look again (null: nothing in flight)
    */
-  public record Step(RolloutStatus status, List<WorkloadRef> finished, WorkloadRef failed, String failure,
+  public record Step(RolloutStatus status, List<WorkloadRef> finished, WorkloadRef failed,
       List<Fleet.Workload> restart, Duration recheckIn) {
   }
 
@@ -61,7 +61,7 @@ public final class RolloutPlanner {
       Function<WorkloadRef, Observed> observe, Instant now) {
     RolloutStatus status = copy(previous);
     if (status.getHalted() != null && status.getHaltedGeneration() != null && status.getHaltedGeneration() == generation) {
-      return new Step(status, List.of(), null, null, List.of(), null); // halted until the spec changes
+      return new Step(status, List.of(), null, List.of(), null); // halted until the spec changes
     }
     status.setHalted(null);
     status.setHaltedGeneration(null);
@@ -76,7 +76,7 @@ public final class RolloutPlanner {
           status.setHalted(ref.getKind() + " " + ref.getNamespace() + "/" + ref.getName() + " did not become available"
               + " after its restart (" + observed.why() + "): the rollout stopped; it resumes when the spec changes");
           status.setHaltedGeneration(generation);
-          return new Step(status, finished, ref, observed.why(), List.of(), null);
+          return new Step(status, finished, ref, List.of(), null);
         }
         default -> restarting.add(ref);
       }
@@ -112,7 +112,7 @@ public final class RolloutPlanner {
       }
     }
     status.setRestarting(restarting.isEmpty() ? null : restarting);
-    return new Step(status, finished, null, null, restart, recheck);
+    return new Step(status, finished, null, restart, recheck);
   }
 
   /** {@code 30s}, {@code 5m}, {@code 1h30m}; 30 s when absent. */
