@@ -86,6 +86,26 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
         ref.getName()));
   }
 
+  /**
+   * The Instrumentations as this controller caches them. A pod event and a reconcile both resolve
+   * {@code "true"} against this one cache: an Instrumentation is in it before its first reconcile, so a
+   * pod cached after that reconcile read the pods still maps to it (the webhook's own cache may lag).
+   */
+  private static InstrumentationSource primaries(
+      io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache<Instrumentation> cache) {
+    return new InstrumentationSource() {
+      @Override
+      public java.util.List<Instrumentation> list(String namespace) {
+        return cache.list(namespace).sorted(java.util.Comparator.comparing(i -> i.getMetadata().getName())).toList();
+      }
+
+      @Override
+      public java.util.Optional<Instrumentation> get(String namespace, String name) {
+        return cache.get(new ResourceID(name, namespace));
+      }
+    };
+  }
+
   /** The latest view of each Instrumentation's pods ({@code namespace/name}). */
   public Map<String, View> views() {
     // an Instrumentation deleted since it was counted is forgotten here (this reconciler is not told)
@@ -108,7 +128,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
         // (10,000 pods exhausted the chart's heap that way)
         .withInformerListLimit(LIST_PAGE)
         .withSecondaryToPrimaryMapper(pod -> Fleet.requests(pod,
-                fleetSources.namespaces().of(pod.getMetadata().getNamespace()), fleetSources.instrumentations())
+                fleetSources.namespaces().of(pod.getMetadata().getNamespace()), primaries(context.getPrimaryCache()))
             .values().stream().map(key -> new ResourceID(key.substring(key.indexOf('/') + 1), key.substring(0, key.indexOf('/'))))
             .collect(java.util.stream.Collectors.toSet()))
         .build(), context));
@@ -182,7 +202,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     InformerEventSource<Pod, Instrumentation> pods = (InformerEventSource<Pod, Instrumentation>) context
         .eventSourceRetriever().getEventSourceFor(Pod.class, PODS);
     View view = Fleet.view(instrumentation, pods.list(pod -> true)::iterator,
-        fleetSources.namespaces()::of, fleetSources.instrumentations());
+        fleetSources.namespaces()::of, primaries(context.getPrimaryCache()));
     String key = Fleet.key(instrumentation);
     View before = views.put(key, view);
     status.setInjected(view.total(Fleet.State.INJECTED));
