@@ -23,8 +23,11 @@ import java.util.concurrent.TimeUnit;
  * real cluster: a generated CA, client-certificate users, a service-account token issuer,
  * {@code --authorization-mode=Node,RBAC}, the default admission plugins (MutatingAdmissionWebhook
  * among them) and the controller-manager's default controllers with per-controller service-account
- * credentials. There is no kubelet, so pods stay Pending; no kube-proxy, so the API server reaches
- * webhook Services through {@link ServiceProxy} (its egress selector's {@code cluster} network).
+ * credentials. Where this machine can run a {@link KubeNode} (Linux, root), the API server serves on the
+ * node's pod bridge ({@value KubeNode#ADDRESS}), so pods reach it through the {@code kubernetes} Service,
+ * and {@link #node()} starts the node on first use; elsewhere it serves on loopback and pods stay Pending.
+ * Its {@code cluster} traffic (webhooks, kubelets, pods) goes through {@link ServiceProxy}, which routes
+ * Services to local processes the tests register and dials everything else on the node's network.
  *
  * <p>One per test JVM ({@link #shared()}); whoever holds it closes it.
  */
@@ -37,12 +40,15 @@ public final class ControlPlane implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final ServiceProxy serviceProxy;
   private final String kubernetesVersion;
+  private final String host;
+  private KubeNode node;
   private String adminKubeconfig;
   private CertificateAuthority ca;
   private int apiserverPort;
 
-  private ControlPlane(Path directory, String kubernetesVersion, ServiceProxy serviceProxy) {
+  private ControlPlane(Path directory, String kubernetesVersion, ServiceProxy serviceProxy, String host) {
     this.directory = directory;
+    this.host = host;
     this.kubernetesVersion = kubernetesVersion;
     this.serviceProxy = serviceProxy;
   }
@@ -65,25 +71,7 @@ public final class ControlPlane implements AutoCloseable {
 
   /** Builds or reuses the binaries; throws {@link Unavailable} when they cannot be had (no Go). */
   static Path binaries() {
-    Path script = projectRoot().resolve("e2e/control-plane/build.sh");
-    try {
-      Process build = new ProcessBuilder("bash", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      String out = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      int code = build.waitFor();
-      if (code == 3) {
-        throw new Unavailable("Go is not installed: the control plane cannot be built");
-      }
-      if (code != 0 || out.isEmpty()) {
-        throw new IllegalStateException(script + " failed with exit code " + code);
-      }
-      String[] lines = out.split("\n");
-      return Path.of(lines[lines.length - 1].trim()).resolve("bin");
-    } catch (IOException e) {
-      throw new Unavailable("cannot run " + script + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Commands.buildOutput("e2e/control-plane/build.sh").resolve("bin");
   }
 
   /** The control plane cannot be had on this machine (as opposed to: it failed). */
@@ -100,6 +88,7 @@ public final class ControlPlane implements AutoCloseable {
 
   private static ControlPlane start() {
     Path bin = binaries();
+    boolean withNode = KubeNode.possible();
     Path directory;
     ServiceProxy proxy;
     try {
@@ -107,11 +96,15 @@ public final class ControlPlane implements AutoCloseable {
       Files.createDirectories(target);
       directory = Files.createTempDirectory(target, "control-plane-");
       proxy = ServiceProxy.start();
+      if (withNode) {
+        KubeNode.prepareHost();
+        proxy.dialNodeNetwork();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     String version = bin.getParent().getFileName().toString().replaceAll("-etcd-.*", "");
-    ControlPlane controlPlane = new ControlPlane(directory, version, proxy);
+    ControlPlane controlPlane = new ControlPlane(directory, version, proxy, withNode ? KubeNode.ADDRESS : "127.0.0.1");
     try {
       controlPlane.launch(bin);
       return controlPlane;
@@ -128,7 +121,7 @@ public final class ControlPlane implements AutoCloseable {
     write(pki.resolve("ca.crt"), ca.certificatePem());
     write(pki.resolve("ca.key"), ca.privateKeyPem());
     CertificateAuthority.Issued serving = ca.issue(List.of("localhost", "127.0.0.1", "kubernetes",
-        "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "10.96.0.1"), Duration.ofDays(2));
+        "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "10.96.0.1", KubeNode.ADDRESS), Duration.ofDays(2));
     write(pki.resolve("apiserver.crt"), serving.certificatePem());
     write(pki.resolve("apiserver.key"), serving.privateKeyPem());
     // the service-account token signer (an EC key: ES256 tokens)
@@ -158,8 +151,8 @@ public final class ControlPlane implements AutoCloseable {
                 uds:
                   udsName: %s
         """.formatted(serviceProxy.socket()));
-    launch("kube-apiserver", List.of(bin.resolve("kube-apiserver").toString(),
-        "--etcd-servers=" + etcdUrl, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+    List<String> apiserver = new ArrayList<>(List.of(bin.resolve("kube-apiserver").toString(),
+        "--etcd-servers=" + etcdUrl, "--bind-address=" + host, "--advertise-address=" + host,
         "--secure-port=" + apiserverPort, "--cert-dir=" + directory.resolve("apiserver-certs"),
         "--tls-cert-file=" + pki.resolve("apiserver.crt"), "--tls-private-key-file=" + pki.resolve("apiserver.key"),
         "--client-ca-file=" + pki.resolve("ca.crt"),
@@ -167,9 +160,21 @@ public final class ControlPlane implements AutoCloseable {
         "--service-account-key-file=" + pki.resolve("sa.pub"), "--service-account-signing-key-file=" + pki.resolve("sa.key"),
         "--service-cluster-ip-range=10.96.0.0/16", "--authorization-mode=Node,RBAC",
         "--enable-admission-plugins=NodeRestriction", "--allow-privileged=true",
-        // the kubernetes Service's endpoint would be this loopback address, which 1.37 refuses; no pod needs it
-        "--endpoint-reconciler-type=none",
         "--egress-selector-config-file=" + egress, "--profiling=false", "--v=1"));
+    if (host.equals(KubeNode.ADDRESS)) {
+      // logs, exec and port-forward: the API server authenticates to the kubelet with a client certificate
+      CertificateAuthority.Issued kubeletClient = ca.issueClient("kube-apiserver-kubelet-client", List.of("system:masters"),
+          Duration.ofDays(2));
+      write(pki.resolve("apiserver-kubelet-client.crt"), kubeletClient.certificatePem());
+      write(pki.resolve("apiserver-kubelet-client.key"), kubeletClient.privateKeyPem());
+      apiserver.addAll(List.of("--kubelet-client-certificate=" + pki.resolve("apiserver-kubelet-client.crt"),
+          "--kubelet-client-key=" + pki.resolve("apiserver-kubelet-client.key"),
+          "--kubelet-preferred-address-types=InternalIP"));
+    } else {
+      // the kubernetes Service's endpoint would be this loopback address, which 1.37 refuses; no pod needs it
+      apiserver.add("--endpoint-reconciler-type=none");
+    }
+    launch("kube-apiserver", apiserver);
 
     adminKubeconfig = kubeconfig("admin", List.of("system:masters"));
     write(directory.resolve("admin.kubeconfig"), adminKubeconfig);
@@ -189,8 +194,8 @@ public final class ControlPlane implements AutoCloseable {
       await(Duration.ofSeconds(90), "kube-controller-manager to create the default ServiceAccount",
           () -> client.serviceAccounts().inNamespace("default").withName("default").get() != null);
     }
-    System.err.printf("control plane: Kubernetes %s ready on https://127.0.0.1:%d in %d s (logs and kubeconfig in %s)%n",
-        kubernetesVersion, apiserverPort, Duration.between(began, Instant.now()).toSeconds(), directory);
+    System.err.printf("control plane: Kubernetes %s ready on https://%s:%d in %d s (logs and kubeconfig in %s)%n",
+        kubernetesVersion, host, apiserverPort, Duration.between(began, Instant.now()).toSeconds(), directory);
   }
 
   private void awaitReady(KubernetesClient client) {
@@ -248,7 +253,7 @@ public final class ControlPlane implements AutoCloseable {
         clusters:
           - name: e2e
             cluster:
-              server: https://127.0.0.1:%d
+              server: https://%s:%d
               certificate-authority-data: %s
         users:
           - name: e2e
@@ -257,7 +262,7 @@ public final class ControlPlane implements AutoCloseable {
           - name: e2e
             context: {cluster: e2e, user: e2e}
         current-context: e2e
-        """.formatted(apiserverPort, base64(ca.certificatePem()), user);
+        """.formatted(host, apiserverPort, base64(ca.certificatePem()), user);
   }
 
   public Config adminConfig() {
@@ -275,6 +280,22 @@ public final class ControlPlane implements AutoCloseable {
     return kubernetesVersion;
   }
 
+  /** The real node beside this control plane, started on first use; {@link Unavailable} where it cannot run. */
+  public synchronized KubeNode node() {
+    if (!host.equals(KubeNode.ADDRESS)) {
+      throw new Unavailable("a node needs Linux and root (e2e/node): this machine runs the control plane alone");
+    }
+    if (node == null) {
+      node = KubeNode.start(this);
+    }
+    return node;
+  }
+
+  /** Whether pods can run here ({@link #node()} starts the node). */
+  public boolean nodePossible() {
+    return host.equals(KubeNode.ADDRESS);
+  }
+
   public ServiceProxy serviceProxy() {
     return serviceProxy;
   }
@@ -284,7 +305,10 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (node != null) {
+      node.close();
+    }
     for (int i = processes.size() - 1; i >= 0; i--) {
       Process process = processes.get(i);
       process.destroy();
@@ -297,6 +321,9 @@ public final class ControlPlane implements AutoCloseable {
       }
     }
     serviceProxy.close();
+    if (host.equals(KubeNode.ADDRESS)) {
+      KubeNode.releaseHost();
+    }
   }
 
   private static String base64(String text) {

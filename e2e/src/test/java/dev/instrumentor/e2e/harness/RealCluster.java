@@ -70,6 +70,11 @@ public final class RealCluster implements E2eCluster {
     }
   }
 
+  /** Applies the CRDs from {@code crds/} again, waiting until they are established (after a test deleted them). */
+  public void restoreCrds() {
+    Crds.apply(client, true);
+  }
+
   public synchronized void resumeOperator() {
     if (operator == null) {
       try {
@@ -83,6 +88,28 @@ public final class RealCluster implements E2eCluster {
   @Override
   public KubernetesClient client() {
     return client;
+  }
+
+  /**
+   * The real node beside the control plane built from source, started on first use. Tests that need one
+   * are named {@code *OnRealNodeTest}; they fail in CI ({@code CI=true}) when it cannot be had, and are
+   * skipped elsewhere (a machine without root or Linux, or a cluster from a kubeconfig).
+   */
+  public static KubeNode node(E2eCluster cluster) {
+    String why;
+    if (cluster instanceof RealCluster real && real.controlPlane != null) {
+      if (real.controlPlane.nodePossible()) {
+        return real.controlPlane.node();
+      }
+      why = "a node needs Linux and root";
+    } else {
+      why = "the node runs beside the control plane built from source, not on " + (cluster.real() ? "a kubeconfig's cluster" : "the emulation");
+    }
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      throw new IllegalStateException("CI must run the *OnRealNodeTest classes on a real node: " + why);
+    }
+    org.junit.jupiter.api.Assumptions.abort("no real node here: " + why);
+    throw new AssertionError("unreachable");
   }
 
   /** The control plane built from source, or null when the cluster came from a kubeconfig. */

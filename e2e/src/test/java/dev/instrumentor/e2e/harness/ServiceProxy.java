@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * TLS, which would add nothing here); this proxy finds the Service with that ClusterIP, maps
  * the port to its {@code targetPort}, and connects to a local process registered as that Service's
  * endpoint ({@link #addEndpoint}). A Service without a live endpoint gets a refused connection, as in a
- * cluster whose webhook pods are down. Test infrastructure only: no library routes by Kubernetes Service.
+ * cluster whose webhook pods are down. With a {@link KubeNode} ({@link #dialNodeNetwork}), every other
+ * address of the node's network (a Service that kube-proxy routes to pods, a pod, the kubelet) is dialled
+ * as it is. Test infrastructure only: no library routes by Kubernetes Service.
  */
 public final class ServiceProxy implements AutoCloseable {
 
@@ -49,6 +51,7 @@ public final class ServiceProxy implements AutoCloseable {
   private final Map<String, List<Endpoint>> endpoints = new ConcurrentHashMap<>();
   private final AtomicInteger next = new AtomicInteger();
   private volatile KubernetesClient client;
+  private volatile boolean dialNodeNetwork;
 
   private ServiceProxy(Path socketPath, ServerSocketChannel server) {
     this.socketPath = socketPath;
@@ -68,6 +71,11 @@ public final class ServiceProxy implements AutoCloseable {
   /** The Unix socket kube-apiserver's egress selector connects to. */
   Path socket() {
     return socketPath;
+  }
+
+  /** Dials addresses of the node's pod and service networks that no registered local process serves. */
+  void dialNodeNetwork() {
+    dialNodeNetwork = true;
   }
 
   /** The client the proxy reads Services with (the admin's). */
@@ -109,13 +117,16 @@ public final class ServiceProxy implements AutoCloseable {
         return;
       }
       int localPort = resolve(requestLine[1]);
-      if (localPort < 0) {
+      java.net.InetSocketAddress target = localPort >= 0 ? new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), localPort)
+          : onNodeNetwork(requestLine[1]);
+      if (target == null) {
         reply(downstream, "HTTP/1.1 503 Service Unavailable\r\n\r\n");
         return;
       }
       Socket upstream;
       try {
-        upstream = new Socket(InetAddress.getLoopbackAddress(), localPort);
+        upstream = new Socket();
+        upstream.connect(target, 10_000);
       } catch (IOException refused) {
         reply(downstream, "HTTP/1.1 502 Bad Gateway\r\n\r\n");
         return;
@@ -158,6 +169,19 @@ public final class ServiceProxy implements AutoCloseable {
         return text.substring(0, end);
       }
     }
+  }
+
+  /** {@code address:port} on the node's pod or service network, when there is a node; else null. */
+  private java.net.InetSocketAddress onNodeNetwork(String authority) {
+    int colon = authority.lastIndexOf(':');
+    if (!dialNodeNetwork || colon < 0) {
+      return null;
+    }
+    String ip = authority.substring(0, colon);
+    if (!ip.startsWith("10.88.") && !ip.startsWith("10.96.")) {
+      return null;
+    }
+    return new java.net.InetSocketAddress(ip, Integer.parseInt(authority.substring(colon + 1)));
   }
 
   /** {@code clusterIP:port} to a registered local port, or -1. */

@@ -10,13 +10,18 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.zip.GZIPInputStream;
 
-/** An OTLP/HTTP (protobuf) receiver of traces, logs and metrics on a free loopback port. */
+/** An OTLP/HTTP (protobuf) receiver of traces, logs and metrics on a free port of loopback or of a given address. */
 public final class OtlpHttpReceiver extends OtlpCollector implements AutoCloseable {
 
   private final HttpServer server;
 
   public OtlpHttpReceiver() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    this("127.0.0.1");
+  }
+
+  /** Listening on {@code host} (the e2e node's address, for pods). */
+  public OtlpHttpReceiver(String host) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(host, 0), 16);
     server.createContext("/v1/traces", exchange -> receive(exchange, body -> accept(ExportTraceServiceRequest.parseFrom(body))));
     server.createContext("/v1/logs", exchange -> receive(exchange, body -> accept(ExportLogsServiceRequest.parseFrom(body))));
     server.createContext("/v1/metrics",
@@ -49,7 +54,7 @@ public final class OtlpHttpReceiver extends OtlpCollector implements AutoCloseab
   }
 
   public String endpoint() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
   }
 
   @Override

@@ -1,0 +1,57 @@
+package dev.instrumentor.e2e.harness;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the project's scripts and the node's tools for the harness: output kept, failures said with it. */
+final class Commands {
+
+  private Commands() {
+  }
+
+  /** Runs {@code command}; returns its standard output; its standard error goes to the test's. */
+  static String run(List<String> command, Duration timeout) {
+    try {
+      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      process.getOutputStream().close();
+      var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          return "";
+        }
+      });
+      if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout);
+      }
+      String out = output.join();
+      if (process.exitValue() == 3) {
+        throw new ControlPlane.Unavailable(String.join(" ", command) + " says this machine cannot have it (exit 3)");
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed with exit code " + process.exitValue() + ": " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new ControlPlane.Unavailable("cannot run " + command.get(0) + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs a build script of the project (it prints the directory of what it built, last); returns that directory. */
+  static Path buildOutput(String script) {
+    String out = run(List.of("bash", ControlPlane.projectRoot().resolve(script).toString()), Duration.ofMinutes(30)).trim();
+    if (out.isEmpty()) {
+      throw new IllegalStateException(script + " printed no directory");
+    }
+    String[] lines = out.split("\n");
+    return Path.of(lines[lines.length - 1].trim());
+  }
+}

@@ -1,0 +1,184 @@
+package dev.instrumentor.e2e.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The images the e2e node runs, built without a registry or a Docker engine from what the registries here
+ * serve, and imported into the node's containerd: each is a few layers packed by {@code e2e/images/pack.py}
+ * in the {@code docker save} format. Programs run on one Debian root filesystem ({@code e2e/images/rootfs.sh});
+ * agent images are busybox (Debian's static build) plus the agent, in the layout of the OpenTelemetry
+ * Operator's images. Each image that has a Dockerfile for users follows its {@link Recipe}, and
+ * {@code NodeImagesTest} fails when the two disagree on the contract (user, entrypoint, paths).
+ */
+public final class NodeImages {
+
+  static final String PAUSE = "instrumentor.local/pause:e2e";
+  public static final String JAVA_AGENT = "instrumentor.local/java-agent:e2e";
+  public static final String OPERATOR = "instrumentor.local/instrumentor:e2e";
+  /** The test applications on the Debian runtime: {@code java -cp /apps/java dev.instrumentor.e2e.app.HelloApp}. */
+  public static final String APPS = "instrumentor.local/apps:e2e";
+
+  /** What an image promises its users, the same as its Dockerfile's final stage. */
+  public record Recipe(String tag, String dockerfile, String user, List<String> entrypoint, List<String> cmd,
+      String workdir, List<String> paths) {
+  }
+
+  /** The operator image: the executable jar and its AppCDS archive on a JRE, run as the chart's user. */
+  public static final Recipe OPERATOR_RECIPE = new Recipe(OPERATOR, "Dockerfile", "65532:65532",
+      List.of("java", "-jar", "/app/instrumentor.jar"), List.of("run"), "/app",
+      List.of("/app/instrumentor.jar", "/app/instrumentor.jsa"));
+  /** The Java agent image: {@code /javaagent.jar} and a {@code cp} to copy it, any user may read it. */
+  public static final Recipe JAVA_AGENT_RECIPE = new Recipe(JAVA_AGENT, "images/java-agent/Dockerfile", "65532:65532",
+      List.of(), List.of(), null, List.of("/javaagent.jar"));
+
+  private static final Path ROOT = ControlPlane.projectRoot();
+  private final List<Path> archives;
+
+  private NodeImages(List<Path> archives) {
+    this.archives = archives;
+  }
+
+  /** Builds every image into {@code e2e/target/node-images/} (the Debian root filesystem is cached). */
+  static NodeImages build() {
+    try {
+      Path work = ROOT.resolve("e2e/target/node-images");
+      deleteRecursively(work);
+      Files.createDirectories(work);
+      Path rootfs = Commands.buildOutput("e2e/images/rootfs.sh");
+      List<Path> archives = new ArrayList<>();
+
+      Path pause = Files.createDirectories(work.resolve("pause/root"));
+      Commands.run(List.of("gcc", "-static", "-Os", "-s", "-o", pause.resolve("pause").toString(),
+          ROOT.resolve("e2e/images/pause.c").toString()), Duration.ofMinutes(2));
+      archives.add(pack(work, PAUSE, List.of("dir:" + pause), null, List.of("/pause"), List.of(), null));
+
+      Path busybox = busyboxLayer(work.resolve("busybox"));
+      Path javaAgent = Files.createDirectories(work.resolve("java-agent"));
+      Path agentJar = Path.of(System.getProperty("e2e.agent.jar", ROOT.resolve("e2e/target/agent/javaagent.jar").toString()));
+      Files.copy(agentJar, javaAgent.resolve("javaagent.jar"));
+      Files.setPosixFilePermissions(javaAgent.resolve("javaagent.jar"), PosixFilePermissions.fromString("r--r--r--"));
+      archives.add(pack(work, JAVA_AGENT_RECIPE, List.of("dir:" + busybox, "dir:" + javaAgent)));
+
+      Path apps = Files.createDirectories(work.resolve("apps/apps/java"));
+      Path testClasses = Path.of(System.getProperty("e2e.test.classes", ROOT.resolve("e2e/target/test-classes").toString()));
+      copyTree(testClasses.resolve("dev/instrumentor/e2e/app"), apps.resolve("dev/instrumentor/e2e/app"));
+      archives.add(pack(work, APPS, List.of(rootfs.toString(), "dir:" + work.resolve("apps")), "65532:65532",
+          List.of(), List.of(), null));
+
+      archives.add(pack(work, OPERATOR_RECIPE, List.of(rootfs.toString(), "dir:" + operatorLayer(work, rootfs))));
+      return new NodeImages(archives);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Imports every image into the containerd listening on {@code socket}, in the CRI's namespace. */
+  void importInto(Path socket, Path log) {
+    StringBuilder out = new StringBuilder();
+    for (Path archive : archives) {
+      out.append(Commands.run(List.of("ctr", "--address", socket.toString(), "--namespace", "k8s.io", "images", "import",
+          archive.toString()), Duration.ofMinutes(5)));
+    }
+    try {
+      Files.writeString(log, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The jar as the Dockerfile copies it, and the AppCDS archive of its training run on the image's own JVM. */
+  private static Path operatorLayer(Path work, Path rootfs) throws IOException {
+    Path jar = ROOT.resolve("operator/target/instrumentor.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: build it first (./mvnw -B package -DskipTests)");
+    }
+    Path layer = Files.createDirectories(work.resolve("operator/app"));
+    Files.copy(jar, layer.resolve("instrumentor.jar"));
+    // the layer's files carry time 0 (pack.py): the archive records the jar's time and size and must match them
+    Files.setLastModifiedTime(layer.resolve("instrumentor.jar"), FileTime.fromMillis(0));
+    Path chroot = Files.createDirectories(work.resolve("operator/training-root"));
+    Commands.run(List.of("tar", "-xf", rootfs.toString(), "-C", chroot.toString()), Duration.ofMinutes(5));
+    Path app = Files.createDirectories(chroot.resolve("app/training"));
+    Files.copy(layer.resolve("instrumentor.jar"), app.getParent().resolve("instrumentor.jar"), StandardCopyOption.COPY_ATTRIBUTES);
+    Files.copy(ROOT.resolve("examples/instrumentation.yaml"), app.resolve("instrumentation.yaml"));
+    Files.copy(ROOT.resolve("examples/java-deployment.yaml"), app.resolve("java-deployment.yaml"));
+    // the Dockerfile's training run, on the JVM the image runs (an archive is valid for one JVM build only)
+    Commands.run(List.of("unshare", "--mount", "--fork", "--pid", "--mount-proc=" + chroot.resolve("proc"),
+        "chroot", chroot.toString(), "java", "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=/app/instrumentor.jsa",
+        "-cp", "/app/instrumentor.jar", "dev.instrumentor.operator.cli.CdsTraining", "/app/training"), Duration.ofMinutes(3));
+    Files.move(chroot.resolve("app/instrumentor.jsa"), layer.resolve("instrumentor.jsa"));
+    Files.setPosixFilePermissions(layer.resolve("instrumentor.jsa"), PosixFilePermissions.fromString("rw-r--r--"));
+    deleteRecursively(chroot);
+    return layer.getParent();
+  }
+
+  /** Debian's static busybox with the applets an init container needs, as the upstream agent images have them. */
+  private static Path busyboxLayer(Path layer) throws IOException {
+    Path bin = Files.createDirectories(layer.resolve("bin"));
+    Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
+    for (String applet : List.of("sh", "cp", "ls", "cat", "mkdir", "chmod", "du", "echo", "sleep", "true")) {
+      Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
+    }
+    return layer;
+  }
+
+  private static Path pack(Path work, Recipe recipe, List<String> layers) {
+    return pack(work, recipe.tag(), layers, recipe.user(), recipe.entrypoint(), recipe.cmd(), recipe.workdir());
+  }
+
+  private static Path pack(Path work, String tag, List<String> layers, String user, List<String> entrypoint,
+      List<String> cmd, String workdir) {
+    Path out = work.resolve(tag.replaceAll("[^a-z0-9.-]", "_") + ".tar");
+    List<String> command = new ArrayList<>(List.of("python3", ROOT.resolve("e2e/images/pack.py").toString(),
+        "--tag", tag, "--out", out.toString()));
+    layers.forEach(layer -> command.addAll(List.of("--layer", layer)));
+    if (user != null) {
+      command.addAll(List.of("--user", user));
+    }
+    if (!entrypoint.isEmpty()) {
+      command.addAll(List.of("--entrypoint", json(entrypoint)));
+    }
+    if (!cmd.isEmpty()) {
+      command.addAll(List.of("--cmd", json(cmd)));
+    }
+    if (workdir != null) {
+      command.addAll(List.of("--workdir", workdir));
+    }
+    Commands.run(command, Duration.ofMinutes(5));
+    return out;
+  }
+
+  private static String json(List<String> values) {
+    return values.stream().map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+        .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(from.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target);
+        }
+      }
+    }
+  }
+
+  static void deleteRecursively(Path path) throws IOException {
+    if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      Commands.run(List.of("rm", "-rf", path.toString()), Duration.ofMinutes(2));
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.instrumentor.e2e.harness;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Map;
+
+/** Workloads for the real node: the test applications of {@link NodeImages#APPS}, as a user would deploy them. */
+public final class NodeWorkloads {
+
+  private NodeWorkloads() {
+  }
+
+  /** The JDK HTTP server of {@code HelloApp} on port 8080, ready once {@code /hello} answers. */
+  public static Container javaApp(List<EnvVar> env) {
+    return new ContainerBuilder().withName("app").withImage(NodeImages.APPS)
+        .withCommand("java", "-cp", "/apps/java", "dev.instrumentor.e2e.app.HelloApp", "8080")
+        .addNewPort().withName("http").withContainerPort(8080).endPort()
+        .withEnv(env)
+        .withNewReadinessProbe().withNewHttpGet().withPath("/hello").withPort(new IntOrString(8080)).endHttpGet()
+          .withPeriodSeconds(1).withFailureThreshold(120).endReadinessProbe()
+        .withNewResources().addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("256Mi")).endResources()
+        .build();
+  }
+
+  /** A Deployment of one pod running {@code container}, its template annotated with {@code annotations}. */
+  public static Deployment deployment(String namespace, String name, Map<String, String> annotations, Container container) {
+    return new DeploymentBuilder()
+        .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+        .withNewSpec().withReplicas(1)
+          .withNewSelector().addToMatchLabels("app", name).endSelector()
+          .withNewTemplate()
+            .withNewMetadata().addToLabels("app", name).withAnnotations(annotations).endMetadata()
+            .withNewSpec().withContainers(container).withTerminationGracePeriodSeconds(2L)
+              .withAutomountServiceAccountToken(false).endSpec()
+          .endTemplate()
+        .endSpec().build();
+  }
+
+  /** A ClusterIP Service in front of Deployment {@code name}'s port 8080. */
+  public static Service service(String namespace, String name) {
+    return new ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+        .withNewSpec().addToSelector("app", name)
+          .addNewPort().withName("http").withPort(8080).withTargetPort(new IntOrString(8080)).endPort()
+        .endSpec().build();
+  }
+
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+      .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+
+  /**
+   * {@code GET uri} from this machine (a ClusterIP is routed by kube-proxy's rules, a pod IP over the bridge);
+   * a connection that fails is an {@link AssertionError}, so that an await retries it while kube-proxy catches up.
+   */
+  public static java.net.http.HttpResponse<String> get(String uri) {
+    try {
+      return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri))
+          .timeout(java.time.Duration.ofSeconds(20)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new AssertionError("GET " + uri + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** The pods of Deployment {@code name} (label {@code app=name}). */
+  public static List<Pod> pods(KubernetesClient client, String namespace, String name) {
+    return client.pods().inNamespace(namespace).withLabel("app", name).list().getItems();
+  }
+
+  /** Whether the Deployment has all its replicas updated and available, as the Deployment controller says. */
+  public static boolean available(Deployment deployment) {
+    if (deployment == null || deployment.getStatus() == null) {
+      return false;
+    }
+    int wanted = deployment.getSpec().getReplicas();
+    var status = deployment.getStatus();
+    return status.getObservedGeneration() != null && status.getObservedGeneration() >= deployment.getMetadata().getGeneration()
+        && status.getUpdatedReplicas() != null && status.getUpdatedReplicas() == wanted
+        && status.getAvailableReplicas() != null && status.getAvailableReplicas() == wanted
+        && (status.getReplicas() == null || status.getReplicas() == wanted);
+  }
+}

@@ -1,0 +1,116 @@
+package dev.instrumentor.e2e.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.JavaSpec;
+import dev.instrumentor.e2e.harness.E2eCluster;
+import dev.instrumentor.e2e.harness.KubeNode;
+import dev.instrumentor.e2e.harness.NodeImages;
+import dev.instrumentor.e2e.harness.NodeWorkloads;
+import dev.instrumentor.e2e.harness.RealCluster;
+import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
+import dev.instrumentor.e2e.otlp.ReceivedSpan;
+import dev.instrumentor.webhook.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Java injection on a real node: the API server calls the webhook, the kubelet runs the init container
+ * that copies the agent from the Java agent image into the pod's volume, the JVM starts with it and
+ * exports over the pod network; a front service calls a back service through a ClusterIP Service that
+ * kube-proxy routes and a name CoreDNS resolves, and both export one trace.
+ */
+class JavaOnRealNodeTest {
+
+  private static E2eCluster cluster;
+  private static KubernetesClient client;
+  private static OtlpHttpReceiver receiver;
+  private static String namespace;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = E2eCluster.fromEnvironment();
+    RealCluster.node(cluster);
+    client = cluster.client();
+    receiver = new OtlpHttpReceiver(KubeNode.ADDRESS);
+    namespace = cluster.namespace("java-node", Map.of());
+    Instrumentation instrumentation = Fixtures.instrumentation(namespace, "default", receiver.endpoint());
+    instrumentation.getMetadata().setGeneration(null);
+    JavaSpec java = new JavaSpec();
+    java.setImage(NodeImages.JAVA_AGENT);
+    instrumentation.getSpec().setJava(java);
+    // export fast and only traces: the test waits on spans, not on the agent's 5 s batching
+    instrumentation.getSpec().setEnv(List.of(new EnvVar("OTEL_BSP_SCHEDULE_DELAY", "100", null),
+        new EnvVar("OTEL_METRICS_EXPORTER", "none", null), new EnvVar("OTEL_LOGS_EXPORTER", "none", null)));
+    client.resource(instrumentation).create();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (receiver != null) {
+      receiver.close();
+    }
+  }
+
+  @Test
+  void aFrontAndABackServiceExportOneTraceWithTheirRealPodNames() throws Exception {
+    Map<String, String> inject = Map.of("instrumentor.dev/inject-java", "true");
+    client.resource(NodeWorkloads.service(namespace, "back")).create();
+    var front = client.resource(NodeWorkloads.service(namespace, "front")).create();
+    client.resource(NodeWorkloads.deployment(namespace, "back", inject, NodeWorkloads.javaApp(List.of()))).create();
+    client.resource(NodeWorkloads.deployment(namespace, "front", inject, NodeWorkloads.javaApp(List.of(
+        new EnvVar("BACKEND_URL", "http://back." + namespace + ".svc.cluster.local:8080", null))))).create();
+    await().atMost(Duration.ofMinutes(3)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() -> {
+      assertThat(NodeWorkloads.available(client.apps().deployments().inNamespace(namespace).withName("back").get())).isTrue();
+      assertThat(NodeWorkloads.available(client.apps().deployments().inNamespace(namespace).withName("front").get())).isTrue();
+    });
+    Pod frontPod = NodeWorkloads.pods(client, namespace, "front").get(0);
+    Pod backPod = NodeWorkloads.pods(client, namespace, "back").get(0);
+    assertThat(frontPod.getSpec().getInitContainers()).extracting("name").contains("instrumentor-java-agent");
+    assertThat(frontPod.getStatus().getInitContainerStatuses().get(0).getState().getTerminated().getExitCode()).isZero();
+
+    // from this machine through the Service's ClusterIP, as kube-proxy routes it (once it has seen the endpoints)
+    String chain = "http://" + front.getSpec().getClusterIP() + ":8080/chain";
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      HttpResponse<String> response = NodeWorkloads.get(chain);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("hello");
+    });
+
+    // the kubelet's readiness probes make server spans too: the test's request is the one GET /chain
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      ReceivedSpan frontServer = only(receiver.spans(), span -> "front".equals(span.resource().get("service.name"))
+          && span.isServer() && span.span().getName().equals("GET /chain"));
+      ReceivedSpan frontClient = only(receiver.spans(), span -> "front".equals(span.resource().get("service.name"))
+          && span.span().getKind() == Span.SpanKind.SPAN_KIND_CLIENT && span.traceId().equals(frontServer.traceId()));
+      ReceivedSpan backServer = only(receiver.spans(), span -> "back".equals(span.resource().get("service.name"))
+          && span.isServer() && span.traceId().equals(frontServer.traceId()));
+      assertThat(frontServer.resource()).containsEntry("k8s.pod.name", frontPod.getMetadata().getName())
+          .containsEntry("k8s.node.name", KubeNode.NAME).containsEntry("k8s.namespace.name", namespace)
+          .containsEntry("k8s.deployment.name", "front").containsEntry("k8s.container.name", "app");
+      assertThat(backServer.resource()).containsEntry("k8s.pod.name", backPod.getMetadata().getName())
+          .containsEntry("k8s.deployment.name", "back");
+      assertThat(backServer.span().getName()).isEqualTo("GET /hello");
+      assertThat(frontClient.parentSpanId()).isEqualTo(frontServer.spanId());
+      assertThat(backServer.parentSpanId()).isEqualTo(frontClient.spanId());
+    });
+  }
+
+  private static ReceivedSpan only(List<ReceivedSpan> spans, java.util.function.Predicate<ReceivedSpan> which) {
+    List<ReceivedSpan> matching = spans.stream().filter(which).toList();
+    assertThat(matching).hasSize(1);
+    return matching.get(0);
+  }
+}
