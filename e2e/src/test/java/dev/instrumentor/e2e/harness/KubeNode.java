@@ -248,9 +248,19 @@ public final class KubeNode implements AutoCloseable {
     }
   }
 
-  /** Stops the node's components (the kubelet first, so it restarts nothing); {@link #releaseHost} removes the rest. */
+  /**
+   * Stops the node's components (the kubelet first, so it restarts nothing) and keeps the containers' logs
+   * beside the components' ({@code pods/}); {@link #releaseHost} removes the rest.
+   */
   @Override
   public void close() {
+    try {
+      if (Files.isDirectory(DATA.resolve("pods"))) {
+        Commands.run(List.of("cp", "-rL", DATA.resolve("pods").toString(), logs.resolve("pods").toString()), Duration.ofMinutes(1));
+      }
+    } catch (RuntimeException e) {
+      System.err.println("node: the containers' logs could not be kept: " + e.getMessage());
+    }
     for (int i = processes.size() - 1; i >= 0; i--) {
       Process process = processes.get(i);
       process.destroy();
