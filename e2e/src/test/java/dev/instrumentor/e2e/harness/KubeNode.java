@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -116,7 +117,10 @@ public final class KubeNode implements AutoCloseable {
           {"type": "portmap", "capabilities": {"portMappings": true}}
         ]}
         """.formatted(STATE, POD_CIDR, ADDRESS));
-    launch("containerd", List.of("containerd", "--config", STATE.resolve("containerd.toml").toString()));
+    // no registry is reachable, and none may be tried: every pull goes to a proxy address where nothing
+    // listens (a test pod naming an image that was not imported fails with ErrImagePull, nothing leaves the host)
+    launch("containerd", List.of("containerd", "--config", STATE.resolve("containerd.toml").toString()),
+        Map.of("HTTPS_PROXY", "http://127.0.0.1:9", "HTTP_PROXY", "http://127.0.0.1:9", "NO_PROXY", ""));
     await(Duration.ofSeconds(30), "containerd's socket", () -> Files.exists(STATE.resolve("containerd.sock")));
 
     images = NodeImages.build();
@@ -154,7 +158,8 @@ public final class KubeNode implements AutoCloseable {
         imageGCLowThresholdPercent: 99
         evictionHard: {memory.available: 200Mi, nodefs.available: 2%%, imagefs.available: 2%%, nodefs.inodesFree: 2%%}
         serializeImagePulls: false
-        maxPods: 60
+        # the other e2e classes' pods land here too (most wait for images no registry serves)
+        maxPods: 250
         """.formatted(ADDRESS, ControlPlane.freePort(), pki.resolve("ca.crt"), STATE, DATA));
     launch("kubelet", List.of(bin.resolve("kubelet").toString(), "--config=" + STATE.resolve("kubelet.yaml"),
         "--kubeconfig=" + STATE.resolve("kubelet.kubeconfig"), "--hostname-override=" + NAME, "--node-ip=" + ADDRESS,
@@ -223,8 +228,15 @@ public final class KubeNode implements AutoCloseable {
   }
 
   private void launch(String name, List<String> command) throws IOException {
+    launch(name, command, Map.of());
+  }
+
+  private void launch(String name, List<String> command, Map<String, String> environment) throws IOException {
     Path log = logs.resolve(name + ".log");
-    processes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().keySet().removeIf(key -> key.toLowerCase().endsWith("_proxy"));
+    builder.environment().putAll(environment);
+    processes.add(builder.start());
   }
 
   private void await(Duration timeout, String what, java.util.function.BooleanSupplier condition) {

@@ -24,7 +24,11 @@ public final class NodeImages {
 
   static final String PAUSE = "instrumentor.local/pause:e2e";
   public static final String JAVA_AGENT = "instrumentor.local/java-agent:e2e";
+  /** An agent image whose {@code /javaagent.jar} is no jar: the JVM it is attached to refuses to start. */
+  public static final String BROKEN_JAVA_AGENT = "instrumentor.local/java-agent:broken";
   public static final String OPERATOR = "instrumentor.local/instrumentor:e2e";
+  /** The OpenTelemetry Collector of {@code e2e/collector/manifest.yaml}, run as the official images run it (user 10001). */
+  public static final String COLLECTOR = "instrumentor.local/otelcol:e2e";
   /** The test applications on the Debian runtime: {@code java -cp /apps/java dev.instrumentor.e2e.app.HelloApp}. */
   public static final String APPS = "instrumentor.local/apps:e2e";
 
@@ -69,11 +73,22 @@ public final class NodeImages {
       Files.setPosixFilePermissions(javaAgent.resolve("javaagent.jar"), PosixFilePermissions.fromString("r--r--r--"));
       archives.add(pack(work, JAVA_AGENT_RECIPE, List.of("dir:" + busybox, "dir:" + javaAgent)));
 
+      Path brokenAgent = Files.createDirectories(work.resolve("broken-java-agent"));
+      Files.writeString(brokenAgent.resolve("javaagent.jar"), "not a jar: an agent release that breaks every JVM\n");
+      archives.add(pack(work, BROKEN_JAVA_AGENT, List.of("dir:" + busybox, "dir:" + brokenAgent), "65532:65532",
+          List.of(), List.of(), null));
+
       Path apps = Files.createDirectories(work.resolve("apps/apps/java"));
       Path testClasses = Path.of(System.getProperty("e2e.test.classes", ROOT.resolve("e2e/target/test-classes").toString()));
       copyTree(testClasses.resolve("dev/instrumentor/e2e/app"), apps.resolve("dev/instrumentor/e2e/app"));
       archives.add(pack(work, APPS, List.of(rootfs.toString(), "dir:" + work.resolve("apps")), "65532:65532",
           List.of(), List.of(), null));
+
+      Path collector = Files.createDirectories(work.resolve("collector"));
+      Files.copy(Commands.buildOutput("e2e/collector/build.sh").resolve("bin/otelcol"), collector.resolve("otelcol"));
+      Files.createDirectories(collector.resolve("etc/ssl/certs"));
+      Files.copy(Path.of("/etc/ssl/certs/ca-certificates.crt"), collector.resolve("etc/ssl/certs/ca-certificates.crt"));
+      archives.add(pack(work, COLLECTOR, List.of("dir:" + collector), "10001", List.of("/otelcol"), List.of(), null));
 
       archives.add(pack(work, OPERATOR_RECIPE, List.of(rootfs.toString(), "dir:" + operatorLayer(work, rootfs))));
       return new NodeImages(archives);

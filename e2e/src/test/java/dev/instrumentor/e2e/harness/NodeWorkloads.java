@@ -72,9 +72,11 @@ public final class NodeWorkloads {
     }
   }
 
-  /** The pods of Deployment {@code name} (label {@code app=name}). */
+  /** The pods of Deployment {@code name}, found by its selector. */
   public static List<Pod> pods(KubernetesClient client, String namespace, String name) {
-    return client.pods().inNamespace(namespace).withLabel("app", name).list().getItems();
+    Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();
+    return client.pods().inNamespace(namespace).withLabels(deployment.getSpec().getSelector().getMatchLabels()).list()
+        .getItems();
   }
 
   /** Whether the Deployment has all its replicas updated and available, as the Deployment controller says. */

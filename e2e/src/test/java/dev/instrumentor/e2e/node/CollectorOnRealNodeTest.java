@@ -1,0 +1,133 @@
+package dev.instrumentor.e2e.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.JavaSpec;
+import dev.instrumentor.api.v1alpha1.TelemetryCollector;
+import dev.instrumentor.e2e.harness.E2eCluster;
+import dev.instrumentor.e2e.harness.KubeNode;
+import dev.instrumentor.e2e.harness.NodeImages;
+import dev.instrumentor.e2e.harness.NodeWorkloads;
+import dev.instrumentor.e2e.harness.RealCluster;
+import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
+import dev.instrumentor.e2e.otlp.ReceivedSpan;
+import dev.instrumentor.webhook.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * TelemetryCollectors on a real node, running the OpenTelemetry Collector built with the collector builder:
+ * a gateway Deployment the kubelet marks Ready through its health_check probe, which receives what the
+ * injected agents send to its Service's name and exports it on; and a sidecar collector in the
+ * application's own pod, which the agent reaches on localhost.
+ */
+class CollectorOnRealNodeTest {
+
+  private static E2eCluster cluster;
+  private static KubernetesClient client;
+  private static OtlpHttpReceiver sink;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = E2eCluster.fromEnvironment();
+    RealCluster.node(cluster);
+    client = cluster.client();
+    sink = new OtlpHttpReceiver(KubeNode.ADDRESS);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (sink != null) {
+      sink.close();
+    }
+  }
+
+  /** A collector receiving OTLP on 4317/4318 and exporting traces to the test's sink. */
+  private static TelemetryCollector collector(String namespace, String name, String mode) {
+    String yaml = """
+        apiVersion: instrumentor.dev/v1alpha1
+        kind: TelemetryCollector
+        metadata: {name: %s, namespace: %s}
+        spec:
+          mode: %s
+          image: %s
+          config:
+            receivers:
+              otlp:
+                protocols: {grpc: {}, http: {}}
+            processors:
+              batch: {timeout: 200ms}
+            exporters:
+              otlphttp/sink: {endpoint: "%s", compression: none}
+            extensions:
+              health_check: {}
+            service:
+              extensions: [health_check]
+              pipelines:
+                traces: {receivers: [otlp], processors: [batch], exporters: [otlphttp/sink]}
+        """.formatted(name, namespace, mode, NodeImages.COLLECTOR, sink.endpoint());
+    return client.getKubernetesSerialization().unmarshal(yaml, TelemetryCollector.class);
+  }
+
+  private static void instrumentation(String namespace, String endpoint) {
+    Instrumentation instrumentation = Fixtures.instrumentation(namespace, "default", endpoint);
+    instrumentation.getMetadata().setGeneration(null);
+    JavaSpec java = new JavaSpec();
+    java.setImage(NodeImages.JAVA_AGENT);
+    instrumentation.getSpec().setJava(java);
+    instrumentation.getSpec().setEnv(List.of(new EnvVar("OTEL_BSP_SCHEDULE_DELAY", "100", null),
+        new EnvVar("OTEL_METRICS_EXPORTER", "none", null), new EnvVar("OTEL_LOGS_EXPORTER", "none", null)));
+    client.resource(instrumentation).create();
+  }
+
+  private static Pod awaitAvailable(String namespace, String deployment) {
+    await().atMost(Duration.ofMinutes(3)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
+        assertThat(NodeWorkloads.available(client.apps().deployments().inNamespace(namespace).withName(deployment).get()))
+            .as(deployment + " is available").isTrue());
+    return NodeWorkloads.pods(client, namespace, deployment).get(0);
+  }
+
+  private static void awaitSpansOf(Pod pod) {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(sink.spans())
+        .filteredOn(span -> pod.getMetadata().getName().equals(span.resource().get("k8s.pod.name")))
+        .filteredOn(ReceivedSpan::isServer)
+        .isNotEmpty()
+        .allSatisfy(span -> assertThat(span.resource()).containsEntry("k8s.node.name", KubeNode.NAME)
+            .containsEntry("service.name", pod.getMetadata().getOwnerReferences().get(0).getName().replaceFirst("-[^-]+$", ""))));
+  }
+
+  @Test
+  void aGatewayCollectorCarriesWhatTheAgentsSendToItsService() {
+    String namespace = cluster.namespace("collector-gateway", Map.of());
+    client.resource(collector(namespace, "gateway", "deployment")).create();
+    Pod collectorPod = awaitAvailable(namespace, "gateway-collector");
+    assertThat(collectorPod.getSpec().getContainers().get(0).getReadinessProbe()).isNotNull();
+    instrumentation(namespace, "http://gateway-collector." + namespace + ".svc.cluster.local:4318");
+    client.resource(NodeWorkloads.deployment(namespace, "shop", Map.of("instrumentor.dev/inject-java", "true"),
+        NodeWorkloads.javaApp(List.of()))).create();
+    // the kubelet's readiness probes of /hello are the server spans the agent exports
+    awaitSpansOf(awaitAvailable(namespace, "shop"));
+  }
+
+  @Test
+  void aSidecarCollectorReceivesFromItsPodOnLocalhost() {
+    String namespace = cluster.namespace("collector-sidecar", Map.of());
+    client.resource(collector(namespace, "agent", "sidecar")).create();
+    instrumentation(namespace, "http://localhost:4318");
+    client.resource(NodeWorkloads.deployment(namespace, "cart", Map.of("instrumentor.dev/inject-java", "true",
+        "instrumentor.dev/inject-sidecar", "true"), NodeWorkloads.javaApp(List.of()))).create();
+    Pod pod = awaitAvailable(namespace, "cart");
+    assertThat(pod.getSpec().getInitContainers()).extracting("name").contains("otc-container");
+    awaitSpansOf(pod);
+  }
+}
