@@ -7,6 +7,8 @@
 #                         standing for the application image's Python
 #   sdkapp/               a virtualenv with the OpenTelemetry SDK (sdk-app-requirements.txt): the image of an
 #                         application that sets the SDK up in its own code
+#   app-site/             app-requirements.txt installed with pip install --target: the packages of the e2e
+#                         node's application image (on its Debian Python of the same minor version)
 # Needs python3 with pip and venv, and PyPI.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,7 +17,7 @@ app_requirements=$root/e2e/python/app-requirements.txt
 sdk_app_requirements=$root/e2e/python/sdk-app-requirements.txt
 python=${PYTHON:-python3}
 version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-hash=$(cat "$agent_requirements" "$app_requirements" "$sdk_app_requirements" | sha256sum | cut -c1-12)
+hash=$(cat "$agent_requirements" "$app_requirements" "$sdk_app_requirements" "$0" | sha256sum | cut -c1-12)
 cache=${INSTRUMENTOR_CACHE:-$HOME/.cache/instrumentor}/python
 dir=$cache/py$version-$hash
 mkdir -p "$cache"
@@ -31,6 +33,7 @@ if [ ! -f "$dir/.complete" ]; then
   "$dir/app/bin/python" -m pip install "${pip[@]}" -r "$app_requirements" >&2
   "$python" -m venv "$dir/sdkapp" >&2
   "$dir/sdkapp/bin/python" -m pip install "${pip[@]}" -r "$sdk_app_requirements" >&2
+  "$python" -m pip install "${pip[@]}" --target "$dir/app-site" -r "$app_requirements" >&2
   touch "$dir/.complete"
 fi
 echo "$dir"

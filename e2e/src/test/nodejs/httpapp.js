@@ -1,7 +1,7 @@
 // Two services as a Node.js front end is often written: node:http only, no OpenTelemetry code.
 //   node httpapp.js back    serves /back
-//   node httpapp.js front   serves /front by calling $BACK_URL/back
-// Listens on a free port of 127.0.0.1 and prints "LISTENING <port>".
+//   node httpapp.js front   serves /front by calling $BACK_URL$BACK_PATH (BACK_PATH: /back unless set)
+// Listens on a free port of 127.0.0.1, or on $PORT of every address (in a pod), and prints "LISTENING <port>".
 'use strict';
 const http = require('node:http');
 
@@ -13,7 +13,7 @@ function back(request, response) {
 }
 
 function front(request, response) {
-  http.get(process.env.BACK_URL + '/back', (answer) => {
+  http.get(process.env.BACK_URL + (process.env.BACK_PATH || '/back'), (answer) => {
     let body = '';
     answer.setEncoding('utf8');
     answer.on('data', (chunk) => { body += chunk; });
@@ -36,7 +36,7 @@ const server = http.createServer((request, response) => {
     response.end();
   }
 });
-server.listen(0, '127.0.0.1', () => {
+server.listen(Number(process.env.PORT || 0), process.env.PORT ? '0.0.0.0' : '127.0.0.1', () => {
   console.log('LISTENING ' + server.address().port);
 });
 for (const signal of ['SIGTERM', 'SIGINT']) {

@@ -24,12 +24,18 @@ public final class NodeImages {
 
   static final String PAUSE = "instrumentor.local/pause:e2e";
   public static final String JAVA_AGENT = "instrumentor.local/java-agent:e2e";
+  public static final String PYTHON_AGENT = "instrumentor.local/python-agent:e2e";
+  public static final String NODEJS_AGENT = "instrumentor.local/nodejs-agent:e2e";
   /** An agent image whose {@code /javaagent.jar} is no jar: the JVM it is attached to refuses to start. */
   public static final String BROKEN_JAVA_AGENT = "instrumentor.local/java-agent:broken";
   public static final String OPERATOR = "instrumentor.local/instrumentor:e2e";
   /** The OpenTelemetry Collector of {@code e2e/collector/manifest.yaml}, run as the official images run it (user 10001). */
   public static final String COLLECTOR = "instrumentor.local/otelcol:e2e";
-  /** The test applications on the Debian runtime: {@code java -cp /apps/java dev.instrumentor.e2e.app.HelloApp}. */
+  /**
+   * The test applications on the Debian runtime: {@code java -cp /apps/java dev.instrumentor.e2e.app.HelloApp};
+   * the Python ones under {@code /apps/python} with their packages in {@code /apps/python/site-packages}; the
+   * Node.js ones under {@code /apps/nodejs}.
+   */
   public static final String APPS = "instrumentor.local/apps:e2e";
 
   /** What an image promises its users, the same as its Dockerfile's final stage. */
@@ -44,6 +50,12 @@ public final class NodeImages {
   /** The Java agent image: {@code /javaagent.jar} and a {@code cp} to copy it, any user may read it. */
   public static final Recipe JAVA_AGENT_RECIPE = new Recipe(JAVA_AGENT, "images/java-agent/Dockerfile", "65532:65532",
       List.of(), List.of(), null, List.of("/javaagent.jar"));
+  /** The Python agent image: the OpenTelemetry Operator's layout, {@code /autoinstrumentation} (glibc only here). */
+  public static final Recipe PYTHON_AGENT_RECIPE = new Recipe(PYTHON_AGENT, "images/python-agent/Dockerfile",
+      "65532:65532", List.of(), List.of(), null, List.of("/autoinstrumentation"));
+  /** The Node.js agent image: {@code /autoinstrumentation/autoinstrumentation.js} and its packages. */
+  public static final Recipe NODEJS_AGENT_RECIPE = new Recipe(NODEJS_AGENT, "images/nodejs-agent/Dockerfile",
+      "65532:65532", List.of(), List.of(), null, List.of("/autoinstrumentation"));
 
   private static final Path ROOT = ControlPlane.projectRoot();
   private final List<Path> archives;
@@ -78,9 +90,22 @@ public final class NodeImages {
       archives.add(pack(work, BROKEN_JAVA_AGENT, List.of("dir:" + busybox, "dir:" + brokenAgent), "65532:65532",
           List.of(), List.of(), null));
 
+      // the agents as their images' recipes build them (pip install --target, images/nodejs-agent/layout.sh)
+      Path python = Commands.buildOutput("e2e/python/install.sh");
+      Path pythonAgent = Files.createDirectories(work.resolve("python-agent"));
+      copyTree(python.resolve("autoinstrumentation"), pythonAgent.resolve("autoinstrumentation"));
+      archives.add(pack(work, PYTHON_AGENT_RECIPE, List.of("dir:" + busybox, "dir:" + pythonAgent)));
+      Path nodejsAgent = Files.createDirectories(work.resolve("nodejs-agent"));
+      copyTree(Commands.buildOutput("e2e/nodejs/install.sh").resolve("autoinstrumentation"),
+          nodejsAgent.resolve("autoinstrumentation"));
+      archives.add(pack(work, NODEJS_AGENT_RECIPE, List.of("dir:" + busybox, "dir:" + nodejsAgent)));
+
       Path apps = Files.createDirectories(work.resolve("apps/apps/java"));
       Path testClasses = Path.of(System.getProperty("e2e.test.classes", ROOT.resolve("e2e/target/test-classes").toString()));
       copyTree(testClasses.resolve("dev/instrumentor/e2e/app"), apps.resolve("dev/instrumentor/e2e/app"));
+      copyTree(ROOT.resolve("e2e/src/test/python"), work.resolve("apps/apps/python"));
+      copyTree(python.resolve("app-site"), work.resolve("apps/apps/python/site-packages"));
+      copyTree(ROOT.resolve("e2e/src/test/nodejs"), work.resolve("apps/apps/nodejs"));
       archives.add(pack(work, APPS, List.of(rootfs.toString(), "dir:" + work.resolve("apps")), "65532:65532",
           List.of(), List.of(), null));
 
@@ -178,14 +203,20 @@ public final class NodeImages {
         .collect(java.util.stream.Collectors.joining(",", "[", "]"));
   }
 
+  /** Copies a tree, symbolic links as links, skipping Python's bytecode caches. */
   private static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> files = Files.walk(from)) {
       for (Path file : (Iterable<Path>) files::iterator) {
+        if (file.toString().contains("__pycache__")) {
+          continue;
+        }
         Path target = to.resolve(from.relativize(file).toString());
-        if (Files.isDirectory(file)) {
+        if (Files.isSymbolicLink(file)) {
+          Files.createSymbolicLink(target, Files.readSymbolicLink(file));
+        } else if (Files.isDirectory(file)) {
           Files.createDirectories(target);
         } else {
-          Files.copy(file, target);
+          Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
         }
       }
     }

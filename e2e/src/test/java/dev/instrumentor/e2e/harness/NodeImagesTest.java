@@ -21,7 +21,8 @@ class NodeImagesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static List<NodeImages.Recipe> recipes() {
-    return List.of(NodeImages.OPERATOR_RECIPE, NodeImages.JAVA_AGENT_RECIPE);
+    return List.of(NodeImages.OPERATOR_RECIPE, NodeImages.JAVA_AGENT_RECIPE, NodeImages.PYTHON_AGENT_RECIPE,
+        NodeImages.NODEJS_AGENT_RECIPE);
   }
 
   /** The instructions of a Dockerfile's final stage, continuation lines joined, comments dropped. */

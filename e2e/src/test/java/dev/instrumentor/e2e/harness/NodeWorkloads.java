@@ -31,6 +31,33 @@ public final class NodeWorkloads {
         .build();
   }
 
+  /** Django under gunicorn with two prefork workers on port 8080, ready once {@code /hello} answers. */
+  public static Container djangoApp() {
+    return new ContainerBuilder().withName("app").withImage(NodeImages.APPS)
+        .withCommand("python3", "-m", "gunicorn", "--workers", "2", "--bind", "0.0.0.0:8080", "djangoapp.wsgi")
+        .withWorkingDir("/apps/python")
+        .addNewEnv().withName("PYTHONPATH").withValue("/apps/python:/apps/python/site-packages").endEnv()
+        .addNewEnv().withName("DJANGO_SETTINGS_MODULE").withValue("djangoapp.settings").endEnv()
+        .addNewEnv().withName("PYTHONDONTWRITEBYTECODE").withValue("1").endEnv()
+        .addNewPort().withName("http").withContainerPort(8080).endPort()
+        .withNewReadinessProbe().withNewHttpGet().withPath("/hello").withPort(new IntOrString(8080)).endHttpGet()
+          .withPeriodSeconds(1).withFailureThreshold(120).endReadinessProbe()
+        .build();
+  }
+
+  /** The {@code node:http} front of {@code httpapp.js} on port 8080, calling {@code backUrl}; ready once it listens. */
+  public static Container nodeFront(String backUrl, String backPath) {
+    return new ContainerBuilder().withName("app").withImage(NodeImages.APPS)
+        .withCommand("node", "/apps/nodejs/httpapp.js", "front")
+        .addNewEnv().withName("PORT").withValue("8080").endEnv()
+        .addNewEnv().withName("BACK_URL").withValue(backUrl).endEnv()
+        .addNewEnv().withName("BACK_PATH").withValue(backPath).endEnv()
+        .addNewPort().withName("http").withContainerPort(8080).endPort()
+        .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(8080)).endTcpSocket()
+          .withPeriodSeconds(1).withFailureThreshold(120).endReadinessProbe()
+        .build();
+  }
+
   /** A Deployment of one pod running {@code container}, its template annotated with {@code annotations}. */
   public static Deployment deployment(String namespace, String name, Map<String, String> annotations, Container container) {
     return new DeploymentBuilder()

@@ -1,0 +1,121 @@
+package dev.instrumentor.e2e.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.NodeJsSpec;
+import dev.instrumentor.api.v1alpha1.PythonSpec;
+import dev.instrumentor.e2e.harness.E2eCluster;
+import dev.instrumentor.e2e.harness.KubeNode;
+import dev.instrumentor.e2e.harness.NodeImages;
+import dev.instrumentor.e2e.harness.NodeWorkloads;
+import dev.instrumentor.e2e.harness.RealCluster;
+import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
+import dev.instrumentor.e2e.otlp.ReceivedSpan;
+import dev.instrumentor.webhook.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Python and Node.js injection on a real node: a Node.js front ({@code node:http}, no OpenTelemetry code)
+ * calls a Django back under gunicorn with two prefork workers through its Service; each pod's init container
+ * copied its agent from the agent image built by that image's recipe, and both export one trace with their
+ * Deployment's name as the service and their real pod's name.
+ */
+class PythonAndNodeJsOnRealNodeTest {
+
+  private static E2eCluster cluster;
+  private static KubernetesClient client;
+  private static OtlpHttpReceiver receiver;
+  private static String namespace;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = E2eCluster.fromEnvironment();
+    RealCluster.node(cluster);
+    client = cluster.client();
+    receiver = new OtlpHttpReceiver(KubeNode.ADDRESS);
+    namespace = cluster.namespace("python-nodejs", Map.of());
+    Instrumentation instrumentation = Fixtures.instrumentation(namespace, "default", receiver.endpoint());
+    instrumentation.getMetadata().setGeneration(null);
+    PythonSpec python = new PythonSpec();
+    python.setImage(NodeImages.PYTHON_AGENT);
+    instrumentation.getSpec().setPython(python);
+    NodeJsSpec nodejs = new NodeJsSpec();
+    nodejs.setImage(NodeImages.NODEJS_AGENT);
+    instrumentation.getSpec().setNodejs(nodejs);
+    instrumentation.getSpec().setEnv(List.of(new EnvVar("OTEL_BSP_SCHEDULE_DELAY", "100", null),
+        new EnvVar("OTEL_METRICS_EXPORTER", "none", null), new EnvVar("OTEL_LOGS_EXPORTER", "none", null)));
+    client.resource(instrumentation).create();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (receiver != null) {
+      receiver.close();
+    }
+  }
+
+  @Test
+  void aNodeJsFrontAndADjangoBackExportOneTrace() {
+    client.resource(NodeWorkloads.service(namespace, "django")).create();
+    var front = client.resource(NodeWorkloads.service(namespace, "front")).create();
+    client.resource(NodeWorkloads.deployment(namespace, "django", Map.of("instrumentor.dev/inject-python", "true"),
+        NodeWorkloads.djangoApp())).create();
+    client.resource(NodeWorkloads.deployment(namespace, "front", Map.of("instrumentor.dev/inject-nodejs", "true"),
+        NodeWorkloads.nodeFront("http://django." + namespace + ".svc.cluster.local:8080", "/hello"))).create();
+    for (String deployment : List.of("django", "front")) {
+      await().atMost(Duration.ofMinutes(3)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
+          assertThat(NodeWorkloads.available(client.apps().deployments().inNamespace(namespace).withName(deployment).get()))
+              .as(deployment + " is available").isTrue());
+    }
+    Pod djangoPod = NodeWorkloads.pods(client, namespace, "django").get(0);
+    Pod frontPod = NodeWorkloads.pods(client, namespace, "front").get(0);
+    assertThat(djangoPod.getSpec().getInitContainers()).extracting("name").containsExactly("instrumentor-python-agent");
+    assertThat(frontPod.getSpec().getInitContainers()).extracting("name").containsExactly("instrumentor-nodejs-agent");
+
+    String url = "http://" + front.getSpec().getClusterIP() + ":8080/front";
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      HttpResponse<String> response = NodeWorkloads.get(url);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(response.body()).startsWith("front+hello from ");
+    });
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      // the request that succeeded is the last one the front served (an earlier try may have failed)
+      ReceivedSpan frontServer = latest(span -> "front".equals(span.resource().get("service.name")) && span.isServer());
+      ReceivedSpan frontClient = only(span -> "front".equals(span.resource().get("service.name"))
+          && span.span().getKind() == Span.SpanKind.SPAN_KIND_CLIENT && span.traceId().equals(frontServer.traceId()));
+      ReceivedSpan djangoServer = only(span -> "django".equals(span.resource().get("service.name")) && span.isServer()
+          && span.traceId().equals(frontServer.traceId()));
+      assertThat(frontServer.resource()).containsEntry("k8s.pod.name", frontPod.getMetadata().getName())
+          .containsEntry("k8s.node.name", KubeNode.NAME).containsEntry("telemetry.sdk.language", "nodejs");
+      assertThat(djangoServer.resource()).containsEntry("k8s.pod.name", djangoPod.getMetadata().getName())
+          .containsEntry("k8s.node.name", KubeNode.NAME).containsEntry("telemetry.sdk.language", "python");
+      assertThat(djangoServer.parentSpanId()).isEqualTo(frontClient.spanId());
+    });
+  }
+
+  private static ReceivedSpan latest(Predicate<ReceivedSpan> which) {
+    return receiver.spans().stream().filter(which).max(java.util.Comparator.comparingLong(span -> span.span().getStartTimeUnixNano()))
+        .orElseThrow(() -> new AssertionError("no such span yet"));
+  }
+
+  private static ReceivedSpan only(Predicate<ReceivedSpan> which) {
+    List<ReceivedSpan> matching = receiver.spans().stream().filter(which).toList();
+    assertThat(matching).hasSize(1);
+    return matching.get(0);
+  }
+}
