@@ -13,11 +13,9 @@ OCB_VERSION="${OCB_VERSION:-v0.158.0}"
 OUT="$CACHE/collector/$OCB_VERSION-$(sha256sum "$MANIFEST" | cut -c1-12)"
 BIN="$OUT/bin"
 log() { echo "collector: $*" >&2; }
+built() { [[ -x "$BIN/otelcol" ]]; }
 
-if [[ -x "$BIN/otelcol" ]]; then log "reusing $BIN"; echo "$OUT"; exit 0; fi
-command -v go >/dev/null || { log "Go is needed to build the collector"; exit 3; }
-build_lock collector
-if [[ -x "$BIN/otelcol" ]]; then log "reusing $BIN (built by a concurrent run)"; echo "$OUT"; exit 0; fi
+reuse_or_lock collector "the collector"
 
 started=$(date +%s)
 WORK="$(mktemp -d "$CACHE/collector/build.XXXXXX")"

@@ -15,10 +15,7 @@ BIN="$OUT/bin"
 log() { echo "control-plane: $*" >&2; }
 built() { [[ -x "$BIN/kube-apiserver" && -x "$BIN/kube-controller-manager" && -x "$BIN/etcd" ]]; }
 
-if built; then log "reusing $BIN"; echo "$OUT"; exit 0; fi
-command -v go >/dev/null || { log "Go is needed to build the control plane (go.dev/doc/install), or point the tests at a cluster with KUBECONFIG"; exit 3; }
-build_lock kube
-if built; then log "reusing $BIN (built by a concurrent run)"; echo "$OUT"; exit 0; fi
+reuse_or_lock kube "the control plane (go.dev/doc/install), or point the tests at a cluster with KUBECONFIG"
 
 started=$(date +%s)
 WORK="$(mktemp -d "$CACHE/kube/build.XXXXXX")"

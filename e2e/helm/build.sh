@@ -15,10 +15,7 @@ BIN="$OUT/bin"
 log() { echo "helm: $*" >&2; }
 built() { [[ -x "$BIN/helm3" && -x "$BIN/helm4" ]]; }
 
-if built; then log "reusing $BIN"; echo "$OUT"; exit 0; fi
-command -v go >/dev/null || { log "Go is needed to build Helm"; exit 3; }
-build_lock helm
-if built; then log "reusing $BIN (built by a concurrent run)"; echo "$OUT"; exit 0; fi
+reuse_or_lock helm "Helm"
 
 started=$(date +%s)
 WORK="$(mktemp -d "$CACHE/helm/build.XXXXXX")"

@@ -4,11 +4,16 @@
 CACHE="${INSTRUMENTOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/instrumentor}"
 KUBE_VERSION="${KUBE_VERSION:-v1.37.2}"
 
-# build_lock NAME: holds $CACHE/NAME/.build.lock for the rest of the script (two test runs wait for each other).
-build_lock() {
+# reuse_or_lock NAME WHAT: when the script's `built` function says $OUT is complete, prints $OUT and exits;
+# else checks for Go (exit 3: this machine cannot build WHAT) and holds $CACHE/NAME/.build.lock for the rest
+# of the script (two test runs wait for each other), then checks again for a concurrent run's build.
+reuse_or_lock() {
+  if built; then echo "$1: reusing $OUT" >&2; echo "$OUT"; exit 0; fi
+  command -v go >/dev/null || { echo "$1: Go is needed to build $2" >&2; exit 3; }
   mkdir -p "$CACHE/$1"
   exec 9>"$CACHE/$1/.build.lock"
   flock 9
+  if built; then echo "$1: reusing $OUT (built by a concurrent run)" >&2; echo "$OUT"; exit 0; fi
 }
 
 # go_tool_module DIR NAME: a fresh module in DIR whose go line is this toolchain's.

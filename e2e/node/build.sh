@@ -16,10 +16,7 @@ BIN="$OUT/bin"
 log() { echo "node: $*" >&2; }
 built() { [[ -x "$BIN/kubelet" && -x "$BIN/kubectl" && -x "$BIN/kube-proxy" && -x "$BIN/kube-scheduler" && -x "$BIN/coredns" ]]; }
 
-if built; then log "reusing $BIN"; echo "$OUT"; exit 0; fi
-command -v go >/dev/null || { log "Go is needed to build the node"; exit 3; }
-build_lock node
-if built; then log "reusing $BIN (built by a concurrent run)"; echo "$OUT"; exit 0; fi
+reuse_or_lock node "the node"
 
 started=$(date +%s)
 WORK="$(mktemp -d "$CACHE/node/build.XXXXXX")"

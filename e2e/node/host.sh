@@ -59,7 +59,13 @@ remove_chains() {
 }
 
 down() {
-  # processes of this or an earlier run: the node's components, then the containers' shims and the containers
+  # processes of this or an earlier run: the control plane's (should its JVM have died), the node's
+  # components, then the containers' shims and the containers
+  if [[ -f $STATE/control-plane.pids ]]; then
+    while read -r pid; do
+      grep -qaE 'etcd|kube-apiserver|kube-controller-manager' "/proc/$pid/cmdline" 2>/dev/null && kill -TERM "$pid"
+    done < "$STATE/control-plane.pids"
+  fi
   pkill -TERM -f "$STATE/" 2>/dev/null
   for _ in 1 2 3 4 5 6 7 8 9 10; do pgrep -f "$STATE/" >/dev/null || break; sleep 0.5; done
   pkill -KILL -f "$STATE/" 2>/dev/null

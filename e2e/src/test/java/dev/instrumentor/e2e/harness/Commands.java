@@ -54,4 +54,44 @@ final class Commands {
     String[] lines = out.split("\n");
     return Path.of(lines[lines.length - 1].trim());
   }
+
+  /**
+   * Waits for {@code condition}, failing as soon as one of {@code processes} (what is being waited on) has
+   * exited, or after {@code timeout}.
+   */
+  static void awaitWhileAlive(List<Process> processes, Duration timeout, String what, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      for (Process process : processes) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("waiting for " + what + ", " + process.info().command().orElse("a process")
+              + " exited with " + process.exitValue());
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("timed out waiting for " + what);
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** Stops {@code processes}, the last started first: SIGTERM, then SIGKILL after 10 s. */
+  static void stopAll(List<Process> processes) {
+    for (int i = processes.size() - 1; i >= 0; i--) {
+      Process process = processes.get(i);
+      process.destroy();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 }

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Kubernetes control plane on loopback: etcd, kube-apiserver and kube-controller-manager,
@@ -191,7 +190,7 @@ public final class ControlPlane implements AutoCloseable {
           "--root-ca-file=" + pki.resolve("ca.crt"), "--cluster-signing-cert-file=" + pki.resolve("ca.crt"),
           "--cluster-signing-key-file=" + pki.resolve("ca.key"), "--v=1"));
       // the controllers run once the service-account controller has given "default" its account
-      await(Duration.ofSeconds(90), "kube-controller-manager to create the default ServiceAccount",
+      Commands.awaitWhileAlive(processes, Duration.ofSeconds(90), "kube-controller-manager to create the default ServiceAccount",
           () -> client.serviceAccounts().inNamespace("default").withName("default").get() != null);
     }
     System.err.printf("control plane: Kubernetes %s ready on https://%s:%d in %d s (logs and kubeconfig in %s)%n",
@@ -199,7 +198,7 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   private void awaitReady(KubernetesClient client) {
-    await(Duration.ofSeconds(120), "kube-apiserver /readyz", () -> {
+    Commands.awaitWhileAlive(processes, Duration.ofSeconds(120), "kube-apiserver /readyz", () -> {
       try {
         return "ok".equals(client.raw(client.getMasterUrl() + "readyz"));
       } catch (RuntimeException e) {
@@ -208,30 +207,16 @@ public final class ControlPlane implements AutoCloseable {
     });
   }
 
-  private void await(Duration timeout, String what, java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      for (Process process : processes) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("waiting for " + what + ", a control-plane process exited with "
-              + process.exitValue());
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out waiting for " + what);
-      }
-      try {
-        TimeUnit.MILLISECONDS.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-  }
 
   private void launch(String name, List<String> command) throws IOException {
     Path log = directory.resolve(name + ".log");
-    processes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    processes.add(process);
+    if (host.equals(KubeNode.ADDRESS)) {
+      // should this JVM die without stopping them, the next run's e2e/node/host.sh stops them
+      Files.writeString(KubeNode.STATE.resolve("control-plane.pids"), process.pid() + "\n", StandardCharsets.US_ASCII,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
   }
 
   /** A kubeconfig for a user authenticated by a client certificate of this control plane's CA. */
@@ -309,17 +294,7 @@ public final class ControlPlane implements AutoCloseable {
     if (node != null) {
       node.close();
     }
-    for (int i = processes.size() - 1; i >= 0; i--) {
-      Process process = processes.get(i);
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Commands.stopAll(processes);
     serviceProxy.close();
     if (host.equals(KubeNode.ADDRESS)) {
       KubeNode.releaseHost();

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Kubernetes node beside the {@link ControlPlane}: containerd and runc from Debian, the CNI bridge
@@ -121,7 +120,7 @@ public final class KubeNode implements AutoCloseable {
     // listens (a test pod naming an image that was not imported fails with ErrImagePull, nothing leaves the host)
     launch("containerd", List.of("containerd", "--config", STATE.resolve("containerd.toml").toString()),
         Map.of("HTTPS_PROXY", "http://127.0.0.1:9", "HTTP_PROXY", "http://127.0.0.1:9", "NO_PROXY", ""));
-    await(Duration.ofSeconds(30), "containerd's socket", () -> Files.exists(STATE.resolve("containerd.sock")));
+    Commands.awaitWhileAlive(processes, Duration.ofSeconds(30), "containerd's socket", () -> Files.exists(STATE.resolve("containerd.sock")));
 
     images = NodeImages.build();
     images.importInto(STATE.resolve("containerd.sock"), logs.resolve("images.log"));
@@ -197,7 +196,7 @@ public final class KubeNode implements AutoCloseable {
     launch("coredns", List.of(bin.resolve("coredns").toString(), "-conf", STATE.resolve("Corefile").toString()));
 
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(controlPlane.adminConfig()).build()) {
-      await(Duration.ofSeconds(120), "node " + NAME + " to be Ready and schedulable", () -> ready(client.nodes().withName(NAME).get()));
+      Commands.awaitWhileAlive(processes, Duration.ofSeconds(120), "node " + NAME + " to be Ready and schedulable", () -> ready(client.nodes().withName(NAME).get()));
     }
     System.err.printf("node: %s Ready in %d s (logs in %s)%n", NAME, Duration.between(began, Instant.now()).toSeconds(), logs);
   }
@@ -239,26 +238,6 @@ public final class KubeNode implements AutoCloseable {
     processes.add(builder.start());
   }
 
-  private void await(Duration timeout, String what, java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      for (Process process : processes) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("waiting for " + what + ", a node process exited with " + process.exitValue()
-              + ": " + process.info().command().orElse("?"));
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out waiting for " + what);
-      }
-      try {
-        TimeUnit.MILLISECONDS.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-  }
 
   /**
    * Stops the node's components (the kubelet first, so it restarts nothing) and keeps the containers' logs
@@ -273,16 +252,6 @@ public final class KubeNode implements AutoCloseable {
     } catch (RuntimeException e) {
       System.err.println("node: the containers' logs could not be kept: " + e.getMessage());
     }
-    for (int i = processes.size() - 1; i >= 0; i--) {
-      Process process = processes.get(i);
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Commands.stopAll(processes);
   }
 }

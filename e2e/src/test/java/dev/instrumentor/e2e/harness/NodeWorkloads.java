@@ -1,5 +1,13 @@
 package dev.instrumentor.e2e.harness;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.instrumentor.api.v1alpha1.Exporter;
+import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
+import dev.instrumentor.api.v1alpha1.JavaSpec;
+import dev.instrumentor.api.v1alpha1.NodeJsSpec;
+import dev.instrumentor.api.v1alpha1.PythonSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -10,6 +18,9 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import java.util.List;
 import java.util.Map;
 
@@ -56,6 +67,41 @@ public final class NodeWorkloads {
         .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(8080)).endTcpSocket()
           .withPeriodSeconds(1).withFailureThreshold(120).endReadinessProbe()
         .build();
+  }
+
+  /**
+   * An Instrumentation {@code namespace/default} sending to {@code endpoint} with the agent images of the node
+   * ({@link NodeImages}) and only traces, exported every 100 ms: the tests wait on spans, not on batching.
+   */
+  public static Instrumentation instrumentation(String namespace, String endpoint) {
+    Instrumentation instrumentation = new Instrumentation();
+    instrumentation.getMetadata().setNamespace(namespace);
+    instrumentation.getMetadata().setName("default");
+    InstrumentationSpec spec = new InstrumentationSpec();
+    Exporter exporter = new Exporter();
+    exporter.setEndpoint(endpoint);
+    spec.setExporter(exporter);
+    JavaSpec java = new JavaSpec();
+    java.setImage(NodeImages.JAVA_AGENT);
+    spec.setJava(java);
+    PythonSpec python = new PythonSpec();
+    python.setImage(NodeImages.PYTHON_AGENT);
+    spec.setPython(python);
+    NodeJsSpec nodejs = new NodeJsSpec();
+    nodejs.setImage(NodeImages.NODEJS_AGENT);
+    spec.setNodejs(nodejs);
+    spec.setEnv(List.of(new EnvVar("OTEL_BSP_SCHEDULE_DELAY", "100", null), new EnvVar("OTEL_METRICS_EXPORTER", "none", null),
+        new EnvVar("OTEL_LOGS_EXPORTER", "none", null)));
+    instrumentation.setSpec(spec);
+    return instrumentation;
+  }
+
+  /** Waits until the Deployment is available (its pods Ready, as the kubelet says); returns its first pod. */
+  public static Pod awaitAvailable(KubernetesClient client, String namespace, String name, Duration within) {
+    Awaitility.await().atMost(within).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
+        assertThat(available(client.apps().deployments().inNamespace(namespace).withName(name).get()))
+            .as(namespace + "/" + name + " is available").isTrue());
+    return pods(client, namespace, name).get(0);
   }
 
   /** A Deployment of one pod running {@code container}, its template annotated with {@code annotations}. */

@@ -3,8 +3,6 @@ package dev.instrumentor.e2e.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.instrumentor.api.v1alpha1.Instrumentation;
-import dev.instrumentor.api.v1alpha1.JavaSpec;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.KubeNode;
@@ -13,11 +11,8 @@ import dev.instrumentor.e2e.harness.NodeWorkloads;
 import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
 import dev.instrumentor.e2e.otlp.ReceivedSpan;
-import dev.instrumentor.webhook.testing.Fixtures;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -79,22 +74,8 @@ class CollectorOnRealNodeTest {
     return client.getKubernetesSerialization().unmarshal(yaml, TelemetryCollector.class);
   }
 
-  private static void instrumentation(String namespace, String endpoint) {
-    Instrumentation instrumentation = Fixtures.instrumentation(namespace, "default", endpoint);
-    instrumentation.getMetadata().setGeneration(null);
-    JavaSpec java = new JavaSpec();
-    java.setImage(NodeImages.JAVA_AGENT);
-    instrumentation.getSpec().setJava(java);
-    instrumentation.getSpec().setEnv(List.of(new EnvVar("OTEL_BSP_SCHEDULE_DELAY", "100", null),
-        new EnvVar("OTEL_METRICS_EXPORTER", "none", null), new EnvVar("OTEL_LOGS_EXPORTER", "none", null)));
-    client.resource(instrumentation).create();
-  }
-
   private static Pod awaitAvailable(String namespace, String deployment) {
-    await().atMost(Duration.ofMinutes(3)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
-        assertThat(NodeWorkloads.available(client.apps().deployments().inNamespace(namespace).withName(deployment).get()))
-            .as(deployment + " is available").isTrue());
-    return NodeWorkloads.pods(client, namespace, deployment).get(0);
+    return NodeWorkloads.awaitAvailable(client, namespace, deployment, Duration.ofMinutes(3));
   }
 
   private static void awaitSpansOf(Pod pod) {
@@ -112,7 +93,8 @@ class CollectorOnRealNodeTest {
     client.resource(collector(namespace, "gateway", "deployment")).create();
     Pod collectorPod = awaitAvailable(namespace, "gateway-collector");
     assertThat(collectorPod.getSpec().getContainers().get(0).getReadinessProbe()).isNotNull();
-    instrumentation(namespace, "http://gateway-collector." + namespace + ".svc.cluster.local:4318");
+    client.resource(NodeWorkloads.instrumentation(namespace, "http://gateway-collector." + namespace + ".svc.cluster.local:4318"))
+        .create();
     client.resource(NodeWorkloads.deployment(namespace, "shop", Map.of("instrumentor.dev/inject-java", "true"),
         NodeWorkloads.javaApp(List.of()))).create();
     // the kubelet's readiness probes of /hello are the server spans the agent exports
@@ -123,7 +105,7 @@ class CollectorOnRealNodeTest {
   void aSidecarCollectorReceivesFromItsPodOnLocalhost() {
     String namespace = cluster.namespace("collector-sidecar", Map.of());
     client.resource(collector(namespace, "agent", "sidecar")).create();
-    instrumentation(namespace, "http://localhost:4318");
+    client.resource(NodeWorkloads.instrumentation(namespace, "http://localhost:4318")).create();
     client.resource(NodeWorkloads.deployment(namespace, "cart", Map.of("instrumentor.dev/inject-java", "true",
         "instrumentor.dev/inject-sidecar", "true"), NodeWorkloads.javaApp(List.of()))).create();
     Pod pod = awaitAvailable(namespace, "cart");

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.instrumentor.api.v1alpha1.Instrumentation;
-import dev.instrumentor.api.v1alpha1.JavaSpec;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.NodeImages;
 import dev.instrumentor.e2e.harness.NodeWorkloads;
 import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.operator.kube.Conditions;
-import dev.instrumentor.webhook.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
@@ -49,11 +47,8 @@ class FleetOnRealNodeTest {
     Map<String, String> inject = Map.of("instrumentor.dev/inject-java", "true");
     // created before any Instrumentation: admitted with a skipped outcome
     cluster.deploy(NodeWorkloads.deployment(ns, "cart", inject, NodeWorkloads.javaApp(List.of()))); // returns once its pod exists
-    Instrumentation created = Fixtures.instrumentation(ns, "java", "http://collector.observability:4318");
-    created.getMetadata().setGeneration(null);
-    JavaSpec java = new JavaSpec();
-    java.setImage(NodeImages.JAVA_AGENT);
-    created.getSpec().setJava(java);
+    Instrumentation created = NodeWorkloads.instrumentation(ns, "http://collector.observability:4318");
+    created.getMetadata().setName("java");
     client.resource(created).create();
 
     await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
@@ -91,8 +86,7 @@ class FleetOnRealNodeTest {
     // shop runs with the agent of this generation; then a new agent image that breaks the JVM: both are stale,
     // cart is restarted first, crash-loops, exceeds its progress deadline, and the rollout halts before shop
     client.resource(NodeWorkloads.deployment(ns, "shop", inject, NodeWorkloads.javaApp(List.of()))).create();
-    await().atMost(Duration.ofMinutes(2)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
-        assertThat(NodeWorkloads.available(client.apps().deployments().inNamespace(ns).withName("shop").get())).isTrue());
+    NodeWorkloads.awaitAvailable(client, ns, "shop", Duration.ofMinutes(2));
     client.apps().deployments().inNamespace(ns).withName("cart")
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"progressDeadlineSeconds\":15}}");
     client.resources(Instrumentation.class).inNamespace(ns).withName("java").patch(PatchContext.of(PatchType.JSON_MERGE),

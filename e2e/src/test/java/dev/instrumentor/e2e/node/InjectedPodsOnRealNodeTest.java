@@ -1,15 +1,13 @@
 package dev.instrumentor.e2e.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.instrumentor.api.v1alpha1.Instrumentation;
-import dev.instrumentor.api.v1alpha1.JavaSpec;
 import dev.instrumentor.e2e.harness.E2eCluster;
-import dev.instrumentor.e2e.harness.NodeImages;
 import dev.instrumentor.e2e.harness.NodeWorkloads;
 import dev.instrumentor.e2e.harness.RealCluster;
-import dev.instrumentor.webhook.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
@@ -40,12 +38,8 @@ class InjectedPodsOnRealNodeTest {
   }
 
   private static void instrumentation(String namespace, String volumeLimitSize) {
-    Instrumentation instrumentation = Fixtures.instrumentation(namespace, "default", "http://collector:4318");
-    instrumentation.getMetadata().setGeneration(null);
-    JavaSpec java = new JavaSpec();
-    java.setImage(NodeImages.JAVA_AGENT);
-    java.setVolumeLimitSize(volumeLimitSize);
-    instrumentation.getSpec().setJava(java);
+    Instrumentation instrumentation = NodeWorkloads.instrumentation(namespace, "http://collector:4318");
+    instrumentation.getSpec().getJava().setVolumeLimitSize(volumeLimitSize);
     client.resource(instrumentation).create();
   }
 
@@ -58,16 +52,18 @@ class InjectedPodsOnRealNodeTest {
       return ns;
     });
     instrumentation(namespace, null);
+    // the namespace really enforces it: a pod that does not drop its capabilities is refused
+    Pod loose = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("loose").withNamespace(namespace)
+        .endMetadata().withNewSpec().withContainers(NodeWorkloads.javaApp(List.of())).endSpec().build();
+    assertThatThrownBy(() -> client.resource(loose).dryRun().create()).isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("violates PodSecurity \"restricted:latest\"");
     Container app = NodeWorkloads.javaApp(List.of());
     app.setSecurityContext(new SecurityContextBuilder().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
         .withNewCapabilities().withDrop("ALL").endCapabilities()
         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().build());
     client.resource(NodeWorkloads.deployment(namespace, "secure", Map.of("instrumentor.dev/inject-java", "true"), app))
         .create();
-    await().atMost(Duration.ofMinutes(2)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
-        assertThat(NodeWorkloads.available(client.apps().deployments().inNamespace(namespace).withName("secure").get()))
-            .as("the restricted namespace's Deployment is available").isTrue());
-    Pod pod = NodeWorkloads.pods(client, namespace, "secure").get(0);
+    Pod pod = NodeWorkloads.awaitAvailable(client, namespace, "secure", Duration.ofMinutes(2));
     assertThat(pod.getSpec().getInitContainers()).singleElement().satisfies(init -> {
       assertThat(init.getSecurityContext().getRunAsNonRoot()).isTrue();
       assertThat(init.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");

@@ -3,20 +3,15 @@ package dev.instrumentor.e2e.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.instrumentor.api.v1alpha1.Instrumentation;
-import dev.instrumentor.api.v1alpha1.JavaSpec;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.KubeNode;
-import dev.instrumentor.e2e.harness.NodeImages;
 import dev.instrumentor.e2e.harness.NodeWorkloads;
 import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
 import dev.instrumentor.e2e.otlp.ReceivedSpan;
-import dev.instrumentor.webhook.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -46,15 +41,7 @@ class JavaOnRealNodeTest {
     client = cluster.client();
     receiver = new OtlpHttpReceiver(KubeNode.ADDRESS);
     namespace = cluster.namespace("java-node", Map.of());
-    Instrumentation instrumentation = Fixtures.instrumentation(namespace, "default", receiver.endpoint());
-    instrumentation.getMetadata().setGeneration(null);
-    JavaSpec java = new JavaSpec();
-    java.setImage(NodeImages.JAVA_AGENT);
-    instrumentation.getSpec().setJava(java);
-    // export fast and only traces: the test waits on spans, not on the agent's 5 s batching
-    instrumentation.getSpec().setEnv(List.of(new EnvVar("OTEL_BSP_SCHEDULE_DELAY", "100", null),
-        new EnvVar("OTEL_METRICS_EXPORTER", "none", null), new EnvVar("OTEL_LOGS_EXPORTER", "none", null)));
-    client.resource(instrumentation).create();
+    client.resource(NodeWorkloads.instrumentation(namespace, receiver.endpoint())).create();
   }
 
   @AfterAll
@@ -72,12 +59,8 @@ class JavaOnRealNodeTest {
     client.resource(NodeWorkloads.deployment(namespace, "back", inject, NodeWorkloads.javaApp(List.of()))).create();
     client.resource(NodeWorkloads.deployment(namespace, "front", inject, NodeWorkloads.javaApp(List.of(
         new EnvVar("BACKEND_URL", "http://back." + namespace + ".svc.cluster.local:8080", null))))).create();
-    await().atMost(Duration.ofMinutes(3)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() -> {
-      assertThat(NodeWorkloads.available(client.apps().deployments().inNamespace(namespace).withName("back").get())).isTrue();
-      assertThat(NodeWorkloads.available(client.apps().deployments().inNamespace(namespace).withName("front").get())).isTrue();
-    });
-    Pod frontPod = NodeWorkloads.pods(client, namespace, "front").get(0);
-    Pod backPod = NodeWorkloads.pods(client, namespace, "back").get(0);
+    Pod backPod = NodeWorkloads.awaitAvailable(client, namespace, "back", Duration.ofMinutes(3));
+    Pod frontPod = NodeWorkloads.awaitAvailable(client, namespace, "front", Duration.ofMinutes(3));
     assertThat(frontPod.getSpec().getInitContainers()).extracting("name").contains("instrumentor-java-agent");
     assertThat(frontPod.getStatus().getInitContainerStatuses().get(0).getState().getTerminated().getExitCode()).isZero();
 

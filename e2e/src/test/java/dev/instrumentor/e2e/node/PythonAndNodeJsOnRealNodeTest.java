@@ -3,21 +3,14 @@ package dev.instrumentor.e2e.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.instrumentor.api.v1alpha1.Instrumentation;
-import dev.instrumentor.api.v1alpha1.NodeJsSpec;
-import dev.instrumentor.api.v1alpha1.PythonSpec;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.KubeNode;
-import dev.instrumentor.e2e.harness.NodeImages;
 import dev.instrumentor.e2e.harness.NodeWorkloads;
 import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
 import dev.instrumentor.e2e.otlp.ReceivedSpan;
-import dev.instrumentor.webhook.testing.Fixtures;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -48,17 +41,7 @@ class PythonAndNodeJsOnRealNodeTest {
     client = cluster.client();
     receiver = new OtlpHttpReceiver(KubeNode.ADDRESS);
     namespace = cluster.namespace("python-nodejs", Map.of());
-    Instrumentation instrumentation = Fixtures.instrumentation(namespace, "default", receiver.endpoint());
-    instrumentation.getMetadata().setGeneration(null);
-    PythonSpec python = new PythonSpec();
-    python.setImage(NodeImages.PYTHON_AGENT);
-    instrumentation.getSpec().setPython(python);
-    NodeJsSpec nodejs = new NodeJsSpec();
-    nodejs.setImage(NodeImages.NODEJS_AGENT);
-    instrumentation.getSpec().setNodejs(nodejs);
-    instrumentation.getSpec().setEnv(List.of(new EnvVar("OTEL_BSP_SCHEDULE_DELAY", "100", null),
-        new EnvVar("OTEL_METRICS_EXPORTER", "none", null), new EnvVar("OTEL_LOGS_EXPORTER", "none", null)));
-    client.resource(instrumentation).create();
+    client.resource(NodeWorkloads.instrumentation(namespace, receiver.endpoint())).create();
   }
 
   @AfterAll
@@ -76,13 +59,8 @@ class PythonAndNodeJsOnRealNodeTest {
         NodeWorkloads.djangoApp())).create();
     client.resource(NodeWorkloads.deployment(namespace, "front", Map.of("instrumentor.dev/inject-nodejs", "true"),
         NodeWorkloads.nodeFront("http://django." + namespace + ".svc.cluster.local:8080", "/hello"))).create();
-    for (String deployment : List.of("django", "front")) {
-      await().atMost(Duration.ofMinutes(3)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
-          assertThat(NodeWorkloads.available(client.apps().deployments().inNamespace(namespace).withName(deployment).get()))
-              .as(deployment + " is available").isTrue());
-    }
-    Pod djangoPod = NodeWorkloads.pods(client, namespace, "django").get(0);
-    Pod frontPod = NodeWorkloads.pods(client, namespace, "front").get(0);
+    Pod djangoPod = NodeWorkloads.awaitAvailable(client, namespace, "django", Duration.ofMinutes(3));
+    Pod frontPod = NodeWorkloads.awaitAvailable(client, namespace, "front", Duration.ofMinutes(3));
     assertThat(djangoPod.getSpec().getInitContainers()).extracting("name").containsExactly("instrumentor-python-agent");
     assertThat(frontPod.getSpec().getInitContainers()).extracting("name").containsExactly("instrumentor-nodejs-agent");
 

@@ -269,7 +269,10 @@ public final class Fleet {
         .withDeletionTimestamp(pod.getMetadata().getDeletionTimestamp())
         .withOwnerReferences(pod.getMetadata().getOwnerReferences() == null ? List.of() : pod.getMetadata()
             .getOwnerReferences().stream().filter(o -> Boolean.TRUE.equals(o.getController())).toList())
-        .withLabels(labels).withAnnotations(annotations.isEmpty() ? null : annotations).build());
+        .withLabels(labels).build());
+    // never null: JOSDK's informer reads every cached pod's annotations (its "previous" annotation) on each
+    // event, and a pod without any would throw there, losing the event (seen with real kubelet updates)
+    pod.getMetadata().setAnnotations(annotations.isEmpty() ? Map.of() : annotations);
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     PodStatus status = null;
     if (phase != null) {

@@ -95,4 +95,12 @@ class FleetTest {
     assertThat(slim.getStatus().getPhase()).isEqualTo("Running");
     assertThat(Fleet.workload(slim)).isEqualTo(new Fleet.Workload("Deployment", "shop", "checkout"));
   }
+
+  @Test
+  void aPodWithoutOurAnnotationsKeepsAnEmptyMapForTheInformersEventFilter() {
+    Pod slim = Fleet.slim(pod("shop", "plain-1", "plain", Map.of("kubectl.kubernetes.io/restartedAt", "now")));
+    // JOSDK's InformerEventSource reads getAnnotations().get("javaoperatorsdk.io/previous") on every event
+    assertThat(slim.getMetadata().getAnnotations()).isNotNull().isEmpty();
+    assertThat(slim.getMetadata().getAnnotations().get("javaoperatorsdk.io/previous")).isNull();
+  }
 }
