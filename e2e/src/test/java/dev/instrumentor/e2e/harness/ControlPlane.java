@@ -157,7 +157,7 @@ public final class ControlPlane implements AutoCloseable {
         "--client-ca-file=" + pki.resolve("ca.crt"),
         "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
         "--service-account-key-file=" + pki.resolve("sa.pub"), "--service-account-signing-key-file=" + pki.resolve("sa.key"),
-        "--service-cluster-ip-range=10.96.0.0/16", "--authorization-mode=Node,RBAC",
+        "--service-cluster-ip-range=" + KubeNode.SERVICE_CIDR, "--authorization-mode=Node,RBAC",
         "--enable-admission-plugins=NodeRestriction", "--allow-privileged=true",
         "--egress-selector-config-file=" + egress, "--profiling=false", "--v=1"));
     if (host.equals(KubeNode.ADDRESS)) {

@@ -32,6 +32,14 @@ public final class KubeNode implements AutoCloseable {
   public static final String ADDRESS = "10.88.0.1";
   public static final String NAME = "instrumentor-e2e-node";
   static final String POD_CIDR = "10.88.0.0/16";
+  /** The service CIDR of the API server ({@code --service-cluster-ip-range}) and of {@code e2e/node/host.sh}. */
+  static final String SERVICE_CIDR = "10.96.0.0/16";
+
+  /** Whether {@code ip} is on the node's pod or service network (both /16). */
+  static boolean onNodeNetwork(String ip) {
+    return ip.startsWith(POD_CIDR.substring(0, POD_CIDR.indexOf(".0.0/"))  + ".")
+        || ip.startsWith(SERVICE_CIDR.substring(0, SERVICE_CIDR.indexOf(".0.0/")) + ".");
+  }
   static final Path STATE = Path.of("/run/instrumentor-e2e");
   private static final Path DATA = Path.of("/var/lib/instrumentor-e2e");
   private static final Path HOST_SCRIPT = ControlPlane.projectRoot().resolve("e2e/node/host.sh");

@@ -178,7 +178,7 @@ public final class ServiceProxy implements AutoCloseable {
       return null;
     }
     String ip = authority.substring(0, colon);
-    if (!ip.startsWith("10.88.") && !ip.startsWith("10.96.")) {
+    if (!KubeNode.onNodeNetwork(ip)) {
       return null;
     }
     return new java.net.InetSocketAddress(ip, Integer.parseInt(authority.substring(colon + 1)));
