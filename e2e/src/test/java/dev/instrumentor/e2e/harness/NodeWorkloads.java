@@ -8,6 +8,7 @@ import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
 import dev.instrumentor.api.v1alpha1.JavaSpec;
 import dev.instrumentor.api.v1alpha1.NodeJsSpec;
 import dev.instrumentor.api.v1alpha1.PythonSpec;
+import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -94,6 +95,38 @@ public final class NodeWorkloads {
         new EnvVar("OTEL_LOGS_EXPORTER", "none", null)));
     instrumentation.setSpec(spec);
     return instrumentation;
+  }
+
+  /**
+   * A TelemetryCollector running the collector built here ({@link NodeImages#COLLECTOR}) in {@code mode}: OTLP in
+   * on 4317/4318, traces batched every 200 ms and exported over OTLP/HTTP to {@code sinkEndpoint}, health_check
+   * for the kubelet's probes.
+   */
+  public static TelemetryCollector collector(KubernetesClient client, String namespace, String name, String mode,
+      String sinkEndpoint) {
+    String yaml = """
+        apiVersion: instrumentor.dev/v1alpha1
+        kind: TelemetryCollector
+        metadata: {name: %s, namespace: %s}
+        spec:
+          mode: %s
+          image: %s
+          config:
+            receivers:
+              otlp:
+                protocols: {grpc: {}, http: {}}
+            processors:
+              batch: {timeout: 200ms}
+            exporters:
+              otlphttp/sink: {endpoint: "%s", compression: none}
+            extensions:
+              health_check: {}
+            service:
+              extensions: [health_check]
+              pipelines:
+                traces: {receivers: [otlp], processors: [batch], exporters: [otlphttp/sink]}
+        """.formatted(name, namespace, mode, NodeImages.COLLECTOR, sinkEndpoint);
+    return client.getKubernetesSerialization().unmarshal(yaml, TelemetryCollector.class);
   }
 
   /** Waits until the Deployment is available (its pods Ready, as the kubelet says); returns its first pod. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -117,7 +118,7 @@ public final class ServiceProxy implements AutoCloseable {
         return;
       }
       int localPort = resolve(requestLine[1]);
-      java.net.InetSocketAddress target = localPort >= 0 ? new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), localPort)
+      InetSocketAddress target = localPort >= 0 ? new InetSocketAddress(InetAddress.getLoopbackAddress(), localPort)
           : onNodeNetwork(requestLine[1]);
       if (target == null) {
         reply(downstream, "HTTP/1.1 503 Service Unavailable\r\n\r\n");
@@ -172,7 +173,7 @@ public final class ServiceProxy implements AutoCloseable {
   }
 
   /** {@code address:port} on the node's pod or service network, when there is a node; else null. */
-  private java.net.InetSocketAddress onNodeNetwork(String authority) {
+  private InetSocketAddress onNodeNetwork(String authority) {
     int colon = authority.lastIndexOf(':');
     if (!dialNodeNetwork || colon < 0) {
       return null;
@@ -181,7 +182,7 @@ public final class ServiceProxy implements AutoCloseable {
     if (!KubeNode.onNodeNetwork(ip)) {
       return null;
     }
-    return new java.net.InetSocketAddress(ip, Integer.parseInt(authority.substring(colon + 1)));
+    return new InetSocketAddress(ip, Integer.parseInt(authority.substring(colon + 1)));
   }
 
   /** {@code clusterIP:port} to a registered local port, or -1. */

@@ -3,10 +3,8 @@ package dev.instrumentor.e2e.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.KubeNode;
-import dev.instrumentor.e2e.harness.NodeImages;
 import dev.instrumentor.e2e.harness.NodeWorkloads;
 import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
@@ -47,33 +45,6 @@ class CollectorOnRealNodeTest {
     }
   }
 
-  /** A collector receiving OTLP on 4317/4318 and exporting traces to the test's sink. */
-  private static TelemetryCollector collector(String namespace, String name, String mode) {
-    String yaml = """
-        apiVersion: instrumentor.dev/v1alpha1
-        kind: TelemetryCollector
-        metadata: {name: %s, namespace: %s}
-        spec:
-          mode: %s
-          image: %s
-          config:
-            receivers:
-              otlp:
-                protocols: {grpc: {}, http: {}}
-            processors:
-              batch: {timeout: 200ms}
-            exporters:
-              otlphttp/sink: {endpoint: "%s", compression: none}
-            extensions:
-              health_check: {}
-            service:
-              extensions: [health_check]
-              pipelines:
-                traces: {receivers: [otlp], processors: [batch], exporters: [otlphttp/sink]}
-        """.formatted(name, namespace, mode, NodeImages.COLLECTOR, sink.endpoint());
-    return client.getKubernetesSerialization().unmarshal(yaml, TelemetryCollector.class);
-  }
-
   private static Pod awaitAvailable(String namespace, String deployment) {
     return NodeWorkloads.awaitAvailable(client, namespace, deployment, Duration.ofMinutes(3));
   }
@@ -90,7 +61,7 @@ class CollectorOnRealNodeTest {
   @Test
   void aGatewayCollectorCarriesWhatTheAgentsSendToItsService() {
     String namespace = cluster.namespace("collector-gateway", Map.of());
-    client.resource(collector(namespace, "gateway", "deployment")).create();
+    client.resource(NodeWorkloads.collector(client, namespace, "gateway", "deployment", sink.endpoint())).create();
     Pod collectorPod = awaitAvailable(namespace, "gateway-collector");
     assertThat(collectorPod.getSpec().getContainers().get(0).getReadinessProbe()).isNotNull();
     client.resource(NodeWorkloads.instrumentation(namespace, "http://gateway-collector." + namespace + ".svc.cluster.local:4318"))
@@ -104,7 +75,7 @@ class CollectorOnRealNodeTest {
   @Test
   void aSidecarCollectorReceivesFromItsPodOnLocalhost() {
     String namespace = cluster.namespace("collector-sidecar", Map.of());
-    client.resource(collector(namespace, "agent", "sidecar")).create();
+    client.resource(NodeWorkloads.collector(client, namespace, "agent", "sidecar", sink.endpoint())).create();
     client.resource(NodeWorkloads.instrumentation(namespace, "http://localhost:4318")).create();
     client.resource(NodeWorkloads.deployment(namespace, "cart", Map.of("instrumentor.dev/inject-java", "true",
         "instrumentor.dev/inject-sidecar", "true"), NodeWorkloads.javaApp(List.of()))).create();

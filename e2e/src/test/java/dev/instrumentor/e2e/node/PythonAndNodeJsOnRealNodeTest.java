@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Python and Node.js injection on a real node: a Node.js front ({@code node:http}, no OpenTelemetry code)
  * calls a Django back under gunicorn with two prefork workers through its Service; each pod's init container
- * copied its agent from the agent image built by that image's recipe, and both export one trace with their
- * Deployment's name as the service and their real pod's name.
+ * copied its agent from the agent image built by that image's recipe, and both export, through a gateway
+ * TelemetryCollector, one trace with their Deployment's name as the service and their real pod's name.
  */
 class PythonAndNodeJsOnRealNodeTest {
 
@@ -41,7 +41,10 @@ class PythonAndNodeJsOnRealNodeTest {
     client = cluster.client();
     receiver = new OtlpHttpReceiver(KubeNode.ADDRESS);
     namespace = cluster.namespace("python-nodejs", Map.of());
-    client.resource(NodeWorkloads.instrumentation(namespace, receiver.endpoint())).create();
+    // the agents send to a gateway collector (the collector built here), which exports to the test's receiver
+    client.resource(NodeWorkloads.collector(client, namespace, "gateway", "deployment", receiver.endpoint())).create();
+    client.resource(NodeWorkloads.instrumentation(namespace, "http://gateway-collector." + namespace + ".svc.cluster.local:4318"))
+        .create();
   }
 
   @AfterAll
@@ -59,6 +62,7 @@ class PythonAndNodeJsOnRealNodeTest {
         NodeWorkloads.djangoApp())).create();
     client.resource(NodeWorkloads.deployment(namespace, "front", Map.of("instrumentor.dev/inject-nodejs", "true"),
         NodeWorkloads.nodeFront("http://django." + namespace + ".svc.cluster.local:8080", "/hello"))).create();
+    NodeWorkloads.awaitAvailable(client, namespace, "gateway-collector", Duration.ofMinutes(2));
     Pod djangoPod = NodeWorkloads.awaitAvailable(client, namespace, "django", Duration.ofMinutes(3));
     Pod frontPod = NodeWorkloads.awaitAvailable(client, namespace, "front", Duration.ofMinutes(3));
     assertThat(djangoPod.getSpec().getInitContainers()).extracting("name").containsExactly("instrumentor-python-agent");
