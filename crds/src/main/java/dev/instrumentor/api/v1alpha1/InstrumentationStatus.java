@@ -1,6 +1,8 @@
 package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 import java.util.Objects;
@@ -40,6 +42,32 @@ public class InstrumentationStatus {
 
   /** Progress of spec.rollout. */
   private RolloutStatus rollout;
+
+  /**
+   * The latest generation the operator found valid. While the current one is not (Ready=False), pods that
+   * ask for this Instrumentation are configured from this one, and their injection-status says so.
+   */
+  private Long lastValidGeneration;
+
+  /** The spec of lastValidGeneration, as it was. */
+  @PreserveUnknownFields
+  private JsonNode lastValidSpec;
+
+  public Long getLastValidGeneration() {
+    return lastValidGeneration;
+  }
+
+  public void setLastValidGeneration(Long lastValidGeneration) {
+    this.lastValidGeneration = lastValidGeneration;
+  }
+
+  public JsonNode getLastValidSpec() {
+    return lastValidSpec;
+  }
+
+  public void setLastValidSpec(JsonNode lastValidSpec) {
+    this.lastValidSpec = lastValidSpec;
+  }
 
   public Integer getInjected() {
     return injected;
@@ -120,12 +148,15 @@ public class InstrumentationStatus {
         && Objects.equals(missed, other.missed)
         && Objects.equals(languages, other.languages)
         && Objects.equals(workloads, other.workloads)
-        && Objects.equals(rollout, other.rollout);
+        && Objects.equals(rollout, other.rollout)
+        && Objects.equals(lastValidGeneration, other.lastValidGeneration)
+        && Objects.equals(lastValidSpec, other.lastValidSpec);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, injected, stale, missed, languages, workloads, rollout);
+    return Objects.hash(observedGeneration, conditions, injected, stale, missed, languages, workloads, rollout,
+        lastValidGeneration, lastValidSpec);
   }
 
   @Override

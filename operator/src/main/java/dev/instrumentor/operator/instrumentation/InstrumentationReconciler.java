@@ -51,6 +51,8 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
   /** Condition type: whether spec.rollout is restarting, done, halted or off. */
   static final String ROLLOUT = "Rollout";
 
+  private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization JSON =
+      new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
   private final InstrumentationValidator validator;
   private final EventRecorder events;
   private final Clock clock;
@@ -164,6 +166,17 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
             + " injects java, nodejs, python, dotnet and sdk); pods that ask for them run without, and their"
             + " instrumentor.dev/injection-status says so", generation, clock);
     status.setConditions(conditions);
+    // the webhook configures pods from the last valid generation while the current one is not
+    if (verdict.valid()) {
+      status.setLastValidGeneration(generation);
+      // through text, as the API server's answer is read, so that an unchanged spec compares equal
+      status.setLastValidSpec(JSON.unmarshal(JSON.asJson(instrumentation.getSpec() == null
+          ? new dev.instrumentor.api.v1alpha1.InstrumentationSpec() : instrumentation.getSpec()),
+          com.fasterxml.jackson.databind.JsonNode.class));
+    } else if (previous != null) {
+      status.setLastValidGeneration(previous.getLastValidGeneration());
+      status.setLastValidSpec(previous.getLastValidSpec());
+    }
     java.time.Duration recheck = fleetSources == null ? null
         : fleet(instrumentation, context, previous, status, verdict.valid());
     if (status.equals(previous)) {

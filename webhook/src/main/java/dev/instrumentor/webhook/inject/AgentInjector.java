@@ -34,6 +34,7 @@ public final class AgentInjector implements Injector {
   private final InstrumentationSource instrumentations;
   private final InjectorSettings settings;
   private final Map<String, Prepared> prepared = new ConcurrentHashMap<>();
+  private final UsableInstrumentation.Cache usableInstrumentations = new UsableInstrumentation.Cache();
 
   private AgentInjector(AgentLanguage language, InstrumentationSource instrumentations, InjectorSettings settings) {
     this.language = language;
@@ -155,7 +156,11 @@ public final class AgentInjector implements Injector {
     if (resolved.resource() == null) {
       return InjectionOutcome.skipped(name, resolved.problem(), null);
     }
-    Instrumentation instrumentation = resolved.resource();
+    UsableInstrumentation usable = usableInstrumentations.of(resolved.resource());
+    if (usable.problem() != null) {
+      return InjectionOutcome.skipped(name, usable.problem(), Resolved.reference(resolved.resource()));
+    }
+    Instrumentation instrumentation = usable.instrumentation();
     String reference = Resolved.reference(instrumentation);
     TargetContainers targets = TargetContainers.select(pod, language.containerNamesAnnotation(),
         InstrumentorAnnotations.CONTAINER_NAMES, context.namespaceAnnotations());
@@ -237,6 +242,9 @@ public final class AgentInjector implements Injector {
           initContainers(prepared, variant.name(), pod, targets.containers().get(0)));
     }
     caveats.addAll(caveats(prepared, pod, targets.containers()));
+    if (usable.caveat() != null) {
+      caveats.add(0, usable.caveat());
+    }
     return caveats.isEmpty() ? InjectionOutcome.injected(name, language.attached(), reference, targets.names())
         : InjectionOutcome.injectedWithCaveat(name, language.attached() + "; " + String.join("; ", caveats), reference,
             targets.names());
