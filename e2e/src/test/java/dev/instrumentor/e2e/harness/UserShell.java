@@ -32,13 +32,23 @@ public final class UserShell {
 
   /** A shell whose {@code helm} is Helm {@code major} (3 or 4). */
   public static UserShell withHelm(int major, ControlPlane controlPlane) {
-    Path helm = Commands.buildOutput("e2e/helm/build.sh").resolve("bin/helm" + major);
+    return with("helm" + major, controlPlane, Commands.buildOutput("e2e/helm/build.sh").resolve("bin/helm" + major));
+  }
+
+  /** A shell with kubectl only. */
+  public static UserShell withKubectl(ControlPlane controlPlane) {
+    return with("kubectl", controlPlane, null);
+  }
+
+  private static UserShell with(String name, ControlPlane controlPlane, Path helm) {
     Path kubectl = Commands.buildOutput("e2e/node/build.sh").resolve("bin/kubectl");
     try {
-      Path bin = Files.createDirectories(controlPlane.directory().resolve("user-shell-helm" + major + "/bin"));
+      Path bin = Files.createDirectories(controlPlane.directory().resolve("user-shell-" + name + "/bin"));
       Files.deleteIfExists(bin.resolve("helm"));
       Files.deleteIfExists(bin.resolve("kubectl"));
-      Files.createSymbolicLink(bin.resolve("helm"), helm);
+      if (helm != null) {
+        Files.createSymbolicLink(bin.resolve("helm"), helm);
+      }
       Files.createSymbolicLink(bin.resolve("kubectl"), kubectl);
       return new UserShell(bin, controlPlane.adminKubeconfigFile(), bin.getParent().resolve("commands.log"));
     } catch (IOException e) {
