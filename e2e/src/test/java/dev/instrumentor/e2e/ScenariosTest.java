@@ -261,6 +261,19 @@ class ScenariosTest {
     });
     assertThat(cluster.client().configMaps().inNamespace(ns).withName("gateway-collector").get().getData()
         .get("collector.yaml")).isEqualTo(good);
+
+    // invalid from its first version: nothing rolled out, and kubectl get tc still says what and how many
+    createCollector(ns, "never", CollectorMode.DEPLOYMENT, CONFIG.replace("exporters: [debug]", "exporters: [kafka]"));
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      TelemetryCollector found = cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("never").get();
+      assertThat(found.getStatus()).isNotNull();
+      assertThat(Conditions.get(found.getStatus().getConditions(), "Ready")).isNotNull()
+          .satisfies(ready -> assertThat(ready.getReason()).isEqualTo("InvalidConfig"));
+      assertThat(found.getStatus().getImage()).as("the IMAGE column").isNotBlank();
+      assertThat(found.getStatus().getScale()).as("the READY column").isNotNull()
+          .satisfies(scale -> assertThat(scale.getStatusReplicas()).isEqualTo("0/0"));
+    });
+    assertThat(cluster.client().apps().deployments().inNamespace(ns).withName("never-collector").get()).isNull();
   }
 
   /**

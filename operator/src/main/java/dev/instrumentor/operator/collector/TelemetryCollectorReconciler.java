@@ -217,9 +217,22 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       String message = "config not rolled out, the collector keeps its last good config: "
           + String.join("; ", problems);
       events.record(collector, "Warning", "InvalidConfig", "Validate", message);
-      LOG.info("invalid collector config: {}", message);
+      LOG.warn("invalid collector config of {}/{}: {}", collector.getMetadata().getNamespace(),
+          collector.getMetadata().getName(), message);
       status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, false, "InvalidConfig", message,
           collector.getMetadata().getGeneration(), clock));
+      // kubectl get tc: the image of the last good config still running, else the one this config asks for;
+      // the pods that run (0/0 when no config was ever good)
+      if (status.getImage() == null) {
+        status.setImage(image);
+      }
+      if (collector.getSpec().getMode() != CollectorMode.SIDECAR) {
+        HasMetadata running = null;
+        for (Class<? extends HasMetadata> type : List.of(Deployment.class, StatefulSet.class, DaemonSet.class)) {
+          running = running != null ? running : cached(context, collector, type, CollectorManifests.name(collector));
+        }
+        status.setScale(scale(collector, readyTotal(running)));
+      }
       return statusUpdate(collector, previous, status);
     }
     List<CollectorInputs.Ref> refs = CollectorInputs.referenced(collector.getSpec());
@@ -335,12 +348,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
           "injected into pods annotated instrumentor.dev/inject-sidecar", collector.getMetadata().getGeneration(), clock));
     } else {
       int[] readyTotal = readyTotal(workload);
-      ScaleStatus scale = new ScaleStatus();
-      scale.setReplicas(readyTotal[1]);
-      scale.setStatusReplicas(readyTotal[0] + "/" + readyTotal[1]);
-      scale.setSelector(CollectorContainer.selectorLabels(collector.getMetadata().getName()).entrySet().stream()
-          .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
-      status.setScale(scale);
+      status.setScale(scale(collector, readyTotal));
       boolean available = readyTotal[1] > 0 && readyTotal[0] >= readyTotal[1];
       status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, available,
           available ? "Available" : "Deploying", readyTotal[0] + "/" + readyTotal[1] + " collector pods ready",
@@ -520,6 +528,16 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
         }
       }
     }
+  }
+
+  /** The scale subresource's status (and the Ready column) from {ready, total} pods. */
+  private static ScaleStatus scale(TelemetryCollector collector, int[] readyTotal) {
+    ScaleStatus scale = new ScaleStatus();
+    scale.setReplicas(readyTotal[1]);
+    scale.setStatusReplicas(readyTotal[0] + "/" + readyTotal[1]);
+    scale.setSelector(CollectorContainer.selectorLabels(collector.getMetadata().getName()).entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
+    return scale;
   }
 
   /** {ready, total} pods of the workload. */
