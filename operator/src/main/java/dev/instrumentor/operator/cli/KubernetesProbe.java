@@ -45,12 +45,40 @@ final class KubernetesProbe {
     while (cause.getCause() != null) {
       cause = cause.getCause();
     }
-    String what = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     if (cause instanceof com.fasterxml.jackson.core.JsonProcessingException) {
       return url + " answered GET /version with something that is not Kubernetes' JSON: it is not a Kubernetes API"
           + " server. Point KUBECONFIG or --context at a cluster";
     }
-    return "cannot reach the Kubernetes API server at " + url + " (" + what + "). Point KUBECONFIG or --context at a"
-        + " cluster";
+    return "cannot reach the Kubernetes API server at " + url + " (" + inWords(e) + "). Point KUBECONFIG or --context"
+        + " at a cluster";
+  }
+
+  /** What went wrong on the way, in words: the first cause in the chain that is one of the usual network failures. */
+  private static String inWords(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.ConnectException) {
+        return "connection refused: nothing listens at that address and port";
+      }
+      if (cause instanceof java.net.UnknownHostException) {
+        return "unknown host " + cause.getMessage();
+      }
+      if (cause instanceof java.net.NoRouteToHostException) {
+        return "no route to that host";
+      }
+      if (cause instanceof java.net.SocketTimeoutException || cause instanceof java.net.http.HttpTimeoutException
+          || cause instanceof java.util.concurrent.TimeoutException) {
+        return "no answer in time";
+      }
+      if (cause instanceof java.nio.channels.ClosedChannelException || cause instanceof java.io.EOFException
+          || cause instanceof javax.net.ssl.SSLException) {
+        return "the server closed the connection before answering (" + cause.getClass().getSimpleName()
+            + "): is this the API server's HTTPS address and port?";
+      }
+    }
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 }

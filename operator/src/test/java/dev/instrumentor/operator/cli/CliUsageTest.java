@@ -159,4 +159,37 @@ class CliUsageTest {
     assertThat(refused.exit()).isEqualTo(1);
     assertThat(refused.err()).startsWith("error: " + url + " refused the kubeconfig's credentials (HTTP 401");
   }
+
+  @Test
+  void anUnreachableServerIsSaidInWords() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = probe.getLocalPort();
+    }
+    kubeconfig("https://127.0.0.1:" + closedPort, "down");
+    CliRun refused = run("run", "--local-webhook");
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("cannot reach the Kubernetes API server at https://127.0.0.1:" + closedPort)
+        .contains("connection refused: nothing listens at that address and port").doesNotContain("Exception");
+
+    // a port that accepts and hangs up at once (a plain-TCP service, a load balancer without backends)
+    try (java.net.ServerSocket hangUp = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread closer = new Thread(() -> {
+        while (!hangUp.isClosed()) {
+          try {
+            hangUp.accept().close();
+          } catch (IOException e) {
+            return;
+          }
+        }
+      });
+      closer.setDaemon(true);
+      closer.start();
+      kubeconfig("https://127.0.0.1:" + hangUp.getLocalPort(), "hangs-up");
+      CliRun closed = run("run", "--local-webhook");
+      assertThat(closed.exit()).isEqualTo(1);
+      assertThat(closed.err()).contains("the server closed the connection before answering")
+          .contains("is this the API server's HTTPS address and port?");
+    }
+  }
 }
