@@ -108,7 +108,8 @@ final class RunCommand implements Callable<Integer> {
   int certificateRenewBeforeDays;
 
   @Option(names = "--local-webhook", description = "Development: bind 127.0.0.1, generate a certificate, register a"
-      + " MutatingWebhookConfiguration by URL in the current kubeconfig context, remove it on exit.")
+      + " MutatingWebhookConfiguration by URL in the current kubeconfig context, remove it on exit. One process:"
+      + " leader election is off.")
   boolean localWebhook;
 
   @Option(names = "--local-webhook-host", defaultValue = "${env:INSTRUMENTOR_LOCAL_WEBHOOK_HOST:-127.0.0.1}",
@@ -215,7 +216,7 @@ final class RunCommand implements Callable<Integer> {
       }
       LOG.info("instrumentor {} starting against {} (namespaces: {}, leader election: {})", BuildInfo.version(),
           clientConfig.getMasterUrl(), config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
-          config.leaderElection());
+          config.leaderElection() ? "on" : localWebhook && leaderElection ? "off (--local-webhook runs one process)" : "off");
       CountDownLatch stopped = new CountDownLatch(1);
       try (InstrumentorOperator operator = new InstrumentorOperator(config, client, Clock.systemUTC())) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -106,6 +106,9 @@ class CliUsageTest {
     for (int i = 0; i < names.size(); i++) {
       String block = help.substring(starts.get(i)[0], i + 1 < names.size() ? starts.get(i + 1)[0] : help.length());
       String name = names.get(i);
+      if (name.equals("--local-webhook")) {
+        assertThat(block.replaceAll("\\s+", " ")).as(name).contains("leader election is off");
+      }
       if (List.of("--help", "--version", "--context", "--local-webhook").contains(name)) {
         continue;
       }
