@@ -65,7 +65,10 @@ public final class YamlDocuments {
         }
       }
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
+      // SnakeYAML marks where the token it was scanning began and where the problem is: name the problem's line
+      int line = e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked && marked.getProblemMark() != null
+          ? marked.getProblemMark().getLine() + 1 : e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+      String where = line < 0 ? "" : "line " + line + ": ";
       throw new InputException(source, "not valid YAML: " + where + e.getOriginalMessage());
     } catch (IOException | RuntimeException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;

@@ -235,6 +235,8 @@ class InjectCommandTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "'spec: [unclosed'|inst.yaml: not valid YAML: line 1",
+      // a tab indenting line 3: the line of the tab, not where SnakeYAML's scan began
+      "'apiVersion: v1\\nkind: Pod\\n\\tmetadata: {}'|inst.yaml: not valid YAML: line 3",
       "'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: x}'|inst.yaml: is a ConfigMap, not an Instrumentation (instrumentor.dev/v1alpha1)",
       "'apiVersion: opentelemetry.io/v1alpha1\\nkind: Instrumentation\\nmetadata: {name: x}\\nspec: {}'|inst.yaml: apiVersion is opentelemetry.io/v1alpha1: Instrumentor reads instrumentor.dev/v1alpha1 (same fields: change the apiVersion)",
       "'apiVersion: instrumentor.dev/v1alpha1\\nkind: Instrumentation\\nmetadata: {name: x}\\nspec: {samplr: {}}'|inst.yaml: Instrumentation x is invalid:\\n  spec.samplr: unknown field",
@@ -246,7 +248,7 @@ class InjectCommandTest {
       "''|inst.yaml: no Instrumentation in the file",
   })
   void badInstrumentationFilesExitWith2NamingTheFileAndProblem(String content, String message) throws Exception {
-    Path file = write("inst.yaml", content.replace("\\n", "\n"));
+    Path file = write("inst.yaml", content.replace("\\n", "\n").replace("\\t", "\t"));
     CliRun run = run("inject", "-i", file.toString(), "-f", EXAMPLES.resolve("java-deployment.yaml").toString());
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
