@@ -80,7 +80,8 @@ class InjectedPodsOnRealNodeTest {
     instrumentation(namespace, "1Mi"); // the Java agent is ~25 MiB
     client.resource(NodeWorkloads.deployment(namespace, "tight", Map.of("instrumentor.dev/inject-java", "true"),
         NodeWorkloads.javaApp(List.of()))).create();
-    await().atMost(Duration.ofMinutes(2)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
+    // the eviction manager acts on the kubelet's volume statistics, gathered every minute or so: 11 s to 70 s measured
+    await().atMost(Duration.ofMinutes(4)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
         assertThat(NodeWorkloads.pods(client, namespace, "tight")).anySatisfy(pod -> {
           assertThat(pod.getStatus().getReason()).isEqualTo("Evicted");
           assertThat(pod.getStatus().getMessage()).contains("instrumentor-java-agent").contains("1Mi");
