@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * <p>Contained ({@code e2e/node/host.sh}): the node's address is the pod bridge's ({@value #ADDRESS}), which
  * also carries the API server; nothing is forwarded between the bridge and another interface, nothing
- * listens on an external one. Configuration and runtime state live in {@value #STATE}, kubelet and
+ * listens on an external one. Configuration and runtime state live in {@code /run/instrumentor-e2e}, kubelet and
  * containerd data in {@code /var/lib/instrumentor-e2e}; the logs of every component in the control
  * plane's directory under {@code e2e/target/}. Stopping (or the next run, after a crash) removes all of it
  * and restores the host settings the kubelet changed.
@@ -46,7 +46,6 @@ public final class KubeNode implements AutoCloseable {
 
   private final Path logs;
   private final List<Process> processes = new ArrayList<>();
-  private NodeImages images;
 
   private KubeNode(Path logs) {
     this.logs = logs;
@@ -130,8 +129,7 @@ public final class KubeNode implements AutoCloseable {
         Map.of("HTTPS_PROXY", "http://127.0.0.1:9", "HTTP_PROXY", "http://127.0.0.1:9", "NO_PROXY", ""));
     Commands.awaitWhileAlive(processes, Duration.ofSeconds(30), "containerd's socket", () -> Files.exists(STATE.resolve("containerd.sock")));
 
-    images = NodeImages.build();
-    images.importInto(STATE.resolve("containerd.sock"), logs.resolve("images.log"));
+    NodeImages.build().importInto(STATE.resolve("containerd.sock"), logs.resolve("images.log"));
 
     write("kubelet.kubeconfig", controlPlane.kubeconfig("system:node:" + NAME, List.of("system:nodes")));
     write("kube-proxy.kubeconfig", controlPlane.kubeconfig("system:kube-proxy", List.of()));
@@ -218,16 +216,6 @@ public final class KubeNode implements AutoCloseable {
     boolean tainted = node.getSpec().getTaints() != null && node.getSpec().getTaints().stream()
         .anyMatch(taint -> "NoSchedule".equals(taint.getEffect()) || "NoExecute".equals(taint.getEffect()));
     return ready && !tainted;
-  }
-
-  /** The images imported into the node's runtime. */
-  public NodeImages images() {
-    return images;
-  }
-
-  /** The directory holding the logs of the node's components. */
-  public Path logs() {
-    return logs;
   }
 
   private void write(String name, String content) throws IOException {
