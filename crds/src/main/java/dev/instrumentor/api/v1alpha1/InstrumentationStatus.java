@@ -33,6 +33,17 @@ public class InstrumentationStatus {
   /** Pods that asked for this Instrumentation and are not injected (kubectl get column). */
   private Integer missed;
 
+  /**
+   * Pods of this namespace whose annotation asks for a language and resolves to no Instrumentation
+   * ({@code "true"} among several, a name that does not exist, a value that is not one): the webhook
+   * admits them uninstrumented (kubectl get column).
+   */
+  private Integer unresolved;
+
+  /** Those pods by language and reason, the most first (at most 20). */
+  @io.fabric8.generator.annotation.Size(max = 20)
+  private List<UnresolvedPods> unresolvedPods;
+
   /** The counts per language. */
   private List<LanguagePods> languages;
 
@@ -93,6 +104,22 @@ public class InstrumentationStatus {
     this.missed = missed;
   }
 
+  public Integer getUnresolved() {
+    return unresolved;
+  }
+
+  public void setUnresolved(Integer unresolved) {
+    this.unresolved = unresolved;
+  }
+
+  public List<UnresolvedPods> getUnresolvedPods() {
+    return unresolvedPods;
+  }
+
+  public void setUnresolvedPods(List<UnresolvedPods> unresolvedPods) {
+    this.unresolvedPods = unresolvedPods;
+  }
+
   public List<LanguagePods> getLanguages() {
     return languages;
   }
@@ -146,6 +173,8 @@ public class InstrumentationStatus {
         && Objects.equals(injected, other.injected)
         && Objects.equals(stale, other.stale)
         && Objects.equals(missed, other.missed)
+        && Objects.equals(unresolved, other.unresolved)
+        && Objects.equals(unresolvedPods, other.unresolvedPods)
         && Objects.equals(languages, other.languages)
         && Objects.equals(workloads, other.workloads)
         && Objects.equals(rollout, other.rollout)
@@ -155,14 +184,14 @@ public class InstrumentationStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, injected, stale, missed, languages, workloads, rollout,
+    return Objects.hash(observedGeneration, conditions, injected, stale, missed, unresolved, unresolvedPods, languages, workloads, rollout,
         lastValidGeneration, lastValidSpec);
   }
 
   @Override
   public String toString() {
     return "InstrumentationStatus{" + "observedGeneration=" + observedGeneration + ", conditions=" + conditions + ", injected=" + injected
-        + ", stale=" + stale + ", missed=" + missed + ", languages=" + languages + ", workloads=" + workloads
+        + ", stale=" + stale + ", missed=" + missed + ", unresolved=" + unresolved + ", languages=" + languages + ", workloads=" + workloads
         + ", rollout=" + rollout + "}";
   }
 }

@@ -85,6 +85,11 @@ public final class RealCluster implements E2eCluster {
     }
   }
 
+  /** The in-process operator's metrics, as {@code /metrics} serves them. */
+  public synchronized String metrics() {
+    return operator == null ? "" : operator.metrics().scrape();
+  }
+
   @Override
   public KubernetesClient client() {
     return client;

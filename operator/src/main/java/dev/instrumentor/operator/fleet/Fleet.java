@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.instrumentor.api.InstrumentorAnnotations;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.LanguagePods;
+import dev.instrumentor.api.v1alpha1.UnresolvedPods;
 import dev.instrumentor.api.v1alpha1.WorkloadPods;
 import dev.instrumentor.webhook.inject.InjectionRequestValue;
 import dev.instrumentor.webhook.inject.InstrumentationSource;
@@ -52,6 +53,40 @@ public final class Fleet {
   /** What became of one language's request in a pod. */
   public enum State { INJECTED, STALE, MISSED }
 
+  /** Why a request resolves to no Instrumentation (the webhook admits such a pod uninstrumented). */
+  public enum Reason {
+    /** {@code "true"} with several Instrumentations in the namespace. */
+    AMBIGUOUS("Ambiguous"),
+    /** {@code "true"} with none in the namespace. */
+    NO_INSTRUMENTATION("NoInstrumentation"),
+    /** A name that does not exist. */
+    NOT_FOUND("NotFound"),
+    /** Neither true, false nor a name. */
+    INVALID_VALUE("InvalidValue");
+
+    private final String label;
+
+    Reason(String label) {
+      this.label = label;
+    }
+
+    /** As status and metrics show it. */
+    public String label() {
+      return label;
+    }
+  }
+
+  /**
+   * One language's request in a pod: the Instrumentation it resolves to ({@code namespace/name}), or
+   * why none, in the webhook's words.
+   */
+  public record Ask(String language, String instrumentation, Reason reason, String problem) {
+  }
+
+  /** Pods of {@code namespace} asking for {@code language} that resolve to nothing, for {@code reason}. */
+  public record Unresolved(String namespace, String language, Reason reason, String problem) {
+  }
+
   /** A pod's owning workload: Deployment (through its ReplicaSet), StatefulSet, DaemonSet, Job, ReplicaSet or Pod. */
   public record Workload(String kind, String namespace, String name) implements Comparable<Workload> {
 
@@ -78,7 +113,30 @@ public final class Fleet {
    * @param languages per language {injected, stale, missed}
    * @param workloads workloads with stale or missed pods: language -> {stale, missed}
    */
-  public record View(Map<String, int[]> languages, Map<Workload, Map<String, int[]>> workloads) {
+  public record View(Map<String, int[]> languages, Map<Workload, Map<String, int[]>> workloads,
+      Map<Unresolved, Integer> unresolved) {
+
+    /** Pods of the Instrumentation's namespace whose request resolves to no Instrumentation. */
+    public int unresolvedTotal() {
+      return unresolved.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** The status list: by language and reason, the most pods first. */
+    public List<UnresolvedPods> unresolvedPods() {
+      List<UnresolvedPods> result = new ArrayList<>();
+      unresolved.entrySet().stream()
+          .sorted(Map.Entry.<Unresolved, Integer>comparingByValue().reversed()
+              .thenComparing(entry -> entry.getKey().language()).thenComparing(entry -> entry.getKey().problem()))
+          .limit(MAX_WORKLOADS).forEach(entry -> {
+            UnresolvedPods pods = new UnresolvedPods();
+            pods.setLanguage(entry.getKey().language());
+            pods.setReason(entry.getKey().reason().label());
+            pods.setMessage(entry.getKey().problem());
+            pods.setPods(entry.getValue());
+            result.add(pods);
+          });
+      return result;
+    }
 
     public int total(State state) {
       return languages.values().stream().mapToInt(counts -> counts[state.ordinal()]).sum();
@@ -145,7 +203,8 @@ public final class Fleet {
   }
 
   /**
-   * The pods of {@code pods} that ask for {@code instrumentation}, by language and state.
+   * The pods of {@code pods} that ask for {@code instrumentation}, by language and state, and those of its
+   * namespace whose request resolves to none.
    *
    * @param namespaceAnnotations a pod's Namespace's annotations (may return null)
    * @param instrumentations     to resolve "true" (the only Instrumentation of the pod's namespace)
@@ -153,19 +212,25 @@ public final class Fleet {
   public static View view(Instrumentation instrumentation, Iterable<Pod> pods,
       Function<String, Map<String, String>> namespaceAnnotations, InstrumentationSource instrumentations) {
     String key = key(instrumentation);
+    String namespace = instrumentation.getMetadata().getNamespace();
     Map<String, int[]> languages = new LinkedHashMap<>();
     Map<Workload, Map<String, int[]>> workloads = new TreeMap<>();
+    Map<Unresolved, Integer> unresolved = new LinkedHashMap<>();
     for (Pod pod : pods) {
       if (!live(pod)) {
         continue;
       }
-      Map<String, String> requests = requests(pod, namespaceAnnotations.apply(pod.getMetadata().getNamespace()),
-          instrumentations);
-      for (Map.Entry<String, String> request : requests.entrySet()) {
-        if (!request.getValue().equals(key)) {
+      for (Ask ask : asks(pod, namespaceAnnotations.apply(pod.getMetadata().getNamespace()), instrumentations)) {
+        if (ask.instrumentation() == null) {
+          if (namespace.equals(pod.getMetadata().getNamespace())) {
+            unresolved.merge(new Unresolved(namespace, ask.language(), ask.reason(), ask.problem()), 1, Integer::sum);
+          }
           continue;
         }
-        String language = request.getKey();
+        if (!ask.instrumentation().equals(key)) {
+          continue;
+        }
+        String language = ask.language();
         State state = state(pod, language, Resolved.reference(instrumentation));
         languages.computeIfAbsent(language, l -> new int[3])[state.ordinal()]++;
         if (state != State.INJECTED) {
@@ -174,7 +239,29 @@ public final class Fleet {
         }
       }
     }
-    return new View(languages, workloads);
+    return new View(languages, workloads, unresolved);
+  }
+
+  /**
+   * Live pods of every namespace whose request resolves to no Instrumentation, by namespace, language
+   * and reason (the reason's message left out: names asked for are unbounded).
+   */
+  public static Map<Unresolved, Integer> unresolved(Iterable<Pod> pods,
+      Function<String, Map<String, String>> namespaceAnnotations, InstrumentationSource instrumentations) {
+    Map<Unresolved, Integer> result = new TreeMap<>(Comparator.comparing(Unresolved::namespace)
+        .thenComparing(Unresolved::language).thenComparing(Unresolved::reason));
+    for (Pod pod : pods) {
+      if (!live(pod)) {
+        continue;
+      }
+      for (Ask ask : asks(pod, namespaceAnnotations.apply(pod.getMetadata().getNamespace()), instrumentations)) {
+        if (ask.instrumentation() == null) {
+          result.merge(new Unresolved(pod.getMetadata().getNamespace(), ask.language(), ask.reason(), null), 1,
+              Integer::sum);
+        }
+      }
+    }
+    return result;
   }
 
   /** {@code namespace/name}. */
@@ -192,19 +279,34 @@ public final class Fleet {
   public static Map<String, String> requests(Pod pod, Map<String, String> namespaceAnnotations,
       InstrumentationSource instrumentations) {
     Map<String, String> result = new LinkedHashMap<>();
+    for (Ask ask : asks(pod, namespaceAnnotations, instrumentations)) {
+      if (ask.instrumentation() != null) {
+        result.put(ask.language(), ask.instrumentation());
+      }
+    }
+    return result;
+  }
+
+  /** Each language the pod asks for, resolved as the webhook resolves it now (not declined ones). */
+  public static List<Ask> asks(Pod pod, Map<String, String> namespaceAnnotations, InstrumentationSource instrumentations) {
+    List<Ask> result = new ArrayList<>(1);
     String namespace = pod.getMetadata().getNamespace();
     for (Map.Entry<String, String> language : LANGUAGES.entrySet()) {
-      InjectionRequestValue value = InjectionRequestValue.decide(language.getValue(),
+      InjectionRequestValue.Decided decided = InjectionRequestValue.decide(language.getValue(),
           InstrumentorAnnotations.Upstream.of(language.getValue()), pod.getMetadata().getAnnotations(),
-          namespaceAnnotations, namespace).value();
-      if (value instanceof InjectionRequestValue.Named named) {
-        result.put(language.getKey(), named.reference()); // counted for it even while it does not exist
-      } else if (value instanceof InjectionRequestValue.OnlyOneInNamespace) {
-        // as the webhook resolves it
-        Instrumentation only = Resolved.resolve(value, namespace, "Instrumentation", instrumentations::list,
-            instrumentations::get).resource();
-        if (only != null) {
-          result.put(language.getKey(), key(only));
+          namespaceAnnotations, namespace);
+      InjectionRequestValue value = decided.value();
+      if (value instanceof InjectionRequestValue.Invalid invalid) {
+        result.add(new Ask(language.getKey(), null, Reason.INVALID_VALUE, invalid.problem(decided.key())));
+      } else if (value instanceof InjectionRequestValue.Named || value instanceof InjectionRequestValue.OnlyOneInNamespace) {
+        Resolved<Instrumentation> resolved = Resolved.resolve(value, namespace, "Instrumentation", instrumentations::list,
+            instrumentations::get);
+        if (resolved.resource() != null) {
+          result.add(new Ask(language.getKey(), key(resolved.resource()), null, null));
+        } else {
+          Reason reason = value instanceof InjectionRequestValue.Named ? Reason.NOT_FOUND
+              : instrumentations.list(namespace).isEmpty() ? Reason.NO_INSTRUMENTATION : Reason.AMBIGUOUS;
+          result.add(new Ask(language.getKey(), null, reason, resolved.problem()));
         }
       }
     }

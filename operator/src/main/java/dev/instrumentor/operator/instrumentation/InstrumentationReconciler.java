@@ -46,6 +46,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstrumentationReconciler.class);
   private static final String PODS = "Pod";
+  private static final String SIBLINGS = "NamespaceInstrumentations";
   /** Objects per list page of the caches that keep a slim copy. */
   public static final long LIST_PAGE = 500;
   /** Condition type: whether spec.rollout is restarting, done, halted or off. */
@@ -60,6 +61,8 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
   private final WrittenStatuses<InstrumentationStatus> written = new WrittenStatuses<>();
   /** The last view of each Instrumentation's pods, for the metrics. */
   private final Map<String, View> views = new ConcurrentHashMap<>();
+  private volatile InformerEventSource<Pod, Instrumentation> podSource;
+  private volatile InstrumentationSource primarySource;
 
   /** Where pods, their Namespaces' annotations and the Instrumentations they name are read, and workloads restarted. */
   public record FleetSources(NamespaceAnnotations namespaces, InstrumentationSource instrumentations, Workloads workloads) {
@@ -116,24 +119,78 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     return java.util.Collections.unmodifiableMap(views);
   }
 
+  /**
+   * Live pods of every namespace whose request resolves to no Instrumentation, read from the pod cache
+   * now (for the metric; empty before the caches start).
+   */
+  public Map<Fleet.Unresolved, Integer> unresolved() {
+    InformerEventSource<Pod, Instrumentation> pods = podSource;
+    InstrumentationSource instrumentations = primarySource;
+    if (pods == null || instrumentations == null) {
+      return Map.of();
+    }
+    return Fleet.unresolved(pods.list(pod -> true)::iterator, fleetSources.namespaces()::of, instrumentations);
+  }
+
   @Override
   public java.util.List<EventSource<?, Instrumentation>> prepareEventSources(EventSourceContext<Instrumentation> context) {
     if (fleetSources == null) {
       return java.util.List.of();
     }
-    // every pod, slimmed to what the fleet view reads: a pod's event reaches the Instrumentations it asks for
-    return java.util.List.of(new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, Instrumentation.class)
+    InstrumentationSource primaries = primaries(context.getPrimaryCache());
+    // every pod, slimmed to what the fleet view reads: a pod's event reaches the Instrumentations it asks for,
+    // and one whose request resolves to none reaches those of its namespace (they show it as unresolved)
+    InformerEventSource<Pod, Instrumentation> pods = new InformerEventSource<>(InformerEventSourceConfiguration
+        .from(Pod.class, Instrumentation.class)
         .withName(PODS)
         .withNamespacesInheritedFromController()
         .withItemStore(new TransformingItemStore<Pod>(Fleet::slim))
         // listed in pages, each slimmed before the next: a single list of every pod would be held whole
         // (10,000 pods exhausted the chart's heap that way)
         .withInformerListLimit(LIST_PAGE)
-        .withSecondaryToPrimaryMapper(pod -> Fleet.requests(pod,
-                fleetSources.namespaces().of(pod.getMetadata().getNamespace()), primaries(context.getPrimaryCache()))
-            .values().stream().map(key -> new ResourceID(key.substring(key.indexOf('/') + 1), key.substring(0, key.indexOf('/'))))
-            .collect(java.util.stream.Collectors.toSet()))
-        .build(), context));
+        .withSecondaryToPrimaryMapper(pod -> {
+          java.util.Set<ResourceID> targets = new java.util.HashSet<>();
+          for (Fleet.Ask ask : Fleet.asks(pod, fleetSources.namespaces().of(pod.getMetadata().getNamespace()), primaries)) {
+            if (ask.instrumentation() != null) {
+              targets.add(id(ask.instrumentation()));
+            } else {
+              primaries.list(pod.getMetadata().getNamespace()).forEach(i -> targets.add(ResourceID.fromResource(i)));
+            }
+          }
+          return targets;
+        })
+        .build(), context);
+    // what "true" resolves to changes with the set of a namespace's Instrumentations: one created or deleted
+    // reaches the others of its namespace, whose pods may now count for another one or for none (names only kept)
+    InformerEventSource<Instrumentation, Instrumentation> siblings = new InformerEventSource<>(InformerEventSourceConfiguration
+        .from(Instrumentation.class, Instrumentation.class)
+        .withName(SIBLINGS)
+        .withNamespacesInheritedFromController()
+        .withItemStore(new TransformingItemStore<Instrumentation>(InstrumentationReconciler::nameOnly))
+        .withOnUpdateFilter((changed, before) -> false)
+        .withSecondaryToPrimaryMapper(changed -> primaries.list(changed.getMetadata().getNamespace()).stream()
+            .filter(other -> !other.getMetadata().getName().equals(changed.getMetadata().getName()))
+            .map(ResourceID::fromResource).collect(java.util.stream.Collectors.toSet()))
+        .build(), context);
+    podSource = pods;
+    primarySource = primaries;
+    return java.util.List.of(pods, siblings);
+  }
+
+  private static ResourceID id(String key) {
+    return new ResourceID(key.substring(key.indexOf('/') + 1), key.substring(0, key.indexOf('/')));
+  }
+
+  /** What the siblings' cache keeps of an Instrumentation: its identity. */
+  private static Instrumentation nameOnly(Instrumentation instrumentation) {
+    instrumentation.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+        .withName(instrumentation.getMetadata().getName()).withNamespace(instrumentation.getMetadata().getNamespace())
+        .withUid(instrumentation.getMetadata().getUid())
+        .withResourceVersion(instrumentation.getMetadata().getResourceVersion())
+        .withAnnotations(Map.of()).build());
+    instrumentation.setSpec(null);
+    instrumentation.setStatus(null);
+    return instrumentation;
   }
 
   /**
@@ -221,6 +278,8 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     status.setInjected(view.total(Fleet.State.INJECTED));
     status.setStale(view.total(Fleet.State.STALE));
     status.setMissed(view.total(Fleet.State.MISSED));
+    status.setUnresolved(view.unresolvedTotal());
+    status.setUnresolvedPods(view.unresolvedPods().isEmpty() ? null : view.unresolvedPods());
     status.setLanguages(view.languagePods().isEmpty() ? null : view.languagePods());
     status.setWorkloads(view.workloadPods().isEmpty() ? null : view.workloadPods());
     // an Event when a workload's missed count changed since this operator last counted (the 20 most affected)

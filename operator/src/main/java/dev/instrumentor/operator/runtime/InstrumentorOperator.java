@@ -159,6 +159,7 @@ public final class InstrumentorOperator implements AutoCloseable {
         config.fleetView() ? new InstrumentationReconciler.FleetSources(caches.namespaceAnnotations(),
             caches.instrumentationSource(), new dev.instrumentor.operator.fleet.Workloads(client)) : null);
     metrics.fleet(instrumentations::views);
+    metrics.unresolved(instrumentations::unresolved);
     operator.register(instrumentations, overrider -> namespaces(overrider));
     operator.register(new TelemetryCollectorReconciler(
         new CollectorManifests(config.collectorImage(), config.collectorClusterRolePrefix()), applier, events, clock,

@@ -137,6 +137,21 @@ public final class OperatorMetrics {
         }));
   }
 
+  /**
+   * {@code instrumentor_unresolved_pods{namespace, language, reason}}: live pods whose annotation asks for a
+   * language and resolves to no Instrumentation (Ambiguous, NoInstrumentation, NotFound, InvalidValue), read
+   * from the pod cache at collection.
+   */
+  public void unresolved(java.util.function.Supplier<Map<dev.instrumentor.operator.fleet.Fleet.Unresolved, Integer>> pods) {
+    AttributeKey<String> namespace = AttributeKey.stringKey("namespace");
+    AttributeKey<String> reason = AttributeKey.stringKey("reason");
+    meter.gaugeBuilder("instrumentor.unresolved.pods").ofLongs()
+        .setDescription("Pods whose inject annotation resolves to no Instrumentation; they run uninstrumented.")
+        .buildWithCallback(measurement -> pods.get().forEach((unresolved, count) -> measurement.record(count,
+            Attributes.of(namespace, unresolved.namespace(), LANGUAGE, unresolved.language(), reason,
+                unresolved.reason().label()))));
+  }
+
   /** Everything in the Prometheus text format 0.0.4. */
   public String scrape() {
     return telemetry.scrape();

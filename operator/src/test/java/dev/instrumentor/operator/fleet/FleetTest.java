@@ -69,6 +69,38 @@ class FleetTest {
     assertThat(view.mostMissed(1)).containsOnlyKeys(new Fleet.Workload("Deployment", "shop", "cart"));
     assertThat(new Fleet.Workload("Pod", "shop", "bare").restartable()).isFalse();
     assertThat(new Fleet.Workload("Job", "shop", "x").restartable()).isFalse();
+    // the pod naming an Instrumentation that does not exist is the namespace's unresolved one
+    assertThat(view.unresolvedTotal()).isEqualTo(1);
+    assertThat(view.unresolvedPods()).extracting(u -> u.getLanguage() + " " + u.getReason() + " " + u.getPods() + " "
+        + u.getMessage()).containsExactly("java NotFound 1 Instrumentation elsewhere/java not found");
+  }
+
+  @Test
+  void requestsThatResolveToNothingAreCountedWithTheirReason() {
+    Instrumentation a = instrumentation("shop", "a", 1);
+    Instrumentation b = instrumentation("shop", "b", 1);
+    List<Pod> pods = List.of(
+        pod("shop", "web-1", "web", Map.of("instrumentor.dev/inject-python", "true")),
+        pod("shop", "web-2", "web", Map.of("instrumentor.dev/inject-python", "true")),
+        pod("shop", "typo", null, Map.of("instrumentor.dev/inject-java", "yes please")),
+        pod("shop", "named", null, Map.of("instrumentor.dev/inject-java", "a")),
+        pod("empty", "lonely", null, Map.of("instrumentation.opentelemetry.io/inject-nodejs", "true")));
+    InstrumentationSource two = InstrumentationSource.of(List.of(a, b));
+    assertThat(Fleet.unresolved(pods, namespace -> null, two)).containsExactly(
+        Map.entry(new Fleet.Unresolved("empty", "nodejs", Fleet.Reason.NO_INSTRUMENTATION, null), 1),
+        Map.entry(new Fleet.Unresolved("shop", "java", Fleet.Reason.INVALID_VALUE, null), 1),
+        Map.entry(new Fleet.Unresolved("shop", "python", Fleet.Reason.AMBIGUOUS, null), 2));
+    Fleet.View ofA = Fleet.view(a, pods, namespace -> null, two);
+    assertThat(ofA.languages().get("java")).containsExactly(0, 0, 1);
+    assertThat(ofA.unresolvedPods()).extracting(u -> u.getLanguage() + " " + u.getReason() + " " + u.getPods() + " "
+        + u.getMessage()).containsExactly(
+            "python Ambiguous 2 2 Instrumentations in namespace shop (a, b): name one in the annotation instead of \"true\"",
+            "java InvalidValue 1 instrumentor.dev/inject-java on the pod is \"yes please\": use \"true\", \"false\","
+                + " \"<name>\" or \"<namespace>/<name>\"");
+    // b deleted: "true" is a's again, and nothing is unresolved but the typo
+    Fleet.View alone = Fleet.view(a, pods, namespace -> null, InstrumentationSource.of(List.of(a)));
+    assertThat(alone.languages().get("python")).containsExactly(0, 0, 2);
+    assertThat(alone.unresolvedTotal()).isEqualTo(1);
   }
 
   @Test

@@ -32,6 +32,10 @@ public sealed interface InjectionRequestValue {
 
   /** A value that is none of the above (e.g. {@code "yes please"}). */
   record Invalid(String value, String where) implements InjectionRequestValue {
+    /** What is wrong, {@code key} being the annotation that carries the value. */
+    public String problem(String key) {
+      return key + " on the " + where + " is \"" + value + "\": use \"true\", \"false\", \"<name>\" or \"<namespace>/<name>\"";
+    }
   }
 
   /** DNS-1123 subdomain, the shape of a Kubernetes object name. */

@@ -93,9 +93,7 @@ public final class PodMutator {
         continue;
       }
       if (request instanceof InjectionRequestValue.Invalid invalid) {
-        outcomes.add(InjectionOutcome.skipped(injector.name(), key + " on the " + invalid.where()
-            + " is \"" + invalid.value() + "\": use \"true\", \"false\", \"<name>\" or \"<namespace>/<name>\"", null)
-            .requestedWith(requestedWith));
+        outcomes.add(InjectionOutcome.skipped(injector.name(), invalid.problem(key), null).requestedWith(requestedWith));
         continue;
       }
       if (pod.windows()) {
