@@ -95,6 +95,17 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
     resources: ["pods"]
     verbs: ["list", "watch"]
 {{- end }}
+{{- if .Values.collectorConfigValidation }}
+  # collectorConfigValidation: a short Job runs the collector image's validate on a new config (created,
+  # then watched by the managed-by label; removed by the owner reference and the Job TTL), and its pod's
+  # termination message is read when it refuses
+  - apiGroups: ["batch"]
+    resources: ["jobs"]
+    verbs: ["get", "list", "watch", "create"]
+  - apiGroups: [""]
+    resources: ["pods"]
+    verbs: ["list"]
+{{- end }}
   # spec.observability.metrics.enableMetrics: a ServiceMonitor per collector (read by name, no watch)
   - apiGroups: ["monitoring.coreos.com"]
     resources: ["servicemonitors"]

@@ -14,7 +14,11 @@ public class TelemetryCollectorStatus {
   /** The generation of the spec this status describes. */
   private Long observedGeneration;
 
-  /** Conditions: Ready tells whether the config is valid and the collector pods are available. */
+  /**
+   * Conditions: Ready tells whether the config is valid and the collector pods are available; Validated
+   * whether the collector image's own validate accepted the config (Accepted, Refused with its message,
+   * Validating, NotRun, Off).
+   */
   private List<Condition> conditions;
 
   /** The collector image running. */
@@ -25,6 +29,20 @@ public class TelemetryCollectorStatus {
 
   /** SHA-256 of the config the workload runs; changes roll the pods. */
   private String configHash;
+
+  /**
+   * The last config, with its image, environment, arguments and volumes, that the collector image's own
+   * {@code validate} accepted (a hash): it is not validated again.
+   */
+  private String acceptedConfig;
+
+  public String getAcceptedConfig() {
+    return acceptedConfig;
+  }
+
+  public void setAcceptedConfig(String acceptedConfig) {
+    this.acceptedConfig = acceptedConfig;
+  }
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -78,16 +96,17 @@ public class TelemetryCollectorStatus {
         && Objects.equals(conditions, other.conditions)
         && Objects.equals(image, other.image)
         && Objects.equals(scale, other.scale)
-        && Objects.equals(configHash, other.configHash);
+        && Objects.equals(configHash, other.configHash)
+        && Objects.equals(acceptedConfig, other.acceptedConfig);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, image, scale, configHash);
+    return Objects.hash(observedGeneration, conditions, image, scale, configHash, acceptedConfig);
   }
 
   @Override
   public String toString() {
-    return "TelemetryCollectorStatus{" + "observedGeneration=" + observedGeneration + ", conditions=" + conditions + ", image=" + image + ", scale=" + scale + ", configHash=" + configHash + "}";
+    return "TelemetryCollectorStatus{" + "observedGeneration=" + observedGeneration + ", conditions=" + conditions + ", image=" + image + ", scale=" + scale + ", configHash=" + configHash + ", acceptedConfig=" + acceptedConfig + "}";
   }
 }

@@ -183,6 +183,7 @@ class GeneratedSchemaTest {
             org.assertj.core.groups.Tuple.tuple("Injected", ".status.injected"),
             org.assertj.core.groups.Tuple.tuple("Stale", ".status.stale"),
             org.assertj.core.groups.Tuple.tuple("Missed", ".status.missed"),
+            org.assertj.core.groups.Tuple.tuple("Unresolved", ".status.unresolved"),
             org.assertj.core.groups.Tuple.tuple("Age", ".metadata.creationTimestamp"));
     assertThat(version(COLLECTOR).getAdditionalPrinterColumns())
         .extracting(CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath)

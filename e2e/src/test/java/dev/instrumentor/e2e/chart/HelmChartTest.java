@@ -131,6 +131,7 @@ class HelmChartTest {
       "instrumentor.dev/telemetrycollectors:patch",
       "monitoring.coreos.com/servicemonitors:create,delete,get,patch,update",
       "/pods:list,watch",
+      "batch/jobs:create,get,list,watch", "/pods:list",
       "rbac.authorization.k8s.io/clusterrolebindings:create,delete,get,list,patch,update,watch",
       "rbac.authorization.k8s.io/clusterroles[instrumentor-collector-k8sattributes,instrumentor-collector-kubeletstats,"
           + "instrumentor-collector-k8s-cluster,instrumentor-collector-k8sobjects]:bind");

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 public final class RealCluster implements E2eCluster {
 
   private final KubernetesClient client;
-  private final OperatorConfig operatorConfig;
+  private OperatorConfig operatorConfig;
   private InstrumentorOperator operator;
   private final ControlPlane controlPlane;
   private final String suffix = UUID.randomUUID().toString().substring(0, 6);
@@ -73,6 +73,18 @@ public final class RealCluster implements E2eCluster {
   /** Applies the CRDs from {@code crds/} again, waiting until they are established (after a test deleted them). */
   public void restoreCrds() {
     Crds.apply(client, true);
+  }
+
+  /**
+   * Restarts the in-process operator with {@code change} applied to its config (e.g. collector config
+   * validation, which needs the node): {@code revert} with the config it had.
+   */
+  public synchronized OperatorConfig restartOperator(java.util.function.UnaryOperator<OperatorConfig> change) {
+    OperatorConfig before = operatorConfig;
+    pauseOperator();
+    operatorConfig = change.apply(before);
+    resumeOperator();
+    return before;
   }
 
   public synchronized void resumeOperator() {

@@ -10,7 +10,9 @@ import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
 import dev.instrumentor.e2e.otlp.ReceivedSpan;
 import io.fabric8.kubernetes.api.model.Pod;
+import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,16 +32,23 @@ class CollectorOnRealNodeTest {
   private static KubernetesClient client;
   private static OtlpHttpReceiver sink;
 
+  private static dev.instrumentor.operator.runtime.OperatorConfig before;
+
   @BeforeAll
   static void start() throws Exception {
     cluster = E2eCluster.fromEnvironment();
     RealCluster.node(cluster);
     client = cluster.client();
     sink = new OtlpHttpReceiver(KubeNode.ADDRESS);
+    // as the chart runs it: every config here is rolled out only once the collector image accepted it
+    before = ((RealCluster) cluster).restartOperator(config -> config.withCollectorConfigValidation(true));
   }
 
   @AfterAll
   static void stop() {
+    if (before != null) {
+      ((RealCluster) cluster).restartOperator(config -> before);
+    }
     if (sink != null) {
       sink.close();
     }
@@ -70,6 +79,64 @@ class CollectorOnRealNodeTest {
         NodeWorkloads.javaApp(List.of()))).create();
     // the kubelet's readiness probes of /hello are the server spans the agent exports
     awaitSpansOf(awaitAvailable(namespace, "shop"));
+  }
+
+  /**
+   * A field the collector does not know, inside a component (the schema and the component-type check cannot
+   * tell): its own validate refuses it, in its own words, and the running collector keeps the last good
+   * config; the fix rolls out.
+   */
+  @Test
+  void aConfigTheCollectorRefusesIsNotRolledOutAndTheRunningOneStays() {
+    String namespace = cluster.namespace("collector-refused", Map.of());
+    client.resource(NodeWorkloads.collector(client, namespace, "gateway", "deployment", sink.endpoint())).create();
+    awaitAvailable(namespace, "gateway-collector");
+    TelemetryCollector accepted = client.resources(TelemetryCollector.class).inNamespace(namespace).withName("gateway").get();
+    assertThat(condition(accepted, "Validated")).startsWith("True Accepted");
+    String goodHash = configHash(namespace);
+
+    client.resources(TelemetryCollector.class).inNamespace(namespace).withName("gateway").edit(collector -> {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) collector.getSpec().getConfig().path("exporters"))
+          .putObject("debug").put("verbosty", "basic");
+      ((com.fasterxml.jackson.databind.node.ArrayNode) collector.getSpec().getConfig().path("service").path("pipelines")
+          .path("traces").path("exporters")).add("debug");
+      return collector;
+    });
+    await().atMost(Duration.ofMinutes(2)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() -> {
+      TelemetryCollector refused = client.resources(TelemetryCollector.class).inNamespace(namespace).withName("gateway").get();
+      assertThat(condition(refused, "Validated")).startsWith("False Refused").contains("verbosty");
+      assertThat(condition(refused, "Ready")).startsWith("False ConfigRefused").contains("keeps its last good config");
+    });
+    assertThat(configHash(namespace)).as("the Deployment still runs the good config").isEqualTo(goodHash);
+    assertThat(client.v1().events().inNamespace(namespace).list().getItems())
+        .anySatisfy(event -> assertThat(event.getReason() + " " + event.getMessage()).startsWith("ConfigRefused")
+            .contains("has invalid keys: verbosty"));
+    assertThat(NodeWorkloads.available(client.apps().deployments().inNamespace(namespace).withName("gateway-collector").get()))
+        .isTrue();
+
+    client.resources(TelemetryCollector.class).inNamespace(namespace).withName("gateway").edit(collector -> {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) collector.getSpec().getConfig().path("exporters").path("debug"))
+          .remove("verbosty");
+      return collector;
+    });
+    await().atMost(Duration.ofMinutes(2)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
+        assertThat(configHash(namespace)).as("the fixed config rolls out").isNotEqualTo(goodHash));
+    awaitAvailable(namespace, "gateway-collector");
+  }
+
+  private static String condition(TelemetryCollector collector, String type) {
+    if (collector == null || collector.getStatus() == null || collector.getStatus().getConditions() == null) {
+      return "none";
+    }
+    return collector.getStatus().getConditions().stream().filter(c -> type.equals(c.getType()))
+        .map(c -> c.getStatus() + " " + c.getReason() + ": " + c.getMessage()).findFirst().orElse("none");
+  }
+
+  private static String configHash(String namespace) {
+    io.fabric8.kubernetes.api.model.apps.Deployment deployment = client.apps().deployments().inNamespace(namespace)
+        .withName("gateway-collector").get();
+    return deployment == null ? "none" : deployment.getSpec().getTemplate().getMetadata().getAnnotations()
+        .get("instrumentor.dev/config-hash");
   }
 
   @Test

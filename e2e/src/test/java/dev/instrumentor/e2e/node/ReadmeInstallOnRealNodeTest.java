@@ -92,6 +92,7 @@ class ReadmeInstallOnRealNodeTest {
     });
     String namespace = cluster.namespace("readme-helm" + helm, Map.of());
     assertAnnotatedPodRunsWithTheAgent(namespace, "first");
+    assertTheCollectorImageJudgesItsConfig(namespace);
 
     List<String> upgradeAndUninstall = UserShell.readmeCommands("### Upgrade and uninstall", VALUES);
     List<String> upgrade = upgradeAndUninstall.stream().takeWhile(command -> !command.startsWith("helm uninstall")).toList();
@@ -115,6 +116,33 @@ class ReadmeInstallOnRealNodeTest {
     assertThat(client.apps().deployments().inNamespace(RELEASE_NAMESPACE).withName(FULLNAME).get()).isNull();
     assertThat(client.apiextensions().v1().customResourceDefinitions().withName("instrumentations.instrumentor.dev").get())
         .isNull();
+  }
+
+  /**
+   * The chart validates collector configs by default: under its roles the operator runs the image's
+   * validate as a Job on the node and reads the refusal from the Job's pod.
+   */
+  private void assertTheCollectorImageJudgesItsConfig(String namespace) {
+    dev.instrumentor.api.v1alpha1.TelemetryCollector collector = NodeWorkloads.collector(client, namespace, "typo",
+        "deployment", "http://127.0.0.1:4318");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) collector.getSpec().getConfig().path("exporters"))
+        .putObject("debug").put("verbosty", "basic");
+    ((com.fasterxml.jackson.databind.node.ArrayNode) collector.getSpec().getConfig().path("service").path("pipelines")
+        .path("traces").path("exporters")).add("debug");
+    client.resource(collector).create();
+    await().atMost(Duration.ofMinutes(2)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() -> {
+      dev.instrumentor.api.v1alpha1.TelemetryCollector judged = client.resources(
+          dev.instrumentor.api.v1alpha1.TelemetryCollector.class).inNamespace(namespace).withName("typo").get();
+      assertThat(judged.getStatus()).as("status").isNotNull();
+      assertThat(judged.getStatus().getConditions()).as("conditions").isNotNull().anySatisfy(condition -> {
+        assertThat(condition.getType()).isEqualTo("Validated");
+        assertThat(condition.getReason()).isEqualTo("Refused");
+        assertThat(condition.getMessage()).contains("has invalid keys: verbosty");
+      });
+    });
+    assertThat(client.apps().deployments().inNamespace(namespace).withName("typo-collector").get())
+        .as("nothing rolled out").isNull();
+    client.resource(collector).delete();
   }
 
   private void awaitOperatorAvailable() {

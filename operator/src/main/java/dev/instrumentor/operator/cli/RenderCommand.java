@@ -69,6 +69,7 @@ final class RenderCommand implements Callable<Integer> {
       CollectorManifests manifests = new CollectorManifests(collectorImage, clusterRolePrefix);
       List<JsonNode> output = new ArrayList<>();
       List<String> problems = new ArrayList<>();
+      List<String> notes = new ArrayList<>();
       for (int i = 0; i < documents.size(); i++) {
         JsonNode document = documents.get(i);
         if (!"TelemetryCollector".equals(document.path("kind").asText())
@@ -98,6 +99,13 @@ final class RenderCommand implements Callable<Integer> {
               + String.join("\n  ", wrong));
           continue;
         }
+        String image = collector.getSpec().getImage() == null || collector.getSpec().getImage().isBlank() ? collectorImage
+            : collector.getSpec().getImage();
+        notes.add(where + ": " + CollectorComponents.forImage(image).map(c -> "component types checked against those "
+            + c.describe() + " ships").orElse("component types not checked (" + image + " is not an official"
+            + " distribution at a version with a list here)") + "; the fields inside each component are checked only by"
+            + " the collector itself: the operator runs the image's validate before it rolls a config out (offline: "
+            + "docker run -v $PWD:/c " + image + " validate --config=/c/<the ConfigMap's collector.yaml>)");
         String namespace = collector.getMetadata().getNamespace();
         CollectorInputs.Versions inputs = CollectorInputs.versions(CollectorInputs.followed(
             CollectorInputs.referenced(collector.getSpec()), java.util.Arrays.stream(secretNamespaces.split(","))
@@ -114,6 +122,8 @@ final class RenderCommand implements Callable<Integer> {
       }
       out.print(YamlDocuments.write(output));
       out.flush();
+      notes.forEach(note -> err.println("note: " + note));
+      err.flush();
       return 0;
     } catch (InputException e) {
       err.println("error: " + e.getMessage());

@@ -170,6 +170,14 @@ final class RunCommand implements Callable<Integer> {
           + " default ${DEFAULT-VALUE}.")
   boolean fleetView;
 
+  @Option(names = "--validate-collector-config", negatable = true,
+      defaultValue = "${env:INSTRUMENTOR_VALIDATE_COLLECTOR_CONFIG:-true}", fallbackValue = "true",
+      description = "Roll out a TelemetryCollector's config only once the collector image's own validate command"
+          + " accepted it (a short Job in the collector's namespace, with its environment; its message goes to the"
+          + " Validated condition). Off, only component types are checked. Env INSTRUMENTOR_VALIDATE_COLLECTOR_CONFIG;"
+          + " default ${DEFAULT-VALUE}.")
+  boolean validateCollectorConfig;
+
   @Option(names = "--agent-run-as-user", defaultValue = "${env:INSTRUMENTOR_AGENT_RUN_AS_USER:-"
       + InjectorSettings.DEFAULT_RUN_AS_USER + "}", paramLabel = "UID",
       description = "Non-root user of injected init containers when neither the target container nor the pod sets one."
@@ -286,7 +294,7 @@ final class RunCommand implements Callable<Integer> {
             java.time.Duration.ofDays(certificateValidityDays), java.time.Duration.ofDays(certificateRenewBeforeDays),
             webhookCert.getParent()) : null, collectorClusterRolePrefix,
         Arrays.stream(collectorSecretNamespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-            .collect(Collectors.toSet()), fleetView);
+            .collect(Collectors.toSet()), fleetView, validateCollectorConfig);
   }
 
   /** Level from the flag; JSON lines when asked (one object per event, MDC included). */

@@ -82,6 +82,9 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
   private final Clock clock;
   private final Set<String> secretNamespaces;
   private final WrittenStatuses<TelemetryCollectorStatus> written = new WrittenStatuses<>();
+  private final boolean validateConfigs;
+  /** Condition type: whether the collector image's own validate accepted the config. */
+  static final String VALIDATED = "Validated";
 
   /** Watching the Secrets collectors read in every namespace. */
   public TelemetryCollectorReconciler(CollectorManifests manifests, ResourceApplier applier, EventRecorder events,
@@ -95,6 +98,16 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
    */
   public TelemetryCollectorReconciler(CollectorManifests manifests, ResourceApplier applier, EventRecorder events,
       Clock clock, Set<String> secretNamespaces) {
+    this(manifests, applier, events, clock, secretNamespaces, false);
+  }
+
+  /**
+   * @param validateConfigs whether a config is rolled out only once the collector image's own
+   *     {@code validate} accepted it ({@link ConfigValidation}: a Job, so a kubelet must run it)
+   */
+  public TelemetryCollectorReconciler(CollectorManifests manifests, ResourceApplier applier, EventRecorder events,
+      Clock clock, Set<String> secretNamespaces, boolean validateConfigs) {
+    this.validateConfigs = validateConfigs;
     this.secretNamespaces = Set.copyOf(secretNamespaces);
     this.manifests = manifests;
     this.applier = applier;
@@ -126,6 +139,9 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       sources.add(inputs(Secret.class, context, secretNamespaces.contains("*") ? null : secretNamespaces));
     }
     sources.add(inputs(ConfigMap.class, context, null));
+    if (validateConfigs) {
+      sources.add(informer(io.fabric8.kubernetes.api.model.batch.v1.Job.class, context));
+    }
     return sources;
   }
 
@@ -214,25 +230,11 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
                 + " version Instrumentor has a list for"), collector.getMetadata().getGeneration(), clock));
     List<String> problems = CollectorComponents.problems(config, image);
     if (!problems.isEmpty()) {
-      String message = "config not rolled out, the collector keeps its last good config: "
-          + String.join("; ", problems);
-      events.record(collector, "Warning", "InvalidConfig", "Validate", message);
-      LOG.warn("invalid collector config of {}/{}: {}", collector.getMetadata().getNamespace(),
-          collector.getMetadata().getName(), message);
-      status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, false, "InvalidConfig", message,
-          collector.getMetadata().getGeneration(), clock));
-      // kubectl get tc: the image of the last good config still running, else the one this config asks for;
-      // the pods that run (0/0 when no config was ever good)
-      if (status.getImage() == null) {
-        status.setImage(image);
-      }
-      if (collector.getSpec().getMode() != CollectorMode.SIDECAR) {
-        HasMetadata running = null;
-        for (Class<? extends HasMetadata> type : List.of(Deployment.class, StatefulSet.class, DaemonSet.class)) {
-          running = running != null ? running : cached(context, collector, type, CollectorManifests.name(collector));
-        }
-        status.setScale(scale(collector, readyTotal(running)));
-      }
+      keepLastGood(context, collector, status, image, "InvalidConfig", "config not rolled out, the collector keeps its"
+          + " last good config: " + String.join("; ", problems));
+      return statusUpdate(collector, previous, status);
+    }
+    if (!validated(context, collector, status, image, CollectorManifests.configYaml(collector, config))) {
       return statusUpdate(collector, previous, status);
     }
     List<CollectorInputs.Ref> refs = CollectorInputs.referenced(collector.getSpec());
@@ -356,6 +358,114 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     }
     UpdateControl<TelemetryCollector> update = statusUpdate(collector, previous, status);
     return reason.equals("PrometheusOperatorMissing") ? update.rescheduleAfter(DISCOVERY_TTL) : update;
+  }
+
+  /**
+   * Reports a config that is not rolled out (Ready=False, a Warning Event and log line) and what keeps
+   * running: {@code kubectl get tc} shows the image of the last good config, else the one this config asks
+   * for, and the pods that run (0/0 when no config was ever good).
+   */
+  private void keepLastGood(Context<TelemetryCollector> context, TelemetryCollector collector,
+      TelemetryCollectorStatus status, String image, String reason, String message) {
+    io.fabric8.kubernetes.api.model.Condition before = Conditions.get(status.getConditions(), Conditions.READY);
+    if (before == null || !reason.equals(before.getReason()) || !message.equals(before.getMessage())) {
+      // once per verdict, not on every reconcile its Deployment's status changes bring
+      events.record(collector, "Warning", reason, "Validate", message);
+      LOG.warn("collector config of {}/{} not rolled out ({}): {}", collector.getMetadata().getNamespace(),
+          collector.getMetadata().getName(), reason, message);
+    }
+    status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, false, reason, message,
+        collector.getMetadata().getGeneration(), clock));
+    if (status.getImage() == null) {
+      status.setImage(image);
+    }
+    if (collector.getSpec().getMode() != CollectorMode.SIDECAR) {
+      HasMetadata running = null;
+      for (Class<? extends HasMetadata> type : List.of(Deployment.class, StatefulSet.class, DaemonSet.class)) {
+        running = running != null ? running : cached(context, collector, type, CollectorManifests.name(collector));
+      }
+      status.setScale(scale(collector, readyTotal(running)));
+    }
+  }
+
+  /**
+   * Whether the config may be rolled out: the collector image's own validate accepted it (now or before),
+   * could not run (then it is rolled out as before validation existed, and the Validated condition says
+   * why), or validation is off. While the Job runs, or when the collector refused the config, the running
+   * collector keeps its last good config and the status says so.
+   */
+  private boolean validated(Context<TelemetryCollector> context, TelemetryCollector collector,
+      TelemetryCollectorStatus status, String image, String configYaml) {
+    Long generation = collector.getMetadata().getGeneration();
+    if (!validateConfigs) {
+      status.setConditions(Conditions.set(status.getConditions(), VALIDATED, "Unknown", "Off", "the operator runs"
+          + " with --no-validate-collector-config: only component types are checked", generation, clock));
+      return true;
+    }
+    String key = ConfigValidation.key(collector, image, configYaml);
+    if (key.equals(status.getAcceptedConfig())) {
+      return true;
+    }
+    String jobName = ConfigValidation.jobName(collector, key);
+    io.fabric8.kubernetes.api.model.batch.v1.Job job = (io.fabric8.kubernetes.api.model.batch.v1.Job) cached(context,
+        collector, io.fabric8.kubernetes.api.model.batch.v1.Job.class, jobName);
+    if (job == null) {
+      try {
+        HasMetadata created = context.getClient().resource(ConfigValidation.job(collector, image, configYaml, key)).create();
+        InformerEventSource<HasMetadata, TelemetryCollector> jobs = informer(context,
+            io.fabric8.kubernetes.api.model.batch.v1.Job.class);
+        if (jobs != null) {
+          jobs.handleRecentResourceCreate(ResourceID.fromResource(collector), created);
+        }
+        LOG.info("validating the config of collector {}/{} with its image: Job {}", collector.getMetadata().getNamespace(),
+            collector.getMetadata().getName(), jobName);
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        // created by an earlier reconcile whose write the cache has not shown yet
+      }
+    }
+    ConfigValidation.Verdict verdict = ConfigValidation.verdict(job, () -> context.getClient().pods()
+        .inNamespace(collector.getMetadata().getNamespace()).withLabel("batch.kubernetes.io/job-name", jobName)
+        .list().getItems());
+    switch (verdict.state()) {
+      case ACCEPTED -> {
+        status.setAcceptedConfig(key);
+        status.setConditions(Conditions.set(status.getConditions(), VALIDATED, true, "Accepted",
+            image + " validate accepted the config (Job " + jobName + ")", generation, clock));
+        return true;
+      }
+      case REFUSED -> {
+        status.setConditions(Conditions.set(status.getConditions(), VALIDATED, false, "Refused", verdict.message(),
+            generation, clock));
+        keepLastGood(context, collector, status, image, "ConfigRefused", "the collector refuses this config, so it is"
+            + " not rolled out and the collector keeps its last good config: " + verdict.message());
+        return false;
+      }
+      case NOT_RUN -> {
+        io.fabric8.kubernetes.api.model.Condition before = Conditions.get(status.getConditions(), VALIDATED);
+        String message = "rolled out without the collector's verdict: its validation could not run (" + verdict.message()
+            + ")";
+        if (before == null || !message.equals(before.getMessage())) {
+          events.record(collector, "Warning", "NotValidated", "Validate", message);
+          LOG.warn("collector config of {}/{}: {}", collector.getMetadata().getNamespace(),
+              collector.getMetadata().getName(), message);
+        }
+        status.setConditions(Conditions.set(status.getConditions(), VALIDATED, false, "NotRun", message, generation,
+            clock));
+        return true;
+      }
+      default -> {
+        status.setConditions(Conditions.set(status.getConditions(), VALIDATED, "Unknown", "Validating", image
+            + " validate is checking the config (Job " + jobName + "); the collector keeps its last good config until"
+            + " it accepts", generation, clock));
+        if (status.getImage() == null) {
+          status.setImage(image);
+        }
+        return false;
+      }
+    }
   }
 
   private HasMetadata applyAndRemember(Context<TelemetryCollector> context, TelemetryCollector collector,
@@ -572,6 +682,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       copy.setImage(status.getImage());
       copy.setScale(status.getScale());
       copy.setConfigHash(status.getConfigHash());
+      copy.setAcceptedConfig(status.getAcceptedConfig());
     }
     return copy;
   }

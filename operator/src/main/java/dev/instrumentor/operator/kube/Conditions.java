@@ -25,6 +25,12 @@ public final class Conditions {
    */
   public static List<Condition> set(List<Condition> existing, String type, boolean status, String reason,
       String message, Long generation, Clock clock) {
+    return set(existing, type, status ? "True" : "False", reason, message, generation, clock);
+  }
+
+  /** As {@link #set(List, String, boolean, String, String, Long, Clock)}, with {@code True}, {@code False} or {@code Unknown}. */
+  public static List<Condition> set(List<Condition> existing, String type, String statusText, String reason,
+      String message, Long generation, Clock clock) {
     List<Condition> result = new ArrayList<>();
     Condition previous = null;
     if (existing != null) {
@@ -36,7 +42,6 @@ public final class Conditions {
         }
       }
     }
-    String statusText = status ? "True" : "False";
     String transition = previous != null && statusText.equals(previous.getStatus()) && previous.getLastTransitionTime() != null
         ? previous.getLastTransitionTime()
         : Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();

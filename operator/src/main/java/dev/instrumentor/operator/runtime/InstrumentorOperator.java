@@ -163,7 +163,7 @@ public final class InstrumentorOperator implements AutoCloseable {
     operator.register(instrumentations, overrider -> namespaces(overrider));
     operator.register(new TelemetryCollectorReconciler(
         new CollectorManifests(config.collectorImage(), config.collectorClusterRolePrefix()), applier, events, clock,
-        config.collectorSecretNamespaces()), overrider -> namespaces(overrider));
+        config.collectorSecretNamespaces(), config.collectorConfigValidation()), overrider -> namespaces(overrider));
     operator.start();
     if (!config.leaderElection()) {
       leader = true;

@@ -32,6 +32,8 @@ import java.util.Set;
  * @param collectorClusterRolePrefix the prefix of the chart's ClusterRoles that collectors are bound to
  * @param collectorSecretNamespaces where the Secrets collectors read are watched: namespaces, "*" for all, empty for none
  * @param fleetView        whether pods are cached to count them per Instrumentation and restart them (spec.rollout)
+ * @param collectorConfigValidation whether a collector config is rolled out only once the collector image's own
+ *                         {@code validate} accepted it (a Job: needs a kubelet, batch/jobs and pod list rights)
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -56,9 +58,13 @@ public record OperatorConfig(
     SelfManagedCertificates.Settings selfManaged,
     String collectorClusterRolePrefix,
     Set<String> collectorSecretNamespaces,
-    boolean fleetView) {
+    boolean fleetView,
+    boolean collectorConfigValidation) {
 
-  /** With the default prefix of collector ClusterRoles ({@code instrumentor-collector-}), watching Secrets everywhere. */
+  /**
+   * With the default prefix of collector ClusterRoles ({@code instrumentor-collector-}), watching Secrets
+   * everywhere, without collector config validation (no kubelet is assumed).
+   */
   public OperatorConfig(Set<String> watchNamespaces, String operatorNamespace, String instance, boolean leaderElection,
       String leaseName, String webhookHost, int webhookPort, Path certificateFile, Path keyFile, boolean localWebhook,
       String localWebhookUrlHost, boolean serverSideApply, AgentImages agentImages, String collectorImage,
@@ -67,7 +73,15 @@ public record OperatorConfig(
     this(watchNamespaces, operatorNamespace, instance, leaderElection, leaseName, webhookHost, webhookPort,
         certificateFile, keyFile, localWebhook, localWebhookUrlHost, serverSideApply, agentImages, collectorImage,
         agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel, selfManaged,
-        dev.instrumentor.operator.collector.CollectorPermissions.DEFAULT_ROLE_PREFIX, Set.of("*"), true);
+        dev.instrumentor.operator.collector.CollectorPermissions.DEFAULT_ROLE_PREFIX, Set.of("*"), true, false);
+  }
+
+  /** This config with collector config validation on or off. */
+  public OperatorConfig withCollectorConfigValidation(boolean validate) {
+    return new OperatorConfig(watchNamespaces, operatorNamespace, instance, leaderElection, leaseName, webhookHost,
+        webhookPort, certificateFile, keyFile, localWebhook, localWebhookUrlHost, serverSideApply, agentImages,
+        collectorImage, agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel, selfManaged,
+        collectorClusterRolePrefix, collectorSecretNamespaces, fleetView, validate);
   }
 
   public OperatorConfig {

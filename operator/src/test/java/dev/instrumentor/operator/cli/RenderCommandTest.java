@@ -41,6 +41,9 @@ class RenderCommandTest {
     CliRun run = CliRun.of("render", "-f", file.toString());
 
     assertThat(run.exit()).as(run.err()).isZero();
+    // what it could not check offline is said, with how to
+    assertThat(run.err()).contains("note: ", "component types checked against those",
+        "the fields inside each component are checked only by the collector itself", " validate --config=");
     List<JsonNode> out = documents(run.out());
     assertThat(kinds(out)).containsExactly("Secret/grafana-cloud", "ConfigMap/collector-collector",
         "ServiceAccount/collector-collector", "Deployment/collector-collector", "Service/collector-collector",
@@ -75,6 +78,9 @@ class RenderCommandTest {
   void theGrafanaCloudExampleRendersItsCollectorAndPassesTheSecretAndInstrumentationThrough() throws Exception {
     CliRun run = CliRun.of("render", "-f", EXAMPLES.resolve("grafana-cloud.yaml").toString());
     assertThat(run.exit()).as(run.err()).isZero();
+    // what it could not check offline is said, with how to
+    assertThat(run.err()).contains("note: ", "component types checked against those",
+        "the fields inside each component are checked only by the collector itself", " validate --config=");
     List<JsonNode> out = documents(run.out());
     assertThat(kinds(out)).containsExactly("Secret/grafana-cloud", "ConfigMap/grafana-collector",
         "ServiceAccount/grafana-collector", "Deployment/grafana-collector", "Service/grafana-collector",
