@@ -353,7 +353,11 @@ class ChartOnRealApiServerTest {
         .containsEntry("deployment.environment.name", "e2e");
     // and the same metrics, with the names they have always had, at /metrics
     assertThat(first.metrics()).contains("instrumentor_webhook_requests_total{outcome=", "instrumentor_injections_total{",
-        "instrumentor_reconcile_duration_seconds_bucket{", "instrumentor_cache_objects{kind=\"Instrumentation\"} 1");
+        "instrumentor_reconcile_duration_seconds_bucket{", "instrumentor_cache_objects{kind=\"Instrumentation\"} 1",
+        // the JVM's own (OpenTelemetry's runtime-telemetry) and the conditions of what it manages
+        "jvm_memory_used_bytes{", "jvm_thread_count{", "jvm_gc_duration_seconds_bucket{",
+        "instrumentor_condition{kind=\"Instrumentation\",name=\"java\",namespace=\"" + apps
+            + "\",reason=\"Valid\",status=\"True\",type=\"Ready\"} 1");
 
     // several lease periods later it still leads, renewing with the chart's verbs
     Instant holdUntil = Instant.now().plus(LEASE.multipliedBy(3));

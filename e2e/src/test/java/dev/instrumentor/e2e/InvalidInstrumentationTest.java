@@ -41,6 +41,12 @@ class InvalidInstrumentationTest {
     awaitReady(client, namespace, "True", 1); // no sampler: valid
     patch(client, namespace, BROKEN);
     awaitReady(client, namespace, "False", 2);
+    // what an SRE alerts on, without reading logs
+    if (cluster instanceof dev.instrumentor.e2e.harness.RealCluster real) {
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(real.metrics()).contains(
+          "instrumentor_condition{kind=\"Instrumentation\",name=\"java\",namespace=\"" + namespace
+              + "\",reason=\"InvalidSampler\",status=\"False\",type=\"Ready\"} 1"));
+    }
     // generation 1 was valid (no sampler): the pod is configured from it
     assertAdmitted(client, namespace, status -> assertThat(status).contains("\"status\":\"injected\"")
         .contains("\"instrumentation\":\"" + namespace + "/java@1\"")

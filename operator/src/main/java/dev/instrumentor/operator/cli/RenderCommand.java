@@ -102,8 +102,8 @@ final class RenderCommand implements Callable<Integer> {
         String image = collector.getSpec().getImage() == null || collector.getSpec().getImage().isBlank() ? collectorImage
             : collector.getSpec().getImage();
         notes.add(where + ": " + CollectorComponents.forImage(image).map(c -> "component types checked against those "
-            + c.describe() + " ships").orElse("component types not checked (" + image + " is not an official"
-            + " distribution at a version with a list here)") + "; the fields inside each component are checked only by"
+            + c.describe() + " ships").orElse("component types not checked (Instrumentor has no component"
+            + " list for " + image + ")") + "; the fields inside each component are checked only by"
             + " the collector itself: the operator runs the image's validate before it rolls a config out (offline: "
             + "docker run -v $PWD:/c " + image + " validate --config=/c/<the ConfigMap's collector.yaml>)");
         String namespace = collector.getMetadata().getNamespace();

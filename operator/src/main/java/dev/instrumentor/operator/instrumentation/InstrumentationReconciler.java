@@ -318,6 +318,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
       events.record(reference(done), "Normal", "Restarted", "Rollout", "available again after the restart for " + reason);
     }
     if (step.failed() != null) {
+      LOG.warn("rollout of {} halted: {}", reason, step.status().getHalted());
       events.record(reference(step.failed()), "Warning", "RolloutHalted", "Rollout", step.status().getHalted());
       events.record(instrumentation, "Warning", "RolloutHalted", "Rollout", step.status().getHalted());
     }

@@ -91,6 +91,7 @@ public final class InstrumentorOperator implements AutoCloseable {
     PodAdmission admission = new PodAdmission(mutator, caches.namespaceAnnotations(), new AdmissionReporting(metrics, events,
         telemetry));
     metrics.cacheSizes(caches.sizes(), java.util.function.LongSupplier::getAsLong);
+    metrics.conditions(caches::conditions);
 
     Path certificate = config.certificateFile();
     Path key = config.keyFile();

@@ -152,6 +152,27 @@ public final class OperatorMetrics {
                 unresolved.reason().label()))));
   }
 
+  /**
+   * {@code instrumentor_condition{kind, namespace, name, type, status, reason}} = 1 for each condition of
+   * each Instrumentation and TelemetryCollector, as the API server has it (every replica reports the same,
+   * leader or not), so that an alert needs no log search: an Instrumentation that is not Ready
+   * ({@code type="Ready",status="False"}), a collector config refused ({@code reason=~"InvalidConfig|ConfigRefused"}),
+   * a halted rollout ({@code type="Rollout",reason="Halted"}).
+   */
+  void conditions(java.util.function.Supplier<List<WebhookCaches.ResourceConditions>> resources) {
+    AttributeKey<String> namespace = AttributeKey.stringKey("namespace");
+    AttributeKey<String> name = AttributeKey.stringKey("name");
+    AttributeKey<String> type = AttributeKey.stringKey("type");
+    AttributeKey<String> reason = AttributeKey.stringKey("reason");
+    meter.gaugeBuilder("instrumentor.condition").ofLongs()
+        .setDescription("1 for each condition of each Instrumentation and TelemetryCollector, with its status and reason.")
+        .buildWithCallback(measurement -> resources.get().forEach(resource -> resource.conditions().forEach(condition ->
+            measurement.record(1, Attributes.builder().put(KIND, resource.kind()).put(namespace, resource.namespace())
+                .put(name, resource.name()).put(type, String.valueOf(condition.getType()))
+                .put(STATUS, String.valueOf(condition.getStatus())).put(reason, String.valueOf(condition.getReason()))
+                .build()))));
+  }
+
   /** Everything in the Prometheus text format 0.0.4. */
   public String scrape() {
     return telemetry.scrape();

@@ -32,11 +32,14 @@ public final class OperatorTelemetry implements AutoCloseable {
   private final OpenTelemetrySdk sdk;
   private final PrometheusMetricReader prometheus;
   private final boolean tracing;
+  private final io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetry runtime;
 
   private OperatorTelemetry(OpenTelemetrySdk sdk, PrometheusMetricReader prometheus, boolean tracing) {
     this.sdk = sdk;
     this.prometheus = prometheus;
     this.tracing = tracing;
+    // the JVM's memory, GC, threads, CPU and classes (jvm_* at /metrics), from JMX: no JFR recording
+    this.runtime = io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetry.create(sdk);
   }
 
   /** Configured from the environment and system properties only. */
@@ -115,6 +118,7 @@ public final class OperatorTelemetry implements AutoCloseable {
 
   @Override
   public void close() {
+    runtime.close();
     sdk.close(); // flushes what an OTLP exporter still holds
   }
 }

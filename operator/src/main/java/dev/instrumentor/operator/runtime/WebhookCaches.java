@@ -50,6 +50,23 @@ public final class WebhookCaches implements AutoCloseable {
         "Namespace", () -> namespaces.getStore().list().size());
   }
 
+  /** A custom resource's conditions, as the API server has them. */
+  public record ResourceConditions(String kind, String namespace, String name,
+      List<io.fabric8.kubernetes.api.model.Condition> conditions) {
+  }
+
+  /** The conditions of every Instrumentation and TelemetryCollector cached: read when metrics are collected. */
+  List<ResourceConditions> conditions() {
+    List<ResourceConditions> result = new ArrayList<>();
+    instrumentations.forEach(informer -> informer.getStore().list().forEach(i -> result.add(new ResourceConditions(
+        "Instrumentation", i.getMetadata().getNamespace(), i.getMetadata().getName(),
+        i.getStatus() == null || i.getStatus().getConditions() == null ? List.of() : i.getStatus().getConditions()))));
+    collectors.forEach(informer -> informer.getStore().list().forEach(c -> result.add(new ResourceConditions(
+        "TelemetryCollector", c.getMetadata().getNamespace(), c.getMetadata().getName(),
+        c.getStatus() == null || c.getStatus().getConditions() == null ? List.of() : c.getStatus().getConditions()))));
+    return result;
+  }
+
   private final List<CompletableFuture<?>> started = new ArrayList<>();
 
   /** Starts the informers; {@link #awaitSynced} waits for their first list. */

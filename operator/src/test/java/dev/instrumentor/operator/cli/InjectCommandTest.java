@@ -103,7 +103,7 @@ class InjectCommandTest {
     JsonNode pod = deployment.path("spec").path("template");
     assertThat(pod.path("spec").path("initContainers").get(0).path("name").asText()).isEqualTo("instrumentor-java-agent");
     assertThat(pod.path("spec").path("initContainers").get(0).path("image").asText())
-        .isEqualTo("ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.21.0");
+        .isEqualTo("ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.31.0");
     JsonNode env = pod.path("spec").path("containers").get(0).path("env");
     assertThat(env.get(0).path("value").asText()).isEqualTo("-Xmx512m -javaagent:/instrumentor/java/javaagent.jar");
     assertThat(env.toString()).contains("\"OTEL_SERVICE_NAME\",\"value\":\"petclinic\"",

@@ -42,8 +42,9 @@ class RenderCommandTest {
 
     assertThat(run.exit()).as(run.err()).isZero();
     // what it could not check offline is said, with how to
-    assertThat(run.err()).contains("note: ", "component types checked against those",
-        "the fields inside each component are checked only by the collector itself", " validate --config=");
+    assertThat(run.err()).contains("note: ", "component types not checked (Instrumentor has no component list for"
+        + " otel/opentelemetry-collector-contrib:0.158.0)", "the fields inside each component are checked only by the"
+        + " collector itself", " validate --config=");
     List<JsonNode> out = documents(run.out());
     assertThat(kinds(out)).containsExactly("Secret/grafana-cloud", "ConfigMap/collector-collector",
         "ServiceAccount/collector-collector", "Deployment/collector-collector", "Service/collector-collector",
@@ -79,8 +80,9 @@ class RenderCommandTest {
     CliRun run = CliRun.of("render", "-f", EXAMPLES.resolve("grafana-cloud.yaml").toString());
     assertThat(run.exit()).as(run.err()).isZero();
     // what it could not check offline is said, with how to
-    assertThat(run.err()).contains("note: ", "component types checked against those",
-        "the fields inside each component are checked only by the collector itself", " validate --config=");
+    assertThat(run.err()).contains("note: ", "component types not checked (Instrumentor has no component list for"
+        + " otel/opentelemetry-collector-contrib:0.158.0)", "the fields inside each component are checked only by the"
+        + " collector itself", " validate --config=");
     List<JsonNode> out = documents(run.out());
     assertThat(kinds(out)).containsExactly("Secret/grafana-cloud", "ConfigMap/grafana-collector",
         "ServiceAccount/grafana-collector", "Deployment/grafana-collector", "Service/grafana-collector",

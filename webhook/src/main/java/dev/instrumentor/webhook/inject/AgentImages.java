@@ -10,13 +10,13 @@ public record AgentImages(String java, String nodejs, String python, String dotn
 
   /** {@code /javaagent.jar} inside. */
   public static final String DEFAULT_JAVA =
-      "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.21.0";
+      "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.31.0";
   /** {@code /autoinstrumentation} with {@code autoinstrumentation.js} and its {@code node_modules}. */
   public static final String DEFAULT_NODEJS =
       "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-nodejs:0.78.0";
   /** The distro and instrumentations under {@code /autoinstrumentation} and {@code /autoinstrumentation-musl}. */
   public static final String DEFAULT_PYTHON =
-      "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-python:0.59b0";
+      "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-python:0.65b0";
   /** The CLR profiler, startup hook, additional deps and store under {@code /autoinstrumentation}. */
   public static final String DEFAULT_DOTNET =
       "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-dotnet:1.16.0";

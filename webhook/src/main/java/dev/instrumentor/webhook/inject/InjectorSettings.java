@@ -14,7 +14,7 @@ import java.util.Objects;
 public record InjectorSettings(AgentImages agentImages, long agentRunAsUser, String collectorImage,
     boolean nativeSidecars) {
 
-  public static final String DEFAULT_COLLECTOR_IMAGE = "otel/opentelemetry-collector-contrib:0.139.0";
+  public static final String DEFAULT_COLLECTOR_IMAGE = "otel/opentelemetry-collector-contrib:0.158.0";
   /** The conventional "nonroot" user of distroless images. */
   public static final long DEFAULT_RUN_AS_USER = 65532L;
 
