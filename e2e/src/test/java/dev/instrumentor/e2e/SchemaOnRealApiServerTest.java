@@ -50,7 +50,7 @@ class SchemaOnRealApiServerTest {
     String collector = "apiVersion: instrumentor.dev/v1alpha1\nkind: TelemetryCollector\nmetadata: {name: bad}\n";
     return Stream.of(
         Arguments.of("endpoint without a scheme", instrumentation + "spec: {exporter: {endpoint: 'collector:4317'}}",
-            "spec.exporter.endpoint"),
+            "spec.exporter.endpoint must be a URL with a scheme and a host, e.g. http://otel-collector.observability:4318"),
         Arguments.of("grpc:// endpoint, which the agents refuse (CEL)", instrumentation
             + "spec: {exporter: {endpoint: 'grpc://collector:4317'}}", "exporter.protocol: grpc"),
         Arguments.of("unknown protocol", instrumentation

@@ -1,7 +1,6 @@
 package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Objects;
 
@@ -9,6 +8,10 @@ import java.util.Objects;
  * The OTLP exporter of the injected agents.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.endpoint) || self.endpoint.matches('^(https?|grpc)://[^\\\\s/?#]+(/[^\\\\s]*)?$')",
+    message = "spec.exporter.endpoint must be a URL with a scheme and a host, e.g. http://otel-collector.observability:4318"
+        + " (http:// or https://; for gRPC, the port 4317 or spec.exporter.protocol: grpc)",
+    fieldPath = ".endpoint")
 @ValidationRule(value = "!has(self.endpoint) || !self.endpoint.startsWith('grpc://')",
     message = "spec.exporter.endpoint: the agents refuse grpc:// URLs; write http:// (or https://) and set"
         + " spec.exporter.protocol: grpc",
@@ -20,7 +23,6 @@ public class Exporter {
    * http://otel-collector.observability:4317 or, for a collector on the pod's node,
    * http://$(OTEL_NODE_IP):4317.
    */
-  @Pattern("^(https?|grpc)://[^\\s/?#]+(/[^\\s]*)?$")
   private String endpoint;
 
   /**

@@ -51,7 +51,6 @@ class SchemaValidatorTest {
         """);
 
     assertThat(instrumentations.validate(bad)).containsExactlyInAnyOrder(
-        "spec.exporter.endpoint: \"collector:4317\" does not match ^(https?|grpc)://[^\\s/?#]+(/[^\\s]*)?$",
         "spec.samplr: unknown field",
         "spec.sampler.type: \"sometimes\" is not one of [always_off, always_on, jaeger_remote, parentbased_always_off,"
             + " parentbased_always_on, parentbased_jaeger_remote, parentbased_traceidratio, traceidratio, xray]",
