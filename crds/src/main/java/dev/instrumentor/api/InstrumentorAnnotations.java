@@ -56,6 +56,49 @@ public final class InstrumentorAnnotations {
   /** Written by the webhook: the outcome of injection per language, as JSON. */
   public static final String STATUS = PREFIX + "injection-status";
 
+  /** Written by the operator on workloads it restarted for spec.rollout: {@code namespace/name@generation}. */
+  public static final String RESTARTED_FOR = PREFIX + "restarted-for";
+
+  /**
+   * Every annotation key of ours and of the OpenTelemetry Operator's that Instrumentor reads or writes on
+   * pods, pod templates, Namespaces and workloads (collector pods' hashes too): what a user writes is
+   * checked against it ({@link #unknownKeys}).
+   */
+  public static final java.util.Set<String> KNOWN = java.util.Set.of(INJECT_JAVA, CONTAINER_NAMES, JAVA_CONTAINER_NAMES,
+      INJECT_PYTHON, PYTHON_CONTAINER_NAMES, PYTHON_PLATFORM, INJECT_NODEJS, NODEJS_CONTAINER_NAMES, INJECT_DOTNET,
+      DOTNET_CONTAINER_NAMES, DOTNET_RUNTIME, INJECT_SDK, SDK_CONTAINER_NAMES, INJECT_SIDECAR, STATUS, RESTARTED_FOR,
+      PREFIX + "config-hash", PREFIX + "inputs-hash",
+      Upstream.PREFIX + "inject-java", Upstream.PREFIX + "inject-nodejs", Upstream.PREFIX + "inject-python",
+      Upstream.PREFIX + "inject-dotnet", Upstream.PREFIX + "inject-sdk", Upstream.INJECT_GO, Upstream.INJECT_APACHE_HTTPD, Upstream.INJECT_NGINX, Upstream.PREFIX + "container-names",
+      Upstream.PREFIX + "java-container-names", Upstream.PREFIX + "nodejs-container-names",
+      Upstream.PREFIX + "python-container-names", Upstream.PREFIX + "dotnet-container-names",
+      Upstream.PREFIX + "sdk-container-names", Upstream.PREFIX + "go-container-names",
+      Upstream.PREFIX + "apache-httpd-container-names", Upstream.PREFIX + "inject-nginx-container-names",
+      Upstream.PREFIX + "otel-go-auto-target-exe", Upstream.PYTHON_PLATFORM, Upstream.DOTNET_RUNTIME);
+
+  /**
+   * The keys of {@code annotations} that look like ours or the OpenTelemetry Operator's and are not, each
+   * with what it most likely meant: {@code unknown annotation instrumentor.dev/inject-jav (did you mean
+   * instrumentor.dev/inject-java?)}. A key of another prefix is reported only when it is within three
+   * edits of a known one ({@code instrumenter.dev/inject-java}).
+   */
+  public static java.util.List<String> unknownKeys(java.util.Map<String, String> annotations) {
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    if (annotations == null) {
+      return problems;
+    }
+    for (String key : new java.util.TreeSet<>(annotations.keySet())) {
+      if (KNOWN.contains(key)) {
+        continue;
+      }
+      String meant = DidYouMean.closest(key, KNOWN, 3);
+      if (meant != null || key.startsWith(PREFIX) || key.startsWith(Upstream.PREFIX)) {
+        problems.add("unknown annotation " + key + (meant == null ? "" : " (did you mean " + meant + "?)"));
+      }
+    }
+    return problems;
+  }
+
   /** The OpenTelemetry semantic-convention annotation that names the service explicitly. */
   public static final String OTEL_SERVICE_NAME = "resource.opentelemetry.io/service.name";
 

@@ -29,10 +29,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "inject", sortOptions = false, mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
     description = {
         "Preview offline what the webhook does: print the manifests with every pod template mutated as its pods would be.",
-        "One line per workload on stderr says what happened. Exit code 2 on bad input."})
+        "One line per workload on stderr says what happened, and a warning for each annotation the webhook would"
+            + " ignore (an unknown key, with what it most likely meant) or skip (an inject value that is neither true,"
+            + " false nor a name).",
+        "Exit code 2 on bad input; 3 with --strict when there is such a warning."})
 final class InjectCommand implements Callable<Integer> {
 
   static final int BAD_INPUT = 2;
+  /** {@code --strict}: an annotation the webhook would ignore or skip. */
+  static final int ANNOTATION_PROBLEMS = 3;
 
   @Spec
   CommandSpec spec;
@@ -61,6 +66,10 @@ final class InjectCommand implements Callable<Integer> {
       description = ".NET auto-instrumentation image when an Instrumentation names none (default: ${DEFAULT-VALUE}).")
   String dotnetAgentImage = AgentImages.DEFAULT_DOTNET;
 
+  @Option(names = "--strict", description = "Exit with code 3 when an annotation is unknown (a misspelled key) or an"
+      + " inject value is neither true, false nor a name: for a CI check of manifests.")
+  boolean strict;
+
   @Option(names = "--agent-run-as-user", paramLabel = "UID",
       description = "Non-root user of the init containers when neither the container nor the pod sets one"
           + " (default: ${DEFAULT-VALUE}).")
@@ -86,8 +95,9 @@ final class InjectCommand implements Callable<Integer> {
       out.print(YamlDocuments.write(result.documents()));
       out.flush();
       result.report().forEach(err::println);
+      result.problems().forEach(problem -> err.println("warning: " + problem));
       err.flush();
-      return 0;
+      return strict && !result.problems().isEmpty() ? ANNOTATION_PROBLEMS : 0;
     } catch (InputException e) {
       err.println("error: " + e.getMessage());
       err.flush();

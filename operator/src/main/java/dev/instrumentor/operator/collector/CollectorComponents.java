@@ -119,44 +119,11 @@ public final class CollectorComponents {
         if (parsed == null || known.contains(parsed.type())) {
           continue;
         }
-        String close = closest(parsed.type(), known);
+        String close = dev.instrumentor.api.DidYouMean.closest(parsed.type(), known, 2);
         problems.add(section.getKey() + "." + id + ": " + describe() + " has no " + section.getValue() + " of type \""
             + parsed.type() + "\"" + (close == null ? "" : " (did you mean \"" + close + "\"?)"));
       }
     }
     return problems;
-  }
-
-  /** The known type within two edits of {@code type}, if one. */
-  private static String closest(String type, Set<String> known) {
-    String best = null;
-    int bestDistance = 3;
-    for (String candidate : known) {
-      int distance = distance(type, candidate);
-      if (distance < bestDistance) {
-        best = candidate;
-        bestDistance = distance;
-      }
-    }
-    return best;
-  }
-
-  private static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 }

@@ -23,7 +23,7 @@ import java.util.Map;
 public final class Workloads {
 
   public static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
-  public static final String RESTARTED_FOR = "instrumentor.dev/restarted-for";
+  public static final String RESTARTED_FOR = dev.instrumentor.api.InstrumentorAnnotations.RESTARTED_FOR;
   /** StatefulSets and DaemonSets have no progress deadline of their own: as a Deployment's default. */
   static final Duration DEADLINE = Duration.ofMinutes(10);
 

@@ -1,9 +1,12 @@
 package dev.instrumentor.operator.preview;
 
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.instrumentor.api.InstrumentorAnnotations;
 import dev.instrumentor.webhook.inject.InjectionOutcome;
+import dev.instrumentor.webhook.inject.InjectionRequestValue;
 import dev.instrumentor.webhook.inject.Owners;
 import dev.instrumentor.webhook.inject.PodContext;
 import dev.instrumentor.webhook.inject.PodJson;
@@ -41,8 +44,10 @@ public final class ManifestInjector {
   /**
    * @param documents output documents, one per input document, in order
    * @param report    one line per workload: what happened to it
+   * @param problems  annotations the webhook would ignore or refuse: unknown keys (with what they most likely
+   *                  meant) and inject values that are neither true, false nor a name
    */
-  public record Result(List<JsonNode> documents, List<String> report) {
+  public record Result(List<JsonNode> documents, List<String> report, List<String> problems) {
   }
 
   /**
@@ -50,27 +55,46 @@ public final class ManifestInjector {
    */
   public Result inject(String source, List<JsonNode> input) throws InputException {
     Map<String, Map<String, String>> namespaceAnnotations = new HashMap<>();
+    List<String> problems = new ArrayList<>();
     for (JsonNode document : input) {
       if ("Namespace".equals(document.path("kind").asText())) {
-        namespaceAnnotations.put(document.path("metadata").path("name").asText(), stringMap(document.path("metadata").path("annotations")));
+        String name = document.path("metadata").path("name").asText();
+        Map<String, String> annotations = stringMap(document.path("metadata").path("annotations"));
+        namespaceAnnotations.put(name, annotations);
+        check("Namespace " + name, annotations, name, "namespace", problems);
       }
     }
     List<JsonNode> output = new ArrayList<>();
     List<String> report = new ArrayList<>();
     for (JsonNode document : input) {
-      output.add(process(source, document, namespaceAnnotations, report));
+      output.add(process(source, document, namespaceAnnotations, report, problems));
     }
-    return new Result(output, report);
+    return new Result(output, report, problems);
+  }
+
+  /** Unknown keys and inject values the webhook would skip, of one object's annotations. */
+  private static void check(String label, Map<String, String> annotations, String namespace, String where,
+      List<String> problems) {
+    InstrumentorAnnotations.unknownKeys(annotations).forEach(problem -> problems.add(label + ": " + problem));
+    new java.util.TreeMap<>(annotations).forEach((key, value) -> {
+      if ((key.startsWith(InstrumentorAnnotations.PREFIX + "inject-")
+          || key.startsWith(InstrumentorAnnotations.Upstream.PREFIX + "inject-"))
+          && InstrumentorAnnotations.KNOWN.contains(key) && !key.endsWith("-container-names")
+          && InjectionRequestValue.resolve(key, where.equals("pod") ? Map.of(key, value) : null,
+              where.equals("pod") ? null : Map.of(key, value), namespace) instanceof InjectionRequestValue.Invalid invalid) {
+        problems.add(label + ": " + invalid.problem(key));
+      }
+    });
   }
 
   private JsonNode process(String source, JsonNode document, Map<String, Map<String, String>> namespaceAnnotations,
-      List<String> report) throws InputException {
+      List<String> report, List<String> problems) throws InputException {
     String kind = document.path("kind").asText();
     if ("List".equals(kind) && document.path("items").isArray()) {
       ObjectNode list = document.deepCopy();
       for (int i = 0; i < list.path("items").size(); i++) {
         ((com.fasterxml.jackson.databind.node.ArrayNode) list.get("items"))
-            .set(i, process(source, list.path("items").get(i), namespaceAnnotations, report));
+            .set(i, process(source, list.path("items").get(i), namespaceAnnotations, report, problems));
       }
       return list;
     }
@@ -94,6 +118,7 @@ public final class ManifestInjector {
       return document;
     }
     ObjectNode templateNode = (ObjectNode) template;
+    check(label, stringMap(templateNode.path("metadata").path("annotations")), namespace, "pod", problems);
     ObjectNode podNode = json.createObjectNode();
     if (templateNode.has("metadata")) {
       podNode.set("metadata", templateNode.get("metadata"));

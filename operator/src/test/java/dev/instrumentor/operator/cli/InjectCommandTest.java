@@ -232,6 +232,52 @@ class InjectCommandTest {
             + " in the annotation as <namespace>/<name>");
   }
 
+  @Test
+  void misspelledAnnotationsAreWarnedWithWhatTheyMeantAndStrictFailsOnThem() throws Exception {
+    String manifests = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: shop, annotations: {instrumentation.opentelemetry.io/inject-pyhton: "true"}}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: shop}
+        spec:
+          template:
+            metadata:
+              annotations:
+                instrumentor.dev/inject-jav: "true"
+                instrumenter.dev/inject-java: "true"
+                instrumentor.dev/inject-nodejs: "yes please"
+                instrumentor.dev/java-container-names: main
+                kubectl.kubernetes.io/default-container: main
+            spec: {containers: [{name: main, image: "example/app:1"}]}
+        """;
+    Path file = write("m.yaml", manifests);
+    String instrumentation = write("inst.yaml", INSTRUMENTATION).toString();
+
+    CliRun lenient = run("inject", "-i", instrumentation, "-f", file.toString());
+    assertThat(lenient.exit()).as(lenient.err()).isZero();
+    assertThat(lenient.err().lines().filter(line -> line.startsWith("warning: "))).containsExactly(
+        "warning: Namespace shop: unknown annotation instrumentation.opentelemetry.io/inject-pyhton (did you mean"
+            + " instrumentation.opentelemetry.io/inject-python?)",
+        "warning: Deployment shop/web: unknown annotation instrumenter.dev/inject-java (did you mean"
+            + " instrumentor.dev/inject-java?)",
+        "warning: Deployment shop/web: unknown annotation instrumentor.dev/inject-jav (did you mean"
+            + " instrumentor.dev/inject-java?)",
+        "warning: Deployment shop/web: instrumentor.dev/inject-nodejs on the pod is \"yes please\": use \"true\","
+            + " \"false\", \"<name>\" or \"<namespace>/<name>\"");
+
+    CliRun strict = run("inject", "--strict", "-i", instrumentation, "-f", file.toString());
+    assertThat(strict.exit()).isEqualTo(3);
+    assertThat(strict.out()).as("the preview is printed all the same").contains("kind: Deployment");
+
+    // nothing to say: --strict passes
+    CliRun clean = run("inject", "--strict", "-i", instrumentation, "-f", EXAMPLES.resolve("java-deployment.yaml").toString());
+    assertThat(clean.err()).doesNotContain("warning: ");
+    assertThat(clean.exit()).as(clean.err()).isZero();
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "'spec: [unclosed'|inst.yaml: not valid YAML: line 1",
@@ -245,6 +291,7 @@ class InjectCommandTest {
       "'apiVersion: instrumentor.dev/v1alpha1\\nkind: Instrumentation\\nmetadata: {name: x}\\nspec: {sampler: {type: traceidratio, argument: \"10%\"}}'|inst.yaml: Instrumentation x is invalid:\\n  spec.sampler.argument must be a number between 0 and 1",
       "'apiVersion: instrumentor.dev/v1alpha1\\nkind: Instrumentation\\nmetadata: {name: x}\\nspec: {java: {volumeLimitSize: 1Gi, volumeClaimTemplate: {spec: {}}}}'|inst.yaml: Instrumentation x is invalid:\\n  spec.java.volumeLimitSize and spec.java.volumeClaimTemplate",
       "'apiVersion: instrumentor.dev/v1alpha1\\nkind: Instrumentation\\nmetadata: {name: x}\\nspec: {exporter: {endpoint: \"grpc://c:4317\"}}'|inst.yaml: Instrumentation x is invalid:\\n  spec.exporter.endpoint: the agents refuse grpc:",
+      "'apiVersion: instrumentor.dev/v1alpha1\\nkind: Instrumentation\\nmetadata: {name: x}\\nspec: {exporter: {endpoint: \"collector:4318\"}}'|inst.yaml: Instrumentation x is invalid:\\n  spec.exporter.endpoint must be a URL with a scheme and a host",
       "''|inst.yaml: no Instrumentation in the file",
   })
   void badInstrumentationFilesExitWith2NamingTheFileAndProblem(String content, String message) throws Exception {
