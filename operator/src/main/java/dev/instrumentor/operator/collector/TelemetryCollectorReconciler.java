@@ -4,7 +4,6 @@ import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.ScaleStatus;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorStatus;
-import dev.instrumentor.operator.kube.Conditions;
 import dev.instrumentor.operator.kube.EventRecorder;
 import dev.instrumentor.operator.kube.ResourceApplier;
 import dev.instrumentor.operator.kube.WrittenStatuses;
@@ -52,27 +51,15 @@ import org.slf4j.LoggerFactory;
 public final class TelemetryCollectorReconciler implements Reconciler<TelemetryCollector> {
 
   private static final Logger LOG = LoggerFactory.getLogger(TelemetryCollectorReconciler.class);
-  /** Condition type: whether listeners were bound to all interfaces where the config gave no address. */
-  static final String LISTENERS = "Listeners";
   /** Only objects carrying this label are cached: the operator's memory does not grow with the cluster. */
   public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=instrumentor";
   static final List<Class<? extends HasMetadata>> OWNED = List.of(
       ConfigMap.class, ServiceAccount.class, Deployment.class, DaemonSet.class, StatefulSet.class, Service.class,
       io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class,
       io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class);
-  /** Condition type: whether traces reach the replica that samples them (tail sampling). */
-  static final String TRACE_ROUTING = "TraceRouting";
-  /** Condition type: whether the collector's own metrics are scraped as asked (ServiceMonitor). */
-  static final String OBSERVABILITY = "Observability";
   private static final java.time.Duration DISCOVERY_TTL = java.time.Duration.ofMinutes(1);
   private volatile java.time.Instant discoveredAt = java.time.Instant.MIN;
   private volatile boolean discovered;
-  /** Condition type: whether the config's component types were checked against the image's. */
-  static final String COMPONENTS = "Components";
-  /** Condition type: whether the pods may read what the config reads from the Kubernetes API. */
-  static final String PERMISSIONS = "Permissions";
-  /** Condition type: whether the Secrets and ConfigMaps the pods read exist. */
-  static final String INPUTS = "Inputs";
   private static final String INPUTS_INDEX = "inputs";
   private static final String INPUT_PREFIX = "Input";
 
@@ -83,8 +70,6 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
   private final Set<String> secretNamespaces;
   private final WrittenStatuses<TelemetryCollectorStatus> written = new WrittenStatuses<>();
   private final boolean validateConfigs;
-  /** Condition type: whether the collector image's own validate accepted the config. */
-  static final String VALIDATED = "Validated";
 
   /** Watching the Secrets collectors read in every namespace. */
   public TelemetryCollectorReconciler(CollectorManifests manifests, ResourceApplier applier, EventRecorder events,
@@ -192,42 +177,24 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     return io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
+  /**
+   * The steps, in order: a deleted collector's bindings go; the config is checked (component types, then
+   * the image's own validate) and kept from rollout while it is not good; what the pods read is hashed; the
+   * objects are applied (the finalizer first when bindings are needed) and what is no longer wanted deleted;
+   * then the status says what was found.
+   */
   @Override
   public UpdateControl<TelemetryCollector> reconcile(TelemetryCollector collector, Context<TelemetryCollector> context) {
     if (context.isPrimaryResourceDeleted() || collector.isMarkedForDeletion()) {
-      // what it owns goes by garbage collection; its cluster-scoped bindings are ours to delete
-      for (ClusterRoleBinding binding : bindings(context, collector)) {
-        LOG.info("deleting ClusterRoleBinding {}: its collector is deleted", binding.getMetadata().getName());
-        context.getClient().resource(binding).delete();
-      }
-      if (!context.isPrimaryResourceDeleted() && collector.hasFinalizer(CollectorPermissions.FINALIZER)) {
-        try {
-          context.getClient().resource(collector).edit(c -> {
-            c.removeFinalizer(CollectorPermissions.FINALIZER);
-            return c;
-          });
-        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-          if (e.getCode() != 404) {
-            throw e;
-          }
-          // an earlier event's reconcile removed it and the collector is gone: done
-        }
-      }
-      written.forget(collector);
-      return UpdateControl.noUpdate();
+      return cleanUp(collector, context);
     }
     TelemetryCollectorStatus previous = written.latest(collector, collector.getStatus());
     TelemetryCollectorStatus status = copy(previous);
     status.setObservedGeneration(collector.getMetadata().getGeneration());
+    CollectorConditions conditions = new CollectorConditions(status, collector, clock);
     CollectorConfig config = CollectorConfig.of(collector.getSpec().getConfig());
-    String image = collector.getSpec().getImage() == null || collector.getSpec().getImage().isBlank()
-        ? manifests.defaultImage() : collector.getSpec().getImage();
-    java.util.Optional<CollectorComponents> components = CollectorComponents.forImage(image);
-    status.setConditions(Conditions.set(status.getConditions(), COMPONENTS, components.isPresent(),
-        components.isPresent() ? "Checked" : "NotChecked", components
-            .map(c -> "component types are checked against those " + c.describe() + " ships")
-            .orElse("component types not checked: " + image + " is not an official collector distribution at a"
-                + " version Instrumentor has a list for"), collector.getMetadata().getGeneration(), clock));
+    String image = image(collector);
+    conditions.components(CollectorComponents.forImage(image), image);
     List<String> problems = CollectorComponents.problems(config, image);
     if (!problems.isEmpty()) {
       keepLastGood(context, collector, status, image, "InvalidConfig", "config not rolled out, the collector keeps its"
@@ -246,18 +213,104 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     String inputsHash = inputs.missing().isEmpty() ? inputs.hash() : rolledOutInputsHash(context, collector, inputs.hash());
     List<HasMetadata> desired = manifests.desired(collector, config, inputsHash);
     boolean bound = desired.stream().anyMatch(o -> o instanceof ClusterRoleBinding);
-    if (bound && !collector.hasFinalizer(CollectorPermissions.FINALIZER)) {
-      // before the first binding exists: deleting the collector must reach us to delete it (the status
-      // patch below then carries the resourceVersion this write made)
+    if (bound) {
+      addFinalizer(collector, context);
+    }
+    Applied applied = apply(context, collector, desired, conditions);
+    if (!bound) {
+      removeFinalizerOnceUnbound(collector, context);
+    }
+
+    CollectorMode mode = collector.getSpec().getMode() == null ? CollectorMode.DEPLOYMENT : collector.getSpec().getMode();
+    status.setImage(image);
+    status.setConfigHash(CollectorManifests.hash(CollectorManifests.configYaml(collector, config)));
+    conditions.observability(applied.monitor());
+    conditions.permissions(CollectorPermissions.needs(collector, config), desired, manifests.clusterRolePrefix());
+    conditions.traceRouting(config.usesProcessor("tail_sampling") && mode != CollectorMode.SIDECAR
+        && (mode == CollectorMode.DAEMONSET || CollectorManifests.maxReplicas(collector.getSpec()) > 1));
+    conditions.listeners(config.render(mode != CollectorMode.SIDECAR).defaulted());
+    conditions.inputs(refs, followed, inputs);
+    if (mode == CollectorMode.SIDECAR) {
+      status.setScale(null);
+      conditions.sidecarReady();
+    } else {
+      int[] readyTotal = readyTotal(applied.workload());
+      status.setScale(scale(collector, readyTotal));
+      conditions.available(readyTotal);
+    }
+    UpdateControl<TelemetryCollector> update = statusUpdate(collector, previous, status);
+    return applied.monitor().equals("PrometheusOperatorMissing") ? update.rescheduleAfter(DISCOVERY_TTL) : update;
+  }
+
+  private String image(TelemetryCollector collector) {
+    return collector.getSpec().getImage() == null || collector.getSpec().getImage().isBlank()
+        ? manifests.defaultImage() : collector.getSpec().getImage();
+  }
+
+  /** A deleted collector: what it owns goes by garbage collection; its cluster-scoped bindings are ours to delete. */
+  private UpdateControl<TelemetryCollector> cleanUp(TelemetryCollector collector, Context<TelemetryCollector> context) {
+    for (ClusterRoleBinding binding : bindings(context, collector)) {
+      LOG.info("deleting ClusterRoleBinding {}: its collector is deleted", binding.getMetadata().getName());
+      context.getClient().resource(binding).delete();
+    }
+    if (!context.isPrimaryResourceDeleted() && collector.hasFinalizer(CollectorPermissions.FINALIZER)) {
+      try {
+        context.getClient().resource(collector).edit(c -> {
+          c.removeFinalizer(CollectorPermissions.FINALIZER);
+          return c;
+        });
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+        // an earlier event's reconcile removed it and the collector is gone: done
+      }
+    }
+    written.forget(collector);
+    return UpdateControl.noUpdate();
+  }
+
+  /**
+   * Before the first binding exists: deleting the collector must reach us to delete it (the status patch
+   * then carries the resourceVersion this write made).
+   */
+  private static void addFinalizer(TelemetryCollector collector, Context<TelemetryCollector> context) {
+    if (!collector.hasFinalizer(CollectorPermissions.FINALIZER)) {
       followWrite(collector, context.getClient().resource(collector).edit(c -> {
         c.addFinalizer(CollectorPermissions.FINALIZER);
         return c;
       }));
     }
+  }
+
+  /** The bindings' deletions are seen in the cache (this reconcile's come back as events): then the finalizer goes. */
+  private static void removeFinalizerOnceUnbound(TelemetryCollector collector, Context<TelemetryCollector> context) {
+    if (collector.hasFinalizer(CollectorPermissions.FINALIZER) && bindings(context, collector).isEmpty()) {
+      followWrite(collector, context.getClient().resource(collector).edit(c -> {
+        c.removeFinalizer(CollectorPermissions.FINALIZER);
+        return c;
+      }));
+    }
+  }
+
+  /**
+   * What applying found: the workload as written or cached (null for a sidecar), and the ServiceMonitor's
+   * state (the Observability reason).
+   */
+  private record Applied(HasMetadata workload, String monitor) {
+  }
+
+  /**
+   * Applies each desired object that differs from its cached copy, deletes owned objects no longer desired,
+   * and the ServiceMonitor when asked for where its API exists (one of that name that is not ours is left
+   * alone), or deletes ours when no longer asked for.
+   */
+  private Applied apply(Context<TelemetryCollector> context, TelemetryCollector collector, List<HasMetadata> desired,
+      CollectorConditions conditions) {
     HasMetadata workload = null;
     Set<String> wanted = new HashSet<>();
     boolean wantsMonitor = desired.stream().anyMatch(o -> o instanceof GenericKubernetesResource);
-    io.fabric8.kubernetes.api.model.Condition observed = Conditions.get(status.getConditions(), OBSERVABILITY);
+    io.fabric8.kubernetes.api.model.Condition observed = conditions.get(CollectorConditions.OBSERVABILITY);
     boolean hadMonitor = observed != null && "ServiceMonitor".equals(observed.getReason());
     // the API is asked about only for a collector that wants or had a ServiceMonitor
     boolean monitoringApi = (wantsMonitor || hadMonitor) && monitoringApi(context);
@@ -270,7 +323,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
           if (existing == null || ownedBy(existing, collector)) {
             applier.apply(monitor, existing);
           } else {
-            foreignMonitor = true; // a ServiceMonitor of that name that is not ours: left alone
+            foreignMonitor = true;
           }
         }
         continue;
@@ -278,9 +331,8 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       wanted.add(object.getKind() + "/" + object.getMetadata().getName());
       HasMetadata actual = cached(context, collector, object.getClass(), object.getMetadata().getName());
       HasMetadata written = applyAndRemember(context, collector, object, actual);
-      HasMetadata current = written != null ? written : actual;
       if (object instanceof Deployment || object instanceof DaemonSet || object instanceof StatefulSet) {
-        workload = current;
+        workload = written != null ? written : actual;
       }
     }
     deleteUnwanted(context, collector, wanted);
@@ -291,73 +343,9 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
         context.getClient().resource(stale).delete();
       }
     }
-    if (!bound && collector.hasFinalizer(CollectorPermissions.FINALIZER) && bindings(context, collector).isEmpty()) {
-      // the bindings' deletions are seen in the cache (this reconcile's, above, come back as events): then it goes
-      followWrite(collector, context.getClient().resource(collector).edit(c -> {
-        c.removeFinalizer(CollectorPermissions.FINALIZER);
-        return c;
-      }));
-    }
-    boolean askedForMetrics = CollectorManifests.enableMetrics(collector.getSpec());
-    String reason = !askedForMetrics ? "NotAsked" : !wantsMonitor ? "NotApplicable"
+    String monitor = !CollectorManifests.enableMetrics(collector.getSpec()) ? "NotAsked" : !wantsMonitor ? "NotApplicable"
         : !monitoringApi ? "PrometheusOperatorMissing" : foreignMonitor ? "NameTaken" : "ServiceMonitor";
-    status.setConditions(Conditions.set(status.getConditions(), OBSERVABILITY,
-        !reason.equals("PrometheusOperatorMissing") && !reason.equals("NameTaken"),
-        reason, switch (reason) {
-          case "NotAsked" -> "spec.observability.metrics.enableMetrics is not set: no ServiceMonitor";
-          case "NotApplicable" -> "a sidecar has no monitoring Service: no ServiceMonitor";
-          case "NameTaken" -> "ServiceMonitor " + CollectorManifests.name(collector) + " exists and is not this"
-              + " collector's: left alone";
-          case "ServiceMonitor" -> "ServiceMonitor " + CollectorManifests.name(collector) + " scrapes the monitoring Service";
-          default -> "the monitoring.coreos.com/v1 API (Prometheus Operator) is not installed: no ServiceMonitor; the"
-              + " monitoring Service " + CollectorManifests.name(collector) + "-monitoring can be scraped directly";
-        }, collector.getMetadata().getGeneration(), clock));
-    List<CollectorPermissions.Need> needs = CollectorPermissions.needs(collector, config);
-    status.setConditions(Conditions.set(status.getConditions(), PERMISSIONS,
-        needs.isEmpty() || bound, needs.isEmpty() ? "NotNeeded" : bound ? "Granted" : "UserServiceAccount",
-        needs.isEmpty() ? "the config reads nothing from the Kubernetes API: the pods have no API token"
-            : bound ? "bound to " + desired.stream().filter(o -> o instanceof ClusterRoleBinding)
-                .map(o -> ((ClusterRoleBinding) o).getRoleRef().getName()).collect(Collectors.joining(", "))
-                + " for " + needs.stream().map(CollectorPermissions.Need::component).collect(Collectors.joining(", "))
-            : "spec.serviceAccount " + collector.getSpec().getServiceAccount() + " is yours: grant it what "
-                + needs.stream().map(CollectorPermissions.Need::component).collect(Collectors.joining(", "))
-                + " read (the chart's ClusterRoles " + needs.stream().map(n -> manifests.clusterRolePrefix() + n.role())
-                .collect(Collectors.joining(", ")) + ")",
-        collector.getMetadata().getGeneration(), clock));
-    CollectorMode mode = collector.getSpec().getMode() == null ? CollectorMode.DEPLOYMENT : collector.getSpec().getMode();
-    status.setImage(image);
-    status.setConfigHash(CollectorManifests.hash(CollectorManifests.configYaml(collector, config)));
-    List<String> defaulted = config.render(mode != CollectorMode.SIDECAR).defaulted();
-    boolean split = config.usesProcessor("tail_sampling") && mode != CollectorMode.SIDECAR
-        && (mode == CollectorMode.DAEMONSET || CollectorManifests.maxReplicas(collector.getSpec()) > 1);
-    status.setConditions(Conditions.set(status.getConditions(), TRACE_ROUTING, !split,
-        split ? "TailSamplingAcrossReplicas" : "AsConfigured", split
-            ? "tail_sampling decides per trace, and this collector may run several replicas that each see part of a"
-                + " trace: put a first tier with the loadbalancing exporter (routing_key: traceID) in front of it"
-            : "no trace is split between replicas that sample it", collector.getMetadata().getGeneration(), clock));
-    status.setConditions(Conditions.set(status.getConditions(), LISTENERS, true,
-        defaulted.isEmpty() ? "AsWritten" : "BoundToAllInterfaces", defaulted.isEmpty()
-            ? "the config's listeners are rolled out as written"
-            : "bound to 0.0.0.0 where the config gave no address (the collector's default is localhost, which no"
-                + " Service or probe reaches): " + String.join(", ", defaulted),
-        collector.getMetadata().getGeneration(), clock));
-    status.setConditions(Conditions.set(status.getConditions(), INPUTS, inputs.missing().isEmpty(),
-        inputs.missing().isEmpty() ? (refs.isEmpty() ? "NoneReferenced" : "Present") : "Missing",
-        inputsMessage(refs, followed, inputs), collector.getMetadata().getGeneration(), clock));
-    if (mode == CollectorMode.SIDECAR) {
-      status.setScale(null);
-      status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, true, "SidecarMode",
-          "injected into pods annotated instrumentor.dev/inject-sidecar", collector.getMetadata().getGeneration(), clock));
-    } else {
-      int[] readyTotal = readyTotal(workload);
-      status.setScale(scale(collector, readyTotal));
-      boolean available = readyTotal[1] > 0 && readyTotal[0] >= readyTotal[1];
-      status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, available,
-          available ? "Available" : "Deploying", readyTotal[0] + "/" + readyTotal[1] + " collector pods ready",
-          collector.getMetadata().getGeneration(), clock));
-    }
-    UpdateControl<TelemetryCollector> update = statusUpdate(collector, previous, status);
-    return reason.equals("PrometheusOperatorMissing") ? update.rescheduleAfter(DISCOVERY_TTL) : update;
+    return new Applied(workload, monitor);
   }
 
   /**
@@ -367,15 +355,15 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
    */
   private void keepLastGood(Context<TelemetryCollector> context, TelemetryCollector collector,
       TelemetryCollectorStatus status, String image, String reason, String message) {
-    io.fabric8.kubernetes.api.model.Condition before = Conditions.get(status.getConditions(), Conditions.READY);
+    CollectorConditions conditions = new CollectorConditions(status, collector, clock);
+    io.fabric8.kubernetes.api.model.Condition before = conditions.get(CollectorConditions.READY);
     if (before == null || !reason.equals(before.getReason()) || !message.equals(before.getMessage())) {
       // once per verdict, not on every reconcile its Deployment's status changes bring
       events.record(collector, "Warning", reason, "Validate", message);
       LOG.warn("collector config of {}/{} not rolled out ({}): {}", collector.getMetadata().getNamespace(),
           collector.getMetadata().getName(), reason, message);
     }
-    status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, false, reason, message,
-        collector.getMetadata().getGeneration(), clock));
+    conditions.notRolledOut(reason, message);
     if (status.getImage() == null) {
       status.setImage(image);
     }
@@ -396,10 +384,9 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
    */
   private boolean validated(Context<TelemetryCollector> context, TelemetryCollector collector,
       TelemetryCollectorStatus status, String image, String configYaml) {
-    Long generation = collector.getMetadata().getGeneration();
+    CollectorConditions conditions = new CollectorConditions(status, collector, clock);
     if (!validateConfigs) {
-      status.setConditions(Conditions.set(status.getConditions(), VALIDATED, "Unknown", "Off", "the operator runs"
-          + " with --no-validate-collector-config: only component types are checked", generation, clock));
+      conditions.validationOff();
       return true;
     }
     String key = ConfigValidation.key(collector, image, configYaml);
@@ -432,19 +419,17 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     switch (verdict.state()) {
       case ACCEPTED -> {
         status.setAcceptedConfig(key);
-        status.setConditions(Conditions.set(status.getConditions(), VALIDATED, true, "Accepted",
-            image + " validate accepted the config (Job " + jobName + ")", generation, clock));
+        conditions.accepted(image, jobName);
         return true;
       }
       case REFUSED -> {
-        status.setConditions(Conditions.set(status.getConditions(), VALIDATED, false, "Refused", verdict.message(),
-            generation, clock));
+        conditions.refused(verdict.message());
         keepLastGood(context, collector, status, image, "ConfigRefused", "the collector refuses this config, so it is"
             + " not rolled out and the collector keeps its last good config: " + verdict.message());
         return false;
       }
       case NOT_RUN -> {
-        io.fabric8.kubernetes.api.model.Condition before = Conditions.get(status.getConditions(), VALIDATED);
+        io.fabric8.kubernetes.api.model.Condition before = conditions.get(CollectorConditions.VALIDATED);
         String message = "rolled out without the collector's verdict: its validation could not run (" + verdict.message()
             + ")";
         if (before == null || !message.equals(before.getMessage())) {
@@ -452,14 +437,11 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
           LOG.warn("collector config of {}/{}: {}", collector.getMetadata().getNamespace(),
               collector.getMetadata().getName(), message);
         }
-        status.setConditions(Conditions.set(status.getConditions(), VALIDATED, false, "NotRun", message, generation,
-            clock));
+        conditions.notValidated(message);
         return true;
       }
       default -> {
-        status.setConditions(Conditions.set(status.getConditions(), VALIDATED, "Unknown", "Validating", image
-            + " validate is checking the config (Job " + jobName + "); the collector keeps its last good config until"
-            + " it accepts", generation, clock));
+        conditions.validating(image, jobName);
         if (status.getImage() == null) {
           status.setImage(image);
         }
@@ -520,25 +502,6 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
         .filter(o -> o.getMetadata().getOwnerReferences().stream().anyMatch(owner -> java.util.Objects.equals(owner.getUid(), uid)
             && owner.getName().equals(collector.getMetadata().getName())))
         .collect(Collectors.toSet());
-  }
-
-  private static String inputsMessage(List<CollectorInputs.Ref> refs, List<CollectorInputs.Ref> followed,
-      CollectorInputs.Versions inputs) {
-    if (refs.isEmpty()) {
-      return "the pods read no Secret or ConfigMap";
-    }
-    List<String> parts = new ArrayList<>();
-    if (!inputs.missing().isEmpty()) {
-      parts.add("not found, the pods cannot start until they exist: " + CollectorInputs.describe(inputs.missing()));
-    } else if (!followed.isEmpty()) {
-      parts.add("the pods roll when these change: " + CollectorInputs.describe(followed));
-    }
-    List<CollectorInputs.Ref> unfollowed = refs.stream().filter(ref -> !followed.contains(ref)).toList();
-    if (!unfollowed.isEmpty()) {
-      parts.add("not watched (the operator may not read Secrets in this namespace: the chart's"
-          + " collectorSecretNamespaces), so rotating them does not roll the pods: " + CollectorInputs.describe(unfollowed));
-    }
-    return String.join("; ", parts);
   }
 
   /**

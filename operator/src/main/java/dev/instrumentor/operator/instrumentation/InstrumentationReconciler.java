@@ -4,10 +4,10 @@ import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.InstrumentationStatus;
 import dev.instrumentor.api.v1alpha1.Rollout;
 import dev.instrumentor.api.v1alpha1.RolloutStatus;
-import dev.instrumentor.api.v1alpha1.WorkloadRef;
 import dev.instrumentor.operator.fleet.Fleet;
 import dev.instrumentor.operator.fleet.Fleet.View;
 import dev.instrumentor.operator.fleet.RolloutPlanner;
+import dev.instrumentor.operator.fleet.Rollouts;
 import dev.instrumentor.operator.fleet.Workloads;
 import dev.instrumentor.operator.kube.Conditions;
 import dev.instrumentor.operator.kube.EventRecorder;
@@ -58,6 +58,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
   private final EventRecorder events;
   private final Clock clock;
   private final FleetSources fleetSources;
+  private final Rollouts rollouts;
   private final WrittenStatuses<InstrumentationStatus> written = new WrittenStatuses<>();
   /** The last view of each Instrumentation's pods, for the metrics. */
   private final Map<String, View> views = new ConcurrentHashMap<>();
@@ -78,17 +79,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     this.events = events;
     this.clock = clock;
     this.fleetSources = fleet;
-  }
-
-  /**
-   * {@code "<instrumentation> <workload>"} to the {@code namespace/name@generation} it was restarted
-   * (or found restarted) for: once per generation of each Instrumentation, whatever the others do.
-   */
-  private final Map<String, String> restartedFor = new ConcurrentHashMap<>();
-
-  private static io.fabric8.kubernetes.api.model.ObjectReference reference(WorkloadRef ref) {
-    return Workloads.reference(new Fleet.Workload(ref.getKind(), ref.getNamespace(),
-        ref.getName()));
+    this.rollouts = fleet == null ? null : new Rollouts(fleet.workloads(), events);
   }
 
   /**
@@ -307,70 +298,19 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
           generation, clock));
       return null;
     }
-    String reason = key + "@" + generation;
-    java.time.Instant now = clock.instant();
-    java.util.List<Fleet.Workload> candidates = view.workloads().keySet().stream()
-        .filter(Fleet.Workload::restartable).toList();
-    RolloutPlanner.Step step = RolloutPlanner.plan(rollout, previous == null ? null : previous.getRollout(), generation,
-        candidates.stream().filter(w -> !reason.equals(restartedFor.get(key + " " + w))).toList(),
-        ref -> fleetSources.workloads().observe(ref, now), now);
-    for (WorkloadRef done : step.finished()) {
-      events.record(reference(done), "Normal", "Restarted", "Rollout", "available again after the restart for " + reason);
-    }
-    if (step.failed() != null) {
-      LOG.warn("rollout of {} halted: {}", reason, step.status().getHalted());
-      events.record(reference(step.failed()), "Warning", "RolloutHalted", "Rollout", step.status().getHalted());
-      events.record(instrumentation, "Warning", "RolloutHalted", "Rollout", step.status().getHalted());
-    }
-    java.util.Set<String> skipped = new java.util.HashSet<>();
-    for (Fleet.Workload workload : step.restart()) {
-      String id = workload.kind() + "/" + workload.namespace() + "/" + workload.name();
-      try {
-        io.fabric8.kubernetes.api.model.HasMetadata live = fleetSources.workloads().get(workload.kind(),
-            workload.namespace(), workload.name());
-        String notRestartable = live == null ? "it is gone" : Workloads.whyNotRestartable(live);
-        if (notRestartable != null || reason.equals(Workloads.restartedFor(live))) {
-          // gone, paused, updated only on delete, or restarted for this generation already: its pods are reported
-          skipped.add(id);
-          restartedFor.put(key + " " + workload, reason);
-          if (notRestartable != null && live != null) {
-            events.record(Workloads.reference(workload), "Normal", "NotRestarted", "Rollout", "not restarted for "
-                + reason + ": " + notRestartable);
-          }
-          continue;
-        }
-        fleetSources.workloads().restart(workload, reason, now);
-        restartedFor.put(key + " " + workload, reason);
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        // refused (RBAC, an admission policy) or gone: reported, not counted as restarting; tried again later
-        skipped.add(id);
-        LOG.warn("could not restart {} for {}: {}", workload, reason, e.getMessage());
-        events.record(Workloads.reference(workload), "Warning", "RestartFailed", "Rollout", "could not restart it for "
-            + reason + ": " + e.getMessage());
-        continue;
-      }
-      LOG.info("restarted {} for {}", workload, reason);
-      events.record(Workloads.reference(workload), "Normal", "Restarting", "Rollout", "restarted so that its pods get "
-          + reason + " (spec.rollout of the Instrumentation)");
-    }
+    Rollouts.Step step = rollouts.step(instrumentation, generation, view, previous == null ? null : previous.getRollout(),
+        clock.instant());
     RolloutStatus next = step.status();
-    if (next.getRestarting() != null) {
-      next.getRestarting().removeIf(ref -> skipped.contains(ref.getKind() + "/" + ref.getNamespace() + "/" + ref.getName()));
-      if (next.getRestarting().isEmpty()) {
-        next.setRestarting(null);
-      }
-    }
     status.setRollout(next.getRestarting() == null && next.getHalted() == null && next.getLastFinishedAt() == null
         ? null : next);
-    boolean halted = next.getHalted() != null;
-    status.setConditions(Conditions.set(status.getConditions(), ROLLOUT, !halted,
-        halted ? "Halted" : next.getRestarting() != null ? "Restarting" : "Done",
-        halted ? next.getHalted() : next.getRestarting() != null ? next.getRestarting().size()
+    status.setConditions(Conditions.set(status.getConditions(), ROLLOUT, !step.halted(),
+        step.halted() ? "Halted" : step.restarting() ? "Restarting" : "Done",
+        step.halted() ? next.getHalted() : step.restarting() ? next.getRestarting().size()
             + " workload(s) restarting, at most " + (rollout.getMaxConcurrentWorkloads() == null ? 1
                 : rollout.getMaxConcurrentWorkloads()) + " at once"
             : "no restartable workload has stale or missed pods left to restart for generation " + generation,
         generation, clock));
-    return halted ? null : step.recheckIn();
+    return step.recheckIn();
   }
 
 }
