@@ -64,17 +64,23 @@ public final class InstrumentorAnnotations {
    * pods, pod templates, Namespaces and workloads (collector pods' hashes too): what a user writes is
    * checked against it ({@link #unknownKeys}).
    */
-  public static final java.util.Set<String> KNOWN = java.util.Set.of(INJECT_JAVA, CONTAINER_NAMES, JAVA_CONTAINER_NAMES,
-      INJECT_PYTHON, PYTHON_CONTAINER_NAMES, PYTHON_PLATFORM, INJECT_NODEJS, NODEJS_CONTAINER_NAMES, INJECT_DOTNET,
-      DOTNET_CONTAINER_NAMES, DOTNET_RUNTIME, INJECT_SDK, SDK_CONTAINER_NAMES, INJECT_SIDECAR, STATUS, RESTARTED_FOR,
-      PREFIX + "config-hash", PREFIX + "inputs-hash",
-      Upstream.PREFIX + "inject-java", Upstream.PREFIX + "inject-nodejs", Upstream.PREFIX + "inject-python",
-      Upstream.PREFIX + "inject-dotnet", Upstream.PREFIX + "inject-sdk", Upstream.INJECT_GO, Upstream.INJECT_APACHE_HTTPD, Upstream.INJECT_NGINX, Upstream.PREFIX + "container-names",
-      Upstream.PREFIX + "java-container-names", Upstream.PREFIX + "nodejs-container-names",
-      Upstream.PREFIX + "python-container-names", Upstream.PREFIX + "dotnet-container-names",
-      Upstream.PREFIX + "sdk-container-names", Upstream.PREFIX + "go-container-names",
-      Upstream.PREFIX + "apache-httpd-container-names", Upstream.PREFIX + "inject-nginx-container-names",
-      Upstream.PREFIX + "otel-go-auto-target-exe", Upstream.PYTHON_PLATFORM, Upstream.DOTNET_RUNTIME);
+  public static final java.util.Set<String> KNOWN = known();
+
+  private static java.util.Set<String> known() {
+    java.util.Set<String> keys = new java.util.TreeSet<>(java.util.List.of(CONTAINER_NAMES, PYTHON_PLATFORM,
+        DOTNET_RUNTIME, INJECT_SIDECAR, STATUS, RESTARTED_FOR, PREFIX + "config-hash", PREFIX + "inputs-hash",
+        Upstream.PREFIX + "container-names", Upstream.INJECT_GO, Upstream.INJECT_APACHE_HTTPD, Upstream.INJECT_NGINX,
+        Upstream.PREFIX + "go-container-names", Upstream.PREFIX + "apache-httpd-container-names",
+        Upstream.PREFIX + "inject-nginx-container-names", Upstream.PREFIX + "otel-go-auto-target-exe",
+        Upstream.PYTHON_PLATFORM, Upstream.DOTNET_RUNTIME));
+    for (Language language : Language.values()) {
+      keys.add(language.injectAnnotation());
+      keys.add(language.containerNamesAnnotation());
+      keys.add(Upstream.of(language.injectAnnotation()));
+      keys.add(Upstream.of(language.containerNamesAnnotation()));
+    }
+    return java.util.Set.copyOf(keys);
+  }
 
   /**
    * The keys of {@code annotations} that look like ours or the OpenTelemetry Operator's and are not, each
@@ -123,11 +129,12 @@ public final class InstrumentorAnnotations {
     }
 
     /** Every key with an upstream equivalent, computed once (the admission path asks per pod). */
-    private static final java.util.Map<String, String> KEYS = java.util.stream.Stream.of(INJECT_JAVA, INJECT_NODEJS,
-        INJECT_PYTHON, INJECT_DOTNET, INJECT_SDK, CONTAINER_NAMES, JAVA_CONTAINER_NAMES, NODEJS_CONTAINER_NAMES,
-        PYTHON_CONTAINER_NAMES, DOTNET_CONTAINER_NAMES, SDK_CONTAINER_NAMES, InstrumentorAnnotations.PYTHON_PLATFORM,
-        InstrumentorAnnotations.DOTNET_RUNTIME).collect(java.util.stream.Collectors.toUnmodifiableMap(key -> key,
-            Upstream::compute));
+    private static final java.util.Map<String, String> KEYS = java.util.stream.Stream.concat(
+        java.util.stream.Stream.of(CONTAINER_NAMES, InstrumentorAnnotations.PYTHON_PLATFORM,
+            InstrumentorAnnotations.DOTNET_RUNTIME),
+        java.util.Arrays.stream(Language.values()).flatMap(language -> java.util.stream.Stream.of(
+            language.injectAnnotation(), language.containerNamesAnnotation())))
+        .collect(java.util.stream.Collectors.toUnmodifiableMap(key -> key, Upstream::compute));
 
     /** The upstream key meaning what {@code ours} means, e.g. {@code instrumentation.opentelemetry.io/inject-java}. */
     public static String of(String ours) {

@@ -1,6 +1,5 @@
 package dev.instrumentor.operator.cli;
 
-import dev.instrumentor.webhook.inject.AgentImages;
 import dev.instrumentor.operator.preview.InputException;
 import dev.instrumentor.operator.preview.InstrumentationFiles;
 import dev.instrumentor.operator.preview.ManifestInjector;
@@ -26,7 +25,8 @@ import picocli.CommandLine.Spec;
  * {@code instrumentor inject}: prints manifests with every pod template mutated exactly as the
  * admission webhook would mutate the pods, without a cluster.
  */
-@Command(name = "inject", sortOptions = false, mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
+@Command(name = "inject", modelTransformer = AgentImageOptions.class, sortOptions = false,
+    mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
     description = {
         "Preview offline what the webhook does: print the manifests with every pod template mutated as its pods would be.",
         "One line per workload on stderr says what happened, and a warning for each annotation the webhook would"
@@ -50,22 +50,6 @@ final class InjectCommand implements Callable<Integer> {
       description = "Manifests to mutate (multi-document YAML), or - for standard input.")
   String manifests;
 
-  @Option(names = "--java-agent-image", paramLabel = "IMAGE",
-      description = "Java agent image when an Instrumentation names none (default: ${DEFAULT-VALUE}).")
-  String javaAgentImage = AgentImages.DEFAULT_JAVA;
-
-  @Option(names = "--nodejs-agent-image", paramLabel = "IMAGE",
-      description = "Node.js auto-instrumentation image when an Instrumentation names none (default: ${DEFAULT-VALUE}).")
-  String nodejsAgentImage = AgentImages.DEFAULT_NODEJS;
-
-  @Option(names = "--python-agent-image", paramLabel = "IMAGE",
-      description = "Python auto-instrumentation image when an Instrumentation names none (default: ${DEFAULT-VALUE}).")
-  String pythonAgentImage = AgentImages.DEFAULT_PYTHON;
-
-  @Option(names = "--dotnet-agent-image", paramLabel = "IMAGE",
-      description = ".NET auto-instrumentation image when an Instrumentation names none (default: ${DEFAULT-VALUE}).")
-  String dotnetAgentImage = AgentImages.DEFAULT_DOTNET;
-
   @Option(names = "--strict", description = "Exit with code 3 when an annotation is unknown (a misspelled key) or an"
       + " inject value is neither true, false nor a name: for a CI check of manifests.")
   boolean strict;
@@ -87,7 +71,7 @@ final class InjectCommand implements Callable<Integer> {
       String source = "-".equals(manifests) ? "(stdin)" : manifests;
       String text = "-".equals(manifests) ? readStdin() : read(Path.of(manifests));
       InjectorSettings settings = new InjectorSettings(
-          new AgentImages(javaAgentImage, nodejsAgentImage, pythonAgentImage, dotnetAgentImage), agentRunAsUser,
+          AgentImageOptions.images(spec), agentRunAsUser,
           InjectorSettings.DEFAULT_COLLECTOR_IMAGE, true);
       ManifestInjector injector = new ManifestInjector(
           PodMutator.forAgents(InstrumentationSource.of(files.instrumentations()), settings));

@@ -1,6 +1,5 @@
 package dev.instrumentor.operator.cli;
 
-import dev.instrumentor.webhook.inject.AgentImages;
 import dev.instrumentor.operator.runtime.InstrumentorOperator;
 import dev.instrumentor.operator.runtime.OperatorConfig;
 import dev.instrumentor.operator.runtime.SelfManagedCertificates;
@@ -30,7 +29,8 @@ import picocli.CommandLine.ParameterException;
  * {@code instrumentor run}: the operator and the admission server in one process, until SIGTERM or
  * SIGINT. Every flag has an environment variable; flags win.
  */
-@Command(name = "run", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "run", modelTransformer = AgentImageOptions.class, sortOptions = false,
+    mixinStandardHelpOptions = true,
     versionProvider = BuildInfo.class,
     description = "Run the operator (reconcilers, leader-elected) and the admission webhook (every replica).")
 final class RunCommand implements Callable<Integer> {
@@ -125,26 +125,6 @@ final class RunCommand implements Callable<Integer> {
       fallbackValue = "true", description = "Write owned objects with server-side apply (turn off only for API servers without it)."
           + " Env INSTRUMENTOR_SERVER_SIDE_APPLY; default ${DEFAULT-VALUE}.")
   boolean serverSideApply;
-
-  @Option(names = "--java-agent-image", defaultValue = "${env:INSTRUMENTOR_JAVA_AGENT_IMAGE:-"
-      + AgentImages.DEFAULT_JAVA + "}", description = "Default Java agent image."
-      + " Env INSTRUMENTOR_JAVA_AGENT_IMAGE; default ${DEFAULT-VALUE}.")
-  String javaAgentImage;
-
-  @Option(names = "--nodejs-agent-image", defaultValue = "${env:INSTRUMENTOR_NODEJS_AGENT_IMAGE:-"
-      + AgentImages.DEFAULT_NODEJS + "}", description = "Default Node.js auto-instrumentation image."
-      + " Env INSTRUMENTOR_NODEJS_AGENT_IMAGE; default ${DEFAULT-VALUE}.")
-  String nodejsAgentImage;
-
-  @Option(names = "--python-agent-image", defaultValue = "${env:INSTRUMENTOR_PYTHON_AGENT_IMAGE:-"
-      + AgentImages.DEFAULT_PYTHON + "}", description = "Default Python auto-instrumentation image."
-      + " Env INSTRUMENTOR_PYTHON_AGENT_IMAGE; default ${DEFAULT-VALUE}.")
-  String pythonAgentImage;
-
-  @Option(names = "--dotnet-agent-image", defaultValue = "${env:INSTRUMENTOR_DOTNET_AGENT_IMAGE:-"
-      + AgentImages.DEFAULT_DOTNET + "}", description = "Default .NET auto-instrumentation image."
-      + " Env INSTRUMENTOR_DOTNET_AGENT_IMAGE; default ${DEFAULT-VALUE}.")
-  String dotnetAgentImage;
 
   @Option(names = "--collector-image", defaultValue = "${env:INSTRUMENTOR_COLLECTOR_IMAGE:-"
       + InjectorSettings.DEFAULT_COLLECTOR_IMAGE + "}", description = "Default collector image."
@@ -286,7 +266,7 @@ final class RunCommand implements Callable<Integer> {
     return new OperatorConfig(namespaces, operatorNamespace, instance, leaderElection && !localWebhook, leaseName,
         localWebhook ? "127.0.0.1" : webhookHost, webhookPort, localWebhook ? null : webhookCert,
         localWebhook ? null : webhookKey, localWebhook, localWebhookHost, serverSideApply,
-        new AgentImages(javaAgentImage, nodejsAgentImage, pythonAgentImage, dotnetAgentImage), collectorImage, agentRunAsUser, metricsHost, metricsPort,
+        AgentImageOptions.images(spec), collectorImage, agentRunAsUser, metricsHost, metricsPort,
         logFormat.name().toLowerCase(java.util.Locale.ROOT), logLevel.name(),
         selfManagedCertificates && !localWebhook ? new SelfManagedCertificates.Settings(operatorNamespace, webhookSecret,
             webhookConfiguration, java.util.List.of(webhookService, webhookService + "." + operatorNamespace,

@@ -109,11 +109,10 @@ public final class ConfigValidation {
     labels.put(COLLECTOR_LABEL, collector.getMetadata().getName());
     Map<String, String> podAnnotations = new LinkedHashMap<>();
     // never instrumented, whatever the namespace asks for
-    for (String language : List.of(InstrumentorAnnotations.INJECT_JAVA, InstrumentorAnnotations.INJECT_NODEJS,
-        InstrumentorAnnotations.INJECT_PYTHON, InstrumentorAnnotations.INJECT_DOTNET, InstrumentorAnnotations.INJECT_SDK,
-        InstrumentorAnnotations.INJECT_SIDECAR)) {
-      podAnnotations.put(language, "false");
+    for (dev.instrumentor.api.Language language : dev.instrumentor.api.Language.values()) {
+      podAnnotations.put(language.injectAnnotation(), "false");
     }
+    podAnnotations.put(InstrumentorAnnotations.INJECT_SIDECAR, "false");
     boolean ownAccount = CollectorPermissions.ownServiceAccount(collector);
     return new JobBuilder()
         .withNewMetadata().withName(jobName(collector, key)).withNamespace(collector.getMetadata().getNamespace())

@@ -42,11 +42,9 @@ public final class Fleet {
 
   private static Map<String, String> orderedLanguages() {
     Map<String, String> languages = new LinkedHashMap<>();
-    languages.put("java", InstrumentorAnnotations.INJECT_JAVA);
-    languages.put("nodejs", InstrumentorAnnotations.INJECT_NODEJS);
-    languages.put("python", InstrumentorAnnotations.INJECT_PYTHON);
-    languages.put("dotnet", InstrumentorAnnotations.INJECT_DOTNET);
-    languages.put("sdk", InstrumentorAnnotations.INJECT_SDK);
+    for (dev.instrumentor.api.Language language : dev.instrumentor.api.Language.values()) {
+      languages.put(language.key(), language.injectAnnotation());
+    }
     return java.util.Collections.unmodifiableMap(languages);
   }
 

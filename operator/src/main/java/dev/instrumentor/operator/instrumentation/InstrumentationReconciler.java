@@ -211,7 +211,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
             "every block of the spec is injected into the pods that ask for it", generation, clock)
         : Conditions.set(conditions, Conditions.SUPPORTED, false, "UnsupportedBlocks", String.join(", ", unsupported)
             + ": accepted from the OpenTelemetry Operator's Instrumentation and not injected by Instrumentor (it"
-            + " injects java, nodejs, python, dotnet and sdk); pods that ask for them run without, and their"
+            + " injects " + dev.instrumentor.api.Language.listed() + "); pods that ask for them run without, and their"
             + " instrumentor.dev/injection-status says so", generation, clock);
     status.setConditions(conditions);
     // the webhook configures pods from the last valid generation while the current one is not

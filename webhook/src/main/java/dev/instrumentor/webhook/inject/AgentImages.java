@@ -23,6 +23,30 @@ public record AgentImages(String java, String nodejs, String python, String dotn
 
   public static final AgentImages DEFAULTS = new AgentImages(DEFAULT_JAVA, DEFAULT_NODEJS, DEFAULT_PYTHON, DEFAULT_DOTNET);
 
+  /** The image of {@code language} (one with an agent). */
+  public String image(dev.instrumentor.api.Language language) {
+    return switch (language) {
+      case JAVA -> java;
+      case NODEJS -> nodejs;
+      case PYTHON -> python;
+      case DOTNET -> dotnet;
+      case SDK -> throw new IllegalArgumentException("the SDK environment has no agent image");
+    };
+  }
+
+  /** The default image of {@code language} (one with an agent). */
+  public static String defaultImage(dev.instrumentor.api.Language language) {
+    return DEFAULTS.image(language);
+  }
+
+  /** With {@code image} for {@code language}. */
+  public AgentImages with(dev.instrumentor.api.Language language, String image) {
+    return new AgentImages(language == dev.instrumentor.api.Language.JAVA ? image : java,
+        language == dev.instrumentor.api.Language.NODEJS ? image : nodejs,
+        language == dev.instrumentor.api.Language.PYTHON ? image : python,
+        language == dev.instrumentor.api.Language.DOTNET ? image : dotnet);
+  }
+
   public AgentImages {
     Objects.requireNonNull(java, "java");
     Objects.requireNonNull(nodejs, "nodejs");

@@ -26,8 +26,8 @@ public final class AgentInjector implements Injector {
 
   static final String DEFAULT_VOLUME_SIZE = "200Mi";
   /** Every language's agent volume: a container that mounts another's is that language's. */
-  private static final List<AgentLanguage> LANGUAGES = List.of(new JavaLanguage(), new NodeJsLanguage(),
-      new PythonLanguage(), new DotNetLanguage());
+  private static final List<AgentLanguage> LANGUAGES = dev.instrumentor.api.Language.withAgents().stream()
+      .map(AgentInjector::contract).toList();
   private static final String KIND = "Instrumentation";
 
   private final AgentLanguage language;
@@ -69,8 +69,19 @@ public final class AgentInjector implements Injector {
 
   /** Every language, in the order they are injected (their init containers' order in a pod). */
   public static List<AgentInjector> all(InstrumentationSource instrumentations, InjectorSettings settings) {
-    return List.of(java(instrumentations, settings), nodejs(instrumentations, settings),
-        python(instrumentations, settings), dotnet(instrumentations, settings), sdk(instrumentations, settings));
+    return java.util.Arrays.stream(dev.instrumentor.api.Language.values())
+        .map(language -> new AgentInjector(contract(language), instrumentations, settings)).toList();
+  }
+
+  /** What sets {@code language}'s injection apart: a new language is a constant and a class here. */
+  private static AgentLanguage contract(dev.instrumentor.api.Language language) {
+    return switch (language) {
+      case JAVA -> new JavaLanguage();
+      case NODEJS -> new NodeJsLanguage();
+      case PYTHON -> new PythonLanguage();
+      case DOTNET -> new DotNetLanguage();
+      case SDK -> new SdkLanguage();
+    };
   }
 
   @Override

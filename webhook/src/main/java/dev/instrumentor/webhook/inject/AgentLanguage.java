@@ -13,42 +13,35 @@ import java.util.Map;
  */
 abstract class AgentLanguage {
 
-  private final String name;
-  private final String injectAnnotation;
-  private final String containerNamesAnnotation;
+  private final dev.instrumentor.api.Language language;
   private final String volume;
   private final String mountPath;
   private final String attached;
 
   /**
-   * @param name                     the key in outcomes and the status annotation, e.g. {@code java}
-   * @param injectAnnotation         the annotation asking for it, e.g. {@code instrumentor.dev/inject-java}
-   * @param containerNamesAnnotation the annotation naming its containers, e.g. {@code instrumentor.dev/java-container-names}
+   * @param language                 its entry in the one list of languages: key, annotations, whether it has an agent
    * @param volume                   the agent's volume, and the name of the init container that fills it;
    *                                 null for a language without an agent
    * @param mountPath                where the volume is mounted, in the init container and the instrumented ones
    * @param attached                 what an injected outcome says, e.g. {@code Java agent attached}
    */
-  AgentLanguage(String name, String injectAnnotation, String containerNamesAnnotation, String volume, String mountPath,
-      String attached) {
-    this.name = name;
-    this.injectAnnotation = injectAnnotation;
-    this.containerNamesAnnotation = containerNamesAnnotation;
+  AgentLanguage(dev.instrumentor.api.Language language, String volume, String mountPath, String attached) {
+    this.language = language;
     this.volume = volume;
     this.mountPath = mountPath;
     this.attached = attached;
   }
 
   final String name() {
-    return name;
+    return language.key();
   }
 
   final String injectAnnotation() {
-    return injectAnnotation;
+    return language.injectAnnotation();
   }
 
   final String containerNamesAnnotation() {
-    return containerNamesAnnotation;
+    return language.containerNamesAnnotation();
   }
 
   /** Null for a language without an agent. */
@@ -74,7 +67,13 @@ abstract class AgentLanguage {
   abstract AgentSpec block(InstrumentationSpec spec);
 
   /** The agent image when the block names none. */
-  abstract String defaultImage(InjectorSettings settings);
+  String defaultImage(InjectorSettings settings) {
+    return language.hasAgent() ? settings.agentImages().image(language) : null;
+  }
+
+  final dev.instrumentor.api.Language language() {
+    return language;
+  }
 
   /**
    * The variants of the agent a pod can ask for (a C library, a runtime), the first the default;

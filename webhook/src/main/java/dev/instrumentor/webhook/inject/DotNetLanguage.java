@@ -18,7 +18,7 @@ import java.util.Map;
  */
 final class DotNetLanguage extends AgentLanguage {
 
-  static final String NAME = "dotnet";
+  static final String NAME = dev.instrumentor.api.Language.DOTNET.key();
   static final String MOUNT_PATH = "/instrumentor/dotnet";
   static final String GLIBC = "linux-x64";
   static final String MUSL = "linux-musl-x64";
@@ -45,18 +45,12 @@ final class DotNetLanguage extends AgentLanguage {
   }
 
   DotNetLanguage() {
-    super(NAME, InstrumentorAnnotations.INJECT_DOTNET, InstrumentorAnnotations.DOTNET_CONTAINER_NAMES,
-        "instrumentor-dotnet-agent", MOUNT_PATH, ".NET automatic instrumentation attached");
+    super(dev.instrumentor.api.Language.DOTNET, "instrumentor-dotnet-agent", MOUNT_PATH, ".NET automatic instrumentation attached");
   }
 
   @Override
   AgentSpec block(InstrumentationSpec spec) {
     return spec.getDotnet();
-  }
-
-  @Override
-  String defaultImage(InjectorSettings settings) {
-    return settings.agentImages().dotnet();
   }
 
   @Override

@@ -15,25 +15,19 @@ import java.util.List;
  */
 final class JavaLanguage extends AgentLanguage {
 
-  static final String NAME = "java";
+  static final String NAME = dev.instrumentor.api.Language.JAVA.key();
   static final String MOUNT_PATH = "/instrumentor/java";
   static final String AGENT_JAR = MOUNT_PATH + "/javaagent.jar";
   static final String EXTENSIONS_DIR = MOUNT_PATH + "/extensions";
   static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
 
   JavaLanguage() {
-    super(NAME, InstrumentorAnnotations.INJECT_JAVA, InstrumentorAnnotations.JAVA_CONTAINER_NAMES,
-        "instrumentor-java-agent", MOUNT_PATH, "Java agent attached");
+    super(dev.instrumentor.api.Language.JAVA, "instrumentor-java-agent", MOUNT_PATH, "Java agent attached");
   }
 
   @Override
   AgentSpec block(InstrumentationSpec spec) {
     return spec.getJava();
-  }
-
-  @Override
-  String defaultImage(InjectorSettings settings) {
-    return settings.agentImages().java();
   }
 
   @Override

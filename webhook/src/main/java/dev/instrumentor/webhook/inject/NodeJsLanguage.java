@@ -16,7 +16,7 @@ import java.util.List;
  */
 final class NodeJsLanguage extends AgentLanguage {
 
-  static final String NAME = "nodejs";
+  static final String NAME = dev.instrumentor.api.Language.NODEJS.key();
   static final String MOUNT_PATH = "/instrumentor/nodejs";
   static final String NODE_OPTIONS = "NODE_OPTIONS";
 
@@ -27,18 +27,12 @@ final class NodeJsLanguage extends AgentLanguage {
   private static final List<JsonNode> DEFAULTS = List.of(PodJson.envVar("OTEL_METRICS_EXPORTER", "otlp"));
 
   NodeJsLanguage() {
-    super(NAME, InstrumentorAnnotations.INJECT_NODEJS, InstrumentorAnnotations.NODEJS_CONTAINER_NAMES,
-        "instrumentor-nodejs-agent", MOUNT_PATH, "Node.js auto-instrumentation attached");
+    super(dev.instrumentor.api.Language.NODEJS, "instrumentor-nodejs-agent", MOUNT_PATH, "Node.js auto-instrumentation attached");
   }
 
   @Override
   AgentSpec block(InstrumentationSpec spec) {
     return spec.getNodejs();
-  }
-
-  @Override
-  String defaultImage(InjectorSettings settings) {
-    return settings.agentImages().nodejs();
   }
 
 

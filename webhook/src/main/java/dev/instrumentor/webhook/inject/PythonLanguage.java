@@ -18,7 +18,7 @@ import java.util.Map;
  */
 final class PythonLanguage extends AgentLanguage {
 
-  static final String NAME = "python";
+  static final String NAME = dev.instrumentor.api.Language.PYTHON.key();
   static final String MOUNT_PATH = "/instrumentor/python";
   static final String PYTHONPATH = "PYTHONPATH";
   static final String GLIBC = "glibc";
@@ -35,18 +35,12 @@ final class PythonLanguage extends AgentLanguage {
       new Loader(PYTHONPATH, MOUNT_PATH + "/opentelemetry/instrumentation/auto_instrumentation", MOUNT_PATH, ":"));
 
   PythonLanguage() {
-    super(NAME, InstrumentorAnnotations.INJECT_PYTHON, InstrumentorAnnotations.PYTHON_CONTAINER_NAMES,
-        "instrumentor-python-agent", MOUNT_PATH, "Python auto-instrumentation attached");
+    super(dev.instrumentor.api.Language.PYTHON, "instrumentor-python-agent", MOUNT_PATH, "Python auto-instrumentation attached");
   }
 
   @Override
   AgentSpec block(InstrumentationSpec spec) {
     return spec.getPython();
-  }
-
-  @Override
-  String defaultImage(InjectorSettings settings) {
-    return settings.agentImages().python();
   }
 
   @Override

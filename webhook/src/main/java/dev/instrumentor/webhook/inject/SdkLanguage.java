@@ -13,20 +13,15 @@ import java.util.List;
  */
 final class SdkLanguage extends AgentLanguage {
 
-  static final String NAME = "sdk";
+  static final String NAME = dev.instrumentor.api.Language.SDK.key();
 
   SdkLanguage() {
-    super(NAME, InstrumentorAnnotations.INJECT_SDK, InstrumentorAnnotations.SDK_CONTAINER_NAMES, null, null,
+    super(dev.instrumentor.api.Language.SDK, null, null,
         "OpenTelemetry SDK environment set");
   }
 
   @Override
   AgentSpec block(InstrumentationSpec spec) {
-    return null;
-  }
-
-  @Override
-  String defaultImage(InjectorSettings settings) {
     return null;
   }
 

@@ -47,6 +47,6 @@ final class UnsupportedLanguage implements Injector {
   @Override
   public InjectionOutcome inject(PodJson pod, PodContext context, InjectionRequestValue request, PodEdits edits) {
     return InjectionOutcome.skipped(name, "Instrumentor does not inject " + description + ", which " + annotation
-        + " asks for: the pod runs without it (Instrumentor injects java, nodejs, python, dotnet and sdk)", null);
+        + " asks for: the pod runs without it (Instrumentor injects " + dev.instrumentor.api.Language.listed() + ")", null);
   }
 }
