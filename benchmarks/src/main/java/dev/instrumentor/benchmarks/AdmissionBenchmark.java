@@ -55,7 +55,7 @@ public class AdmissionBenchmark {
       observer = dev.instrumentor.operator.runtime.AdmissionReporting.withoutEvents(
           new dev.instrumentor.operator.runtime.OperatorMetrics(sdk), sdk);
     }
-    admission = new PodAdmission(PodMutator.standard(InstrumentationSource.of(List.of(Workloads.instrumentation())),
+    admission = new PodAdmission(dev.instrumentor.webhook.admission.StandardMutator.of(InstrumentationSource.of(List.of(Workloads.instrumentation())),
         dev.instrumentor.webhook.collector.CollectorSource.of(List.of()), InjectorSettings.defaults()),
         NamespaceAnnotations.none(), observer);
     AdmissionResponse check = admission.handle("application/json", review, review.length, false, 1 << 22);

@@ -61,7 +61,7 @@ public final class BenchmarkSuite {
         ## What the figures are made of, and why some are not met
 
         **Mutation core.** Every injector the webhook runs (the languages, the OpenTelemetry Operator's
-        unsupported ones, the sidecar), as `PodMutator.standard` builds them. The webhook reads the AdmissionReview straight from its bytes
+        unsupported ones, the sidecar), as `StandardMutator.of` builds them. The webhook reads the AdmissionReview straight from its bytes
         (`JsonProjection`): it builds only what injection reads (the request's identity; the pod's
         metadata, its containers' names, images, env and mounts, volume names, the pod's user) and
         only checks the rest (managed fields, status, probes, resources, userInfo), matching field
@@ -207,7 +207,7 @@ public final class BenchmarkSuite {
     // as the operator serves it: every injector, and its telemetry recorded per request
     dev.instrumentor.operator.runtime.OperatorTelemetry telemetry =
         dev.instrumentor.operator.runtime.OperatorTelemetry.create(Map.of());
-    PodAdmission admission = new PodAdmission(PodMutator.standard(
+    PodAdmission admission = new PodAdmission(dev.instrumentor.webhook.admission.StandardMutator.of(
         InstrumentationSource.of(List.of(Workloads.instrumentation())),
         dev.instrumentor.webhook.collector.CollectorSource.of(List.of()), InjectorSettings.defaults()),
         NamespaceAnnotations.none(), dev.instrumentor.operator.runtime.AdmissionReporting.withoutEvents(

@@ -1,9 +1,9 @@
 package dev.instrumentor.operator.cli;
 
-import dev.instrumentor.operator.preview.InputException;
+import dev.instrumentor.operator.yaml.InputException;
 import dev.instrumentor.operator.preview.InstrumentationFiles;
 import dev.instrumentor.operator.preview.ManifestInjector;
-import dev.instrumentor.operator.preview.YamlDocuments;
+import dev.instrumentor.operator.yaml.YamlDocuments;
 import dev.instrumentor.webhook.inject.InjectorSettings;
 import dev.instrumentor.webhook.inject.InstrumentationSource;
 import dev.instrumentor.webhook.inject.PodMutator;

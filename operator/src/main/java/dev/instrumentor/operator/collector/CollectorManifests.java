@@ -4,7 +4,7 @@ import dev.instrumentor.api.InstrumentorLabels;
 import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
-import dev.instrumentor.operator.preview.YamlDocuments;
+import dev.instrumentor.operator.yaml.YamlDocuments;
 import dev.instrumentor.webhook.collector.CollectorContainer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.instrumentor.api.v1alpha1.ApiGroup;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.validation.SchemaValidator;
+import dev.instrumentor.operator.yaml.InputException;
+import dev.instrumentor.operator.yaml.YamlDocuments;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.HashSet;

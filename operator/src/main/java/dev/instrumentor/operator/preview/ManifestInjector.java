@@ -11,6 +11,7 @@ import dev.instrumentor.webhook.inject.Owners;
 import dev.instrumentor.webhook.inject.PodContext;
 import dev.instrumentor.webhook.inject.PodJson;
 import dev.instrumentor.webhook.inject.PodMutator;
+import dev.instrumentor.operator.yaml.InputException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

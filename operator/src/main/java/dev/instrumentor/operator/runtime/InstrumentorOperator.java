@@ -87,7 +87,7 @@ public final class InstrumentorOperator implements AutoCloseable {
     caches = WebhookCaches.start(client, config.watchNamespaces());
     InjectorSettings settings = new InjectorSettings(config.agentImages(), config.agentRunAsUser(),
         config.collectorImage(), nativeSidecars());
-    PodMutator mutator = PodMutator.standard(caches.instrumentationSource(), caches.collectorSource(), settings);
+    PodMutator mutator = dev.instrumentor.webhook.admission.StandardMutator.of(caches.instrumentationSource(), caches.collectorSource(), settings);
     PodAdmission admission = new PodAdmission(mutator, caches.namespaceAnnotations(), new AdmissionReporting(metrics, events,
         telemetry));
     metrics.cacheSizes(caches.sizes(), java.util.function.LongSupplier::getAsLong);

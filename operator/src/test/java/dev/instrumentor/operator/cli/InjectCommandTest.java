@@ -3,8 +3,8 @@ package dev.instrumentor.operator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.instrumentor.operator.preview.InputException;
-import dev.instrumentor.operator.preview.YamlDocuments;
+import dev.instrumentor.operator.yaml.InputException;
+import dev.instrumentor.operator.yaml.YamlDocuments;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,8 +3,6 @@ package dev.instrumentor.webhook.inject;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.InstrumentorAnnotations;
-import dev.instrumentor.webhook.collector.CollectorSource;
-import dev.instrumentor.webhook.collector.SidecarInjector;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,16 +29,11 @@ public final class PodMutator {
   static final String WINDOWS = "Windows pods are not instrumented: the agents and the collector are Linux"
       + " images, and the API server refuses their Linux security settings on a Windows pod";
 
-  /**
-   * Every injection: the languages (Java, Node.js, Python, .NET, SDK-only), the languages of the
-   * OpenTelemetry Operator's annotations that are not injected (a skipped outcome), then the collector
-   * sidecar. Init containers come in this order.
-   */
-  public static PodMutator standard(InstrumentationSource instrumentations, CollectorSource collectors,
-      InjectorSettings settings) {
-    List<Injector> injectors = new ArrayList<>(languages(instrumentations, settings));
-    injectors.add(new SidecarInjector(collectors, settings));
-    return new PodMutator(injectors);
+  /** This mutator's injections, then {@code more} (e.g. the collector sidecar, injected last). */
+  public PodMutator then(Injector more) {
+    List<Injector> all = new ArrayList<>(injectors);
+    all.add(more);
+    return new PodMutator(all);
   }
 
   /** The languages without the sidecar: what the {@code inject} command uses. */

@@ -1,4 +1,4 @@
-package dev.instrumentor.operator.preview;
+package dev.instrumentor.operator.yaml;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,4 +1,4 @@
-package dev.instrumentor.operator.preview;
+package dev.instrumentor.operator.yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

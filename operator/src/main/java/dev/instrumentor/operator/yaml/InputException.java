@@ -1,4 +1,4 @@
-package dev.instrumentor.operator.preview;
+package dev.instrumentor.operator.yaml;
 
 /** Bad input to the preview: names the source (file or stdin) and what is wrong with it. */
 public final class InputException extends Exception {

@@ -1,0 +1,58 @@
+package dev.instrumentor.operator.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The package arrows, frozen: the modules layer api <- webhook <- operator; no package imports one that
+ * imports it back; inside the webhook, admission assembles the two kinds of injection (agents in
+ * {@code inject}, the sidecar in {@code collector}) and neither knows admission; the reconcilers and their
+ * helpers never import the offline CLI or its preview.
+ */
+@AnalyzeClasses(packages = "dev.instrumentor", importOptions = ArchitectureTest.MainCode.class)
+class ArchitectureTest {
+
+  /** The modules' main classes: no test classes, whether in test-classes or in a module's test-jar (fixtures). */
+  static final class MainCode implements ImportOption {
+    @Override
+    public boolean includes(com.tngtech.archunit.core.importer.Location location) {
+      String where = location.asURI().toString();
+      return !where.contains("/test-classes/") && !where.contains("-tests.jar");
+    }
+  }
+
+  @ArchTest
+  static final ArchRule noPackageCycles = slices().matching("dev.instrumentor.(**)").should().beFreeOfCycles();
+
+  @ArchTest
+  static final ArchRule modulesLayer = layeredArchitecture().consideringOnlyDependenciesInLayers()
+      .layer("api").definedBy("dev.instrumentor.api..")
+      .layer("webhook").definedBy("dev.instrumentor.webhook..")
+      .layer("operator").definedBy("dev.instrumentor.operator..")
+      .whereLayer("operator").mayNotBeAccessedByAnyLayer()
+      .whereLayer("webhook").mayOnlyBeAccessedByLayers("operator")
+      .whereLayer("api").mayOnlyBeAccessedByLayers("webhook", "operator");
+
+  @ArchTest
+  static final ArchRule injectionKnowsNotAdmission = noClasses()
+      .that().resideInAnyPackage("dev.instrumentor.webhook.inject..", "dev.instrumentor.webhook.collector..")
+      .should().dependOnClassesThat().resideInAPackage("dev.instrumentor.webhook.admission..");
+
+  @ArchTest
+  static final ArchRule agentsKnowNotTheSidecar = noClasses()
+      .that().resideInAPackage("dev.instrumentor.webhook.inject..")
+      .should().dependOnClassesThat().resideInAPackage("dev.instrumentor.webhook.collector..");
+
+  @ArchTest
+  static final ArchRule reconcilersKnowNotTheCli = noClasses()
+      .that().resideInAnyPackage("dev.instrumentor.operator.collector..", "dev.instrumentor.operator.instrumentation..",
+          "dev.instrumentor.operator.fleet..", "dev.instrumentor.operator.kube..", "dev.instrumentor.operator.runtime..")
+      .should().dependOnClassesThat().resideInAnyPackage("dev.instrumentor.operator.cli..",
+          "dev.instrumentor.operator.preview..");
+}
