@@ -85,86 +85,19 @@ public final class InstrumentorOperator implements AutoCloseable {
     events = new EventRecorder(client, config.instance(), Duration.ofMinutes(5), clock);
     // the informers list while the certificate work below runs
     caches = WebhookCaches.start(client, config.watchNamespaces());
-    InjectorSettings settings = new InjectorSettings(config.agentImages(), config.agentRunAsUser(),
-        config.collectorImage(), nativeSidecars());
-    PodMutator mutator = dev.instrumentor.webhook.admission.StandardMutator.of(caches.instrumentationSource(), caches.collectorSource(), settings);
-    PodAdmission admission = new PodAdmission(mutator, caches.namespaceAnnotations(), new AdmissionReporting(metrics, events,
-        telemetry));
-    metrics.cacheSizes(caches.sizes(), java.util.function.LongSupplier::getAsLong);
-    metrics.conditions(caches::conditions);
-
-    Path certificate = config.certificateFile();
-    Path key = config.keyFile();
-    if (config.selfManaged() != null) {
-      certificates = new SelfManagedCertificates(client, config.selfManaged(), clock);
-      // the caBundle is in place before this replica reports ready, whoever leads
-      certificates.bootstrap();
-      certificateMaintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "certificate-maintenance");
-        thread.setDaemon(true);
-        return thread;
-      });
-      certificate = config.selfManaged().certificateFile();
-      key = config.selfManaged().keyFile();
-    }
-    CertificateAuthority localCa = null;
-    if (config.localWebhook()) {
-      localCa = CertificateAuthority.create("instrumentor-local-webhook-ca", Duration.ofDays(30));
-      Path directory = Files.createTempDirectory("instrumentor-webhook");
-      CertificateAuthority.Issued issued = localCa.issue(
-          List.of(config.localWebhookUrlHost(), "localhost", "127.0.0.1"), Duration.ofDays(30));
-      certificate = directory.resolve("tls.crt");
-      key = directory.resolve("tls.key");
-      Files.writeString(certificate, issued.certificatePem());
-      Files.writeString(key, issued.privateKeyPem());
-      directory.toFile().deleteOnExit();
-      certificate.toFile().deleteOnExit();
-      key.toFile().deleteOnExit();
-    }
+    PodAdmission admission = admission();
+    Serving serving = servingCertificate();
     caches.awaitSynced(60);
     admissionServer = new AdmissionServer(AdmissionServerConfig.of(config.webhookHost(), config.webhookPort(),
-        certificate, key), admission, this::ready).start();
+        serving.certificate(), serving.key()), admission, this::ready).start();
     healthServer = new HealthServer(config.metricsHost(), config.metricsPort(), metrics, this::ready).start();
     LOG.info("webhook ready in {} ms (caches synced, serving on port {})",
         Duration.ofNanos(System.nanoTime() - began).toMillis(), admissionServer.port());
-
-    if (localCa != null) {
-      localWebhookName = "instrumentor-local-" + config.instance().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
-      WebhookRegistration.register(client, WebhookRegistration.byUrl(localWebhookName,
-          WebhookRegistration.localUrl(config.localWebhookUrlHost(), admissionServer.port()), localCa.certificatePem(),
-          config.operatorNamespace()));
-      LOG.info("registered MutatingWebhookConfiguration {} -> {}", localWebhookName,
-          WebhookRegistration.localUrl(config.localWebhookUrlHost(), admissionServer.port()));
+    if (serving.localCa() != null) {
+      registerLocalWebhook(serving.localCa());
     }
-
-    operator = new Operator(overrider -> {
-      overrider.withKubernetesClient(client)
-          .withCloseClientOnStop(false)
-          .withUseSSAToPatchPrimaryResource(config.serverSideApply())
-          .withSSABasedCreateUpdateMatchForDependentResources(config.serverSideApply())
-          .withMetrics(new ReconcileMetrics(metrics, telemetry))
-          .withStopOnInformerErrorDuringStartup(false);
-      if (config.leaderElection()) {
-        // not JOSDK's exit-on-stop: it calls System.exit, which deadlocks when stopping runs in the JVM's
-        // shutdown hook; losing the Lease while running is handled by onLostLeadership instead
-        overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(config.leaseName(),
-            config.operatorNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE, LEADER_ELECTION_RETRY_PERIOD,
-            config.instance(), new LeaderCallbacks(this::onStartedLeading, this::onLostLeadership,
-                newLeader -> LOG.info("leader is {}", newLeader)), false));
-      }
-    });
-    ResourceApplier applier = new ResourceApplier(client, config.serverSideApply());
-    InstrumentationReconciler instrumentations = new InstrumentationReconciler(new InstrumentationValidator(
-            (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get() != null), events, clock,
-        config.fleetView() ? new InstrumentationReconciler.FleetSources(caches.namespaceAnnotations(),
-            caches.instrumentationSource(), new dev.instrumentor.operator.fleet.Workloads(client)) : null);
-    metrics.fleet(instrumentations::views);
-    metrics.unresolved(instrumentations::unresolved);
-    operator.register(instrumentations, overrider -> namespaces(overrider));
-    operator.register(new TelemetryCollectorReconciler(
-        new CollectorManifests(config.collectorImage(), config.collectorClusterRolePrefix()), applier, events, clock,
-        config.collectorSecretNamespaces(), config.collectorConfigValidation()), overrider -> namespaces(overrider));
+    operator = new Operator(this::configure);
+    registerReconcilers();
     operator.start();
     if (!config.leaderElection()) {
       leader = true;
@@ -175,6 +108,95 @@ public final class InstrumentorOperator implements AutoCloseable {
     }
     return this;
   }
+
+  /** The webhook's mutation over the caches, with its metrics. */
+  private PodAdmission admission() {
+    InjectorSettings settings = new InjectorSettings(config.agentImages(), config.agentRunAsUser(),
+        config.collectorImage(), nativeSidecars());
+    PodMutator mutator = dev.instrumentor.webhook.admission.StandardMutator.of(caches.instrumentationSource(),
+        caches.collectorSource(), settings);
+    metrics.cacheSizes(caches.sizes(), java.util.function.LongSupplier::getAsLong);
+    metrics.conditions(caches::conditions);
+    return new PodAdmission(mutator, caches.namespaceAnnotations(), new AdmissionReporting(metrics, events, telemetry));
+  }
+
+  /** The webhook's certificate and key, and the local CA that signed them for --local-webhook (else null). */
+  private record Serving(Path certificate, Path key, CertificateAuthority localCa) {
+  }
+
+  /**
+   * From files, from the self-managed Secret (the caBundle is in place before this replica reports ready,
+   * whoever leads), or issued by a throwaway CA for --local-webhook.
+   */
+  private Serving servingCertificate() throws IOException {
+    if (config.selfManaged() != null) {
+      certificates = new SelfManagedCertificates(client, config.selfManaged(), clock);
+      certificates.bootstrap();
+      certificateMaintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "certificate-maintenance");
+        thread.setDaemon(true);
+        return thread;
+      });
+      return new Serving(config.selfManaged().certificateFile(), config.selfManaged().keyFile(), null);
+    }
+    if (!config.localWebhook()) {
+      return new Serving(config.certificateFile(), config.keyFile(), null);
+    }
+    CertificateAuthority localCa = CertificateAuthority.create("instrumentor-local-webhook-ca", Duration.ofDays(30));
+    Path directory = Files.createTempDirectory("instrumentor-webhook");
+    CertificateAuthority.Issued issued = localCa.issue(
+        List.of(config.localWebhookUrlHost(), "localhost", "127.0.0.1"), Duration.ofDays(30));
+    Path certificate = directory.resolve("tls.crt");
+    Path key = directory.resolve("tls.key");
+    Files.writeString(certificate, issued.certificatePem());
+    Files.writeString(key, issued.privateKeyPem());
+    directory.toFile().deleteOnExit();
+    certificate.toFile().deleteOnExit();
+    key.toFile().deleteOnExit();
+    return new Serving(certificate, key, localCa);
+  }
+
+  private void registerLocalWebhook(CertificateAuthority localCa) {
+    localWebhookName = "instrumentor-local-" + config.instance().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    WebhookRegistration.register(client, WebhookRegistration.byUrl(localWebhookName,
+        WebhookRegistration.localUrl(config.localWebhookUrlHost(), admissionServer.port()), localCa.certificatePem(),
+        config.operatorNamespace()));
+    LOG.info("registered MutatingWebhookConfiguration {} -> {}", localWebhookName,
+        WebhookRegistration.localUrl(config.localWebhookUrlHost(), admissionServer.port()));
+  }
+
+  /** JOSDK: our client, server-side apply for the status, reconcile metrics, leader election. */
+  private void configure(io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider overrider) {
+    overrider.withKubernetesClient(client)
+        .withCloseClientOnStop(false)
+        .withUseSSAToPatchPrimaryResource(config.serverSideApply())
+        .withMetrics(new ReconcileMetrics(metrics, telemetry))
+        .withStopOnInformerErrorDuringStartup(false);
+    if (config.leaderElection()) {
+      // not JOSDK's exit-on-stop: it calls System.exit, which deadlocks when stopping runs in the JVM's
+      // shutdown hook; losing the Lease while running is handled by onLostLeadership instead
+      overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(config.leaseName(),
+          config.operatorNamespace(), LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+          LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE, LEADER_ELECTION_RETRY_PERIOD,
+          config.instance(), new LeaderCallbacks(this::onStartedLeading, this::onLostLeadership,
+              newLeader -> LOG.info("leader is {}", newLeader)), false));
+    }
+  }
+
+  private void registerReconcilers() {
+    InstrumentationReconciler instrumentations = new InstrumentationReconciler(new InstrumentationValidator(
+            (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get() != null), events, clock,
+        config.fleetView() ? new InstrumentationReconciler.FleetSources(caches.namespaceAnnotations(),
+            caches.instrumentationSource(), new dev.instrumentor.operator.fleet.Workloads(client)) : null);
+    metrics.fleet(instrumentations::views);
+    metrics.unresolved(instrumentations::unresolved);
+    operator.register(instrumentations, overrider -> namespaces(overrider));
+    operator.register(new TelemetryCollectorReconciler(
+        new CollectorManifests(config.collectorImage(), config.collectorClusterRolePrefix()),
+        new ResourceApplier(client, config.serverSideApply()), events, clock, config.collectorSecretNamespaces(),
+        config.collectorConfigValidation()), overrider -> namespaces(overrider));
+  }
+
 
   private <R extends io.fabric8.kubernetes.api.model.HasMetadata> void namespaces(
       io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<R> overrider) {

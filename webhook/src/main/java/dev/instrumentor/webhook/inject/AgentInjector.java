@@ -200,51 +200,14 @@ public final class AgentInjector implements Injector {
       return InjectionOutcome.skipped(name, collision, reference);
     }
     OtelEnvironment otel = new OtelEnvironment(prepared.spec(), pod, context, language.httpOnly());
-
-    List<ObjectNode> volumes = new ArrayList<>(3);
-    if (prepared.agentVolume() != null) {
-      volumes.add(prepared.agentVolume());
-    }
-    for (ObjectNode tls : prepared.tlsVolumes()) {
-      if (!pod.hasVolume(PodJson.text(tls, "name"))) {
-        volumes.add(tls);
-      }
-    }
-    if (!volumes.isEmpty()) {
-      edits.addVolumes(volumes);
-    }
-
+    addVolumes(pod, prepared, edits);
     List<String> caveats = new ArrayList<>(1);
     for (PodContainer target : targets.containers()) {
-      EnvComposer env = new EnvComposer(target.env(), prepared.languageEnv(), prepared.specEnv());
-      List<JsonNode> generated = otel.generated(target, env);
-      generated.addAll(language.defaults(variant.name()));
-      edits.setEnv(target, env.compose(generated, otel.attributesBelowUsers(target),
-          prepared.loaders().get(variant.name())));
-      List<ObjectNode> mounts = new ArrayList<>(1 + prepared.tlsMounts().size());
-      if (prepared.agentMount() != null) {
-        mounts.add(prepared.agentMount());
-      }
-      for (ObjectNode tlsMount : prepared.tlsMounts()) {
-        if (!target.mounts(PodJson.text(tlsMount, "name"))) {
-          mounts.add(tlsMount);
-        }
-      }
-      if (!mounts.isEmpty()) {
-        edits.addVolumeMounts(target, mounts);
-      }
+      EnvComposer env = configure(target, prepared, otel, variant.name(), edits);
       if (language.httpOnly() && caveats.isEmpty()) {
-        String grpc = otel.grpcEndpoint(env);
-        AgentSpec block = language.block(prepared.spec());
-        boolean defaultImage = block == null || block.getImage() == null || block.getImage().isBlank();
-        if (grpc != null) {
-          caveats.add("the endpoint " + grpc + " is on 4317, the OTLP/gRPC port, and the " + name
-              + " auto-instrumentation exports OTLP over HTTP: spans will not arrive until spec.exporter.endpoint"
-              + " (or OTEL_EXPORTER_OTLP_ENDPOINT) names the collector's OTLP/HTTP port, 4318");
-        } else if (defaultImage && otel.grpcProtocol(env)) {
-          caveats.add("the protocol is grpc, and the default " + name + " image exports OTLP over HTTP only: set "
-              + "OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf and an endpoint on 4318 in spec." + name
-              + ".env, or name an image with the gRPC exporter in spec." + name + ".image");
+        String caveat = httpOnlyCaveat(otel, env, prepared.spec());
+        if (caveat != null) {
+          caveats.add(caveat);
         }
       }
     }
@@ -259,6 +222,63 @@ public final class AgentInjector implements Injector {
     return caveats.isEmpty() ? InjectionOutcome.injected(name, language.attached(), reference, targets.names())
         : InjectionOutcome.injectedWithCaveat(name, language.attached() + "; " + String.join("; ", caveats), reference,
             targets.names());
+  }
+
+  /** The agent's volume and the TLS volumes the pod does not have yet. */
+  private static void addVolumes(PodJson pod, Prepared prepared, PodEdits edits) {
+    List<ObjectNode> volumes = new ArrayList<>(3);
+    if (prepared.agentVolume() != null) {
+      volumes.add(prepared.agentVolume());
+    }
+    for (ObjectNode tls : prepared.tlsVolumes()) {
+      if (!pod.hasVolume(PodJson.text(tls, "name"))) {
+        volumes.add(tls);
+      }
+    }
+    if (!volumes.isEmpty()) {
+      edits.addVolumes(volumes);
+    }
+  }
+
+  /** One target container: its environment (the OTEL_* and the loader's, composed with its own) and its mounts. */
+  private EnvComposer configure(PodContainer target, Prepared prepared, OtelEnvironment otel, String variant,
+      PodEdits edits) {
+    EnvComposer env = new EnvComposer(target.env(), prepared.languageEnv(), prepared.specEnv());
+    List<JsonNode> generated = otel.generated(target, env);
+    generated.addAll(language.defaults(variant));
+    edits.setEnv(target, env.compose(generated, otel.attributesBelowUsers(target), prepared.loaders().get(variant)));
+    List<ObjectNode> mounts = new ArrayList<>(1 + prepared.tlsMounts().size());
+    if (prepared.agentMount() != null) {
+      mounts.add(prepared.agentMount());
+    }
+    for (ObjectNode tlsMount : prepared.tlsMounts()) {
+      if (!target.mounts(PodJson.text(tlsMount, "name"))) {
+        mounts.add(tlsMount);
+      }
+    }
+    if (!mounts.isEmpty()) {
+      edits.addVolumeMounts(target, mounts);
+    }
+    return env;
+  }
+
+  /** For an agent that exports OTLP over HTTP only: why its spans will not arrive, or null. */
+  private String httpOnlyCaveat(OtelEnvironment otel, EnvComposer env, InstrumentationSpec spec) {
+    String name = language.name();
+    String grpc = otel.grpcEndpoint(env);
+    AgentSpec block = language.block(spec);
+    boolean defaultImage = block == null || block.getImage() == null || block.getImage().isBlank();
+    if (grpc != null) {
+      return "the endpoint " + grpc + " is on 4317, the OTLP/gRPC port, and the " + name
+          + " auto-instrumentation exports OTLP over HTTP: spans will not arrive until spec.exporter.endpoint"
+          + " (or OTEL_EXPORTER_OTLP_ENDPOINT) names the collector's OTLP/HTTP port, 4318";
+    }
+    if (defaultImage && otel.grpcProtocol(env)) {
+      return "the protocol is grpc, and the default " + name + " image exports OTLP over HTTP only: set "
+          + "OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf and an endpoint on 4318 in spec." + name
+          + ".env, or name an image with the gRPC exporter in spec." + name + ".image";
+    }
+    return null;
   }
 
   /**
