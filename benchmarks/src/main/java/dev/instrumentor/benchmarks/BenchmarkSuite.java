@@ -58,76 +58,8 @@ public final class BenchmarkSuite {
   private BenchmarkSuite(Path root) {
     this.root = root;
     notes.add("""
-        ## What the figures are made of, and why some are not met
-
-        **Mutation core.** Every injector the webhook runs (the languages, the OpenTelemetry Operator's
-        unsupported ones, the sidecar), as `StandardMutator.of` builds them. The webhook reads the AdmissionReview straight from its bytes
-        (`JsonProjection`): it builds only what injection reads (the request's identity; the pod's
-        metadata, its containers' names, images, env and mounts, volume names, the pod's user) and
-        only checks the rest (managed fields, status, probes, resources, userInfo), matching field
-        names as bytes and scanning strings eight bytes at a time. Injections record their changes;
-        the mutator applies them to that small tree and keeps them as the patch's operations (no
-        copy of the pod, no diff). What an Instrumentation gives every pod is built and rendered to
-        JSON once per version of it (copied as raw UTF-8 into the answer), and the answer is
-        written with Jackson's `JsonGenerator`, the patch base64-encoded by the JDK. Timed step by step
-        in a scratch loop on this machine, one admission of the typical review: reading ~11 us
-        (Jackson's readTree of the same bytes: ~21 us), injection ~6 us, answer and checks ~6 us.
-        The first version bound the pod to the fabric8 model, copied it, serialized it twice and
-        diffed the trees: 55.5 us on the bare review; mutating the JSON tree took it to 23 us, the
-        projection reader, the per-Instrumentation values and the answer writer to the figures
-        above. On this shared machine JMH medians move by about 1 us from run to run. On 2026-11-30
-        injection grew: two more variables per container (`OTEL_NODE_IP`, `OTEL_POD_IP`), an ordering
-        that keeps the user's variables in place, collision, Windows and `envFrom` checks, and a
-        projection that also reads `envFrom`, the containers' `runAsUser`, `os` and `nodeSelector`:
-        20.6 us became ~27-28 us, within the budget; not yet attributed step by step.
-
-        **Jackson instead of the hand-written JSON code (issue 18).** Measured with `run.sh core`
-        on 2026-11-30, typical / bare review, each against the hand-written reader and writer in
-        the same session (28.7 / 18.1 us): Jackson's streaming parser with `skipChildren()` and
-        `StreamReadConstraints` for the reader plus its generator for the answer, 39.0 / 25.0 us;
-        after taking the patch's base64 from the JDK (the generator's own encoder took ~4 us for a
-        3 KB patch) and keeping the patch's generator from nesting inside the answer's (a nested
-        one gets no pooled buffers): 36.4 / 19.8 us, not within 30 us. Merely tokenizing the typical
-        review with Jackson takes ~12.5 us in a scratch loop, more than the projection reader's
-        whole read (~10.3 us): most of the review is managed fields, whose ~300 names Jackson
-        decodes and looks up in its symbol table even when skipping them. The reader therefore
-        stays `JsonProjection` (fuzzed against Jackson in its tests, and with the nesting limit of
-        the Jackson constraints, 64), and the writer is Jackson's: 30.1 / 18.8 us in the same
-        session, the hand-written writer's cost within the run-to-run noise.
-
-        **The bare review.** 1.7 KB in, and the answer carries the same patch as for the typical
-        review: writing it is a fixed cost that the small review's floor does not have. It was
-        within 2x (1.94x) until the injection changes of 2026-11-30 (above) added ~4 us: not met.
-
-        **Per-request cost against a no-op endpoint.** Since 2026-11-30 the servers are Netty: the no-op
-        endpoint (TLS, HTTP, reading the 7.2 KB body) went from ~27,800 to 45,000-48,000 requests/s and the
-        admission from ~12,700 to 13,500-13,800 reviews/s on this machine, so the ratio grew (2.2x to 3.3-3.5x)
-        while every admission got faster: what is left over the no-op is the mutation core (above) plus
-        the 3.3 KB answer, both on the same two cores as wrk. Not met; throughput is over 4x its budget
-        and p99 at 500 requests/s under half of it.
-
-        **Startup.** Measured while the benchmark's own JVM runs the mock API server on the same two
-        cores. Most of it is class loading (picocli, Logback, the Kubernetes client and its HTTP
-        stack, BouncyCastle, the SDK, Netty), then ~0.4 s to sync the informers and serve. The training
-        run starts and stops the Netty servers so that their classes are archived too. The image builds
-        an AppCDS archive from `CdsTraining` (a run that loads those classes without a cluster) and
-        the chart points the JVM at it; picocli's classes (Java 5 bytecode) cannot be archived.
-        Logback is configured in code (~90 ms less than parsing XML). The budget is at the edge on
-        this shared machine: across the runs of 2026-11-21, 1,651-2,117 ms with the archive and
-        1,800-2,406 ms without, the same code measuring differently from one run to the next. The
-        training run leaves out the chart's `-XX:SharedArchiveFile` (it names the archive being
-        made; a missing file there replaces the JDK's base archive and the dynamic dump fails, which
-        made the first run of 2026-11-30 measure 2.2-2.4 s "with the archive"). The last run of
-        2026-11-30 (2,006 ms) came on a slower hour of the machine: the no-op endpoint served
-        41,127 requests/s against 45,000-50,400 in the runs before it, and the HTTPS figures
-        dropped by as much.
-
-        **Memory under the largest reviews.** 32 clients on this machine POST ~3 MB reviews back to back:
-        the server holds two bodies at once (8 MiB) and answers the rest 503 at once, closing the
-        connection while the client still sends (counted as failed here; kube-apiserver then applies
-        the webhook's failurePolicy). The peak is the whole process: heap (60 % of the limit), metaspace,
-        code cache, Netty's buffers. With the former JDK server four such reviews at once reached
-        299 MiB.""");
+        What the figures are made of and why some are not met, dated, in
+        [benchmarks/NOTES.md](benchmarks/NOTES.md) (kept by hand; this file holds only what was measured).""");
   }
 
   public static void main(String[] args) throws Exception {
