@@ -1,11 +1,11 @@
 package dev.instrumentor.e2e.harness;
 
-import dev.instrumentor.webhook.inject.AgentImages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.operator.runtime.InstrumentorOperator;
 import dev.instrumentor.operator.runtime.OperatorConfig;
+import dev.instrumentor.webhook.inject.AgentImages;
 import dev.instrumentor.webhook.inject.InjectorSettings;
 import dev.instrumentor.webhook.testing.TestTls;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

@@ -21,9 +21,9 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
-import org.awaitility.Awaitility;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 
 /** Workloads for the real node: the test applications of {@link NodeImages#APPS}, as a user would deploy them. */
 public final class NodeWorkloads {

@@ -1,8 +1,8 @@
 package dev.instrumentor.operator.cli;
 
-import dev.instrumentor.operator.yaml.InputException;
 import dev.instrumentor.operator.preview.InstrumentationFiles;
 import dev.instrumentor.operator.preview.ManifestInjector;
+import dev.instrumentor.operator.yaml.InputException;
 import dev.instrumentor.operator.yaml.YamlDocuments;
 import dev.instrumentor.webhook.inject.InjectorSettings;
 import dev.instrumentor.webhook.inject.InstrumentationSource;

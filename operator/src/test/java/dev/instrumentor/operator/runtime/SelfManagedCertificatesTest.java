@@ -1,8 +1,8 @@
 package dev.instrumentor.operator.runtime;
 
-import dev.instrumentor.webhook.inject.AgentImages;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.instrumentor.webhook.inject.AgentImages;
 import dev.instrumentor.webhook.inject.InjectorSettings;
 import dev.instrumentor.webhook.tls.PemKeyMaterial;
 import io.fabric8.kubernetes.api.model.Secret;

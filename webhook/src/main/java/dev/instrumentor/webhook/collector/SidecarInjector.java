@@ -1,5 +1,6 @@
 package dev.instrumentor.webhook.collector;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.InstrumentorAnnotations;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.webhook.inject.InjectionOutcome;
@@ -7,10 +8,9 @@ import dev.instrumentor.webhook.inject.InjectionRequestValue;
 import dev.instrumentor.webhook.inject.Injector;
 import dev.instrumentor.webhook.inject.InjectorSettings;
 import dev.instrumentor.webhook.inject.PodContext;
-import dev.instrumentor.webhook.inject.Resolved;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.webhook.inject.PodEdits;
 import dev.instrumentor.webhook.inject.PodJson;
+import dev.instrumentor.webhook.inject.Resolved;
 import io.fabric8.kubernetes.api.model.Volume;
 import java.util.ArrayList;
 import java.util.List;

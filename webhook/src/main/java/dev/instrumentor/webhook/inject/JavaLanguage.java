@@ -1,6 +1,5 @@
 package dev.instrumentor.webhook.inject;
 
-import dev.instrumentor.api.InstrumentorAnnotations;
 import dev.instrumentor.api.v1alpha1.AgentSpec;
 import dev.instrumentor.api.v1alpha1.Extension;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;

@@ -1,7 +1,6 @@
 package dev.instrumentor.webhook.inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.instrumentor.api.InstrumentorAnnotations;
 import dev.instrumentor.api.v1alpha1.AgentSpec;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
 import java.util.List;

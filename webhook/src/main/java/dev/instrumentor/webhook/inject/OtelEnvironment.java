@@ -1,5 +1,7 @@
 package dev.instrumentor.webhook.inject;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.InstrumentorAnnotations;
 import dev.instrumentor.api.InstrumentorLabels;
 import dev.instrumentor.api.v1alpha1.Exporter;
@@ -7,8 +9,6 @@ import dev.instrumentor.api.v1alpha1.ExporterProtocol;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
 import dev.instrumentor.api.v1alpha1.Propagator;
 import dev.instrumentor.api.v1alpha1.Tls;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.webhook.inject.PodJson.PodContainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,12 +1,12 @@
 package dev.instrumentor.webhook.collector;
 
-import dev.instrumentor.webhook.inject.AgentImages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
+import dev.instrumentor.webhook.inject.AgentImages;
 import dev.instrumentor.webhook.inject.InjectionOutcome;
 import dev.instrumentor.webhook.inject.InjectorSettings;
 import dev.instrumentor.webhook.inject.InstrumentationSource;

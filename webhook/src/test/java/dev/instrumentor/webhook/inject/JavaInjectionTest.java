@@ -5,8 +5,8 @@ import static dev.instrumentor.webhook.testing.Fixtures.instrumentation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import dev.instrumentor.api.v1alpha1.Extension;
 import dev.instrumentor.api.v1alpha1.ExporterProtocol;
+import dev.instrumentor.api.v1alpha1.Extension;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.JavaSpec;
 import dev.instrumentor.api.v1alpha1.Propagator;

@@ -1,10 +1,10 @@
 package dev.instrumentor.webhook.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.v1alpha1.Exporter;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.webhook.inject.PodContext;
 import dev.instrumentor.webhook.inject.PodJson;
 import dev.instrumentor.webhook.inject.PodMutator;
