@@ -12,6 +12,7 @@ import dev.instrumentor.e2e.harness.ControlPlane;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.OperatorProcess;
 import dev.instrumentor.e2e.harness.RealCluster;
+import dev.instrumentor.e2e.harness.Scenario;
 import dev.instrumentor.operator.kube.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
@@ -154,8 +155,8 @@ class ChartOnRealApiServerTest {
   }
 
   private Pod annotatedPod(String name) {
-    return cluster.deploy(ScenariosTest.deployment(apps, name + "-" + System.nanoTime() % 100000,
-        Map.of("instrumentor.dev/inject-java", "true"), ScenariosTest.app("app"))).get(0).pod();
+    return cluster.deploy(Scenario.deployment(apps, name + "-" + System.nanoTime() % 100000,
+        Map.of("instrumentor.dev/inject-java", "true"), Scenario.app("app"))).get(0).pod();
   }
 
   private static boolean injected(Pod pod) {
@@ -258,8 +259,8 @@ class ChartOnRealApiServerTest {
     ZonedDateTime acquired = lease().getSpec().getAcquireTime();
 
     // reconcilers, caches, status, Events and dependents, all under the chart's ClusterRole
-    ScenariosTest.createInstrumentation(apps, "java", "http://collector.observability:4318");
-    ScenariosTest.createCollector(apps, "gateway", CollectorMode.DEPLOYMENT, ScenariosTest.CONFIG);
+    Scenario.createInstrumentation(apps, "java", "http://collector.observability:4318");
+    Scenario.createCollector(apps, "gateway", CollectorMode.DEPLOYMENT, Scenario.CONFIG);
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       Instrumentation found = admin.resources(Instrumentation.class).inNamespace(apps).withName("java").get();
       assertThat(found.getStatus()).isNotNull();
@@ -272,7 +273,7 @@ class ChartOnRealApiServerTest {
     // a collector reading the Kubernetes API: the operator binds its ServiceAccount to the chart's
     // k8sattributes ClusterRole, which it may bind by name but whose rights it does not hold; the API server
     // then lets the collector list pods, and the deleted collector's binding goes
-    ScenariosTest.createCollector(apps, "enricher", CollectorMode.DEPLOYMENT, ScenariosTest.ENRICHING);
+    Scenario.createCollector(apps, "enricher", CollectorMode.DEPLOYMENT, Scenario.ENRICHING);
     String collectorAccount = "system:serviceaccount:" + apps + ":enricher-collector";
     String[] listPods = {"", "pods", "list"};
     await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
@@ -303,7 +304,7 @@ class ChartOnRealApiServerTest {
     reader.setSpec(new dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec());
     reader.getSpec().setMode(CollectorMode.DEPLOYMENT);
     reader.getSpec().setConfig(new com.fasterxml.jackson.databind.ObjectMapper(
-        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(ScenariosTest.CONFIG));
+        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(Scenario.CONFIG));
     reader.getSpec().setEnvFrom(List.of(new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder().withNewSecretRef()
         .withName("creds").endSecretRef().build()));
     admin.resource(reader).create();
@@ -429,7 +430,7 @@ class ChartOnRealApiServerTest {
   @Order(4)
   void theLargestReviewsFromManyClientsStayUnderTheChartsMemoryLimit() throws Exception {
     if (admin.resources(Instrumentation.class).inNamespace(apps).withName("java").get() == null) {
-      ScenariosTest.createInstrumentation(apps, "java", "http://collector.observability:4318"); // run on its own
+      Scenario.createInstrumentation(apps, "java", "http://collector.observability:4318"); // run on its own
     }
     OperatorProcess replica = startReplica("memory");
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {

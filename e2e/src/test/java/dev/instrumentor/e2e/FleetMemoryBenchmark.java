@@ -9,6 +9,7 @@ import dev.instrumentor.e2e.harness.ChartRelease;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.OperatorProcess;
 import dev.instrumentor.e2e.harness.RealCluster;
+import dev.instrumentor.e2e.harness.Scenario;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -40,7 +41,7 @@ class FleetMemoryBenchmark {
     cluster.pauseOperator();
     int count = Integer.getInteger("fleet.pods", 10_000);
     String ns = cluster.namespace("fleet-memory", Map.of());
-    ScenariosTest.createInstrumentation(ns, "java", "http://collector.observability:4318");
+    Scenario.createInstrumentation(ns, "java", "http://collector.observability:4318");
     List<EnvVar> env = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       env.add(new EnvVarBuilder().withName("SETTING_" + i).withValue("value-of-a-typical-setting-" + i).build());

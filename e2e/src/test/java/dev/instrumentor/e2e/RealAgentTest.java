@@ -1,21 +1,18 @@
 package dev.instrumentor.e2e;
 
+import static dev.instrumentor.e2e.harness.Scenario.proofInstrumentation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.instrumentor.api.v1alpha1.Instrumentation;
-import dev.instrumentor.api.v1alpha1.Propagator;
-import dev.instrumentor.api.v1alpha1.Resource;
-import dev.instrumentor.api.v1alpha1.Sampler;
 import dev.instrumentor.api.v1alpha1.SamplerType;
 import dev.instrumentor.e2e.app.HelloApp;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.LocalContainer;
+import dev.instrumentor.e2e.harness.Scenario;
 import dev.instrumentor.e2e.otlp.OtlpCollector;
 import dev.instrumentor.e2e.otlp.OtlpGrpcReceiver;
 import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
 import dev.instrumentor.e2e.otlp.ReceivedSpan;
-import dev.instrumentor.webhook.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.net.URI;
@@ -61,29 +58,13 @@ class RealAgentTest {
             new EnvVar("OTEL_LOGS_EXPORTER", "none", null)))).create();
   }
 
-  /** An Instrumentation as the real-agent proofs use it: b3 among the propagators, a resource attribute, {@code env}. */
-  static Instrumentation proofInstrumentation(String namespace, String name, String endpoint, SamplerType samplerType,
-      String argument, List<EnvVar> env) {
-    Instrumentation instrumentation = Fixtures.instrumentation(namespace, name, endpoint);
-    instrumentation.getMetadata().setGeneration(null);
-    instrumentation.getSpec().setPropagators(List.of(Propagator.TRACECONTEXT, Propagator.BAGGAGE, Propagator.B3));
-    Sampler sampler = new Sampler();
-    sampler.setType(samplerType);
-    sampler.setArgument(argument);
-    instrumentation.getSpec().setSampler(sampler);
-    Resource resource = new Resource();
-    resource.setResourceAttributes(Map.of("deployment.environment.name", "e2e"));
-    instrumentation.getSpec().setResource(resource);
-    instrumentation.getSpec().setEnv(env);
-    return instrumentation;
-  }
 
   /** The annotated Deployment's pod, as admitted (retried until the webhook's cache has the Instrumentation). */
   private Pod injectedPod(String deployment, String instrumentation) {
     Pod[] pod = new Pod[1];
     await().atMost(Duration.ofSeconds(30)).until(() -> {
-      pod[0] = cluster.deploy(ScenariosTest.deployment(namespace, deployment + "-" + System.nanoTime() % 100000,
-          Map.of("instrumentor.dev/inject-java", instrumentation), ScenariosTest.app("app"))).get(0).pod();
+      pod[0] = cluster.deploy(Scenario.deployment(namespace, deployment + "-" + System.nanoTime() % 100000,
+          Map.of("instrumentor.dev/inject-java", instrumentation), Scenario.app("app"))).get(0).pod();
       return pod[0].getSpec().getInitContainers() != null && !pod[0].getSpec().getInitContainers().isEmpty();
     });
     return pod[0];

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.instrumentor.e2e.harness.ControlPlane;
 import dev.instrumentor.e2e.harness.E2eCluster;
+import dev.instrumentor.e2e.harness.Scenario;
 import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
 import dev.instrumentor.e2e.otlp.ReceivedSpan;
 import io.fabric8.kubernetes.api.model.Container;
@@ -47,7 +48,7 @@ final class RealApps {
       Container container, Predicate<Pod> injected) {
     Pod[] pod = new Pod[1];
     await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
-      pod[0] = cluster.deploy(ScenariosTest.deployment(namespace, deployment + "-" + System.nanoTime() % 100000,
+      pod[0] = cluster.deploy(Scenario.deployment(namespace, deployment + "-" + System.nanoTime() % 100000,
           annotations, container)).get(0).pod();
       return injected.test(pod[0]);
     });

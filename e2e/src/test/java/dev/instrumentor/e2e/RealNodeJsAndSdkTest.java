@@ -8,6 +8,7 @@ import dev.instrumentor.api.v1alpha1.SamplerType;
 import dev.instrumentor.e2e.harness.ControlPlane;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.LocalContainer;
+import dev.instrumentor.e2e.harness.Scenario;
 import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
 import dev.instrumentor.e2e.otlp.ReceivedSpan;
 import io.fabric8.kubernetes.api.model.Container;
@@ -59,13 +60,13 @@ class RealNodeJsAndSdkTest {
 
   private static void instrumentation(String name, String endpoint, SamplerType samplerType, String argument) {
     // export fast: the test waits on what arrives, not on the SDK's 5 s delay
-    Instrumentation instrumentation = RealAgentTest.proofInstrumentation(namespace, name, endpoint, samplerType,
+    Instrumentation instrumentation = Scenario.proofInstrumentation(namespace, name, endpoint, samplerType,
         argument, List.of(new EnvVar("OTEL_BSP_SCHEDULE_DELAY", "100", null)));
     cluster.client().resource(instrumentation).create();
   }
 
   private static Container app(String name, String image, EnvVar... env) {
-    Container container = ScenariosTest.app(name);
+    Container container = Scenario.app(name);
     container.setImage("registry.example.com/shop/" + image);
     container.setEnv(new ArrayList<>(List.of(env)));
     return container;

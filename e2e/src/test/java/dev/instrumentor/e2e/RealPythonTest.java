@@ -7,6 +7,7 @@ import dev.instrumentor.api.v1alpha1.SamplerType;
 import dev.instrumentor.e2e.harness.ControlPlane;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.LocalContainer;
+import dev.instrumentor.e2e.harness.Scenario;
 import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
 import dev.instrumentor.e2e.otlp.ReceivedLog;
 import dev.instrumentor.e2e.otlp.ReceivedSpan;
@@ -61,7 +62,7 @@ class RealPythonTest {
 
   private static void instrumentation(String name, String endpoint, SamplerType samplerType, String argument) {
     // export fast: the test waits on what arrives, not on the SDK's 5 s and 60 s intervals
-    cluster.client().resource(RealAgentTest.proofInstrumentation(namespace, name, endpoint, samplerType, argument,
+    cluster.client().resource(Scenario.proofInstrumentation(namespace, name, endpoint, samplerType, argument,
         List.of(new EnvVar("OTEL_BSP_SCHEDULE_DELAY", "100", null), new EnvVar("OTEL_BLRP_SCHEDULE_DELAY", "100", null),
             new EnvVar("OTEL_METRIC_EXPORT_INTERVAL", "1000", null)))).create();
   }
@@ -70,7 +71,7 @@ class RealPythonTest {
   private static Container app(String name, EnvVar... env) {
     List<EnvVar> vars = new ArrayList<>(List.of(env));
     vars.add(0, new EnvVar("PYTHONPATH", "/app", null));
-    Container container = ScenariosTest.app(name);
+    Container container = Scenario.app(name);
     container.setImage("registry.example.com/shop/" + name + ":2.4.1");
     container.setEnv(vars);
     return container;

@@ -1,5 +1,11 @@
 package dev.instrumentor.e2e;
 
+import static dev.instrumentor.e2e.harness.Scenario.CONFIG;
+import static dev.instrumentor.e2e.harness.Scenario.ENRICHING;
+import static dev.instrumentor.e2e.harness.Scenario.app;
+import static dev.instrumentor.e2e.harness.Scenario.createCollector;
+import static dev.instrumentor.e2e.harness.Scenario.createInstrumentation;
+import static dev.instrumentor.e2e.harness.Scenario.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -12,7 +18,6 @@ import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.E2eCluster.AdmittedPod;
 import dev.instrumentor.operator.kube.Conditions;
-import dev.instrumentor.webhook.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -23,7 +28,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -52,31 +56,8 @@ class ScenariosTest {
     cluster = E2eCluster.fromEnvironment();
   }
 
-  static Instrumentation createInstrumentation(String namespace, String name, String endpoint) {
-    Instrumentation instrumentation = Fixtures.instrumentation(namespace, name, endpoint);
-    instrumentation.getMetadata().setGeneration(null);
-    return E2eCluster.fromEnvironment().client().resource(instrumentation).create();
-  }
 
-  static Deployment deployment(String namespace, String name, Map<String, String> annotations, Container... containers) {
-    return new DeploymentBuilder()
-        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-        .withNewSpec().withReplicas(1)
-          .withNewSelector().addToMatchLabels("app", name).endSelector()
-          .withNewTemplate()
-            .withNewMetadata().addToLabels("app", name).withAnnotations(annotations).endMetadata()
-            .withNewSpec().withContainers(containers).endSpec()
-          .endTemplate()
-        .endSpec().build();
-  }
 
-  static Container app(String name, EnvVar... env) {
-    Container container = new Container();
-    container.setName(name);
-    container.setImage("registry.example.com/shop/" + name + ":1.0.0");
-    container.setEnv(List.of(env));
-    return container;
-  }
 
   static Map<String, String> env(Pod pod, String container) {
     Map<String, String> env = new LinkedHashMap<>();
@@ -209,26 +190,7 @@ class ScenariosTest {
     });
   }
 
-  static TelemetryCollector createCollector(String ns, String name, CollectorMode mode, String config) {
-    TelemetryCollector collector = new TelemetryCollector();
-    collector.getMetadata().setName(name);
-    collector.getMetadata().setNamespace(ns);
-    TelemetryCollectorSpec spec = new TelemetryCollectorSpec();
-    spec.setMode(mode);
-    spec.setConfig(YAML.unmarshal(config, JsonNode.class));
-    collector.setSpec(spec);
-    return E2eCluster.fromEnvironment().client().resource(collector).create();
-  }
 
-  static final String CONFIG = """
-      receivers:
-        otlp:
-          protocols: {grpc: {}, http: {}}
-      exporters: {debug: {}}
-      service:
-        pipelines:
-          traces: {receivers: [otlp], exporters: [debug]}
-      """;
 
   @Test
   void aDeploymentModeCollectorAndAnInvalidConfigThatIsKeptOut() {
@@ -345,16 +307,6 @@ class ScenariosTest {
         .horizontalPodAutoscalers().inNamespace(ns).withName("gateway-collector").get()).isNull());
   }
 
-  static final String ENRICHING = """
-      receivers:
-        otlp: {protocols: {grpc: {}}}
-      processors:
-        k8sattributes: {}
-      exporters: {debug: {}}
-      service:
-        pipelines:
-          traces: {receivers: [otlp], processors: [k8sattributes], exporters: [debug]}
-      """;
 
   /**
    * A config that reads the Kubernetes API: the collector's ServiceAccount gets its token and a
