@@ -8,7 +8,6 @@ import dev.instrumentor.webhook.admission.NamespaceAnnotations;
 import dev.instrumentor.webhook.admission.PodAdmission;
 import dev.instrumentor.webhook.inject.InjectorSettings;
 import dev.instrumentor.webhook.inject.InstrumentationSource;
-import dev.instrumentor.webhook.inject.PodMutator;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,5 @@
 package dev.instrumentor.benchmarks;
 
-import dev.instrumentor.webhook.inject.AgentImages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -13,9 +12,9 @@ import dev.instrumentor.webhook.admission.AdmissionServer;
 import dev.instrumentor.webhook.admission.AdmissionServerConfig;
 import dev.instrumentor.webhook.admission.NamespaceAnnotations;
 import dev.instrumentor.webhook.admission.PodAdmission;
+import dev.instrumentor.webhook.inject.AgentImages;
 import dev.instrumentor.webhook.inject.InjectorSettings;
 import dev.instrumentor.webhook.inject.InstrumentationSource;
-import dev.instrumentor.webhook.inject.PodMutator;
 import dev.instrumentor.webhook.testing.TestTls;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
