@@ -1,6 +1,7 @@
 package dev.instrumentor.operator.collector;
 
 import dev.instrumentor.api.InstrumentorAnnotations;
+import dev.instrumentor.api.Language;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
 import dev.instrumentor.webhook.collector.CollectorContainer;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Pure code: a config is rolled out only once the collector image itself accepts it. A short Job runs
@@ -109,7 +111,7 @@ public final class ConfigValidation {
     labels.put(COLLECTOR_LABEL, collector.getMetadata().getName());
     Map<String, String> podAnnotations = new LinkedHashMap<>();
     // never instrumented, whatever the namespace asks for
-    for (dev.instrumentor.api.Language language : dev.instrumentor.api.Language.values()) {
+    for (Language language : Language.values()) {
       podAnnotations.put(language.injectAnnotation(), "false");
     }
     podAnnotations.put(InstrumentorAnnotations.INJECT_SIDECAR, "false");
@@ -142,7 +144,7 @@ public final class ConfigValidation {
   }
 
   /** The verdict of {@code job} (null: not created yet), its pods (read only when it failed) giving the collector's own words. */
-  public static Verdict verdict(Job job, java.util.function.Supplier<List<Pod>> pods) {
+  public static Verdict verdict(Job job, Supplier<List<Pod>> pods) {
     if (job == null || job.getStatus() == null) {
       return new Verdict(State.RUNNING, null);
     }

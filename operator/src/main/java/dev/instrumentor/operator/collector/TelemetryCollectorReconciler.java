@@ -4,23 +4,31 @@ import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.ScaleStatus;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorStatus;
+import dev.instrumentor.operator.instrumentation.InstrumentationReconciler;
 import dev.instrumentor.operator.kube.EventRecorder;
 import dev.instrumentor.operator.kube.ResourceApplier;
 import dev.instrumentor.operator.kube.WrittenStatuses;
 import dev.instrumentor.webhook.collector.CollectorContainer;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -30,10 +38,13 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -55,10 +66,10 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
   public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=instrumentor";
   static final List<Class<? extends HasMetadata>> OWNED = List.of(
       ConfigMap.class, ServiceAccount.class, Deployment.class, DaemonSet.class, StatefulSet.class, Service.class,
-      io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class,
-      io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class);
-  private static final java.time.Duration DISCOVERY_TTL = java.time.Duration.ofMinutes(1);
-  private volatile java.time.Instant discoveredAt = java.time.Instant.MIN;
+      HorizontalPodAutoscaler.class,
+      PodDisruptionBudget.class);
+  private static final Duration DISCOVERY_TTL = Duration.ofMinutes(1);
+  private volatile Instant discoveredAt = Instant.MIN;
   private volatile boolean discovered;
   private static final String INPUTS_INDEX = "inputs";
   private static final String INPUT_PREFIX = "Input";
@@ -125,7 +136,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     }
     sources.add(inputs(ConfigMap.class, context, null));
     if (validateConfigs) {
-      sources.add(informer(io.fabric8.kubernetes.api.model.batch.v1.Job.class, context));
+      sources.add(informer(Job.class, context));
     }
     return sources;
   }
@@ -148,7 +159,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     return new InformerEventSource<>(builder
         .withName(INPUT_PREFIX + kind)
         .withItemStore(new TransformingItemStore<R>(CollectorInputs::withoutData))
-        .withInformerListLimit(dev.instrumentor.operator.instrumentation.InstrumentationReconciler.LIST_PAGE)
+        .withInformerListLimit(InstrumentationReconciler.LIST_PAGE)
         .withOnUpdateFilter((updated, old) -> !CollectorInputs.contentHash(updated).equals(CollectorInputs.contentHash(old)))
         .withSecondaryToPrimaryMapper(object -> context.getPrimaryCache()
             .byIndex(INPUTS_INDEX, kind + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName())
@@ -171,10 +182,10 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
    * meant to write was not written, so it must not be taken for the latest; JOSDK retries.
    */
   @Override
-  public io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<TelemetryCollector> updateErrorStatus(
+  public ErrorStatusUpdateControl<TelemetryCollector> updateErrorStatus(
       TelemetryCollector resource, Context<TelemetryCollector> context, Exception e) {
     written.forget(resource);
-    return io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl.defaultErrorProcessing();
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
   /**
@@ -259,7 +270,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
           c.removeFinalizer(CollectorPermissions.FINALIZER);
           return c;
         });
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      } catch (KubernetesClientException e) {
         if (e.getCode() != 404) {
           throw e;
         }
@@ -310,7 +321,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     HasMetadata workload = null;
     Set<String> wanted = new HashSet<>();
     boolean wantsMonitor = desired.stream().anyMatch(o -> o instanceof GenericKubernetesResource);
-    io.fabric8.kubernetes.api.model.Condition observed = conditions.get(CollectorConditions.OBSERVABILITY);
+    Condition observed = conditions.get(CollectorConditions.OBSERVABILITY);
     boolean hadMonitor = observed != null && "ServiceMonitor".equals(observed.getReason());
     // the API is asked about only for a collector that wants or had a ServiceMonitor
     boolean monitoringApi = (wantsMonitor || hadMonitor) && monitoringApi(context);
@@ -356,7 +367,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
   private void keepLastGood(Context<TelemetryCollector> context, TelemetryCollector collector,
       TelemetryCollectorStatus status, String image, String reason, String message) {
     CollectorConditions conditions = new CollectorConditions(status, collector, clock);
-    io.fabric8.kubernetes.api.model.Condition before = conditions.get(CollectorConditions.READY);
+    Condition before = conditions.get(CollectorConditions.READY);
     if (before == null || !reason.equals(before.getReason()) || !message.equals(before.getMessage())) {
       // once per verdict, not on every reconcile its Deployment's status changes bring
       events.record(collector, "Warning", reason, "Validate", message);
@@ -394,19 +405,19 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       return true;
     }
     String jobName = ConfigValidation.jobName(collector, key);
-    io.fabric8.kubernetes.api.model.batch.v1.Job job = (io.fabric8.kubernetes.api.model.batch.v1.Job) cached(context,
-        collector, io.fabric8.kubernetes.api.model.batch.v1.Job.class, jobName);
+    Job job = (Job) cached(context,
+        collector, Job.class, jobName);
     if (job == null) {
       try {
         HasMetadata created = context.getClient().resource(ConfigValidation.job(collector, image, configYaml, key)).create();
         InformerEventSource<HasMetadata, TelemetryCollector> jobs = informer(context,
-            io.fabric8.kubernetes.api.model.batch.v1.Job.class);
+            Job.class);
         if (jobs != null) {
           jobs.handleRecentResourceCreate(ResourceID.fromResource(collector), created);
         }
         LOG.info("validating the config of collector {}/{} with its image: Job {}", collector.getMetadata().getNamespace(),
             collector.getMetadata().getName(), jobName);
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
         }
@@ -429,7 +440,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
         return false;
       }
       case NOT_RUN -> {
-        io.fabric8.kubernetes.api.model.Condition before = conditions.get(CollectorConditions.VALIDATED);
+        Condition before = conditions.get(CollectorConditions.VALIDATED);
         String message = "rolled out without the collector's verdict: its validation could not run (" + verdict.message()
             + ")";
         if (before == null || !message.equals(before.getMessage())) {
@@ -499,7 +510,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     }
     String uid = collector.getMetadata().getUid();
     return source.getSecondaryResources(collector).stream()
-        .filter(o -> o.getMetadata().getOwnerReferences().stream().anyMatch(owner -> java.util.Objects.equals(owner.getUid(), uid)
+        .filter(o -> o.getMetadata().getOwnerReferences().stream().anyMatch(owner -> Objects.equals(owner.getUid(), uid)
             && owner.getName().equals(collector.getMetadata().getName())))
         .collect(Collectors.toSet());
   }
@@ -509,7 +520,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
    * installed).
    */
   private boolean monitoringApi(Context<TelemetryCollector> context) {
-    java.time.Instant now = clock.instant();
+    Instant now = clock.instant();
     // a yes is kept a minute; a no is asked again (a collector asking for a ServiceMonitor without the
     // Prometheus Operator is retried a minute later, so installing it later is noticed without a restart)
     if (!discovered || now.isAfter(discoveredAt.plus(DISCOVERY_TTL))) {
@@ -517,7 +528,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
         var resources = context.getClient().getApiResources(CollectorManifests.SERVICE_MONITOR_API_VERSION);
         discovered = resources != null && resources.getResources().stream()
             .anyMatch(resource -> "ServiceMonitor".equals(resource.getKind()));
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      } catch (KubernetesClientException e) {
         if (e.getCode() != 404) {
           throw e;
         }
@@ -530,7 +541,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
 
   private static boolean ownedBy(HasMetadata object, TelemetryCollector collector) {
     return object.getMetadata().getOwnerReferences() != null && object.getMetadata().getOwnerReferences().stream()
-        .anyMatch(owner -> java.util.Objects.equals(owner.getUid(), collector.getMetadata().getUid()));
+        .anyMatch(owner -> Objects.equals(owner.getUid(), collector.getMetadata().getUid()));
   }
 
   private static GenericKubernetesResource serviceMonitor(Context<TelemetryCollector> context,
@@ -544,7 +555,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       String fallback) {
     for (Class<? extends HasMetadata> type : List.of(Deployment.class, StatefulSet.class, DaemonSet.class)) {
       HasMetadata workload = cached(context, collector, type, CollectorManifests.name(collector));
-      io.fabric8.kubernetes.api.model.PodTemplateSpec template = workload instanceof Deployment d ? d.getSpec().getTemplate()
+      PodTemplateSpec template = workload instanceof Deployment d ? d.getSpec().getTemplate()
           : workload instanceof StatefulSet st ? st.getSpec().getTemplate()
           : workload instanceof DaemonSet ds ? ds.getSpec().getTemplate() : null;
       if (template != null && template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {

@@ -1,8 +1,10 @@
 package dev.instrumentor.operator.fleet;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.instrumentor.api.InstrumentorAnnotations;
+import dev.instrumentor.api.Language;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.LanguagePods;
 import dev.instrumentor.api.v1alpha1.UnresolvedPods;
@@ -15,6 +17,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,10 +45,10 @@ public final class Fleet {
 
   private static Map<String, String> orderedLanguages() {
     Map<String, String> languages = new LinkedHashMap<>();
-    for (dev.instrumentor.api.Language language : dev.instrumentor.api.Language.values()) {
+    for (Language language : Language.values()) {
       languages.put(language.key(), language.injectAnnotation());
     }
-    return java.util.Collections.unmodifiableMap(languages);
+    return Collections.unmodifiableMap(languages);
   }
 
   /** What became of one language's request in a pod. */
@@ -325,7 +328,7 @@ public final class Fleet {
       }
       // the webhook records the Instrumentation it used as Resolved.reference: namespace/name@generation
       return outcome.path("instrumentation").asText("").equals(current) ? State.INJECTED : State.STALE;
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       return State.MISSED; // a hand-edited value: the webhook would write a new one
     }
   }

@@ -1,6 +1,9 @@
 package dev.instrumentor.operator.instrumentation;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.instrumentor.api.Language;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
 import dev.instrumentor.api.v1alpha1.InstrumentationStatus;
 import dev.instrumentor.api.v1alpha1.Rollout;
 import dev.instrumentor.api.v1alpha1.RolloutStatus;
@@ -15,11 +18,15 @@ import dev.instrumentor.operator.kube.WrittenStatuses;
 import dev.instrumentor.webhook.admission.NamespaceAnnotations;
 import dev.instrumentor.webhook.inject.InstrumentationSource;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -28,10 +35,20 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validates each Instrumentation and reports it in status (Ready with a reason and message,
@@ -44,7 +61,7 @@ import java.util.concurrent.TimeUnit;
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public final class InstrumentationReconciler implements Reconciler<Instrumentation> {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstrumentationReconciler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(InstrumentationReconciler.class);
   private static final String PODS = "Pod";
   private static final String SIBLINGS = "NamespaceInstrumentations";
   /** Objects per list page of the caches that keep a slim copy. */
@@ -52,8 +69,8 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
   /** Condition type: whether spec.rollout is restarting, done, halted or off. */
   static final String ROLLOUT = "Rollout";
 
-  private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization JSON =
-      new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+  private static final KubernetesSerialization JSON =
+      new KubernetesSerialization();
   private final InstrumentationValidator validator;
   private final EventRecorder events;
   private final Clock clock;
@@ -88,15 +105,15 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
    * pod cached after that reconcile read the pods still maps to it (the webhook's own cache may lag).
    */
   private static InstrumentationSource primaries(
-      io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache<Instrumentation> cache) {
+      IndexedResourceCache<Instrumentation> cache) {
     return new InstrumentationSource() {
       @Override
-      public java.util.List<Instrumentation> list(String namespace) {
-        return cache.list(namespace).sorted(java.util.Comparator.comparing(i -> i.getMetadata().getName())).toList();
+      public List<Instrumentation> list(String namespace) {
+        return cache.list(namespace).sorted(Comparator.comparing(i -> i.getMetadata().getName())).toList();
       }
 
       @Override
-      public java.util.Optional<Instrumentation> get(String namespace, String name) {
+      public Optional<Instrumentation> get(String namespace, String name) {
         return cache.get(new ResourceID(name, namespace));
       }
     };
@@ -107,7 +124,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     // an Instrumentation deleted since it was counted is forgotten here (this reconciler is not told)
     views.keySet().removeIf(key -> fleetSources.instrumentations().get(key.substring(0, key.indexOf('/')),
         key.substring(key.indexOf('/') + 1)).isEmpty());
-    return java.util.Collections.unmodifiableMap(views);
+    return Collections.unmodifiableMap(views);
   }
 
   /**
@@ -124,9 +141,9 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
   }
 
   @Override
-  public java.util.List<EventSource<?, Instrumentation>> prepareEventSources(EventSourceContext<Instrumentation> context) {
+  public List<EventSource<?, Instrumentation>> prepareEventSources(EventSourceContext<Instrumentation> context) {
     if (fleetSources == null) {
-      return java.util.List.of();
+      return List.of();
     }
     InstrumentationSource primaries = primaries(context.getPrimaryCache());
     // every pod, slimmed to what the fleet view reads: a pod's event reaches the Instrumentations it asks for,
@@ -140,7 +157,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
         // (10,000 pods exhausted the chart's heap that way)
         .withInformerListLimit(LIST_PAGE)
         .withSecondaryToPrimaryMapper(pod -> {
-          java.util.Set<ResourceID> targets = new java.util.HashSet<>();
+          Set<ResourceID> targets = new HashSet<>();
           for (Fleet.Ask ask : Fleet.asks(pod, fleetSources.namespaces().of(pod.getMetadata().getNamespace()), primaries)) {
             if (ask.instrumentation() != null) {
               targets.add(id(ask.instrumentation()));
@@ -161,11 +178,11 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
         .withOnUpdateFilter((changed, before) -> false)
         .withSecondaryToPrimaryMapper(changed -> primaries.list(changed.getMetadata().getNamespace()).stream()
             .filter(other -> !other.getMetadata().getName().equals(changed.getMetadata().getName()))
-            .map(ResourceID::fromResource).collect(java.util.stream.Collectors.toSet()))
+            .map(ResourceID::fromResource).collect(Collectors.toSet()))
         .build(), context);
     podSource = pods;
     primarySource = primaries;
-    return java.util.List.of(pods, siblings);
+    return List.of(pods, siblings);
   }
 
   private static ResourceID id(String key) {
@@ -174,7 +191,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
 
   /** What the siblings' cache keeps of an Instrumentation: its identity. */
   private static Instrumentation nameOnly(Instrumentation instrumentation) {
-    instrumentation.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+    instrumentation.setMetadata(new ObjectMetaBuilder()
         .withName(instrumentation.getMetadata().getName()).withNamespace(instrumentation.getMetadata().getNamespace())
         .withUid(instrumentation.getMetadata().getUid())
         .withResourceVersion(instrumentation.getMetadata().getResourceVersion())
@@ -189,10 +206,10 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
    * meant to write was not written, so it must not be taken for the latest; JOSDK retries.
    */
   @Override
-  public io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl<Instrumentation> updateErrorStatus(
+  public ErrorStatusUpdateControl<Instrumentation> updateErrorStatus(
       Instrumentation resource, Context<Instrumentation> context, Exception e) {
     written.forget(resource);
-    return io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl.defaultErrorProcessing();
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
   @Override
@@ -202,16 +219,16 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     Long generation = instrumentation.getMetadata().getGeneration();
     InstrumentationStatus status = new InstrumentationStatus();
     status.setObservedGeneration(generation);
-    java.util.List<Condition> conditions = Conditions.set(previous == null || previous.getConditions() == null
+    List<Condition> conditions = Conditions.set(previous == null || previous.getConditions() == null
         ? new ArrayList<>() : previous.getConditions(), Conditions.READY, verdict.valid(), verdict.reason(),
         verdict.message(), generation, clock);
-    java.util.List<String> unsupported = InstrumentationValidator.unsupportedBlocks(instrumentation.getSpec());
+    List<String> unsupported = InstrumentationValidator.unsupportedBlocks(instrumentation.getSpec());
     conditions = unsupported.isEmpty()
         ? Conditions.set(conditions, Conditions.SUPPORTED, true, "AllBlocksInjected",
             "every block of the spec is injected into the pods that ask for it", generation, clock)
         : Conditions.set(conditions, Conditions.SUPPORTED, false, "UnsupportedBlocks", String.join(", ", unsupported)
             + ": accepted from the OpenTelemetry Operator's Instrumentation and not injected by Instrumentor (it"
-            + " injects " + dev.instrumentor.api.Language.listed() + "); pods that ask for them run without, and their"
+            + " injects " + Language.listed() + "); pods that ask for them run without, and their"
             + " instrumentor.dev/injection-status says so", generation, clock);
     status.setConditions(conditions);
     // the webhook configures pods from the last valid generation while the current one is not
@@ -219,13 +236,13 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
       status.setLastValidGeneration(generation);
       // through text, as the API server's answer is read, so that an unchanged spec compares equal
       status.setLastValidSpec(JSON.unmarshal(JSON.asJson(instrumentation.getSpec() == null
-          ? new dev.instrumentor.api.v1alpha1.InstrumentationSpec() : instrumentation.getSpec()),
-          com.fasterxml.jackson.databind.JsonNode.class));
+          ? new InstrumentationSpec() : instrumentation.getSpec()),
+          JsonNode.class));
     } else if (previous != null) {
       status.setLastValidGeneration(previous.getLastValidGeneration());
       status.setLastValidSpec(previous.getLastValidSpec());
     }
-    java.time.Duration recheck = fleetSources == null ? null
+    Duration recheck = fleetSources == null ? null
         : fleet(instrumentation, context, previous, status, verdict.valid());
     if (status.equals(previous)) {
       return recheck == null ? UpdateControl.noUpdate() : UpdateControl.<Instrumentation>noUpdate().rescheduleAfter(recheck);
@@ -257,7 +274,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
    *
    * @return when to look again while a rollout is in flight, else null
    */
-  private java.time.Duration fleet(Instrumentation instrumentation, Context<Instrumentation> context,
+  private Duration fleet(Instrumentation instrumentation, Context<Instrumentation> context,
       InstrumentationStatus previous, InstrumentationStatus status, boolean valid) {
     @SuppressWarnings("unchecked")
     InformerEventSource<Pod, Instrumentation> pods = (InformerEventSource<Pod, Instrumentation>) context

@@ -2,6 +2,7 @@ package dev.instrumentor.operator.runtime;
 
 import dev.instrumentor.operator.collector.CollectorManifests;
 import dev.instrumentor.operator.collector.TelemetryCollectorReconciler;
+import dev.instrumentor.operator.fleet.Workloads;
 import dev.instrumentor.operator.instrumentation.InstrumentationReconciler;
 import dev.instrumentor.operator.instrumentation.InstrumentationValidator;
 import dev.instrumentor.operator.kube.EventRecorder;
@@ -9,9 +10,12 @@ import dev.instrumentor.operator.kube.ResourceApplier;
 import dev.instrumentor.webhook.admission.AdmissionServer;
 import dev.instrumentor.webhook.admission.AdmissionServerConfig;
 import dev.instrumentor.webhook.admission.PodAdmission;
+import dev.instrumentor.webhook.admission.StandardMutator;
 import dev.instrumentor.webhook.inject.InjectorSettings;
 import dev.instrumentor.webhook.inject.PodMutator;
 import dev.instrumentor.webhook.tls.CertificateAuthority;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.VersionInfo;
@@ -19,6 +23,8 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,9 +120,9 @@ public final class InstrumentorOperator implements AutoCloseable {
   private PodAdmission admission() {
     InjectorSettings settings = new InjectorSettings(config.agentImages(), config.agentRunAsUser(),
         config.collectorImage(), nativeSidecars());
-    PodMutator mutator = dev.instrumentor.webhook.admission.StandardMutator.of(caches.instrumentationSource(),
+    PodMutator mutator = StandardMutator.of(caches.instrumentationSource(),
         caches.collectorSource(), settings);
-    metrics.cacheSizes(caches.sizes(), java.util.function.LongSupplier::getAsLong);
+    metrics.cacheSizes(caches.sizes(), LongSupplier::getAsLong);
     metrics.conditions(caches::conditions);
     return new PodAdmission(mutator, caches.namespaceAnnotations(), new AdmissionReporting(metrics, events, telemetry));
   }
@@ -166,7 +173,7 @@ public final class InstrumentorOperator implements AutoCloseable {
   }
 
   /** JOSDK: our client, server-side apply for the status, reconcile metrics, leader election. */
-  private void configure(io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider overrider) {
+  private void configure(ConfigurationServiceOverrider overrider) {
     overrider.withKubernetesClient(client)
         .withCloseClientOnStop(false)
         .withUseSSAToPatchPrimaryResource(config.serverSideApply())
@@ -187,7 +194,7 @@ public final class InstrumentorOperator implements AutoCloseable {
     InstrumentationReconciler instrumentations = new InstrumentationReconciler(new InstrumentationValidator(
             (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get() != null), events, clock,
         config.fleetView() ? new InstrumentationReconciler.FleetSources(caches.namespaceAnnotations(),
-            caches.instrumentationSource(), new dev.instrumentor.operator.fleet.Workloads(client)) : null);
+            caches.instrumentationSource(), new Workloads(client)) : null);
     metrics.fleet(instrumentations::views);
     metrics.unresolved(instrumentations::unresolved);
     operator.register(instrumentations, overrider -> namespaces(overrider));
@@ -198,8 +205,8 @@ public final class InstrumentorOperator implements AutoCloseable {
   }
 
 
-  private <R extends io.fabric8.kubernetes.api.model.HasMetadata> void namespaces(
-      io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<R> overrider) {
+  private <R extends HasMetadata> void namespaces(
+      ControllerConfigurationOverrider<R> overrider) {
     if (config.watchesAllNamespaces()) {
       overrider.watchingAllNamespaces();
     } else {
@@ -266,7 +273,7 @@ public final class InstrumentorOperator implements AutoCloseable {
       if (leader) {
         certificates.maintain();
       } else {
-        io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(config.selfManaged().namespace())
+        Secret secret = client.secrets().inNamespace(config.selfManaged().namespace())
             .withName(config.selfManaged().secretName()).get();
         if (secret != null) {
           certificates.writeFiles(secret);

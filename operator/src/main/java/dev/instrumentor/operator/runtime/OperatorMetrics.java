@@ -1,5 +1,6 @@
 package dev.instrumentor.operator.runtime;
 
+import dev.instrumentor.operator.fleet.Fleet;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
@@ -9,6 +10,7 @@ import io.opentelemetry.api.metrics.Meter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -107,13 +109,11 @@ public final class OperatorMetrics {
    * and {@code instrumentor_workload_missed_pods{instrumentation, namespace, workload, language}}, read at
    * collection from the reconciler's latest view of each Instrumentation.
    */
-  public void fleet(java.util.function.Supplier<Map<String, dev.instrumentor.operator.fleet.Fleet.View>> views) {
-    io.opentelemetry.api.common.AttributeKey<String> instrumentation = io.opentelemetry.api.common.AttributeKey
-        .stringKey("instrumentation");
-    io.opentelemetry.api.common.AttributeKey<String> state = io.opentelemetry.api.common.AttributeKey.stringKey("state");
-    io.opentelemetry.api.common.AttributeKey<String> namespace = io.opentelemetry.api.common.AttributeKey
-        .stringKey("namespace");
-    io.opentelemetry.api.common.AttributeKey<String> workload = io.opentelemetry.api.common.AttributeKey.stringKey("workload");
+  public void fleet(Supplier<Map<String, Fleet.View>> views) {
+    AttributeKey<String> instrumentation = AttributeKey.stringKey("instrumentation");
+    AttributeKey<String> state = AttributeKey.stringKey("state");
+    AttributeKey<String> namespace = AttributeKey.stringKey("namespace");
+    AttributeKey<String> workload = AttributeKey.stringKey("workload");
     meter.gaugeBuilder("instrumentor.instrumentation.pods").ofLongs()
         .setDescription("Pods that ask for an Instrumentation, per language and state (injected, stale, missed).")
         .buildWithCallback(measurement -> views.get().forEach((key, view) -> view.languages().forEach((language, counts) -> {
@@ -126,7 +126,7 @@ public final class OperatorMetrics {
         .setDescription("Pods of a workload that asked for an Instrumentation and are not instrumented.")
         .buildWithCallback(measurement -> views.get().forEach((key, view) -> {
           // the most affected workloads only: 10,000 bare pods would be 10,000 series
-          view.mostMissed(dev.instrumentor.operator.fleet.Fleet.MAX_WORKLOAD_SERIES).keySet().forEach(owner ->
+          view.mostMissed(Fleet.MAX_WORKLOAD_SERIES).keySet().forEach(owner ->
               view.workloads().get(owner).forEach((language, counts) -> {
                 if (counts[1] > 0) {
                   measurement.record(counts[1], Attributes.builder().put(instrumentation, key)
@@ -142,7 +142,7 @@ public final class OperatorMetrics {
    * language and resolves to no Instrumentation (Ambiguous, NoInstrumentation, NotFound, InvalidValue), read
    * from the pod cache at collection.
    */
-  public void unresolved(java.util.function.Supplier<Map<dev.instrumentor.operator.fleet.Fleet.Unresolved, Integer>> pods) {
+  public void unresolved(Supplier<Map<Fleet.Unresolved, Integer>> pods) {
     AttributeKey<String> namespace = AttributeKey.stringKey("namespace");
     AttributeKey<String> reason = AttributeKey.stringKey("reason");
     meter.gaugeBuilder("instrumentor.unresolved.pods").ofLongs()
@@ -159,7 +159,7 @@ public final class OperatorMetrics {
    * ({@code type="Ready",status="False"}), a collector config refused ({@code reason=~"InvalidConfig|ConfigRefused"}),
    * a halted rollout ({@code type="Rollout",reason="Halted"}).
    */
-  void conditions(java.util.function.Supplier<List<WebhookCaches.ResourceConditions>> resources) {
+  void conditions(Supplier<List<WebhookCaches.ResourceConditions>> resources) {
     AttributeKey<String> namespace = AttributeKey.stringKey("namespace");
     AttributeKey<String> name = AttributeKey.stringKey("name");
     AttributeKey<String> type = AttributeKey.stringKey("type");
