@@ -63,6 +63,15 @@ class ConfigValidationTest {
     TelemetryCollector collector = collector();
     String key = ConfigValidation.key(collector, "image:1", CONFIG);
     assertThat(ConfigValidation.key(collector(), "image:1", CONFIG)).isEqualTo(key);
+    // the same arguments in another order (a map read another way) are the same config: no second Job
+    TelemetryCollector reordered = collector();
+    java.util.Map<String, String> args = new java.util.LinkedHashMap<>();
+    args.put("b", "2");
+    args.put("a", "1");
+    reordered.getSpec().setArgs(args);
+    TelemetryCollector ordered = collector();
+    ordered.getSpec().setArgs(new java.util.TreeMap<>(args));
+    assertThat(ConfigValidation.key(reordered, "image:1", CONFIG)).isEqualTo(ConfigValidation.key(ordered, "image:1", CONFIG));
     assertThat(ConfigValidation.key(collector, "image:2", CONFIG)).isNotEqualTo(key);
     assertThat(ConfigValidation.key(collector, "image:1", CONFIG + "#")).isNotEqualTo(key);
     collector.getSpec().setEnv(List.of());
