@@ -6,8 +6,8 @@ import dev.instrumentor.webhook.admission.AdmissionObserver;
 import dev.instrumentor.webhook.admission.AdmissionResponse;
 import dev.instrumentor.webhook.admission.NamespaceAnnotations;
 import dev.instrumentor.webhook.admission.PodAdmission;
-import dev.instrumentor.webhook.inject.InjectorSettings;
-import dev.instrumentor.webhook.inject.InstrumentationSource;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
+import dev.instrumentor.webhook.agent.InstrumentationSource;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +55,7 @@ public class AdmissionBenchmark {
           new dev.instrumentor.operator.runtime.OperatorMetrics(sdk), sdk);
     }
     admission = new PodAdmission(dev.instrumentor.webhook.admission.StandardMutator.of(InstrumentationSource.of(List.of(Workloads.instrumentation())),
-        dev.instrumentor.webhook.collector.CollectorSource.of(List.of()), InjectorSettings.defaults()),
+        dev.instrumentor.webhook.sidecar.CollectorSource.of(List.of()), InjectorSettings.defaults()),
         NamespaceAnnotations.none(), observer);
     AdmissionResponse check = admission.handle("application/json", review, review.length, false, 1 << 22);
     if (!check.bodyText().contains("\"patch\"")) {

@@ -12,9 +12,9 @@ import dev.instrumentor.webhook.admission.AdmissionServer;
 import dev.instrumentor.webhook.admission.AdmissionServerConfig;
 import dev.instrumentor.webhook.admission.NamespaceAnnotations;
 import dev.instrumentor.webhook.admission.PodAdmission;
-import dev.instrumentor.webhook.inject.AgentImages;
-import dev.instrumentor.webhook.inject.InjectorSettings;
-import dev.instrumentor.webhook.inject.InstrumentationSource;
+import dev.instrumentor.webhook.mutation.AgentImages;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
+import dev.instrumentor.webhook.agent.InstrumentationSource;
 import dev.instrumentor.webhook.testing.TestTls;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -140,7 +140,7 @@ public final class BenchmarkSuite {
         dev.instrumentor.operator.runtime.OperatorTelemetry.create(Map.of());
     PodAdmission admission = new PodAdmission(dev.instrumentor.webhook.admission.StandardMutator.of(
         InstrumentationSource.of(List.of(Workloads.instrumentation())),
-        dev.instrumentor.webhook.collector.CollectorSource.of(List.of()), InjectorSettings.defaults()),
+        dev.instrumentor.webhook.sidecar.CollectorSource.of(List.of()), InjectorSettings.defaults()),
         NamespaceAnnotations.none(), dev.instrumentor.operator.runtime.AdmissionReporting.withoutEvents(
             new dev.instrumentor.operator.runtime.OperatorMetrics(telemetry), telemetry));
     Path body = directory.resolve("review.json");

@@ -2,8 +2,8 @@ package dev.instrumentor.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.instrumentor.webhook.inject.AgentImages;
-import dev.instrumentor.webhook.inject.InjectorSettings;
+import dev.instrumentor.webhook.mutation.AgentImages;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

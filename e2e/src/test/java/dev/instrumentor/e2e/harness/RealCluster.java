@@ -2,8 +2,8 @@ package dev.instrumentor.e2e.harness;
 
 import dev.instrumentor.operator.runtime.InstrumentorOperator;
 import dev.instrumentor.operator.runtime.OperatorConfig;
-import dev.instrumentor.webhook.inject.AgentImages;
-import dev.instrumentor.webhook.inject.InjectorSettings;
+import dev.instrumentor.webhook.mutation.AgentImages;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -1,7 +1,7 @@
 package dev.instrumentor.operator.cli;
 
 import dev.instrumentor.api.Language;
-import dev.instrumentor.webhook.inject.AgentImages;
+import dev.instrumentor.webhook.mutation.AgentImages;
 import java.util.Locale;
 import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.CommandSpec;

@@ -31,9 +31,9 @@ public final class CdsTraining {
       java.nio.file.Path certificate = java.nio.file.Files.writeString(directory.resolve("tls.crt"), issued.certificatePem());
       java.nio.file.Path key = java.nio.file.Files.writeString(directory.resolve("tls.key"), issued.privateKeyPem());
       dev.instrumentor.webhook.admission.PodAdmission admission = new dev.instrumentor.webhook.admission.PodAdmission(
-          dev.instrumentor.webhook.inject.PodMutator.forAgents(
-              dev.instrumentor.webhook.inject.InstrumentationSource.of(List.of()),
-              dev.instrumentor.webhook.inject.InjectorSettings.defaults()),
+          dev.instrumentor.webhook.agent.Agents.mutator(
+              dev.instrumentor.webhook.agent.InstrumentationSource.of(List.of()),
+              dev.instrumentor.webhook.mutation.InjectorSettings.defaults()),
           dev.instrumentor.webhook.admission.NamespaceAnnotations.none(),
           dev.instrumentor.webhook.admission.AdmissionObserver.NONE);
       try (dev.instrumentor.operator.runtime.OperatorTelemetry telemetry =

@@ -4,9 +4,9 @@ import dev.instrumentor.operator.preview.InstrumentationFiles;
 import dev.instrumentor.operator.preview.ManifestInjector;
 import dev.instrumentor.operator.yaml.InputException;
 import dev.instrumentor.operator.yaml.YamlDocuments;
-import dev.instrumentor.webhook.inject.InjectorSettings;
-import dev.instrumentor.webhook.inject.InstrumentationSource;
-import dev.instrumentor.webhook.inject.PodMutator;
+import dev.instrumentor.webhook.agent.Agents;
+import dev.instrumentor.webhook.agent.InstrumentationSource;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -74,7 +74,7 @@ final class InjectCommand implements Callable<Integer> {
           AgentImageOptions.images(spec), agentRunAsUser,
           InjectorSettings.DEFAULT_COLLECTOR_IMAGE, true);
       ManifestInjector injector = new ManifestInjector(
-          PodMutator.forAgents(InstrumentationSource.of(files.instrumentations()), settings));
+          Agents.mutator(InstrumentationSource.of(files.instrumentations()), settings));
       ManifestInjector.Result result = injector.inject(source, YamlDocuments.read(source, text));
       out.print(YamlDocuments.write(result.documents()));
       out.flush();

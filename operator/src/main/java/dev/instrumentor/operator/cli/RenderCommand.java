@@ -11,7 +11,7 @@ import dev.instrumentor.operator.collector.CollectorManifests;
 import dev.instrumentor.operator.preview.CelRules;
 import dev.instrumentor.operator.yaml.InputException;
 import dev.instrumentor.operator.yaml.YamlDocuments;
-import dev.instrumentor.webhook.inject.InjectorSettings;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.PrintWriter;

@@ -3,7 +3,7 @@ package dev.instrumentor.operator.cli;
 import dev.instrumentor.operator.runtime.InstrumentorOperator;
 import dev.instrumentor.operator.runtime.OperatorConfig;
 import dev.instrumentor.operator.runtime.SelfManagedCertificates;
-import dev.instrumentor.webhook.inject.InjectorSettings;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

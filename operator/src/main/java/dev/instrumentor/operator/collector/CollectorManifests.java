@@ -5,7 +5,7 @@ import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
 import dev.instrumentor.operator.yaml.YamlDocuments;
-import dev.instrumentor.webhook.collector.CollectorContainer;
+import dev.instrumentor.webhook.sidecar.CollectorContainer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;

@@ -4,7 +4,7 @@ import dev.instrumentor.api.InstrumentorAnnotations;
 import dev.instrumentor.api.Language;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
-import dev.instrumentor.webhook.collector.CollectorContainer;
+import dev.instrumentor.webhook.sidecar.CollectorContainer;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;

@@ -8,7 +8,7 @@ import dev.instrumentor.operator.instrumentation.InstrumentationReconciler;
 import dev.instrumentor.operator.kube.EventRecorder;
 import dev.instrumentor.operator.kube.ResourceApplier;
 import dev.instrumentor.operator.kube.WrittenStatuses;
-import dev.instrumentor.webhook.collector.CollectorContainer;
+import dev.instrumentor.webhook.sidecar.CollectorContainer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;

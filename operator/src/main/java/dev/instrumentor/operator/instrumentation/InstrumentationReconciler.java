@@ -16,7 +16,7 @@ import dev.instrumentor.operator.kube.Conditions;
 import dev.instrumentor.operator.kube.EventRecorder;
 import dev.instrumentor.operator.kube.WrittenStatuses;
 import dev.instrumentor.webhook.admission.NamespaceAnnotations;
-import dev.instrumentor.webhook.inject.InstrumentationSource;
+import dev.instrumentor.webhook.agent.InstrumentationSource;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -2,10 +2,10 @@ package dev.instrumentor.operator.runtime;
 
 import dev.instrumentor.operator.kube.EventRecorder;
 import dev.instrumentor.webhook.admission.AdmissionObserver;
-import dev.instrumentor.webhook.inject.InjectionOutcome;
-import dev.instrumentor.webhook.inject.Owners;
-import dev.instrumentor.webhook.inject.PodJson;
-import dev.instrumentor.webhook.inject.PodMutator;
+import dev.instrumentor.webhook.mutation.InjectionOutcome;
+import dev.instrumentor.webhook.mutation.Owners;
+import dev.instrumentor.webhook.mutation.PodJson;
+import dev.instrumentor.webhook.mutation.PodMutator;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import java.util.Map;

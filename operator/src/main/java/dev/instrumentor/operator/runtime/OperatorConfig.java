@@ -1,6 +1,6 @@
 package dev.instrumentor.operator.runtime;
 
-import dev.instrumentor.webhook.inject.AgentImages;
+import dev.instrumentor.webhook.mutation.AgentImages;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;

@@ -11,9 +11,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The package arrows, frozen: the modules layer api <- webhook <- operator; no package imports one that
- * imports it back; inside the webhook, admission assembles the two kinds of injection (agents in
- * {@code inject}, the sidecar in {@code collector}) and neither knows admission; the reconcilers and their
- * helpers never import the offline CLI or its preview.
+ * imports it back; inside the webhook, admission -> mutation -> agent | sidecar, over json, http and tls;
+ * the reconcilers and their helpers never import the offline CLI or its preview.
  */
 @AnalyzeClasses(packages = "dev.instrumentor", importOptions = ArchitectureTest.MainCode.class)
 class ArchitectureTest {
@@ -39,15 +38,24 @@ class ArchitectureTest {
       .whereLayer("webhook").mayOnlyBeAccessedByLayers("operator")
       .whereLayer("api").mayOnlyBeAccessedByLayers("webhook", "operator");
 
+  /**
+   * The webhook's packages: admission (HTTP, AdmissionReview) assembles the mutation of a pod from the agents
+   * and the collector sidecar; agents and sidecar share the mutation's vocabulary (a pod's JSON, its edits,
+   * outcomes) and never know each other; json, http and tls know none of them.
+   */
   @ArchTest
-  static final ArchRule injectionKnowsNotAdmission = noClasses()
-      .that().resideInAnyPackage("dev.instrumentor.webhook.inject..", "dev.instrumentor.webhook.collector..")
-      .should().dependOnClassesThat().resideInAPackage("dev.instrumentor.webhook.admission..");
-
-  @ArchTest
-  static final ArchRule agentsKnowNotTheSidecar = noClasses()
-      .that().resideInAPackage("dev.instrumentor.webhook.inject..")
-      .should().dependOnClassesThat().resideInAPackage("dev.instrumentor.webhook.collector..");
+  static final ArchRule webhookLayers = layeredArchitecture().consideringOnlyDependenciesInLayers()
+      .layer("admission").definedBy("dev.instrumentor.webhook.admission..")
+      .layer("agent").definedBy("dev.instrumentor.webhook.agent..")
+      .layer("sidecar").definedBy("dev.instrumentor.webhook.sidecar..")
+      .layer("mutation").definedBy("dev.instrumentor.webhook.mutation..")
+      .layer("plumbing").definedBy("dev.instrumentor.webhook.json..", "dev.instrumentor.webhook.http..",
+          "dev.instrumentor.webhook.tls..")
+      .whereLayer("admission").mayNotBeAccessedByAnyLayer()
+      .whereLayer("agent").mayOnlyBeAccessedByLayers("admission")
+      .whereLayer("sidecar").mayOnlyBeAccessedByLayers("admission")
+      .whereLayer("mutation").mayOnlyBeAccessedByLayers("admission", "agent", "sidecar")
+      .whereLayer("plumbing").mayOnlyBeAccessedByLayers("admission", "agent", "sidecar", "mutation");
 
   @ArchTest
   static final ArchRule reconcilersKnowNotTheCli = noClasses()

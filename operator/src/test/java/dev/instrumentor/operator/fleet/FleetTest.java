@@ -3,7 +3,7 @@ package dev.instrumentor.operator.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.instrumentor.api.v1alpha1.Instrumentation;
-import dev.instrumentor.webhook.inject.InstrumentationSource;
+import dev.instrumentor.webhook.agent.InstrumentationSource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.HashMap;

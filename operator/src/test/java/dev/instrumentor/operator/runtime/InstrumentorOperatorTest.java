@@ -126,7 +126,7 @@ class InstrumentorOperatorTest {
     assertThat(status.getStatus().getScale().getStatusReplicas()).isEqualTo("0/2");
     assertThat(status.getStatus().getScale().getSelector()).isEqualTo(
         "app.kubernetes.io/component=opentelemetry-collector,app.kubernetes.io/instance=gateway,app.kubernetes.io/managed-by=instrumentor");
-    assertThat(status.getStatus().getImage()).isEqualTo(dev.instrumentor.webhook.inject.InjectorSettings.DEFAULT_COLLECTOR_IMAGE);
+    assertThat(status.getStatus().getImage()).isEqualTo(dev.instrumentor.webhook.mutation.InjectorSettings.DEFAULT_COLLECTOR_IMAGE);
     assertThat(status.getStatus().getConfigHash()).hasSize(64);
 
     // the Deployment controller reports its pods ready

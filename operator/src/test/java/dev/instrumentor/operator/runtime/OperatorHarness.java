@@ -1,7 +1,7 @@
 package dev.instrumentor.operator.runtime;
 
-import dev.instrumentor.webhook.inject.AgentImages;
-import dev.instrumentor.webhook.inject.InjectorSettings;
+import dev.instrumentor.webhook.mutation.AgentImages;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
 import dev.instrumentor.webhook.testing.TestTls;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;

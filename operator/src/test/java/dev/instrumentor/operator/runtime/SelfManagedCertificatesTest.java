@@ -2,8 +2,8 @@ package dev.instrumentor.operator.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.instrumentor.webhook.inject.AgentImages;
-import dev.instrumentor.webhook.inject.InjectorSettings;
+import dev.instrumentor.webhook.mutation.AgentImages;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
 import dev.instrumentor.webhook.tls.PemKeyMaterial;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;

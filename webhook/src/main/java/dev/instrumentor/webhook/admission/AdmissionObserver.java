@@ -1,7 +1,7 @@
 package dev.instrumentor.webhook.admission;
 
-import dev.instrumentor.webhook.inject.PodJson;
-import dev.instrumentor.webhook.inject.PodMutator;
+import dev.instrumentor.webhook.mutation.PodJson;
+import dev.instrumentor.webhook.mutation.PodMutator;
 
 /**
  * Told about every admission, for metrics and Events. Called on the admission thread: an

@@ -2,7 +2,7 @@ package dev.instrumentor.webhook.admission;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.instrumentor.webhook.inject.AdmissionJson;
+import dev.instrumentor.webhook.json.AdmissionJson;
 import java.io.IOException;
 
 /**

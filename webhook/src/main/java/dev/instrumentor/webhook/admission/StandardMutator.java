@@ -1,16 +1,16 @@
 package dev.instrumentor.webhook.admission;
 
-import dev.instrumentor.webhook.collector.CollectorSource;
-import dev.instrumentor.webhook.collector.SidecarInjector;
-import dev.instrumentor.webhook.inject.InjectorSettings;
-import dev.instrumentor.webhook.inject.InstrumentationSource;
-import dev.instrumentor.webhook.inject.PodMutator;
+import dev.instrumentor.webhook.agent.Agents;
+import dev.instrumentor.webhook.agent.InstrumentationSource;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
+import dev.instrumentor.webhook.mutation.PodMutator;
+import dev.instrumentor.webhook.sidecar.CollectorSource;
+import dev.instrumentor.webhook.sidecar.SidecarInjector;
 
 /**
  * What the webhook does to a pod, assembled where admission meets the two kinds of injection (so that
- * neither imports the other): every language (Java, Node.js, Python, .NET, SDK-only), the languages of the
- * OpenTelemetry Operator's annotations that are not injected (a skipped outcome), then the collector
- * sidecar. Init containers come in this order.
+ * neither imports the other): the agents ({@link Agents#injectors}), then the collector sidecar. Init
+ * containers come in this order.
  */
 public final class StandardMutator {
 
@@ -19,6 +19,6 @@ public final class StandardMutator {
 
   public static PodMutator of(InstrumentationSource instrumentations, CollectorSource collectors,
       InjectorSettings settings) {
-    return PodMutator.forAgents(instrumentations, settings).then(new SidecarInjector(collectors, settings));
+    return Agents.mutator(instrumentations, settings).then(new SidecarInjector(collectors, settings));
   }
 }

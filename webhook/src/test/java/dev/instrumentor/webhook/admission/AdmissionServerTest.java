@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.instrumentor.webhook.inject.InjectorSettings;
-import dev.instrumentor.webhook.inject.InstrumentationSource;
-import dev.instrumentor.webhook.inject.PodMutator;
+import dev.instrumentor.webhook.agent.InstrumentationSource;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
+import dev.instrumentor.webhook.mutation.PodMutator;
 import dev.instrumentor.webhook.testing.AdmissionReviews;
 import dev.instrumentor.webhook.testing.Fixtures;
 import dev.instrumentor.webhook.testing.TestTls;
@@ -46,7 +46,7 @@ class AdmissionServerTest {
   @BeforeEach
   void start() throws IOException {
     tls = new TestTls(directory);
-    PodMutator mutator = PodMutator.forJava(InstrumentationSource.of(
+    PodMutator mutator = Fixtures.javaMutator(InstrumentationSource.of(
         List.of(Fixtures.instrumentation("demo", "java", "http://collector:4317"))), InjectorSettings.defaults());
     server = new AdmissionServer(
         new AdmissionServerConfig("127.0.0.1", 0, tls.certificateFile, tls.keyFile, 64 * 1024, 2, Duration.ofHours(1),
@@ -240,7 +240,7 @@ class AdmissionServerTest {
     Files.writeString(tls.keyFile, expired.privateKeyPem());
     // as at a start from an expired Secret: served with a warning, so that the renewer can run, but not ready
     try (AdmissionServer stale = new AdmissionServer(AdmissionServerConfig.of("127.0.0.1", 0, tls.certificateFile,
-        tls.keyFile), new PodAdmission(PodMutator.forJava(InstrumentationSource.of(List.of()), InjectorSettings.defaults()),
+        tls.keyFile), new PodAdmission(Fixtures.javaMutator(InstrumentationSource.of(List.of()), InjectorSettings.defaults()),
             NamespaceAnnotations.none(), AdmissionObserver.NONE), () -> true).start()) {
       assertThat(stale.notServing()).startsWith("the serving certificate expired at");
     }

@@ -6,9 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.instrumentor.webhook.inject.InjectorSettings;
-import dev.instrumentor.webhook.inject.InstrumentationSource;
-import dev.instrumentor.webhook.inject.PodMutator;
+import dev.instrumentor.webhook.agent.InstrumentationSource;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
 import dev.instrumentor.webhook.testing.AdmissionReviews;
 import dev.instrumentor.webhook.testing.Fixtures;
 import dev.instrumentor.webhook.testing.TestTls;
@@ -41,7 +40,7 @@ class CorruptedRequestsTest {
   private static final int SCALE = Integer.getInteger("resilience.scale", 1);
   private static final String UID = "8d3c7b0e-3f4a-4c55-9b8e-2a1f6e0c9d11";
   private final PodAdmission admission = new PodAdmission(
-      PodMutator.forJava(InstrumentationSource.of(List.of(Fixtures.instrumentation("demo", "java", "http://c:4317"))),
+      Fixtures.javaMutator(InstrumentationSource.of(List.of(Fixtures.instrumentation("demo", "java", "http://c:4317"))),
           InjectorSettings.defaults()),
       NamespaceAnnotations.none(), AdmissionObserver.NONE);
   private final byte[] original = AdmissionReviews.bytes(AdmissionReviews.deploymentPodCreate());

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
-import dev.instrumentor.webhook.inject.InjectorSettings;
-import dev.instrumentor.webhook.inject.InstrumentationSource;
-import dev.instrumentor.webhook.inject.PodContext;
-import dev.instrumentor.webhook.inject.PodJson;
-import dev.instrumentor.webhook.inject.PodMutator;
+import dev.instrumentor.webhook.agent.InstrumentationSource;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
+import dev.instrumentor.webhook.mutation.PodContext;
+import dev.instrumentor.webhook.mutation.PodJson;
+import dev.instrumentor.webhook.mutation.PodMutator;
 import dev.instrumentor.webhook.testing.AdmissionReviews;
 import dev.instrumentor.webhook.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -39,7 +39,7 @@ class PodAdmissionTest {
       return InstrumentationSource.of(instrumentations).get(namespace, name);
     }
   };
-  private final PodMutator mutator = PodMutator.forJava(live, InjectorSettings.defaults());
+  private final PodMutator mutator = Fixtures.javaMutator(live, InjectorSettings.defaults());
   private final PodAdmission admission = new PodAdmission(mutator,
       ns -> namespaceAnnotations.getOrDefault(ns, Map.of()), new AdmissionObserver() {
         @Override

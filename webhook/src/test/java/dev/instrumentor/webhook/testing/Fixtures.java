@@ -2,12 +2,16 @@ package dev.instrumentor.webhook.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.instrumentor.api.Language;
 import dev.instrumentor.api.v1alpha1.Exporter;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
-import dev.instrumentor.webhook.inject.PodContext;
-import dev.instrumentor.webhook.inject.PodJson;
-import dev.instrumentor.webhook.inject.PodMutator;
+import dev.instrumentor.webhook.agent.AgentInjector;
+import dev.instrumentor.webhook.agent.InstrumentationSource;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
+import dev.instrumentor.webhook.mutation.PodContext;
+import dev.instrumentor.webhook.mutation.PodJson;
+import dev.instrumentor.webhook.mutation.PodMutator;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -26,6 +30,11 @@ public final class Fixtures {
   public static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private Fixtures() {
+  }
+
+  /** A mutator with the Java injection only: what most tests use. */
+  public static PodMutator javaMutator(InstrumentationSource instrumentations, InjectorSettings settings) {
+    return new PodMutator(List.of(AgentInjector.of(Language.JAVA, instrumentations, settings)));
   }
 
   /** An Instrumentation {@code namespace/name} (generation 1) sending to {@code endpoint}. */

@@ -1,0 +1,29 @@
+package dev.instrumentor.webhook.agent;
+
+import dev.instrumentor.webhook.mutation.Injector;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
+import dev.instrumentor.webhook.mutation.PodMutator;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The agents' injections, in the order their init containers come: what admission and the CLI assemble. */
+public final class Agents {
+
+  private Agents() {
+  }
+
+  /**
+   * Every language (Java, Node.js, Python, .NET, SDK-only), then the languages of the OpenTelemetry
+   * Operator's annotations that are not injected (a skipped outcome).
+   */
+  public static List<Injector> injectors(InstrumentationSource instrumentations, InjectorSettings settings) {
+    List<Injector> injectors = new ArrayList<>(AgentInjector.all(instrumentations, settings));
+    injectors.addAll(UnsupportedLanguage.all());
+    return injectors;
+  }
+
+  /** The languages without the sidecar: what the {@code inject} command uses. */
+  public static PodMutator mutator(InstrumentationSource instrumentations, InjectorSettings settings) {
+    return new PodMutator(injectors(instrumentations, settings));
+  }
+}

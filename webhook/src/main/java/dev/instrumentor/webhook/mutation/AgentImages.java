@@ -1,0 +1,56 @@
+package dev.instrumentor.webhook.mutation;
+
+import java.util.Objects;
+
+/**
+ * The agent image per language when an Instrumentation names none: images in the layout of the
+ * OpenTelemetry Operator's autoinstrumentation images.
+ */
+public record AgentImages(String java, String nodejs, String python, String dotnet) {
+
+  /** {@code /javaagent.jar} inside. */
+  public static final String DEFAULT_JAVA =
+      "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-java:2.31.0";
+  /** {@code /autoinstrumentation} with {@code autoinstrumentation.js} and its {@code node_modules}. */
+  public static final String DEFAULT_NODEJS =
+      "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-nodejs:0.78.0";
+  /** The distro and instrumentations under {@code /autoinstrumentation} and {@code /autoinstrumentation-musl}. */
+  public static final String DEFAULT_PYTHON =
+      "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-python:0.65b0";
+  /** The CLR profiler, startup hook, additional deps and store under {@code /autoinstrumentation}. */
+  public static final String DEFAULT_DOTNET =
+      "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-dotnet:1.16.0";
+
+  public static final AgentImages DEFAULTS = new AgentImages(DEFAULT_JAVA, DEFAULT_NODEJS, DEFAULT_PYTHON, DEFAULT_DOTNET);
+
+  /** The image of {@code language} (one with an agent). */
+  public String image(dev.instrumentor.api.Language language) {
+    return switch (language) {
+      case JAVA -> java;
+      case NODEJS -> nodejs;
+      case PYTHON -> python;
+      case DOTNET -> dotnet;
+      case SDK -> throw new IllegalArgumentException("the SDK environment has no agent image");
+    };
+  }
+
+  /** The default image of {@code language} (one with an agent). */
+  public static String defaultImage(dev.instrumentor.api.Language language) {
+    return DEFAULTS.image(language);
+  }
+
+  /** With {@code image} for {@code language}. */
+  public AgentImages with(dev.instrumentor.api.Language language, String image) {
+    return new AgentImages(language == dev.instrumentor.api.Language.JAVA ? image : java,
+        language == dev.instrumentor.api.Language.NODEJS ? image : nodejs,
+        language == dev.instrumentor.api.Language.PYTHON ? image : python,
+        language == dev.instrumentor.api.Language.DOTNET ? image : dotnet);
+  }
+
+  public AgentImages {
+    Objects.requireNonNull(java, "java");
+    Objects.requireNonNull(nodejs, "nodejs");
+    Objects.requireNonNull(python, "python");
+    Objects.requireNonNull(dotnet, "dotnet");
+  }
+}

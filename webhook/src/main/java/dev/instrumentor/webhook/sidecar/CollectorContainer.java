@@ -1,0 +1,123 @@
+package dev.instrumentor.webhook.sidecar;
+
+import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The collector container and its config volume, the same whether it runs in a Deployment,
+ * DaemonSet or StatefulSet of the operator's or as a sidecar the webhook injects.
+ */
+public final class CollectorContainer {
+
+  public static final String CONTAINER_NAME = "otc-container";
+  public static final String CONFIG_VOLUME = "instrumentor-collector-config";
+  public static final String CONFIG_KEY = "collector.yaml";
+  public static final String CONFIG_DIR = "/conf";
+
+  private CollectorContainer() {
+  }
+
+  /** The ConfigMap holding the config of TelemetryCollector {@code name}; also the workload's name. */
+  public static String resourceName(String collectorName) {
+    return collectorName + "-collector";
+  }
+
+  public static Volume configVolume(String collectorName) {
+    return new VolumeBuilder().withName(CONFIG_VOLUME)
+        .withNewConfigMap().withName(resourceName(collectorName))
+        .addNewItem().withKey(CONFIG_KEY).withPath(CONFIG_KEY).endItem()
+        .endConfigMap().build();
+  }
+
+  /**
+   * @param image      the image to run (the spec's, or the operator's default)
+   * @param ports      container ports to declare
+   * @param healthPort the health_check extension's port for probes, or null
+   */
+  public static Container container(TelemetryCollectorSpec spec, String image, List<ContainerPort> ports,
+      Integer healthPort) {
+    List<String> args = new ArrayList<>();
+    args.add("--config=" + CONFIG_DIR + "/" + CONFIG_KEY);
+    if (spec.getArgs() != null) {
+      Map<String, String> sorted = new TreeMap<>();
+      spec.getArgs().forEach((key, value) -> sorted.put(key.replaceFirst("^-+", ""), value));
+      sorted.forEach((key, value) -> args.add("--" + key + (value == null || value.isEmpty() ? "" : "=" + value)));
+    }
+    List<EnvVar> env = new ArrayList<>();
+    env.add(new EnvVarBuilder().withName("POD_NAME")
+        .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom().build());
+    env.add(new EnvVarBuilder().withName("POD_IP")
+        .withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom().build());
+    if (spec.getEnv() != null) {
+      for (EnvVar var : spec.getEnv()) {
+        env.removeIf(existing -> existing.getName().equals(var.getName()));
+        env.add(var);
+      }
+    }
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(new VolumeMountBuilder().withName(CONFIG_VOLUME).withMountPath(CONFIG_DIR).withReadOnly(true).build());
+    if (spec.getVolumeMounts() != null) {
+      mounts.addAll(spec.getVolumeMounts());
+    }
+    ContainerBuilder container = new ContainerBuilder()
+        .withName(CONTAINER_NAME)
+        .withImage(image)
+        .withArgs(args)
+        .withEnv(env)
+        .withEnvFrom(spec.getEnvFrom())
+        .withPorts(ports.isEmpty() ? null : ports)
+        .withVolumeMounts(mounts)
+        .withResources(spec.getResources())
+        .withSecurityContext(spec.getSecurityContext() != null ? spec.getSecurityContext() : restricted());
+    if (healthPort != null) {
+      container.withNewLivenessProbe().withNewHttpGet().withPath("/").withNewPort(healthPort).endHttpGet().endLivenessProbe()
+          .withNewReadinessProbe().withNewHttpGet().withPath("/").withNewPort(healthPort).endHttpGet().endReadinessProbe();
+    }
+    return container.build();
+  }
+
+  /** No privilege escalation, all capabilities dropped, read-only root filesystem, RuntimeDefault seccomp. */
+  public static SecurityContext restricted() {
+    return new SecurityContextBuilder()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withRunAsNonRoot(true)
+        .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .build();
+  }
+
+  /** The pod-level default: non-root, RuntimeDefault seccomp. */
+  public static PodSecurityContext restrictedPod() {
+    return new PodSecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(10001L)
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .build();
+  }
+
+  /** Labels every object of collector {@code name} carries; the selector uses all of them. */
+  public static Map<String, String> selectorLabels(String collectorName) {
+    Map<String, String> labels = new TreeMap<>();
+    labels.put("app.kubernetes.io/managed-by", "instrumentor");
+    labels.put("app.kubernetes.io/instance", collectorName);
+    labels.put("app.kubernetes.io/component", "opentelemetry-collector");
+    return labels;
+  }
+}
