@@ -9,6 +9,7 @@ import dev.instrumentor.webhook.sidecar.CollectorContainer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -154,15 +155,14 @@ public final class CollectorManifests {
    * A Prometheus Operator ServiceMonitor of the collector's monitoring Service (the only one with
    * {@link #MONITORING_LABEL}), scraping its {@code monitoring} port.
    */
-  static io.fabric8.kubernetes.api.model.GenericKubernetesResource serviceMonitor(TelemetryCollector collector) {
+  static GenericKubernetesResource serviceMonitor(TelemetryCollector collector) {
     Map<String, String> selector = new TreeMap<>(CollectorContainer.selectorLabels(collector.getMetadata().getName()));
     selector.put(MONITORING_LABEL, "true");
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("selector", Map.of("matchLabels", selector));
     spec.put("namespaceSelector", Map.of("matchNames", List.of(collector.getMetadata().getNamespace())));
     spec.put("endpoints", List.of(Map.of("port", "monitoring")));
-    io.fabric8.kubernetes.api.model.GenericKubernetesResource monitor =
-        new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+    GenericKubernetesResource monitor = new GenericKubernetesResource();
     monitor.setApiVersion(SERVICE_MONITOR_API_VERSION);
     monitor.setKind("ServiceMonitor");
     monitor.setMetadata(metadata(collector, name(collector)));

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -38,13 +37,10 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -68,11 +64,8 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       ConfigMap.class, ServiceAccount.class, Deployment.class, DaemonSet.class, StatefulSet.class, Service.class,
       HorizontalPodAutoscaler.class,
       PodDisruptionBudget.class);
-  private static final Duration DISCOVERY_TTL = Duration.ofMinutes(1);
-  private volatile Instant discoveredAt = Instant.MIN;
-  private volatile boolean discovered;
   private static final String INPUTS_INDEX = "inputs";
-  private static final String INPUT_PREFIX = "Input";
+  static final String INPUT_PREFIX = "Input";
 
   private final CollectorManifests manifests;
   private final ResourceApplier applier;
@@ -81,6 +74,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
   private final Set<String> secretNamespaces;
   private final WrittenStatuses<TelemetryCollectorStatus> written = new WrittenStatuses<>();
   private final boolean validateConfigs;
+  private final ServiceMonitors monitors;
 
   /** Watching the Secrets collectors read in every namespace. */
   public TelemetryCollectorReconciler(CollectorManifests manifests, ResourceApplier applier, EventRecorder events,
@@ -109,6 +103,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     this.applier = applier;
     this.events = events;
     this.clock = clock;
+    this.monitors = new ServiceMonitors(clock);
   }
 
   @Override
@@ -218,18 +213,19 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     List<CollectorInputs.Ref> refs = CollectorInputs.referenced(collector.getSpec());
     List<CollectorInputs.Ref> followed = CollectorInputs.followed(refs, secretNamespaces,
         collector.getMetadata().getNamespace());
-    CollectorInputs.Versions inputs = CollectorInputs.versions(followed, ref -> input(context, collector, ref));
+    CollectorObjects objects = new CollectorObjects(context, collector);
+    CollectorInputs.Versions inputs = CollectorInputs.versions(followed, objects::input);
     // a required input missing: keep the running pods (their template keeps its hash) rather than roll to pods
     // that cannot start; the Inputs condition says what is missing
-    String inputsHash = inputs.missing().isEmpty() ? inputs.hash() : rolledOutInputsHash(context, collector, inputs.hash());
+    String inputsHash = inputs.missing().isEmpty() ? inputs.hash() : objects.rolledOutInputsHash(inputs.hash());
     List<HasMetadata> desired = manifests.desired(collector, config, inputsHash);
     boolean bound = desired.stream().anyMatch(o -> o instanceof ClusterRoleBinding);
     if (bound) {
       addFinalizer(collector, context);
     }
-    Applied applied = apply(context, collector, desired, conditions);
+    Applied applied = apply(context, objects, collector, desired, conditions);
     if (!bound) {
-      removeFinalizerOnceUnbound(collector, context);
+      removeFinalizerOnceUnbound(collector, context, objects);
     }
 
     CollectorMode mode = collector.getSpec().getMode() == null ? CollectorMode.DEPLOYMENT : collector.getSpec().getMode();
@@ -250,7 +246,8 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       conditions.available(readyTotal);
     }
     UpdateControl<TelemetryCollector> update = statusUpdate(collector, previous, status);
-    return applied.monitor().equals("PrometheusOperatorMissing") ? update.rescheduleAfter(DISCOVERY_TTL) : update;
+    return applied.monitor().equals(ServiceMonitors.MISSING) ? update.rescheduleAfter(ServiceMonitors.DISCOVERY_TTL)
+        : update;
   }
 
   private String image(TelemetryCollector collector) {
@@ -260,7 +257,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
 
   /** A deleted collector: what it owns goes by garbage collection; its cluster-scoped bindings are ours to delete. */
   private UpdateControl<TelemetryCollector> cleanUp(TelemetryCollector collector, Context<TelemetryCollector> context) {
-    for (ClusterRoleBinding binding : bindings(context, collector)) {
+    for (ClusterRoleBinding binding : new CollectorObjects(context, collector).bindings()) {
       LOG.info("deleting ClusterRoleBinding {}: its collector is deleted", binding.getMetadata().getName());
       context.getClient().resource(binding).delete();
     }
@@ -295,8 +292,9 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
   }
 
   /** The bindings' deletions are seen in the cache (this reconcile's come back as events): then the finalizer goes. */
-  private static void removeFinalizerOnceUnbound(TelemetryCollector collector, Context<TelemetryCollector> context) {
-    if (collector.hasFinalizer(CollectorPermissions.FINALIZER) && bindings(context, collector).isEmpty()) {
+  private static void removeFinalizerOnceUnbound(TelemetryCollector collector, Context<TelemetryCollector> context,
+      CollectorObjects objects) {
+    if (collector.hasFinalizer(CollectorPermissions.FINALIZER) && objects.bindings().isEmpty()) {
       followWrite(collector, context.getClient().resource(collector).edit(c -> {
         c.removeFinalizer(CollectorPermissions.FINALIZER);
         return c;
@@ -313,50 +311,29 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
 
   /**
    * Applies each desired object that differs from its cached copy, deletes owned objects no longer desired,
-   * and the ServiceMonitor when asked for where its API exists (one of that name that is not ours is left
-   * alone), or deletes ours when no longer asked for.
+   * and makes the ServiceMonitor what the spec asks for ({@link ServiceMonitors}).
    */
-  private Applied apply(Context<TelemetryCollector> context, TelemetryCollector collector, List<HasMetadata> desired,
-      CollectorConditions conditions) {
+  private Applied apply(Context<TelemetryCollector> context, CollectorObjects objects, TelemetryCollector collector,
+      List<HasMetadata> desired, CollectorConditions conditions) {
     HasMetadata workload = null;
+    GenericKubernetesResource monitor = null;
     Set<String> wanted = new HashSet<>();
-    boolean wantsMonitor = desired.stream().anyMatch(o -> o instanceof GenericKubernetesResource);
-    Condition observed = conditions.get(CollectorConditions.OBSERVABILITY);
-    boolean hadMonitor = observed != null && "ServiceMonitor".equals(observed.getReason());
-    // the API is asked about only for a collector that wants or had a ServiceMonitor
-    boolean monitoringApi = (wantsMonitor || hadMonitor) && monitoringApi(context);
-    boolean foreignMonitor = false;
     for (HasMetadata object : desired) {
-      if (object instanceof GenericKubernetesResource monitor) {
-        // a ServiceMonitor: no cache (its API may be absent), read by name when asked for
-        if (monitoringApi) {
-          GenericKubernetesResource existing = serviceMonitor(context, collector);
-          if (existing == null || ownedBy(existing, collector)) {
-            applier.apply(monitor, existing);
-          } else {
-            foreignMonitor = true;
-          }
-        }
+      if (object instanceof GenericKubernetesResource serviceMonitor) {
+        monitor = serviceMonitor;
         continue;
       }
       wanted.add(object.getKind() + "/" + object.getMetadata().getName());
-      HasMetadata actual = cached(context, collector, object.getClass(), object.getMetadata().getName());
-      HasMetadata written = applyAndRemember(context, collector, object, actual);
+      HasMetadata actual = objects.cached(object.getClass(), object.getMetadata().getName());
+      HasMetadata written = objects.apply(applier, object, actual);
       if (object instanceof Deployment || object instanceof DaemonSet || object instanceof StatefulSet) {
         workload = written != null ? written : actual;
       }
     }
-    deleteUnwanted(context, collector, wanted);
-    if (monitoringApi && hadMonitor && !wantsMonitor) {
-      GenericKubernetesResource stale = serviceMonitor(context, collector);
-      if (stale != null && ownedBy(stale, collector)) {
-        LOG.info("deleting ServiceMonitor {}: no longer asked for", stale.getMetadata().getName());
-        context.getClient().resource(stale).delete();
-      }
-    }
-    String monitor = !CollectorManifests.enableMetrics(collector.getSpec()) ? "NotAsked" : !wantsMonitor ? "NotApplicable"
-        : !monitoringApi ? "PrometheusOperatorMissing" : foreignMonitor ? "NameTaken" : "ServiceMonitor";
-    return new Applied(workload, monitor);
+    objects.deleteUnwanted(wanted);
+    Condition observed = conditions.get(CollectorConditions.OBSERVABILITY);
+    boolean hadMonitor = observed != null && ServiceMonitors.IN_PLACE.equals(observed.getReason());
+    return new Applied(workload, monitors.reconcile(context.getClient(), applier, collector, monitor, hadMonitor));
   }
 
   /**
@@ -379,11 +356,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       status.setImage(image);
     }
     if (collector.getSpec().getMode() != CollectorMode.SIDECAR) {
-      HasMetadata running = null;
-      for (Class<? extends HasMetadata> type : List.of(Deployment.class, StatefulSet.class, DaemonSet.class)) {
-        running = running != null ? running : cached(context, collector, type, CollectorManifests.name(collector));
-      }
-      status.setScale(scale(collector, readyTotal(running)));
+      status.setScale(scale(collector, readyTotal(new CollectorObjects(context, collector).workload())));
     }
   }
 
@@ -405,16 +378,12 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
       return true;
     }
     String jobName = ConfigValidation.jobName(collector, key);
-    Job job = (Job) cached(context,
-        collector, Job.class, jobName);
+    CollectorObjects objects = new CollectorObjects(context, collector);
+    Job job = (Job) objects.cached(Job.class, jobName);
     if (job == null) {
       try {
-        HasMetadata created = context.getClient().resource(ConfigValidation.job(collector, image, configYaml, key)).create();
-        InformerEventSource<HasMetadata, TelemetryCollector> jobs = informer(context,
-            Job.class);
-        if (jobs != null) {
-          jobs.handleRecentResourceCreate(ResourceID.fromResource(collector), created);
-        }
+        objects.remember(context.getClient().resource(ConfigValidation.job(collector, image, configYaml, key)).create(),
+            null);
         LOG.info("validating the config of collector {}/{} with its image: Job {}", collector.getMetadata().getNamespace(),
             collector.getMetadata().getName(), jobName);
       } catch (KubernetesClientException e) {
@@ -461,157 +430,10 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     }
   }
 
-  private HasMetadata applyAndRemember(Context<TelemetryCollector> context, TelemetryCollector collector,
-      HasMetadata desired, HasMetadata actual) {
-    HasMetadata written = applier.apply(desired, actual);
-    if (written != null) {
-      // let the cache know at once, so the reconcile our own write triggers sees it
-      InformerEventSource<HasMetadata, TelemetryCollector> source = informer(context, desired.getClass());
-      if (source != null) {
-        ResourceID primary = ResourceID.fromResource(collector);
-        if (actual == null) {
-          source.handleRecentResourceCreate(primary, written);
-        } else {
-          source.handleRecentResourceUpdate(primary, written, actual);
-        }
-      }
-    }
-    return written;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static InformerEventSource<HasMetadata, TelemetryCollector> informer(Context<TelemetryCollector> context,
-      Class<?> type) {
-    EventSource<?, TelemetryCollector> source = context.eventSourceRetriever()
-        .getEventSourceFor((Class<Object>) type, type.getSimpleName());
-    return source instanceof InformerEventSource<?, ?> informer
-        ? (InformerEventSource<HasMetadata, TelemetryCollector>) informer : null;
-  }
-
-  private static HasMetadata cached(Context<TelemetryCollector> context, TelemetryCollector collector,
-      Class<? extends HasMetadata> type, String name) {
-    if (type == ClusterRoleBinding.class) {
-      return bindings(context, collector).stream().filter(o -> name.equals(o.getMetadata().getName())).findFirst()
-          .orElse(null);
-    }
-    return owned(context, collector, type).stream()
-        .filter(o -> name.equals(o.getMetadata().getName())).findFirst().orElse(null);
-  }
-
-  /**
-   * The objects of {@code type} this collector owns, from the owned-objects cache only (the input
-   * caches hold ConfigMaps too: the user's, never to be changed or deleted).
-   */
-  private static Set<HasMetadata> owned(Context<TelemetryCollector> context, TelemetryCollector collector,
-      Class<? extends HasMetadata> type) {
-    InformerEventSource<HasMetadata, TelemetryCollector> source = informer(context, type);
-    if (source == null) {
-      return Set.of();
-    }
-    String uid = collector.getMetadata().getUid();
-    return source.getSecondaryResources(collector).stream()
-        .filter(o -> o.getMetadata().getOwnerReferences().stream().anyMatch(owner -> Objects.equals(owner.getUid(), uid)
-            && owner.getName().equals(collector.getMetadata().getName())))
-        .collect(Collectors.toSet());
-  }
-
-  /**
-   * Whether the API server serves monitoring.coreos.com/v1 ServiceMonitors (the Prometheus Operator is
-   * installed).
-   */
-  private boolean monitoringApi(Context<TelemetryCollector> context) {
-    Instant now = clock.instant();
-    // a yes is kept a minute; a no is asked again (a collector asking for a ServiceMonitor without the
-    // Prometheus Operator is retried a minute later, so installing it later is noticed without a restart)
-    if (!discovered || now.isAfter(discoveredAt.plus(DISCOVERY_TTL))) {
-      try {
-        var resources = context.getClient().getApiResources(CollectorManifests.SERVICE_MONITOR_API_VERSION);
-        discovered = resources != null && resources.getResources().stream()
-            .anyMatch(resource -> "ServiceMonitor".equals(resource.getKind()));
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 404) {
-          throw e;
-        }
-        discovered = false;
-      }
-      discoveredAt = now;
-    }
-    return discovered;
-  }
-
-  private static boolean ownedBy(HasMetadata object, TelemetryCollector collector) {
-    return object.getMetadata().getOwnerReferences() != null && object.getMetadata().getOwnerReferences().stream()
-        .anyMatch(owner -> Objects.equals(owner.getUid(), collector.getMetadata().getUid()));
-  }
-
-  private static GenericKubernetesResource serviceMonitor(Context<TelemetryCollector> context,
-      TelemetryCollector collector) {
-    return context.getClient().genericKubernetesResources(CollectorManifests.SERVICE_MONITOR_API_VERSION, "ServiceMonitor")
-        .inNamespace(collector.getMetadata().getNamespace()).withName(CollectorManifests.name(collector)).get();
-  }
-
-  /** The inputs hash of the workload's pod template as cached, else {@code fallback} (nothing rolled out yet). */
-  private static String rolledOutInputsHash(Context<TelemetryCollector> context, TelemetryCollector collector,
-      String fallback) {
-    for (Class<? extends HasMetadata> type : List.of(Deployment.class, StatefulSet.class, DaemonSet.class)) {
-      HasMetadata workload = cached(context, collector, type, CollectorManifests.name(collector));
-      PodTemplateSpec template = workload instanceof Deployment d ? d.getSpec().getTemplate()
-          : workload instanceof StatefulSet st ? st.getSpec().getTemplate()
-          : workload instanceof DaemonSet ds ? ds.getSpec().getTemplate() : null;
-      if (template != null && template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
-        return template.getMetadata().getAnnotations().get(CollectorInputs.INPUTS_HASH_ANNOTATION);
-      }
-    }
-    return fallback;
-  }
-
   /** Our copy of the collector takes the metadata our write made, for the status patch's resourceVersion. */
   private static void followWrite(TelemetryCollector collector, TelemetryCollector written) {
     collector.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
     collector.getMetadata().setFinalizers(written.getMetadata().getFinalizers());
-  }
-
-  /** The collector's ClusterRoleBindings, found by their labels (they have no owner). */
-  private static List<ClusterRoleBinding> bindings(Context<TelemetryCollector> context, TelemetryCollector collector) {
-    InformerEventSource<HasMetadata, TelemetryCollector> source = informer(context, ClusterRoleBinding.class);
-    if (source == null) {
-      return List.of();
-    }
-    Map<String, String> wanted = CollectorPermissions.labels(collector);
-    return source.list(binding -> binding.getMetadata().getLabels() != null
-            && binding.getMetadata().getLabels().entrySet().containsAll(wanted.entrySet()))
-        .map(ClusterRoleBinding.class::cast).toList();
-  }
-
-  /** A Secret or ConfigMap the collector's pods read, as cached (content hash only), or null. */
-  private static HasMetadata input(Context<TelemetryCollector> context, TelemetryCollector collector,
-      CollectorInputs.Ref ref) {
-    Class<?> type = ref.kind().equals("Secret") ? Secret.class : ConfigMap.class;
-    @SuppressWarnings("unchecked")
-    EventSource<?, TelemetryCollector> source = context.eventSourceRetriever()
-        .getEventSourceFor((Class<Object>) type, INPUT_PREFIX + ref.kind());
-    if (!(source instanceof InformerEventSource<?, ?> informer)) {
-      return null;
-    }
-    return (HasMetadata) informer.get(new ResourceID(ref.name(), collector.getMetadata().getNamespace())).orElse(null);
-  }
-
-  /** Objects this collector owns that its spec no longer asks for (a Service without ports, ...). */
-  private void deleteUnwanted(Context<TelemetryCollector> context, TelemetryCollector collector, Set<String> wanted) {
-    for (ClusterRoleBinding binding : bindings(context, collector)) {
-      if (!wanted.contains("ClusterRoleBinding/" + binding.getMetadata().getName())) {
-        LOG.info("deleting ClusterRoleBinding {}: the config no longer needs it", binding.getMetadata().getName());
-        context.getClient().resource(binding).delete();
-      }
-    }
-    for (Class<? extends HasMetadata> type : OWNED) {
-      for (HasMetadata owned : owned(context, collector, type)) {
-        if (!wanted.contains(owned.getKind() + "/" + owned.getMetadata().getName())) {
-          LOG.info("deleting {} {}: no longer part of the collector", owned.getKind(), owned.getMetadata().getName());
-          context.getClient().resource(owned).delete();
-        }
-      }
-    }
   }
 
   /** The scale subresource's status (and the Ready column) from {ready, total} pods. */

@@ -3,10 +3,14 @@ package dev.instrumentor.operator.kube;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Brings an owned object to its desired state with as few API calls as possible: none when the
@@ -32,22 +36,36 @@ public final class ResourceApplier {
    * @param actual the object as cached, or null when it does not exist
    * @return the written object, or null when nothing needed writing
    */
-  @SuppressWarnings("unchecked")
   public <T extends HasMetadata> T apply(T desired, T actual) {
+    return apply(desired, actual, client::resource);
+  }
+
+  /**
+   * A custom resource of an API the client need not discover: {@code api} names its plural, so the write is
+   * the only request.
+   */
+  public GenericKubernetesResource apply(ResourceDefinitionContext api, GenericKubernetesResource desired,
+      GenericKubernetesResource actual) {
+    return apply(desired, actual, object -> client.genericKubernetesResources(api)
+        .inNamespace(object.getMetadata().getNamespace()).resource(object));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T extends HasMetadata> T apply(T desired, T actual, Function<T, Resource<T>> resource) {
     if (actual != null && matches(desired, actual)) {
       return null;
     }
     if (serverSideApply) {
-      return client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      return resource.apply(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
     }
     if (actual == null) {
-      return client.resource(desired).create();
+      return resource.apply(desired).create();
     }
     JsonNode merged = merge(serialization.convertValue(actual, JsonNode.class).deepCopy(),
         serialization.convertValue(desired, JsonNode.class));
     T update = (T) serialization.convertValue(merged, desired.getClass());
     update.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
-    return client.resource(update).update();
+    return resource.apply(update).update();
   }
 
   /**
