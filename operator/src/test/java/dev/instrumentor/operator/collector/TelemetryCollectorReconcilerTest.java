@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
-import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
 import dev.instrumentor.operator.kube.Conditions;
 import dev.instrumentor.operator.runtime.InstrumentorOperator;
 import dev.instrumentor.operator.runtime.OperatorHarness;
@@ -23,7 +22,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -52,38 +50,13 @@ class TelemetryCollectorReconcilerTest {
 
   @BeforeEach
   void start() throws Exception {
-    // a 1.31 API server: collectors are injected as native sidecars
-    server.setVersionInfo(new io.fabric8.kubernetes.client.VersionInfo.Builder().withMajor("1").withMinor("31").build());
     tls = new TestTls(directory);
-    operator = new InstrumentorOperator(OperatorHarness.config(tls, false), client, Clock.systemUTC()).start();
+    operator = OperatorHarness.start(server, client, tls);
   }
 
   @AfterEach
   void stop() {
     operator.close();
-  }
-
-  private static final String CONFIG = """
-      receivers:
-        otlp:
-          protocols: {grpc: {}, http: {}}
-      processors: {batch: {}}
-      exporters: {debug: {}}
-      service:
-        pipelines:
-          traces: {receivers: [otlp], processors: [batch], exporters: [debug]}
-      """;
-
-  private TelemetryCollector createCollector(String name, CollectorMode mode, String config) {
-    TelemetryCollector collector = new TelemetryCollector();
-    collector.getMetadata().setName(name);
-    collector.getMetadata().setNamespace(NS);
-    TelemetryCollectorSpec spec = new TelemetryCollectorSpec();
-    spec.setMode(mode);
-    spec.setReplicas(mode == CollectorMode.DEPLOYMENT ? 2 : null);
-    spec.setConfig(SERIALIZATION.unmarshal(config, JsonNode.class));
-    collector.setSpec(spec);
-    return client.resource(collector).create();
   }
 
   private TelemetryCollector collector(String name) {
@@ -97,7 +70,7 @@ class TelemetryCollectorReconcilerTest {
 
   @Test
   void aDeploymentModeCollectorGetsItsObjectsAndStatus() {
-    TelemetryCollector created = createCollector("gateway", CollectorMode.DEPLOYMENT, CONFIG);
+    TelemetryCollector created = client.resource(OperatorHarness.collector(NS, "gateway", CollectorMode.DEPLOYMENT, OperatorHarness.DEBUG_CONFIG)).create();
 
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       assertThat(ready(collector("gateway"))).isNotNull();
@@ -136,7 +109,7 @@ class TelemetryCollectorReconcilerTest {
 
   @Test
   void statusIsWrittenOncePerChangeAndNothingIsWrittenWhileIdle() throws Exception {
-    createCollector("quiet", CollectorMode.DEPLOYMENT, CONFIG);
+    client.resource(OperatorHarness.collector(NS, "quiet", CollectorMode.DEPLOYMENT, OperatorHarness.DEBUG_CONFIG)).create();
     await().atMost(Duration.ofSeconds(20)).until(() -> ready(collector("quiet")) != null);
     List<String> startup = OperatorHarness.drainRequests(server);
     assertThat(startup.stream().filter(r -> r.contains("/telemetrycollectors/quiet/status")).count())
@@ -162,14 +135,14 @@ class TelemetryCollectorReconcilerTest {
 
   @Test
   void anInvalidConfigKeepsTheRunningConfigAndSaysWhy() {
-    createCollector("strict", CollectorMode.DEPLOYMENT, CONFIG);
+    client.resource(OperatorHarness.collector(NS, "strict", CollectorMode.DEPLOYMENT, OperatorHarness.DEBUG_CONFIG)).create();
     await().atMost(Duration.ofSeconds(20)).until(() -> ready(collector("strict")) != null);
     ConfigMap good = client.configMaps().inNamespace(NS).withName("strict-collector").get();
     String goodHash = collector("strict").getStatus().getConfigHash();
 
     // a merge patch of the spec, as kubectl patch sends: no resourceVersion to be stale after a status write
     String invalid = SERIALIZATION.asJson(SERIALIZATION.unmarshal(
-        CONFIG.replace("exporters: [debug]", "exporters: [otlp/tempo]"), JsonNode.class));
+        OperatorHarness.DEBUG_CONFIG.replace("exporters: [debug]", "exporters: [otlp/tempo]"), JsonNode.class));
     client.resources(TelemetryCollector.class).inNamespace(NS).withName("strict")
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"config\":" + invalid + "}}");
 
@@ -192,7 +165,7 @@ class TelemetryCollectorReconcilerTest {
 
   @Test
   void deletingACollectorLeavesItsObjectsToGarbageCollection() {
-    TelemetryCollector created = createCollector("temporary", CollectorMode.STATEFULSET, CONFIG);
+    TelemetryCollector created = client.resource(OperatorHarness.collector(NS, "temporary", CollectorMode.STATEFULSET, OperatorHarness.DEBUG_CONFIG)).create();
     await().atMost(Duration.ofSeconds(20)).until(() -> ready(collector("temporary")) != null);
     assertThat(client.services().inNamespace(NS).withName("temporary-collector-headless").get().getSpec().getClusterIP())
         .isEqualTo("None");

@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,10 +48,8 @@ class InstrumentationReconcilerTest {
 
   @BeforeEach
   void start() throws Exception {
-    // a 1.31 API server: collectors are injected as native sidecars
-    server.setVersionInfo(new io.fabric8.kubernetes.client.VersionInfo.Builder().withMajor("1").withMinor("31").build());
     tls = new TestTls(directory);
-    operator = new InstrumentorOperator(OperatorHarness.config(tls, false), client, Clock.systemUTC()).start();
+    operator = OperatorHarness.start(server, client, tls);
   }
 
   @AfterEach

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
-import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
 import dev.instrumentor.operator.kube.Conditions;
 import dev.instrumentor.webhook.testing.AdmissionReviews;
 import dev.instrumentor.webhook.testing.Fixtures;
@@ -23,7 +22,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -48,10 +46,8 @@ class InstrumentorOperatorTest {
 
   @BeforeEach
   void start() throws Exception {
-    // a 1.31 API server: collectors are injected as native sidecars
-    server.setVersionInfo(new io.fabric8.kubernetes.client.VersionInfo.Builder().withMajor("1").withMinor("31").build());
     tls = new TestTls(directory);
-    operator = new InstrumentorOperator(OperatorHarness.config(tls, false), client, Clock.systemUTC()).start();
+    operator = OperatorHarness.start(server, client, tls);
   }
 
   @AfterEach
@@ -59,38 +55,11 @@ class InstrumentorOperatorTest {
     operator.close();
   }
 
-  private static final String CONFIG = """
-      receivers:
-        otlp:
-          protocols: {grpc: {}, http: {}}
-      processors: {batch: {}}
-      exporters: {debug: {}}
-      service:
-        pipelines:
-          traces: {receivers: [otlp], processors: [batch], exporters: [debug]}
-      """;
-
-
-
-
-
   private HttpResponse<String> admit(JsonNode review) throws Exception {
     HttpClient https = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
     return https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + operator.webhookPort() + "/mutate-pod"))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(AdmissionReviews.bytes(review))).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private TelemetryCollector createCollector(String name, CollectorMode mode, String config) {
-    TelemetryCollector collector = new TelemetryCollector();
-    collector.getMetadata().setName(name);
-    collector.getMetadata().setNamespace(NS);
-    TelemetryCollectorSpec spec = new TelemetryCollectorSpec();
-    spec.setMode(mode);
-    spec.setReplicas(mode == CollectorMode.DEPLOYMENT ? 2 : null);
-    spec.setConfig(SERIALIZATION.unmarshal(config, JsonNode.class));
-    collector.setSpec(spec);
-    return client.resource(collector).create();
   }
 
   private TelemetryCollector collector(String name) {
@@ -104,7 +73,7 @@ class InstrumentorOperatorTest {
 
   @Test
   void sidecarInjectionThroughTheAdmissionServer() throws Exception {
-    createCollector("agent", CollectorMode.SIDECAR, CONFIG);
+    client.resource(OperatorHarness.collector(NS, "agent", CollectorMode.SIDECAR, OperatorHarness.DEBUG_CONFIG)).create();
     await().atMost(Duration.ofSeconds(20)).until(() -> ready(collector("agent")) != null);
     assertThat(ready(collector("agent")).getReason()).isEqualTo("SidecarMode");
     assertThat(client.configMaps().inNamespace(NS).withName("agent-collector").get()).isNotNull();

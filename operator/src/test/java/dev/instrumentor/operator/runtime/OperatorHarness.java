@@ -1,10 +1,16 @@
 package dev.instrumentor.operator.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.instrumentor.api.v1alpha1.CollectorMode;
+import dev.instrumentor.api.v1alpha1.TelemetryCollector;
+import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
 import dev.instrumentor.webhook.mutation.AgentImages;
 import dev.instrumentor.webhook.mutation.InjectorSettings;
 import dev.instrumentor.webhook.testing.TestTls;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,6 +34,38 @@ public final class OperatorHarness {
 
   public static InstrumentorOperator start(KubernetesClient client, Path directory, boolean localWebhook) throws Exception {
     return new InstrumentorOperator(config(new TestTls(directory), localWebhook), client, Clock.systemUTC()).start();
+  }
+
+  /** A minimal valid collector config: OTLP in, batch, debug out. */
+  public static final String DEBUG_CONFIG = """
+      receivers:
+        otlp:
+          protocols: {grpc: {}, http: {}}
+      processors: {batch: {}}
+      exporters: {debug: {}}
+      service:
+        pipelines:
+          traces: {receivers: [otlp], processors: [batch], exporters: [debug]}
+      """;
+
+  /** The operator as a 1.31 API server runs it (collectors injected as native sidecars), webhook over TLS. */
+  public static InstrumentorOperator start(KubernetesMockServer server, KubernetesClient client, TestTls tls)
+      throws Exception {
+    server.setVersionInfo(new VersionInfo.Builder().withMajor("1").withMinor("31").build());
+    return new InstrumentorOperator(config(tls, false), client, Clock.systemUTC()).start();
+  }
+
+  /** A TelemetryCollector {@code namespace/name} in {@code mode} (2 replicas for a Deployment) with {@code config}. */
+  public static TelemetryCollector collector(String namespace, String name, CollectorMode mode, String config) {
+    TelemetryCollector collector = new TelemetryCollector();
+    collector.getMetadata().setName(name);
+    collector.getMetadata().setNamespace(namespace);
+    TelemetryCollectorSpec spec = new TelemetryCollectorSpec();
+    spec.setMode(mode);
+    spec.setReplicas(mode == CollectorMode.DEPLOYMENT ? 2 : null);
+    spec.setConfig(new KubernetesSerialization().unmarshal(config, JsonNode.class));
+    collector.setSpec(spec);
+    return collector;
   }
 
   /** Takes every request the mock server recorded since the last call: "METHOD path". */
