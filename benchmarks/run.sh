@@ -4,6 +4,8 @@
 # Needs wrk (Debian/Ubuntu: apt-get install wrk) for the HTTPS load.
 # benchmarks/run.sh resilience runs the resilience suite longer than CI does (about ten minutes, no wrk needed):
 # 10x the fuzzed reviews, 2,000 hostile pods on the real API server, 60 s of the largest reviews.
+# benchmarks/run.sh fleet measures what the fleet view's pod cache costs on the e2e control plane (root; about
+# five minutes): the chart's operator with 10,000 pods (-Dfleet.pods=N) with the view off and on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = resilience ]; then
@@ -12,6 +14,11 @@ if [ "${1:-}" = resilience ]; then
   exec ./mvnw -B -ntp -pl e2e surefire:test \
     -Dtest='HostilePodsOnRealApiServerTest,ChartOnRealApiServerTest#theChartsOperatorLeads*+theLargest*' \
     -Dresilience.cases=2000 -Dresilience.seconds=60
+fi
+if [ "${1:-}" = fleet ]; then
+  shift
+  ./mvnw -B -q -ntp install -DskipTests
+  exec ./mvnw -B -ntp -pl e2e surefire:test -Dtest=FleetMemoryBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@"
 fi
 if ! command -v wrk >/dev/null; then
   echo "wrk is missing: apt-get install -y wrk (or brew install wrk)" >&2

@@ -1,4 +1,4 @@
-package dev.instrumentor.e2e;
+package dev.instrumentor.e2e.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * Not part of the suite (its name is no *Test): the memory the fleet view's pod cache costs. Creates
  * {@code fleet.pods} (10,000) pods that ask for Java on the real API server, then runs the chart's operator
  * (its flags and memory limit) with the fleet view off (as before it existed) and on, and reads each
- * one's resident set once it counted them. Run: {@code ./mvnw -pl e2e test -Dtest=FleetMemoryBenchmark}.
+ * one's resident set once it counted them. Run: {@code benchmarks/run.sh fleet}.
  */
 class FleetMemoryBenchmark {
 
