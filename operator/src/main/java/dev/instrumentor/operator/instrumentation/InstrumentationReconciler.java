@@ -1,7 +1,6 @@
 package dev.instrumentor.operator.instrumentation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.instrumentor.api.Language;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
 import dev.instrumentor.api.v1alpha1.InstrumentationStatus;
@@ -12,7 +11,6 @@ import dev.instrumentor.operator.fleet.Fleet.View;
 import dev.instrumentor.operator.fleet.RolloutPlanner;
 import dev.instrumentor.operator.fleet.Rollouts;
 import dev.instrumentor.operator.fleet.Workloads;
-import dev.instrumentor.operator.kube.Conditions;
 import dev.instrumentor.operator.kube.EventRecorder;
 import dev.instrumentor.operator.kube.WrittenStatuses;
 import dev.instrumentor.webhook.admission.NamespaceAnnotations;
@@ -36,7 +34,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -66,8 +63,6 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
   private static final String SIBLINGS = "NamespaceInstrumentations";
   /** Objects per list page of the caches that keep a slim copy. */
   public static final long LIST_PAGE = 500;
-  /** Condition type: whether spec.rollout is restarting, done, halted or off. */
-  static final String ROLLOUT = "Rollout";
 
   private static final KubernetesSerialization JSON =
       new KubernetesSerialization();
@@ -212,51 +207,28 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
+  /**
+   * The steps, in order: the spec is judged (Ready, Supported); the last valid spec is kept for the webhook;
+   * the fleet view counts the pods and takes the next rollout step; a changed verdict is announced; the
+   * status is written only when it changed.
+   */
   @Override
   public UpdateControl<Instrumentation> reconcile(Instrumentation instrumentation, Context<Instrumentation> context) {
     InstrumentationValidator.Verdict verdict = validator.validate(instrumentation);
     InstrumentationStatus previous = written.latest(instrumentation, instrumentation.getStatus());
-    Long generation = instrumentation.getMetadata().getGeneration();
     InstrumentationStatus status = new InstrumentationStatus();
-    status.setObservedGeneration(generation);
-    List<Condition> conditions = Conditions.set(previous == null || previous.getConditions() == null
-        ? new ArrayList<>() : previous.getConditions(), Conditions.READY, verdict.valid(), verdict.reason(),
-        verdict.message(), generation, clock);
-    List<String> unsupported = InstrumentationValidator.unsupportedBlocks(instrumentation.getSpec());
-    conditions = unsupported.isEmpty()
-        ? Conditions.set(conditions, Conditions.SUPPORTED, true, "AllBlocksInjected",
-            "every block of the spec is injected into the pods that ask for it", generation, clock)
-        : Conditions.set(conditions, Conditions.SUPPORTED, false, "UnsupportedBlocks", String.join(", ", unsupported)
-            + ": accepted from the OpenTelemetry Operator's Instrumentation and not injected by Instrumentor (it"
-            + " injects " + Language.listed() + "); pods that ask for them run without, and their"
-            + " instrumentor.dev/injection-status says so", generation, clock);
-    status.setConditions(conditions);
-    // the webhook configures pods from the last valid generation while the current one is not
-    if (verdict.valid()) {
-      status.setLastValidGeneration(generation);
-      // through text, as the API server's answer is read, so that an unchanged spec compares equal
-      status.setLastValidSpec(JSON.unmarshal(JSON.asJson(instrumentation.getSpec() == null
-          ? new InstrumentationSpec() : instrumentation.getSpec()),
-          JsonNode.class));
-    } else if (previous != null) {
-      status.setLastValidGeneration(previous.getLastValidGeneration());
-      status.setLastValidSpec(previous.getLastValidSpec());
-    }
+    status.setObservedGeneration(instrumentation.getMetadata().getGeneration());
+    InstrumentationConditions conditions = new InstrumentationConditions(status, previous,
+        instrumentation.getMetadata().getGeneration(), clock);
+    conditions.ready(verdict);
+    conditions.supported(InstrumentationValidator.unsupportedBlocks(instrumentation.getSpec()));
+    keepLastValid(instrumentation, verdict.valid(), previous, status);
     Duration recheck = fleetSources == null ? null
-        : fleet(instrumentation, context, previous, status, verdict.valid());
+        : fleet(instrumentation, context, previous, status, conditions, verdict.valid());
     if (status.equals(previous)) {
       return recheck == null ? UpdateControl.noUpdate() : UpdateControl.<Instrumentation>noUpdate().rescheduleAfter(recheck);
     }
-    Condition before = previous == null ? null : Conditions.get(previous.getConditions(), Conditions.READY);
-    Condition after = Conditions.get(status.getConditions(), Conditions.READY);
-    if (before == null || !before.getStatus().equals(after.getStatus()) || !before.getReason().equals(after.getReason())) {
-      events.record(instrumentation, verdict.valid() ? "Normal" : "Warning", verdict.reason(), "Validate", verdict.message());
-    }
-    Condition supportedBefore = previous == null ? null : Conditions.get(previous.getConditions(), Conditions.SUPPORTED);
-    Condition supported = Conditions.get(status.getConditions(), Conditions.SUPPORTED);
-    if (!unsupported.isEmpty() && (supportedBefore == null || !supportedBefore.getMessage().equals(supported.getMessage()))) {
-      events.record(instrumentation, "Warning", supported.getReason(), "Validate", supported.getMessage());
-    }
+    announce(instrumentation, previous, status);
     written.wrote(instrumentation, status);
     Instrumentation fresh = new Instrumentation();
     fresh.getMetadata().setName(instrumentation.getMetadata().getName());
@@ -268,6 +240,36 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     return recheck == null ? UpdateControl.patchStatus(fresh) : UpdateControl.patchStatus(fresh).rescheduleAfter(recheck);
   }
 
+  /** The webhook configures pods from the last valid generation while the current one is not valid. */
+  private static void keepLastValid(Instrumentation instrumentation, boolean valid, InstrumentationStatus previous,
+      InstrumentationStatus status) {
+    if (valid) {
+      status.setLastValidGeneration(instrumentation.getMetadata().getGeneration());
+      // through text, as the API server's answer is read, so that an unchanged spec compares equal
+      status.setLastValidSpec(JSON.unmarshal(JSON.asJson(instrumentation.getSpec() == null
+          ? new InstrumentationSpec() : instrumentation.getSpec()), JsonNode.class));
+    } else if (previous != null) {
+      status.setLastValidGeneration(previous.getLastValidGeneration());
+      status.setLastValidSpec(previous.getLastValidSpec());
+    }
+  }
+
+  /** An Event when Ready's verdict changed, and when the unsupported blocks did. */
+  private void announce(Instrumentation instrumentation, InstrumentationStatus previous, InstrumentationStatus status) {
+    Condition before = InstrumentationConditions.of(previous, InstrumentationConditions.READY);
+    Condition after = InstrumentationConditions.of(status, InstrumentationConditions.READY);
+    if (before == null || !before.getStatus().equals(after.getStatus()) || !before.getReason().equals(after.getReason())) {
+      events.record(instrumentation, "True".equals(after.getStatus()) ? "Normal" : "Warning", after.getReason(),
+          "Validate", after.getMessage());
+    }
+    Condition supportedBefore = InstrumentationConditions.of(previous, InstrumentationConditions.SUPPORTED);
+    Condition supported = InstrumentationConditions.of(status, InstrumentationConditions.SUPPORTED);
+    if ("False".equals(supported.getStatus())
+        && (supportedBefore == null || !supportedBefore.getMessage().equals(supported.getMessage()))) {
+      events.record(instrumentation, "Warning", supported.getReason(), "Validate", supported.getMessage());
+    }
+  }
+
   /**
    * The fleet view: counts of the pods that ask for this Instrumentation, the workloads with stale or
    * missed pods (an Event on each that has missed pods), and the next step of spec.rollout.
@@ -275,7 +277,8 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
    * @return when to look again while a rollout is in flight, else null
    */
   private Duration fleet(Instrumentation instrumentation, Context<Instrumentation> context,
-      InstrumentationStatus previous, InstrumentationStatus status, boolean valid) {
+      InstrumentationStatus previous, InstrumentationStatus status, InstrumentationConditions conditions,
+      boolean valid) {
     @SuppressWarnings("unchecked")
     InformerEventSource<Pod, Instrumentation> pods = (InformerEventSource<Pod, Instrumentation>) context
         .eventSourceRetriever().getEventSourceFor(Pod.class, PODS);
@@ -305,14 +308,11 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     Rollout rollout = instrumentation.getSpec().getRollout();
     if (!RolloutPlanner.restarts(rollout)) {
       status.setRollout(null);
-      status.setConditions(Conditions.set(status.getConditions(), ROLLOUT, true, "Off",
-          "spec.rollout.policy is Never: stale and missed pods are reported, not restarted", generation, clock));
+      conditions.rolloutOff();
       return null;
     }
     if (!valid) {
-      status.setConditions(Conditions.set(status.getConditions(), ROLLOUT, false, "InstrumentationInvalid",
-          "no restart while the Instrumentation is not Ready: its pods would get a config that does not work",
-          generation, clock));
+      conditions.rolloutWhileInvalid();
       return null;
     }
     Rollouts.Step step = rollouts.step(instrumentation, generation, view, previous == null ? null : previous.getRollout(),
@@ -320,13 +320,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     RolloutStatus next = step.status();
     status.setRollout(next.getRestarting() == null && next.getHalted() == null && next.getLastFinishedAt() == null
         ? null : next);
-    status.setConditions(Conditions.set(status.getConditions(), ROLLOUT, !step.halted(),
-        step.halted() ? "Halted" : step.restarting() ? "Restarting" : "Done",
-        step.halted() ? next.getHalted() : step.restarting() ? next.getRestarting().size()
-            + " workload(s) restarting, at most " + (rollout.getMaxConcurrentWorkloads() == null ? 1
-                : rollout.getMaxConcurrentWorkloads()) + " at once"
-            : "no restartable workload has stale or missed pods left to restart for generation " + generation,
-        generation, clock));
+    conditions.rollout(step, rollout);
     return step.recheckIn();
   }
 

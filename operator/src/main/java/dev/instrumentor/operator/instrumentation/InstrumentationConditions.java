@@ -1,0 +1,86 @@
+package dev.instrumentor.operator.instrumentation;
+
+import dev.instrumentor.api.Language;
+import dev.instrumentor.api.v1alpha1.InstrumentationStatus;
+import dev.instrumentor.api.v1alpha1.Rollout;
+import dev.instrumentor.api.v1alpha1.RolloutStatus;
+import dev.instrumentor.operator.fleet.Rollouts;
+import dev.instrumentor.operator.kube.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An Instrumentation's conditions and what they say, in one place: each method sets one condition of the
+ * status being built from what a reconcile step found. The reconciler decides; this class words it.
+ */
+final class InstrumentationConditions {
+
+  /** Whether the spec is valid, so that pods get it (else they keep the last valid one). */
+  static final String READY = Conditions.READY;
+  /** Whether every block of the spec is injected (upstream's Go, nginx, Apache HTTPD are accepted, not injected). */
+  static final String SUPPORTED = Conditions.SUPPORTED;
+  /** Whether spec.rollout is restarting, done, halted or off. */
+  static final String ROLLOUT = "Rollout";
+
+  private final InstrumentationStatus status;
+  private final Long generation;
+  private final Clock clock;
+
+  /** Conditions of {@code status}, starting from those of {@code previous} (their transition times kept). */
+  InstrumentationConditions(InstrumentationStatus status, InstrumentationStatus previous, Long generation,
+      Clock clock) {
+    this.status = status;
+    this.generation = generation;
+    this.clock = clock;
+    status.setConditions(previous == null || previous.getConditions() == null ? new ArrayList<>()
+        : previous.getConditions());
+  }
+
+  /** The condition of {@code type} in {@code status}, or null. */
+  static Condition of(InstrumentationStatus status, String type) {
+    return status == null ? null : Conditions.get(status.getConditions(), type);
+  }
+
+  private void set(String type, boolean ok, String reason, String message) {
+    status.setConditions(Conditions.set(status.getConditions(), type, ok, reason, message, generation, clock));
+  }
+
+  void ready(InstrumentationValidator.Verdict verdict) {
+    set(READY, verdict.valid(), verdict.reason(), verdict.message());
+  }
+
+  /** @param unsupported the spec's blocks that are accepted and not injected */
+  void supported(List<String> unsupported) {
+    if (unsupported.isEmpty()) {
+      set(SUPPORTED, true, "AllBlocksInjected", "every block of the spec is injected into the pods that ask for it");
+    } else {
+      set(SUPPORTED, false, "UnsupportedBlocks", String.join(", ", unsupported) + ": accepted from the OpenTelemetry"
+          + " Operator's Instrumentation and not injected by Instrumentor (it injects " + Language.listed() + "); pods"
+          + " that ask for them run without, and their instrumentor.dev/injection-status says so");
+    }
+  }
+
+  void rolloutOff() {
+    set(ROLLOUT, true, "Off", "spec.rollout.policy is Never: stale and missed pods are reported, not restarted");
+  }
+
+  void rolloutWhileInvalid() {
+    set(ROLLOUT, false, "InstrumentationInvalid",
+        "no restart while the Instrumentation is not Ready: its pods would get a config that does not work");
+  }
+
+  void rollout(Rollouts.Step step, Rollout rollout) {
+    RolloutStatus next = step.status();
+    if (step.halted()) {
+      set(ROLLOUT, false, "Halted", next.getHalted());
+    } else if (step.restarting()) {
+      set(ROLLOUT, true, "Restarting", next.getRestarting().size() + " workload(s) restarting, at most "
+          + (rollout.getMaxConcurrentWorkloads() == null ? 1 : rollout.getMaxConcurrentWorkloads()) + " at once");
+    } else {
+      set(ROLLOUT, true, "Done", "no restartable workload has stale or missed pods left to restart for generation "
+          + (generation == null ? 0 : generation));
+    }
+  }
+}
