@@ -57,10 +57,15 @@ class InstrumentationReconcilerTest {
     operator.close();
   }
 
+  /** Ready of the Instrumentation; an AssertionError (so awaited) while it has none. */
   private Condition readyOf(String name) {
     Instrumentation found = client.resources(Instrumentation.class).inNamespace("apps").withName(name).get();
-    return found == null || found.getStatus() == null ? null : Conditions.get(found.getStatus().getConditions(), Conditions.READY);
+    Condition ready = found == null || found.getStatus() == null ? null
+        : Conditions.get(found.getStatus().getConditions(), Conditions.READY);
+    assertThat(ready).as("Ready of %s", name).isNotNull();
+    return ready;
   }
+
 
   @Test
   void instrumentationConditions() {
