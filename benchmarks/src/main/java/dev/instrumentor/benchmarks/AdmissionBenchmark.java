@@ -2,14 +2,20 @@ package dev.instrumentor.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.instrumentor.operator.runtime.AdmissionReporting;
+import dev.instrumentor.operator.runtime.OperatorMetrics;
+import dev.instrumentor.operator.runtime.OperatorTelemetry;
 import dev.instrumentor.webhook.admission.AdmissionObserver;
 import dev.instrumentor.webhook.admission.AdmissionResponse;
 import dev.instrumentor.webhook.admission.NamespaceAnnotations;
 import dev.instrumentor.webhook.admission.PodAdmission;
-import dev.instrumentor.webhook.mutation.InjectorSettings;
+import dev.instrumentor.webhook.admission.StandardMutator;
 import dev.instrumentor.webhook.agent.InstrumentationSource;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
+import dev.instrumentor.webhook.sidecar.CollectorSource;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,6 +25,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The mutation core: one AdmissionReview of a typical Deployment pod through parse, mutate (every
@@ -39,7 +46,7 @@ public class AdmissionBenchmark {
   @Param({"none", "otel"})
   public String telemetry;
 
-  private dev.instrumentor.operator.runtime.OperatorTelemetry sdk;
+  private OperatorTelemetry sdk;
 
   private byte[] review;
   private PodAdmission admission;
@@ -50,12 +57,12 @@ public class AdmissionBenchmark {
     review = Workloads.review(workload);
     AdmissionObserver observer = AdmissionObserver.NONE;
     if (telemetry.equals("otel")) {
-      sdk = dev.instrumentor.operator.runtime.OperatorTelemetry.create(java.util.Map.of());
-      observer = dev.instrumentor.operator.runtime.AdmissionReporting.withoutEvents(
-          new dev.instrumentor.operator.runtime.OperatorMetrics(sdk), sdk);
+      sdk = OperatorTelemetry.create(Map.of());
+      observer = AdmissionReporting.withoutEvents(
+          new OperatorMetrics(sdk), sdk);
     }
-    admission = new PodAdmission(dev.instrumentor.webhook.admission.StandardMutator.of(InstrumentationSource.of(List.of(Workloads.instrumentation())),
-        dev.instrumentor.webhook.sidecar.CollectorSource.of(List.of()), InjectorSettings.defaults()),
+    admission = new PodAdmission(StandardMutator.of(InstrumentationSource.of(List.of(Workloads.instrumentation())),
+        CollectorSource.of(List.of()), InjectorSettings.defaults()),
         NamespaceAnnotations.none(), observer);
     AdmissionResponse check = admission.handle("application/json", review, review.length, false, 1 << 22);
     if (!check.bodyText().contains("\"patch\"")) {
@@ -63,7 +70,7 @@ public class AdmissionBenchmark {
     }
   }
 
-  @org.openjdk.jmh.annotations.TearDown
+  @TearDown
   public void tearDown() {
     if (sdk != null) {
       sdk.close();

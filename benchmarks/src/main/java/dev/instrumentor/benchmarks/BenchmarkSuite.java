@@ -2,19 +2,27 @@ package dev.instrumentor.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
+import dev.instrumentor.operator.runtime.AdmissionReporting;
 import dev.instrumentor.operator.runtime.InstrumentorOperator;
 import dev.instrumentor.operator.runtime.OperatorConfig;
+import dev.instrumentor.operator.runtime.OperatorMetrics;
+import dev.instrumentor.operator.runtime.OperatorTelemetry;
 import dev.instrumentor.webhook.admission.AdmissionServer;
 import dev.instrumentor.webhook.admission.AdmissionServerConfig;
 import dev.instrumentor.webhook.admission.NamespaceAnnotations;
 import dev.instrumentor.webhook.admission.PodAdmission;
+import dev.instrumentor.webhook.admission.StandardMutator;
+import dev.instrumentor.webhook.agent.InstrumentationSource;
 import dev.instrumentor.webhook.mutation.AgentImages;
 import dev.instrumentor.webhook.mutation.InjectorSettings;
-import dev.instrumentor.webhook.agent.InstrumentationSource;
+import dev.instrumentor.webhook.sidecar.CollectorSource;
+import dev.instrumentor.webhook.testing.ReviewLoad;
 import dev.instrumentor.webhook.testing.TestTls;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -31,6 +39,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -136,13 +145,13 @@ public final class BenchmarkSuite {
     Path directory = Files.createTempDirectory("bench-tls");
     TestTls tls = new TestTls(directory);
     // as the operator serves it: every injector, and its telemetry recorded per request
-    dev.instrumentor.operator.runtime.OperatorTelemetry telemetry =
-        dev.instrumentor.operator.runtime.OperatorTelemetry.create(Map.of());
-    PodAdmission admission = new PodAdmission(dev.instrumentor.webhook.admission.StandardMutator.of(
+    OperatorTelemetry telemetry =
+        OperatorTelemetry.create(Map.of());
+    PodAdmission admission = new PodAdmission(StandardMutator.of(
         InstrumentationSource.of(List.of(Workloads.instrumentation())),
-        dev.instrumentor.webhook.sidecar.CollectorSource.of(List.of()), InjectorSettings.defaults()),
-        NamespaceAnnotations.none(), dev.instrumentor.operator.runtime.AdmissionReporting.withoutEvents(
-            new dev.instrumentor.operator.runtime.OperatorMetrics(telemetry), telemetry));
+        CollectorSource.of(List.of()), InjectorSettings.defaults()),
+        NamespaceAnnotations.none(), AdmissionReporting.withoutEvents(
+            new OperatorMetrics(telemetry), telemetry));
     Path body = directory.resolve("review.json");
     Files.write(body, Workloads.typicalReview());
     try (AdmissionServer server = new AdmissionServer(AdmissionServerConfig.of("127.0.0.1", 0, tls.certificateFile,
@@ -219,7 +228,7 @@ public final class BenchmarkSuite {
       training.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       // as the Dockerfile's training run: the chart's SharedArchiveFile names the archive being made (a missing
       // file there would replace the JDK's base archive, and a dynamic dump needs that one)
-      java.util.Arrays.stream(jvmOptions.split("\\s+")).filter(option -> !option.startsWith("-XX:SharedArchiveFile="))
+      Arrays.stream(jvmOptions.split("\\s+")).filter(option -> !option.startsWith("-XX:SharedArchiveFile="))
           .forEach(training::add);
       training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-cp", jar.toString(),
           "dev.instrumentor.operator.cli.CdsTraining", root.resolve("examples").toString()));
@@ -339,9 +348,9 @@ public final class BenchmarkSuite {
     String jvmOptions = values.path("jvmOptions").asText();
     long limitMiB = Long.parseLong(values.path("resources").path("limits").path("memory").asText().replace("Mi", ""));
     // the API server refuses objects over 3 MiB: a pod whose instrumented container carries ~2.9 MB of env
-    com.fasterxml.jackson.databind.node.ObjectNode review =
-        (com.fasterxml.jackson.databind.node.ObjectNode) Workloads.read(Workloads.typicalReview());
-    ((com.fasterxml.jackson.databind.node.ArrayNode) review.path("request").path("object").path("spec").path("containers")
+    ObjectNode review =
+        (ObjectNode) Workloads.read(Workloads.typicalReview());
+    ((ArrayNode) review.path("request").path("object").path("spec").path("containers")
         .get(0).path("env")).addObject().put("name", "LARGE").put("value", "v".repeat(2_900_000));
     byte[] body = new ObjectMapper().writeValueAsBytes(review);
     try (MockApiServer api = new MockApiServer(root)) {
@@ -360,7 +369,7 @@ public final class BenchmarkSuite {
 
   /** {@code clients} threads POSTing {@code body} back to back for {@code duration}: counts by status. */
   private static String largeReviews(int port, byte[] body, int clients, Duration duration) throws Exception {
-    return dev.instrumentor.webhook.testing.ReviewLoad.run(port, body, clients, duration).toString()
+    return ReviewLoad.run(port, body, clients, duration).toString()
         .replace("{", "answers ").replace("}", "");
   }
 

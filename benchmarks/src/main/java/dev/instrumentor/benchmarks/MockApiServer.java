@@ -7,8 +7,11 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +28,9 @@ final class MockApiServer implements AutoCloseable {
     // which `run` checks before it starts
     KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
       @Override
-      public io.fabric8.mockwebserver.http.MockResponse dispatch(io.fabric8.mockwebserver.http.RecordedRequest request) {
+      public MockResponse dispatch(RecordedRequest request) {
         if ("/version".equals(request.getPath())) {
-          return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(200)
+          return new MockResponse().setResponseCode(200)
               .addHeader("Content-Type", "application/json")
               .setBody("{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0\"}");
         }
@@ -36,7 +39,7 @@ final class MockApiServer implements AutoCloseable {
     };
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.setVersionInfo(new VersionInfo.Builder().withMajor("1").withMinor("31").withGitVersion("v1.31.0").build());
-    server.init(java.net.InetAddress.getLoopbackAddress(), 0);
+    server.init(InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(projectRoot.resolve("crds"), "*.yaml")) {
       for (Path file : files) {

@@ -7,6 +7,10 @@ import dev.instrumentor.webhook.testing.AdmissionReviews;
 import dev.instrumentor.webhook.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +47,10 @@ final class Workloads {
    * an empty status) and the request's user and options (7.2 KB).
    */
   static byte[] typicalReview() {
-    try (java.io.InputStream in = Workloads.class.getResourceAsStream("/typical-review.json")) {
+    try (InputStream in = Workloads.class.getResourceAsStream("/typical-review.json")) {
       return in.readAllBytes();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -69,6 +73,6 @@ final class Workloads {
   }
 
   static JsonNode read(byte[] json) {
-    return AdmissionReviews.read(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+    return AdmissionReviews.read(new String(json, StandardCharsets.UTF_8));
   }
 }

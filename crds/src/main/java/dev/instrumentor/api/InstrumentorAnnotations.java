@@ -1,5 +1,14 @@
 package dev.instrumentor.api;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
 /**
  * The annotations users put on pod templates or Namespaces, and the ones Instrumentor writes back.
  * Every key carries the {@value #PREFIX} prefix.
@@ -64,10 +73,10 @@ public final class InstrumentorAnnotations {
    * pods, pod templates, Namespaces and workloads (collector pods' hashes too): what a user writes is
    * checked against it ({@link #unknownKeys}).
    */
-  public static final java.util.Set<String> KNOWN = known();
+  public static final Set<String> KNOWN = known();
 
-  private static java.util.Set<String> known() {
-    java.util.Set<String> keys = new java.util.TreeSet<>(java.util.List.of(CONTAINER_NAMES, PYTHON_PLATFORM,
+  private static Set<String> known() {
+    Set<String> keys = new TreeSet<>(List.of(CONTAINER_NAMES, PYTHON_PLATFORM,
         DOTNET_RUNTIME, INJECT_SIDECAR, STATUS, RESTARTED_FOR, PREFIX + "config-hash", PREFIX + "inputs-hash",
         Upstream.PREFIX + "container-names", Upstream.INJECT_GO, Upstream.INJECT_APACHE_HTTPD, Upstream.INJECT_NGINX,
         Upstream.PREFIX + "go-container-names", Upstream.PREFIX + "apache-httpd-container-names",
@@ -79,7 +88,7 @@ public final class InstrumentorAnnotations {
       keys.add(Upstream.of(language.injectAnnotation()));
       keys.add(Upstream.of(language.containerNamesAnnotation()));
     }
-    return java.util.Set.copyOf(keys);
+    return Set.copyOf(keys);
   }
 
   /**
@@ -88,12 +97,12 @@ public final class InstrumentorAnnotations {
    * instrumentor.dev/inject-java?)}. A key of another prefix is reported only when it is within three
    * edits of a known one ({@code instrumenter.dev/inject-java}).
    */
-  public static java.util.List<String> unknownKeys(java.util.Map<String, String> annotations) {
-    java.util.List<String> problems = new java.util.ArrayList<>();
+  public static List<String> unknownKeys(Map<String, String> annotations) {
+    List<String> problems = new ArrayList<>();
     if (annotations == null) {
       return problems;
     }
-    for (String key : new java.util.TreeSet<>(annotations.keySet())) {
+    for (String key : new TreeSet<>(annotations.keySet())) {
       if (KNOWN.contains(key)) {
         continue;
       }
@@ -129,12 +138,12 @@ public final class InstrumentorAnnotations {
     }
 
     /** Every key with an upstream equivalent, computed once (the admission path asks per pod). */
-    private static final java.util.Map<String, String> KEYS = java.util.stream.Stream.concat(
-        java.util.stream.Stream.of(CONTAINER_NAMES, InstrumentorAnnotations.PYTHON_PLATFORM,
+    private static final Map<String, String> KEYS = Stream.concat(
+        Stream.of(CONTAINER_NAMES, InstrumentorAnnotations.PYTHON_PLATFORM,
             InstrumentorAnnotations.DOTNET_RUNTIME),
-        java.util.Arrays.stream(Language.values()).flatMap(language -> java.util.stream.Stream.of(
+        Arrays.stream(Language.values()).flatMap(language -> Stream.of(
             language.injectAnnotation(), language.containerNamesAnnotation())))
-        .collect(java.util.stream.Collectors.toUnmodifiableMap(key -> key, Upstream::compute));
+        .collect(Collectors.toUnmodifiableMap(key -> key, Upstream::compute));
 
     /** The upstream key meaning what {@code ours} means, e.g. {@code instrumentation.opentelemetry.io/inject-java}. */
     public static String of(String ours) {

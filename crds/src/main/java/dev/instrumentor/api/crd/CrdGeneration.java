@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,8 +107,8 @@ public final class CrdGeneration {
       JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
       Class<?> resource = RESOURCES.stream()
           .filter(r -> HasMetadata.getKind(r).equals(crd.getSpec().getNames().getKind())).findFirst().orElseThrow();
-      java.lang.reflect.Type[] specAndStatus =
-          ((java.lang.reflect.ParameterizedType) resource.getGenericSuperclass()).getActualTypeArguments();
+      Type[] specAndStatus =
+          ((ParameterizedType) resource.getGenericSuperclass()).getActualTypeArguments();
       docs.describe(root.getProperties().get("spec"), (Class<?>) specAndStatus[0]);
       docs.describe(root.getProperties().get("status"), (Class<?>) specAndStatus[1]);
       JSONSchemaProps spec = root.getProperties().get("spec");

@@ -3,6 +3,7 @@ package dev.instrumentor.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 import java.util.Objects;
@@ -41,14 +42,14 @@ public class InstrumentationStatus {
   private Integer unresolved;
 
   /** Those pods by language and reason, the most first (at most 20). */
-  @io.fabric8.generator.annotation.Size(max = 20)
+  @Size(max = 20)
   private List<UnresolvedPods> unresolvedPods;
 
   /** The counts per language. */
   private List<LanguagePods> languages;
 
   /** Workloads with stale or missed pods, the most affected first (at most 20). */
-  @io.fabric8.generator.annotation.Size(max = 20)
+  @Size(max = 20)
   private List<WorkloadPods> workloads;
 
   /** Progress of spec.rollout. */

@@ -1,6 +1,9 @@
 package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import java.util.Objects;
 
 /** Restarts of workloads whose pods missed injection or run an older generation. */
@@ -8,17 +11,17 @@ import java.util.Objects;
 public class Rollout {
 
   /** Never (default): only report; Restart: restart the owning Deployments, StatefulSets and DaemonSets, one batch at a time. */
-  @io.fabric8.generator.annotation.Default("Never")
+  @Default("Never")
   private RolloutPolicy policy;
 
   /** Workloads restarting at once. Default 1. */
-  @io.fabric8.generator.annotation.Min(1)
-  @io.fabric8.generator.annotation.Default("1")
+  @Min(1)
+  @Default("1")
   private Integer maxConcurrentWorkloads;
 
   /** Wait after a restarted workload became available before the next, as 30s, 5m or 1h. Default 30s. */
-  @io.fabric8.generator.annotation.Pattern("^([0-9]+[smh])+$")
-  @io.fabric8.generator.annotation.Default("30s")
+  @Pattern("^([0-9]+[smh])+$")
+  @Default("30s")
   private String pauseBetween;
 
   public RolloutPolicy getPolicy() {

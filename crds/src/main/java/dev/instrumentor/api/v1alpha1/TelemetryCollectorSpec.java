@@ -6,6 +6,7 @@ import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
@@ -91,7 +92,7 @@ public class TelemetryCollectorSpec {
    * wins over a derived one of the same name or number. Named when there are several; no nodePort
    * (the collector's Service is ClusterIP).
    */
-  @io.fabric8.generator.annotation.Size(max = 64)
+  @Size(max = 64)
   @ValidationRule(value = "size(self) <= 1 || self.all(p, has(p.name) && p.name != '')", message = "spec.ports: with several ports, each needs a name")
   @ValidationRule(value = "self.all(p, !has(p.nodePort) || p.nodePort == 0)", message = "spec.ports: nodePort is not allowed, the collector's Service is of type ClusterIP")
   private List<ServicePort> ports;

@@ -1,6 +1,7 @@
 package dev.instrumentor.api.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.v1alpha1.ApiGroup;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
@@ -53,7 +54,7 @@ public final class SchemaValidator {
     // metadata, apiVersion and kind are the API server's own business
     JsonNode copy = resource.deepCopy();
     if (copy.isObject()) {
-      ((com.fasterxml.jackson.databind.node.ObjectNode) copy).remove(List.of("metadata", "apiVersion", "kind"));
+      ((ObjectNode) copy).remove(List.of("metadata", "apiVersion", "kind"));
     }
     check("", copy, root, problems);
     return problems;

@@ -1,16 +1,34 @@
 package dev.instrumentor.operator.cli;
 
+import dev.instrumentor.operator.runtime.HealthServer;
+import dev.instrumentor.operator.runtime.OperatorMetrics;
+import dev.instrumentor.operator.runtime.OperatorTelemetry;
+import dev.instrumentor.webhook.admission.AdmissionObserver;
+import dev.instrumentor.webhook.admission.AdmissionServer;
+import dev.instrumentor.webhook.admission.AdmissionServerConfig;
+import dev.instrumentor.webhook.admission.NamespaceAnnotations;
+import dev.instrumentor.webhook.admission.PodAdmission;
+import dev.instrumentor.webhook.agent.Agents;
+import dev.instrumentor.webhook.agent.InstrumentationSource;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
 import dev.instrumentor.webhook.tls.CertificateAuthority;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -27,29 +45,29 @@ public final class CdsTraining {
   /** Starts the admission and health servers (Netty, TLS) on free ports and stops them: their classes. */
   private static void serveOnce(CertificateAuthority.Issued issued) {
     try {
-      java.nio.file.Path directory = java.nio.file.Files.createTempDirectory("cds-training");
-      java.nio.file.Path certificate = java.nio.file.Files.writeString(directory.resolve("tls.crt"), issued.certificatePem());
-      java.nio.file.Path key = java.nio.file.Files.writeString(directory.resolve("tls.key"), issued.privateKeyPem());
-      dev.instrumentor.webhook.admission.PodAdmission admission = new dev.instrumentor.webhook.admission.PodAdmission(
-          dev.instrumentor.webhook.agent.Agents.mutator(
-              dev.instrumentor.webhook.agent.InstrumentationSource.of(List.of()),
-              dev.instrumentor.webhook.mutation.InjectorSettings.defaults()),
-          dev.instrumentor.webhook.admission.NamespaceAnnotations.none(),
-          dev.instrumentor.webhook.admission.AdmissionObserver.NONE);
-      try (dev.instrumentor.operator.runtime.OperatorTelemetry telemetry =
-              dev.instrumentor.operator.runtime.OperatorTelemetry.create(java.util.Map.of());
-          dev.instrumentor.webhook.admission.AdmissionServer server = new dev.instrumentor.webhook.admission.AdmissionServer(
-              dev.instrumentor.webhook.admission.AdmissionServerConfig.of("127.0.0.1", 0, certificate, key), admission,
+      Path directory = Files.createTempDirectory("cds-training");
+      Path certificate = Files.writeString(directory.resolve("tls.crt"), issued.certificatePem());
+      Path key = Files.writeString(directory.resolve("tls.key"), issued.privateKeyPem());
+      PodAdmission admission = new PodAdmission(
+          Agents.mutator(
+              InstrumentationSource.of(List.of()),
+              InjectorSettings.defaults()),
+          NamespaceAnnotations.none(),
+          AdmissionObserver.NONE);
+      try (OperatorTelemetry telemetry =
+              OperatorTelemetry.create(Map.of());
+          AdmissionServer server = new AdmissionServer(
+              AdmissionServerConfig.of("127.0.0.1", 0, certificate, key), admission,
               () -> true).start();
-          dev.instrumentor.operator.runtime.HealthServer health = new dev.instrumentor.operator.runtime.HealthServer(
-              "127.0.0.1", 0, new dev.instrumentor.operator.runtime.OperatorMetrics(telemetry), () -> true).start()) {
+          HealthServer health = new HealthServer(
+              "127.0.0.1", 0, new OperatorMetrics(telemetry), () -> true).start()) {
         for (String path : new String[] {"/healthz", "/metrics"}) {
-          java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-              java.net.URI.create("http://127.0.0.1:" + health.port() + path)).build(),
-              java.net.http.HttpResponse.BodyHandlers.discarding());
+          HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + health.port() + path)).build(),
+              HttpResponse.BodyHandlers.discarding());
         }
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       // a training run without a loopback or a temp dir: fewer classes archived, nothing else
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

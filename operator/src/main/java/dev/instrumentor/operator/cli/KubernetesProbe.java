@@ -1,8 +1,18 @@
 package dev.instrumentor.operator.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.VersionInfo;
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * Whether the server the kubeconfig names is a Kubernetes API server that lets us in, asked once with
@@ -45,7 +55,7 @@ final class KubernetesProbe {
     while (cause.getCause() != null) {
       cause = cause.getCause();
     }
-    if (cause instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+    if (cause instanceof JsonProcessingException) {
       return url + " answered GET /version with something that is not Kubernetes' JSON: it is not a Kubernetes API"
           + " server. Point KUBECONFIG or --context at a cluster";
     }
@@ -56,21 +66,21 @@ final class KubernetesProbe {
   /** What went wrong on the way, in words: the first cause in the chain that is one of the usual network failures. */
   private static String inWords(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof java.net.ConnectException) {
+      if (cause instanceof ConnectException) {
         return "connection refused: nothing listens at that address and port";
       }
-      if (cause instanceof java.net.UnknownHostException) {
+      if (cause instanceof UnknownHostException) {
         return "unknown host " + cause.getMessage();
       }
-      if (cause instanceof java.net.NoRouteToHostException) {
+      if (cause instanceof NoRouteToHostException) {
         return "no route to that host";
       }
-      if (cause instanceof java.net.SocketTimeoutException || cause instanceof java.net.http.HttpTimeoutException
-          || cause instanceof java.util.concurrent.TimeoutException) {
+      if (cause instanceof SocketTimeoutException || cause instanceof HttpTimeoutException
+          || cause instanceof TimeoutException) {
         return "no answer in time";
       }
-      if (cause instanceof java.nio.channels.ClosedChannelException || cause instanceof java.io.EOFException
-          || cause instanceof javax.net.ssl.SSLException) {
+      if (cause instanceof ClosedChannelException || cause instanceof EOFException
+          || cause instanceof SSLException) {
         return "the server closed the connection before answering (" + cause.getClass().getSimpleName()
             + "): is this the API server's HTTPS address and port?";
       }

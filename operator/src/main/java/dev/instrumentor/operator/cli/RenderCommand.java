@@ -8,17 +8,22 @@ import dev.instrumentor.operator.collector.CollectorComponents;
 import dev.instrumentor.operator.collector.CollectorConfig;
 import dev.instrumentor.operator.collector.CollectorInputs;
 import dev.instrumentor.operator.collector.CollectorManifests;
+import dev.instrumentor.operator.collector.CollectorPermissions;
 import dev.instrumentor.operator.preview.CelRules;
 import dev.instrumentor.operator.yaml.InputException;
 import dev.instrumentor.operator.yaml.YamlDocuments;
 import dev.instrumentor.webhook.mutation.InjectorSettings;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,7 +55,7 @@ final class RenderCommand implements Callable<Integer> {
 
   @Option(names = "--collector-cluster-role-prefix", paramLabel = "PREFIX",
       description = "Prefix of the chart's ClusterRoles for collectors, as the operator's flag (default: ${DEFAULT-VALUE}).")
-  String clusterRolePrefix = dev.instrumentor.operator.collector.CollectorPermissions.DEFAULT_ROLE_PREFIX;
+  String clusterRolePrefix = CollectorPermissions.DEFAULT_ROLE_PREFIX;
 
   @Option(names = "--collector-secret-namespaces", paramLabel = "NAMESPACES",
       description = "Namespaces whose Secrets the operator watches, as its flag (* for all; default: none): a Secret"
@@ -108,8 +113,8 @@ final class RenderCommand implements Callable<Integer> {
             + "docker run -v $PWD:/c " + image + " validate --config=/c/<the ConfigMap's collector.yaml>)");
         String namespace = collector.getMetadata().getNamespace();
         CollectorInputs.Versions inputs = CollectorInputs.versions(CollectorInputs.followed(
-            CollectorInputs.referenced(collector.getSpec()), java.util.Arrays.stream(secretNamespaces.split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).collect(java.util.stream.Collectors.toSet()), namespace),
+            CollectorInputs.referenced(collector.getSpec()), Arrays.stream(secretNamespaces.split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()), namespace),
             ref -> besides(documents, ref, namespace));
         for (HasMetadata object : manifests.desired(collector, config, inputs.hash())) {
           output.add(SERIALIZATION.convertValue(withoutOwnerUid(object), JsonNode.class));
@@ -142,7 +147,7 @@ final class RenderCommand implements Callable<Integer> {
           && ref.name().equals(document.path("metadata").path("name").asText())
           && namespace.equals(document.path("metadata").path("namespace").asText("default"))) {
         Class<? extends HasMetadata> type = ref.kind().equals("Secret")
-            ? io.fabric8.kubernetes.api.model.Secret.class : io.fabric8.kubernetes.api.model.ConfigMap.class;
+            ? Secret.class : ConfigMap.class;
         return SERIALIZATION.convertValue(document, type);
       }
     }

@@ -1,9 +1,12 @@
 package dev.instrumentor.operator.cli;
 
+import dev.instrumentor.operator.collector.CollectorPermissions;
+import dev.instrumentor.operator.logging.LogbackConfigurator;
 import dev.instrumentor.operator.runtime.InstrumentorOperator;
 import dev.instrumentor.operator.runtime.OperatorConfig;
 import dev.instrumentor.operator.runtime.SelfManagedCertificates;
 import dev.instrumentor.webhook.mutation.InjectorSettings;
+import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -13,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -132,7 +137,7 @@ final class RunCommand implements Callable<Integer> {
   String collectorImage;
 
   @Option(names = "--collector-cluster-role-prefix", defaultValue = "${env:INSTRUMENTOR_COLLECTOR_CLUSTER_ROLE_PREFIX:-"
-      + dev.instrumentor.operator.collector.CollectorPermissions.DEFAULT_ROLE_PREFIX + "}", paramLabel = "PREFIX",
+      + CollectorPermissions.DEFAULT_ROLE_PREFIX + "}", paramLabel = "PREFIX",
       description = "Prefix of the ClusterRoles a collector's ServiceAccount is bound to when its config reads the"
           + " Kubernetes API (PREFIXk8sattributes, PREFIXkubeletstats, PREFIXk8s-cluster, PREFIXk8sobjects; the chart's)."
           + " Env INSTRUMENTOR_COLLECTOR_CLUSTER_ROLE_PREFIX; default ${DEFAULT-VALUE}.")
@@ -192,7 +197,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String format = logFormat.name().toLowerCase(java.util.Locale.ROOT);
+    String format = logFormat.name().toLowerCase(Locale.ROOT);
     configureLogging(format, logLevel.name());
     OperatorConfig config = config();
     Config clientConfig = clientConfig();
@@ -233,7 +238,7 @@ final class RunCommand implements Callable<Integer> {
     }
     Config current = Config.autoConfigure(null);
     List<String> names = current.getContexts() == null ? List.of()
-        : current.getContexts().stream().map(io.fabric8.kubernetes.api.model.NamedContext::getName).sorted().toList();
+        : current.getContexts().stream().map(NamedContext::getName).sorted().toList();
     if (!names.contains(context)) {
       throw new ParameterException(spec.commandLine(), "--context " + context + ": no such context in the kubeconfig"
           + (names.isEmpty() ? " (it has none)" : " (its contexts: " + String.join(", ", names) + ")"));
@@ -267,11 +272,11 @@ final class RunCommand implements Callable<Integer> {
         localWebhook ? "127.0.0.1" : webhookHost, webhookPort, localWebhook ? null : webhookCert,
         localWebhook ? null : webhookKey, localWebhook, localWebhookHost, serverSideApply,
         AgentImageOptions.images(spec), collectorImage, agentRunAsUser, metricsHost, metricsPort,
-        logFormat.name().toLowerCase(java.util.Locale.ROOT), logLevel.name(),
+        logFormat.name().toLowerCase(Locale.ROOT), logLevel.name(),
         selfManagedCertificates && !localWebhook ? new SelfManagedCertificates.Settings(operatorNamespace, webhookSecret,
-            webhookConfiguration, java.util.List.of(webhookService, webhookService + "." + operatorNamespace,
+            webhookConfiguration, List.of(webhookService, webhookService + "." + operatorNamespace,
                 webhookService + "." + operatorNamespace + ".svc", webhookService + "." + operatorNamespace + ".svc.cluster.local"),
-            java.time.Duration.ofDays(certificateValidityDays), java.time.Duration.ofDays(certificateRenewBeforeDays),
+            Duration.ofDays(certificateValidityDays), Duration.ofDays(certificateRenewBeforeDays),
             webhookCert.getParent()) : null, collectorClusterRolePrefix,
         Arrays.stream(collectorSecretNamespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty())
             .collect(Collectors.toSet()), fleetView, validateCollectorConfig);
@@ -279,6 +284,6 @@ final class RunCommand implements Callable<Integer> {
 
   /** Level from the flag; JSON lines when asked (one object per event, MDC included). */
   static void configureLogging(String format, String level) {
-    dev.instrumentor.operator.logging.LogbackConfigurator.apply("json".equalsIgnoreCase(format), level);
+    LogbackConfigurator.apply("json".equalsIgnoreCase(format), level);
   }
 }

@@ -1,5 +1,7 @@
 package dev.instrumentor.operator.cli;
 
+import dev.instrumentor.api.v1alpha1.ApiGroup;
+
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +18,7 @@ final class VersionCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     spec.commandLine().getOut().printf("instrumentor %s (API %s, Java %s)%n",
-        BuildInfo.version(), dev.instrumentor.api.v1alpha1.ApiGroup.API_VERSION,
+        BuildInfo.version(), ApiGroup.API_VERSION,
         Runtime.version());
     return 0;
   }

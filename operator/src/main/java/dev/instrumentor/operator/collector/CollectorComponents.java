@@ -1,5 +1,6 @@
 package dev.instrumentor.operator.collector;
 
+import dev.instrumentor.api.DidYouMean;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -112,14 +114,14 @@ public final class CollectorComponents {
    */
   public List<String> problems(CollectorConfig config) {
     List<String> problems = new ArrayList<>();
-    for (Map.Entry<String, String> section : new java.util.TreeMap<>(KINDS).entrySet()) {
+    for (Map.Entry<String, String> section : new TreeMap<>(KINDS).entrySet()) {
       Set<String> known = types.getOrDefault(section.getValue(), Set.of());
       for (String id : new TreeSet<>(config.defined(section.getKey()))) {
         ComponentId parsed = ComponentId.parse(id);
         if (parsed == null || known.contains(parsed.type())) {
           continue;
         }
-        String close = dev.instrumentor.api.DidYouMean.closest(parsed.type(), known, 2);
+        String close = DidYouMean.closest(parsed.type(), known, 2);
         problems.add(section.getKey() + "." + id + ": " + describe() + " has no " + section.getValue() + " of type \""
             + parsed.type() + "\"" + (close == null ? "" : " (did you mean \"" + close + "\"?)"));
       }

@@ -1,6 +1,7 @@
 package dev.instrumentor.operator.collector;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -123,7 +124,7 @@ public final class CollectorConfig {
     if (!network || config == null || !config.isObject()) {
       return new Rendered(config, List.of());
     }
-    com.fasterxml.jackson.databind.node.ObjectNode copy = (com.fasterxml.jackson.databind.node.ObjectNode) config.deepCopy();
+    ObjectNode copy = (ObjectNode) config.deepCopy();
     List<String> defaulted = new ArrayList<>();
     for (String receiver : usedReceivers) {
       ComponentId id = ComponentId.parse(receiver);
@@ -140,14 +141,14 @@ public final class CollectorConfig {
         keys.sort(null);
         for (String protocol : keys) {
           if (configured.has(protocol)) {
-            com.fasterxml.jackson.databind.node.ObjectNode settings = object((com.fasterxml.jackson.databind.node.ObjectNode)
+            ObjectNode settings = object((ObjectNode)
                 configured, protocol);
             defaultEndpoint(settings, protocols.get(protocol).port(),
                 "receivers." + receiver + ".protocols." + protocol + ".endpoint", defaulted);
           }
         }
       } else if (ENDPOINT_DEFAULTS.containsKey(id.type())) {
-        com.fasterxml.jackson.databind.node.ObjectNode receivers = (com.fasterxml.jackson.databind.node.ObjectNode) copy.path("receivers");
+        ObjectNode receivers = (ObjectNode) copy.path("receivers");
         defaultEndpoint(object(receivers, receiver), ENDPOINT_DEFAULTS.get(id.type()).port(),
             "receivers." + receiver + ".endpoint", defaulted);
       }
@@ -155,16 +156,16 @@ public final class CollectorConfig {
     for (JsonNode extension : copy.path("service").path("extensions")) {
       ComponentId id = ComponentId.parse(extension.asText());
       if (id != null && id.type().equals("health_check") && copy.path("extensions").isObject()) {
-        defaultEndpoint(object((com.fasterxml.jackson.databind.node.ObjectNode) copy.path("extensions"), extension.asText()),
+        defaultEndpoint(object((ObjectNode) copy.path("extensions"), extension.asText()),
             13133, "extensions." + extension.asText() + ".endpoint", defaulted);
       }
     }
     JsonNode metrics = copy.path("service").path("telemetry").path("metrics");
     if (copy.path("service").isObject() && !"none".equals(metrics.path("level").asText())
         && !metrics.has("address") && !metrics.has("readers")) {
-      com.fasterxml.jackson.databind.node.ObjectNode telemetry = object(
-          (com.fasterxml.jackson.databind.node.ObjectNode) copy.path("service"), "telemetry");
-      com.fasterxml.jackson.databind.node.ObjectNode metricsNode = object(telemetry, "metrics");
+      ObjectNode telemetry = object(
+          (ObjectNode) copy.path("service"), "telemetry");
+      ObjectNode metricsNode = object(telemetry, "metrics");
       metricsNode.putArray("readers").addObject().putObject("pull").putObject("exporter").putObject("prometheus")
           .put("host", ALL_INTERFACES).put("port", DEFAULT_MONITORING_PORT);
       defaulted.add("service.telemetry.metrics.readers");
@@ -173,16 +174,16 @@ public final class CollectorConfig {
   }
 
   /** {@code parent.name} as an object: created when absent or null (YAML {@code grpc:}). */
-  private static com.fasterxml.jackson.databind.node.ObjectNode object(com.fasterxml.jackson.databind.node.ObjectNode parent,
+  private static ObjectNode object(ObjectNode parent,
       String name) {
     JsonNode child = parent.get(name);
-    if (child instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+    if (child instanceof ObjectNode object) {
       return object;
     }
     return parent.putObject(name);
   }
 
-  private static void defaultEndpoint(com.fasterxml.jackson.databind.node.ObjectNode settings, int port, String path,
+  private static void defaultEndpoint(ObjectNode settings, int port, String path,
       List<String> defaulted) {
     JsonNode endpoint = settings.get("endpoint");
     if (endpoint == null || endpoint.isNull() || endpoint.asText().isEmpty()) {

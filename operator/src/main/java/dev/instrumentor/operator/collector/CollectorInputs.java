@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -103,13 +104,13 @@ public final class CollectorInputs {
    * The refs the operator can follow in {@code namespace}: every ConfigMap, and Secrets where it may
    * watch them ({@code secretNamespaces}: namespaces, {@code *} for all, empty for none).
    */
-  public static List<Ref> followed(List<Ref> refs, java.util.Set<String> secretNamespaces, String namespace) {
+  public static List<Ref> followed(List<Ref> refs, Set<String> secretNamespaces, String namespace) {
     return refs.stream().filter(ref -> !ref.kind().equals("Secret") || watchesSecrets(secretNamespaces, namespace))
         .toList();
   }
 
   /** Whether Secrets of {@code namespace} are watched. */
-  private static boolean watchesSecrets(java.util.Set<String> secretNamespaces, String namespace) {
+  private static boolean watchesSecrets(Set<String> secretNamespaces, String namespace) {
     return secretNamespaces.contains("*") || secretNamespaces.contains(namespace);
   }
 

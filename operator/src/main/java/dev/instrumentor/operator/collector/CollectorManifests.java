@@ -1,6 +1,11 @@
 package dev.instrumentor.operator.collector;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.InstrumentorLabels;
+import dev.instrumentor.api.v1alpha1.Autoscaler;
 import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
@@ -27,10 +32,16 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpecBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,7 +102,7 @@ public final class CollectorManifests {
     if (mode == CollectorMode.SIDECAR) {
       return objects; // the webhook injects the container into annotated pods
     }
-    List<io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding> bindings = CollectorPermissions.bindings(collector,
+    List<ClusterRoleBinding> bindings = CollectorPermissions.bindings(collector,
         CollectorPermissions.needs(collector, config), clusterRolePrefix);
     if (!CollectorPermissions.ownServiceAccount(collector)) {
       // a token only when the config reads the Kubernetes API (k8sattributes, kubeletstats, ...)
@@ -138,7 +149,7 @@ public final class CollectorManifests {
     }
     if (mode != CollectorMode.DAEMONSET && Math.max(replicas(spec), minReplicas(spec)) > 1) {
       // several replicas: a voluntary disruption (a node drain) takes one at a time
-      objects.add(new io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder()
+      objects.add(new PodDisruptionBudgetBuilder()
           .withMetadata(metadata(collector, name(collector))).withNewSpec().withMaxUnavailable(new IntOrString(1))
           .withNewSelector().withMatchLabels(selector).endSelector().endSpec().build());
     }
@@ -186,8 +197,8 @@ public final class CollectorManifests {
    * no target is given, as the OpenTelemetry Operator.
    */
   private static HasMetadata autoscaler(TelemetryCollector collector) {
-    dev.instrumentor.api.v1alpha1.Autoscaler autoscaler = collector.getSpec().getAutoscaler();
-    List<io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec> metrics = new ArrayList<>();
+    Autoscaler autoscaler = collector.getSpec().getAutoscaler();
+    List<MetricSpec> metrics = new ArrayList<>();
     Integer cpu = autoscaler.getTargetCPUUtilization();
     if (cpu == null && autoscaler.getTargetMemoryUtilization() == null) {
       cpu = 90;
@@ -198,7 +209,7 @@ public final class CollectorManifests {
     if (autoscaler.getTargetMemoryUtilization() != null) {
       metrics.add(resourceMetric("memory", autoscaler.getTargetMemoryUtilization()));
     }
-    return new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
+    return new HorizontalPodAutoscalerBuilder()
         .withMetadata(metadata(collector, name(collector))).withNewSpec()
         .withNewScaleTargetRef().withApiVersion(collector.getApiVersion()).withKind(collector.getKind())
         .withName(collector.getMetadata().getName()).endScaleTargetRef()
@@ -206,8 +217,8 @@ public final class CollectorManifests {
         .withMetrics(metrics).endSpec().build();
   }
 
-  private static io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec resourceMetric(String resource, int percent) {
-    return new io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpecBuilder().withType("Resource").withNewResource()
+  private static MetricSpec resourceMetric(String resource, int percent) {
+    return new MetricSpecBuilder().withType("Resource").withNewResource()
         .withName(resource).withNewTarget().withType("Utilization").withAverageUtilization(percent).endTarget()
         .endResource().build();
   }
@@ -231,16 +242,16 @@ public final class CollectorManifests {
     return YamlDocuments.toYaml(sorted(config.render(collector.getSpec().getMode() != CollectorMode.SIDECAR).config()));
   }
 
-  private static com.fasterxml.jackson.databind.JsonNode sorted(com.fasterxml.jackson.databind.JsonNode node) {
+  private static JsonNode sorted(JsonNode node) {
     if (node != null && node.isObject()) {
-      com.fasterxml.jackson.databind.node.ObjectNode copy = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+      ObjectNode copy = JsonNodeFactory.instance
           .objectNode();
       new TreeMap<>(node.properties().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
           .forEach((key, value) -> copy.set(key, sorted(value)));
       return copy;
     }
     if (node != null && node.isArray()) {
-      com.fasterxml.jackson.databind.node.ArrayNode copy = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+      ArrayNode copy = JsonNodeFactory.instance
           .arrayNode();
       node.forEach(element -> copy.add(sorted(element)));
       return copy;
@@ -325,7 +336,7 @@ public final class CollectorManifests {
       }
     }
     return byName.values().stream()
-        .sorted(java.util.Comparator.comparing(ServicePort::getPort).thenComparing(ServicePort::getName))
+        .sorted(Comparator.comparing(ServicePort::getPort).thenComparing(ServicePort::getName))
         .collect(Collectors.toList());
   }
 

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -69,7 +70,7 @@ public final class ConfigValidation {
   public static String key(TelemetryCollector collector, String image, String configYaml) {
     TelemetryCollectorSpec spec = collector.getSpec();
     return CollectorManifests.hash(String.join("\n", image, configYaml, JSON.asJson(nullToEmpty(spec.getEnv())),
-        JSON.asJson(nullToEmpty(spec.getEnvFrom())), JSON.asJson(spec.getArgs() == null ? Map.of() : new java.util.TreeMap<>(spec.getArgs())),
+        JSON.asJson(nullToEmpty(spec.getEnvFrom())), JSON.asJson(spec.getArgs() == null ? Map.of() : new TreeMap<>(spec.getArgs())),
         JSON.asJson(nullToEmpty(spec.getVolumes())), JSON.asJson(nullToEmpty(spec.getVolumeMounts()))));
   }
 

@@ -7,6 +7,7 @@ import dev.instrumentor.api.v1alpha1.WorkloadRef;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -86,7 +87,7 @@ public final class RolloutPlanner {
     }
     List<Fleet.Workload> restart = new ArrayList<>();
     Duration recheck = restarting.isEmpty() ? null : POLL;
-    Set<String> inFlight = new java.util.HashSet<>();
+    Set<String> inFlight = new HashSet<>();
     restarting.forEach(ref -> inFlight.add(ref.getKind() + "/" + ref.getNamespace() + "/" + ref.getName()));
     List<Fleet.Workload> waiting = candidates.stream().filter(Fleet.Workload::restartable)
         .filter(w -> !inFlight.contains(w.kind() + "/" + w.namespace() + "/" + w.name())).sorted().toList();

@@ -6,6 +6,7 @@ import dev.instrumentor.api.v1alpha1.RolloutStatus;
 import dev.instrumentor.api.v1alpha1.WorkloadRef;
 import dev.instrumentor.operator.kube.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Carries out spec.rollout, one step per reconcile: what {@link RolloutPlanner} decides (pure) is done
@@ -22,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Rollouts {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Rollouts.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Rollouts.class);
 
   private final Workloads workloads;
   private final EventRecorder events;
@@ -120,7 +123,7 @@ public final class Rollouts {
     return true;
   }
 
-  private static io.fabric8.kubernetes.api.model.ObjectReference reference(WorkloadRef ref) {
+  private static ObjectReference reference(WorkloadRef ref) {
     return Workloads.reference(new Fleet.Workload(ref.getKind(), ref.getNamespace(), ref.getName()));
   }
 }

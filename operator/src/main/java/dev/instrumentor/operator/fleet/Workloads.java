@@ -1,5 +1,6 @@
 package dev.instrumentor.operator.fleet;
 
+import dev.instrumentor.api.InstrumentorAnnotations;
 import dev.instrumentor.api.v1alpha1.WorkloadRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReference;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Restarts and watches the workloads a rollout touches, as {@code kubectl rollout restart} does: the pod
@@ -23,7 +25,7 @@ import java.util.Map;
 public final class Workloads {
 
   public static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
-  public static final String RESTARTED_FOR = dev.instrumentor.api.InstrumentorAnnotations.RESTARTED_FOR;
+  public static final String RESTARTED_FOR = InstrumentorAnnotations.RESTARTED_FOR;
   /** StatefulSets and DaemonSets have no progress deadline of their own: as a Deployment's default. */
   static final Duration DEADLINE = Duration.ofMinutes(10);
 
@@ -125,7 +127,7 @@ public final class Workloads {
       int replicas = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
       var status = s.getStatus();
       done = status.getObservedGeneration() != null && status.getObservedGeneration() >= generation
-          && java.util.Objects.equals(status.getCurrentRevision(), status.getUpdateRevision())
+          && Objects.equals(status.getCurrentRevision(), status.getUpdateRevision())
           && nz(status.getReadyReplicas()) == replicas && nz(status.getUpdatedReplicas()) == replicas;
     } else if (workload instanceof DaemonSet d && d.getStatus() != null) {
       var status = d.getStatus();

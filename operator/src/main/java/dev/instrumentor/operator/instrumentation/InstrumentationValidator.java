@@ -7,10 +7,13 @@ import dev.instrumentor.api.v1alpha1.SamplerType;
 import dev.instrumentor.api.v1alpha1.Tls;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
+import java.util.regex.Pattern;
 
 /**
  * What the CRD schema cannot check about an Instrumentation: the endpoint is a usable URL, the TLS
@@ -29,7 +32,7 @@ public final class InstrumentationValidator {
   public record Verdict(boolean valid, String reason, String message) {
   }
 
-  private static final java.util.regex.Pattern REFERENCE = java.util.regex.Pattern.compile("\\$\\([A-Za-z_][A-Za-z0-9_]*\\)");
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\([A-Za-z_][A-Za-z0-9_]*\\)");
   private static final Set<String> JAEGER_REMOTE_KEYS = Set.of("endpoint", "pollingIntervalMs", "initialSamplingRate");
 
   private final BiPredicate<String, String> configMapExists;
@@ -45,8 +48,8 @@ public final class InstrumentationValidator {
    * The blocks of the OpenTelemetry Operator's Instrumentation that are accepted and not injected
    * (go, apacheHttpd, nginx), as {@code spec.<block>}; empty when there are none.
    */
-  public static java.util.List<String> unsupportedBlocks(InstrumentationSpec spec) {
-    java.util.List<String> blocks = new java.util.ArrayList<>(3);
+  public static List<String> unsupportedBlocks(InstrumentationSpec spec) {
+    List<String> blocks = new ArrayList<>(3);
     if (spec != null && spec.getGo() != null) {
       blocks.add("spec.go");
     }

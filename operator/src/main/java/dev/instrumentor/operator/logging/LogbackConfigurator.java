@@ -10,6 +10,9 @@ import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import net.logstash.logback.encoder.LogstashEncoder;
 import net.logstash.logback.fieldnames.LogstashFieldNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Logback's configuration in code (found through {@code META-INF/services}): logs go to stderr,
@@ -37,7 +40,7 @@ public final class LogbackConfigurator extends ContextAwareBase implements Confi
 
   /** The level, and JSON lines when {@code json}; a no-op when Logback is not the SLF4J backend. */
   public static void apply(boolean json, String level) {
-    if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
       install(context, json ? jsonEncoder(context) : textEncoder(context), Level.toLevel(level, Level.INFO));
     }
   }
@@ -48,8 +51,8 @@ public final class LogbackConfigurator extends ContextAwareBase implements Confi
    * disabled level costs nothing there.
    */
   static void bridgeJavaUtilLogging(LoggerContext context) {
-    org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
-    org.slf4j.bridge.SLF4JBridgeHandler.install();
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
     ch.qos.logback.classic.jul.LevelChangePropagator propagator = new ch.qos.logback.classic.jul.LevelChangePropagator();
     propagator.setContext(context);
     propagator.setResetJUL(true);
@@ -64,7 +67,7 @@ public final class LogbackConfigurator extends ContextAwareBase implements Confi
     appender.setTarget("System.err");
     appender.setEncoder(encoder);
     appender.start();
-    ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.detachAndStopAllAppenders();
     root.setLevel(level);
     root.addAppender(appender);

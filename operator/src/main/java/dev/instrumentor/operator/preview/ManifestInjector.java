@@ -1,8 +1,8 @@
 package dev.instrumentor.operator.preview;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.InstrumentorAnnotations;
 import dev.instrumentor.operator.yaml.InputException;
@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -77,7 +78,7 @@ public final class ManifestInjector {
   private static void check(String label, Map<String, String> annotations, String namespace, String where,
       List<String> problems) {
     InstrumentorAnnotations.unknownKeys(annotations).forEach(problem -> problems.add(label + ": " + problem));
-    new java.util.TreeMap<>(annotations).forEach((key, value) -> {
+    new TreeMap<>(annotations).forEach((key, value) -> {
       if ((key.startsWith(InstrumentorAnnotations.PREFIX + "inject-")
           || key.startsWith(InstrumentorAnnotations.Upstream.PREFIX + "inject-"))
           && InstrumentorAnnotations.KNOWN.contains(key) && !key.endsWith("-container-names")
@@ -94,7 +95,7 @@ public final class ManifestInjector {
     if ("List".equals(kind) && document.path("items").isArray()) {
       ObjectNode list = document.deepCopy();
       for (int i = 0; i < list.path("items").size(); i++) {
-        ((com.fasterxml.jackson.databind.node.ArrayNode) list.get("items"))
+        ((ArrayNode) list.get("items"))
             .set(i, process(source, list.path("items").get(i), namespaceAnnotations, report, problems));
       }
       return list;

@@ -8,6 +8,10 @@ import dev.instrumentor.webhook.mutation.PodJson;
 import dev.instrumentor.webhook.mutation.PodMutator;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -21,12 +25,12 @@ public final class AdmissionReporting implements AdmissionObserver {
       Owners.DEPLOYMENT, "apps/v1", Owners.STATEFUL_SET, "apps/v1", Owners.DAEMON_SET, "apps/v1",
       Owners.REPLICA_SET, "apps/v1", Owners.JOB, "batch/v1", Owners.CRON_JOB, "batch/v1");
 
-  private static final io.opentelemetry.api.common.AttributeKey<String> OUTCOME =
-      io.opentelemetry.api.common.AttributeKey.stringKey("instrumentor.admission.outcome");
+  private static final AttributeKey<String> OUTCOME =
+      AttributeKey.stringKey("instrumentor.admission.outcome");
 
   private final OperatorMetrics metrics;
   private final EventRecorder events;
-  private final io.opentelemetry.api.trace.Tracer tracer;
+  private final Tracer tracer;
   private final boolean tracing;
 
   /** Metrics and spans only, no Events (for the benchmarks: Events need a cluster). */
@@ -58,8 +62,8 @@ public final class AdmissionReporting implements AdmissionObserver {
   public void requestCompleted(String outcome, long nanos) {
     metrics.webhookRequest(outcome, nanos);
     if (tracing) {
-      java.time.Instant end = java.time.Instant.now();
-      tracer.spanBuilder("admission pods").setSpanKind(io.opentelemetry.api.trace.SpanKind.SERVER)
+      Instant end = Instant.now();
+      tracer.spanBuilder("admission pods").setSpanKind(SpanKind.SERVER)
           .setStartTimestamp(end.minusNanos(nanos)).setAttribute(OUTCOME, outcome).startSpan().end(end);
     }
   }

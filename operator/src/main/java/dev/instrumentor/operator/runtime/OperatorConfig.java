@@ -1,5 +1,7 @@
 package dev.instrumentor.operator.runtime;
 
+import dev.instrumentor.operator.collector.CollectorPermissions;
+
 import dev.instrumentor.webhook.mutation.AgentImages;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -73,7 +75,7 @@ public record OperatorConfig(
     this(watchNamespaces, operatorNamespace, instance, leaderElection, leaseName, webhookHost, webhookPort,
         certificateFile, keyFile, localWebhook, localWebhookUrlHost, serverSideApply, agentImages, collectorImage,
         agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel, selfManaged,
-        dev.instrumentor.operator.collector.CollectorPermissions.DEFAULT_ROLE_PREFIX, Set.of("*"), true, false);
+        CollectorPermissions.DEFAULT_ROLE_PREFIX, Set.of("*"), true, false);
   }
 
   /** This config with collector config validation on or off. */

@@ -4,6 +4,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
+import io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.prometheus.metrics.config.EscapingScheme;
@@ -11,6 +12,7 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -32,14 +34,14 @@ public final class OperatorTelemetry implements AutoCloseable {
   private final OpenTelemetrySdk sdk;
   private final PrometheusMetricReader prometheus;
   private final boolean tracing;
-  private final io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetry runtime;
+  private final RuntimeTelemetry runtime;
 
   private OperatorTelemetry(OpenTelemetrySdk sdk, PrometheusMetricReader prometheus, boolean tracing) {
     this.sdk = sdk;
     this.prometheus = prometheus;
     this.tracing = tracing;
     // the JVM's memory, GC, threads, CPU and classes (jvm_* at /metrics), from JMX: no JFR recording
-    this.runtime = io.opentelemetry.instrumentation.runtimetelemetry.RuntimeTelemetry.create(sdk);
+    this.runtime = RuntimeTelemetry.create(sdk);
   }
 
   /** Configured from the environment and system properties only. */
@@ -113,7 +115,7 @@ public final class OperatorTelemetry implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.instrumentor.operator.runtime;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -32,7 +33,7 @@ final class ReconcileMetrics implements Metrics {
   }
 
   @Override
-  public void reconcileCustomResource(HasMetadata resource, io.javaoperatorsdk.operator.api.reconciler.RetryInfo retryInfo,
+  public void reconcileCustomResource(HasMetadata resource, RetryInfo retryInfo,
       Map<String, Object> metadata) {
     metrics.queued(resource.getKind(), 1);
   }

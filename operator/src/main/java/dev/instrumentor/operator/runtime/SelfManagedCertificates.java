@@ -18,6 +18,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -235,7 +236,7 @@ public final class SelfManagedCertificates {
     Map<String, String> annotations = secret.getMetadata().getAnnotations();
     try {
       return Instant.parse(annotations == null ? "" : annotations.getOrDefault(key, ""));
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       return Instant.EPOCH; // lost or edited: the overlap counts as passed
     }
   }

@@ -5,9 +5,11 @@ import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.webhook.admission.NamespaceAnnotations;
 import dev.instrumentor.webhook.agent.InstrumentationSource;
 import dev.instrumentor.webhook.sidecar.CollectorSource;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The caches the admission path reads: Instrumentations, TelemetryCollectors and Namespaces, kept by
@@ -43,8 +46,8 @@ public final class WebhookCaches implements AutoCloseable {
   }
 
   /** The number of objects each cache holds, per kind: read when metrics are collected. */
-  java.util.Map<String, java.util.function.LongSupplier> sizes() {
-    return java.util.Map.of(
+  Map<String, LongSupplier> sizes() {
+    return Map.of(
         "Instrumentation", () -> instrumentations.stream().mapToLong(informer -> informer.getStore().list().size()).sum(),
         "TelemetryCollector", () -> collectors.stream().mapToLong(informer -> informer.getStore().list().size()).sum(),
         "Namespace", () -> namespaces.getStore().list().size());
@@ -52,7 +55,7 @@ public final class WebhookCaches implements AutoCloseable {
 
   /** A custom resource's conditions, as the API server has them. */
   public record ResourceConditions(String kind, String namespace, String name,
-      List<io.fabric8.kubernetes.api.model.Condition> conditions) {
+      List<Condition> conditions) {
   }
 
   /** The conditions of every Instrumentation and TelemetryCollector cached: read when metrics are collected. */
@@ -83,11 +86,11 @@ public final class WebhookCaches implements AutoCloseable {
     } catch (Exception e) {
       close();
       for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-        if (cause instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 404) {
+        if (cause instanceof KubernetesClientException k && k.getCode() == 404) {
           throw new IllegalStateException("the Instrumentor CRDs are not installed in this cluster:"
               + " kubectl apply --server-side -f crds/", e);
         }
-        if (cause instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 403) {
+        if (cause instanceof KubernetesClientException k && k.getCode() == 403) {
           throw new IllegalStateException("not allowed to list and watch Instrumentations, TelemetryCollectors"
               + " and Namespaces: check the operator's RBAC (" + k.getMessage() + ")", e);
         }

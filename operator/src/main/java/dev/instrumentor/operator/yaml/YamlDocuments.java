@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /** Multi-document YAML in and out, as JSON trees (order and unknown fields kept). */
 public final class YamlDocuments {
@@ -66,7 +67,7 @@ public final class YamlDocuments {
       }
     } catch (JsonProcessingException e) {
       // SnakeYAML marks where the token it was scanning began and where the problem is: name the problem's line
-      int line = e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked && marked.getProblemMark() != null
+      int line = e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null
           ? marked.getProblemMark().getLine() + 1 : e.getLocation() == null ? -1 : e.getLocation().getLineNr();
       String where = line < 0 ? "" : "line " + line + ": ";
       throw new InputException(source, "not valid YAML: " + where + e.getOriginalMessage());

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,7 @@ public final class AdmissionServer implements AutoCloseable {
     return keyManager.reloadIfChanged();
   }
 
-  public java.security.cert.X509Certificate certificate() {
+  public X509Certificate certificate() {
     return keyManager.certificate();
   }
 

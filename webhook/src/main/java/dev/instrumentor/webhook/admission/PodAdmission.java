@@ -12,6 +12,7 @@ import dev.instrumentor.webhook.mutation.PodMutator;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +82,7 @@ public final class PodAdmission {
       return identity.uid() == null ? notAnAdmissionReview(413, message)
           : allowed(identity, null, List.of("instrumentor: " + message + ", pod admitted unchanged"), "malformed");
     }
-    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       RequestIdentity identity = RequestIdentity.scan(body, length);
       String message = "unsupported content type " + (contentType == null ? "(none)" : contentType)
           + ", expected application/json";

@@ -19,6 +19,8 @@ import dev.instrumentor.webhook.mutation.PodJson;
 import dev.instrumentor.webhook.mutation.PodJson.PodContainer;
 import dev.instrumentor.webhook.mutation.Resolved;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -37,7 +39,7 @@ public final class AgentInjector implements Injector {
 
   static final String DEFAULT_VOLUME_SIZE = "200Mi";
   /** Every language's agent volume: a container that mounts another's is that language's. */
-  private static final List<AgentLanguage> LANGUAGES = dev.instrumentor.api.Language.withAgents().stream()
+  private static final List<AgentLanguage> LANGUAGES = Language.withAgents().stream()
       .map(AgentInjector::contract).toList();
   private static final String KIND = "Instrumentation";
 
@@ -484,9 +486,9 @@ public final class AgentInjector implements Injector {
     return result;
   }
 
-  private static java.math.BigDecimal amount(JsonNode quantity) {
-    return io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
-        new io.fabric8.kubernetes.api.model.Quantity(quantity.asText()));
+  private static BigDecimal amount(JsonNode quantity) {
+    return Quantity.getAmountInBytes(
+        new Quantity(quantity.asText()));
   }
 
   static ObjectNode defaultResources() {

@@ -1,12 +1,16 @@
 package dev.instrumentor.webhook.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.instrumentor.api.Language;
 import dev.instrumentor.api.v1alpha1.AgentSpec;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
 import dev.instrumentor.webhook.mutation.InjectorSettings;
 import dev.instrumentor.webhook.mutation.PodJson;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * What sets one language's injection apart; everything else (resolving the Instrumentation, the
@@ -15,7 +19,7 @@ import java.util.Map;
  */
 abstract class AgentLanguage {
 
-  private final dev.instrumentor.api.Language language;
+  private final Language language;
   private final String volume;
   private final String mountPath;
   private final String attached;
@@ -27,7 +31,7 @@ abstract class AgentLanguage {
    * @param mountPath                where the volume is mounted, in the init container and the instrumented ones
    * @param attached                 what an injected outcome says, e.g. {@code Java agent attached}
    */
-  AgentLanguage(dev.instrumentor.api.Language language, String volume, String mountPath, String attached) {
+  AgentLanguage(Language language, String volume, String mountPath, String attached) {
     this.language = language;
     this.volume = volume;
     this.mountPath = mountPath;
@@ -73,7 +77,7 @@ abstract class AgentLanguage {
     return language.hasAgent() ? settings.agentImages().image(language) : null;
   }
 
-  final dev.instrumentor.api.Language language() {
+  final Language language() {
     return language;
   }
 
@@ -171,12 +175,12 @@ abstract class AgentLanguage {
      */
     boolean loadsAgent(String value) {
       List<String> parts = split(value);
-      return (prefix == null || java.util.Collections.indexOfSubList(parts, split(prefix)) >= 0)
-          && (suffix == null || java.util.Collections.indexOfSubList(parts, split(suffix)) >= 0);
+      return (prefix == null || Collections.indexOfSubList(parts, split(prefix)) >= 0)
+          && (suffix == null || Collections.indexOfSubList(parts, split(suffix)) >= 0);
     }
 
     private List<String> split(String value) {
-      return java.util.Arrays.stream(value.split(java.util.regex.Pattern.quote(separator)))
+      return Arrays.stream(value.split(Pattern.quote(separator)))
           .filter(part -> !part.isEmpty()).toList();
     }
   }

@@ -2,6 +2,7 @@ package dev.instrumentor.webhook.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.instrumentor.api.InstrumentorAnnotations;
+import dev.instrumentor.api.Language;
 import dev.instrumentor.api.v1alpha1.AgentSpec;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
 import dev.instrumentor.webhook.mutation.PodJson;
@@ -19,7 +20,7 @@ import java.util.Map;
  */
 final class DotNetLanguage extends AgentLanguage {
 
-  static final String NAME = dev.instrumentor.api.Language.DOTNET.key();
+  static final String NAME = Language.DOTNET.key();
   static final String MOUNT_PATH = "/instrumentor/dotnet";
   static final String GLIBC = "linux-x64";
   static final String MUSL = "linux-musl-x64";
@@ -46,7 +47,7 @@ final class DotNetLanguage extends AgentLanguage {
   }
 
   DotNetLanguage() {
-    super(dev.instrumentor.api.Language.DOTNET, "instrumentor-dotnet-agent", MOUNT_PATH, ".NET automatic instrumentation attached");
+    super(Language.DOTNET, "instrumentor-dotnet-agent", MOUNT_PATH, ".NET automatic instrumentation attached");
   }
 
   @Override

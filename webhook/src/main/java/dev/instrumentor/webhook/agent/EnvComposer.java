@@ -3,12 +3,15 @@ package dev.instrumentor.webhook.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.instrumentor.webhook.mutation.PodJson;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntConsumer;
 
 /**
  * Composes a container's environment from four layers, highest precedence first: the container's
@@ -97,7 +100,7 @@ final class EnvComposer {
     special.add(RESOURCE_ATTRIBUTES);
     Set<String> taken = new HashSet<>();
     // what users wrote keeps its relative order; only what is added here may move
-    Set<JsonNode> fixed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    Set<JsonNode> fixed = Collections.newSetFromMap(new IdentityHashMap<>());
     // the container's own variables stay; the special ones are rewritten in place
     for (JsonNode var : container) {
       String name = name(var);
@@ -247,7 +250,7 @@ final class EnvComposer {
   }
 
   /** Calls {@code action} with the index of each later variable that {@code env[i]}'s value references. */
-  private static void forEachReference(List<JsonNode> env, int i, java.util.function.IntConsumer action) {
+  private static void forEachReference(List<JsonNode> env, int i, IntConsumer action) {
     String value = value(env.get(i));
     if (value == null) {
       return;

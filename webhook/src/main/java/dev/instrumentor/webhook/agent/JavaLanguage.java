@@ -1,5 +1,7 @@
 package dev.instrumentor.webhook.agent;
 
+import dev.instrumentor.api.Language;
+
 import dev.instrumentor.api.v1alpha1.AgentSpec;
 import dev.instrumentor.api.v1alpha1.Extension;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
@@ -14,14 +16,14 @@ import java.util.List;
  */
 final class JavaLanguage extends AgentLanguage {
 
-  static final String NAME = dev.instrumentor.api.Language.JAVA.key();
+  static final String NAME = Language.JAVA.key();
   static final String MOUNT_PATH = "/instrumentor/java";
   static final String AGENT_JAR = MOUNT_PATH + "/javaagent.jar";
   static final String EXTENSIONS_DIR = MOUNT_PATH + "/extensions";
   static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
 
   JavaLanguage() {
-    super(dev.instrumentor.api.Language.JAVA, "instrumentor-java-agent", MOUNT_PATH, "Java agent attached");
+    super(Language.JAVA, "instrumentor-java-agent", MOUNT_PATH, "Java agent attached");
   }
 
   @Override

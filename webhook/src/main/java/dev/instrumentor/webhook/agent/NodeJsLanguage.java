@@ -1,6 +1,7 @@
 package dev.instrumentor.webhook.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.instrumentor.api.Language;
 import dev.instrumentor.api.v1alpha1.AgentSpec;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
 import dev.instrumentor.webhook.mutation.PodJson;
@@ -16,7 +17,7 @@ import java.util.List;
  */
 final class NodeJsLanguage extends AgentLanguage {
 
-  static final String NAME = dev.instrumentor.api.Language.NODEJS.key();
+  static final String NAME = Language.NODEJS.key();
   static final String MOUNT_PATH = "/instrumentor/nodejs";
   static final String NODE_OPTIONS = "NODE_OPTIONS";
 
@@ -27,7 +28,7 @@ final class NodeJsLanguage extends AgentLanguage {
   private static final List<JsonNode> DEFAULTS = List.of(PodJson.envVar("OTEL_METRICS_EXPORTER", "otlp"));
 
   NodeJsLanguage() {
-    super(dev.instrumentor.api.Language.NODEJS, "instrumentor-nodejs-agent", MOUNT_PATH, "Node.js auto-instrumentation attached");
+    super(Language.NODEJS, "instrumentor-nodejs-agent", MOUNT_PATH, "Node.js auto-instrumentation attached");
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -247,7 +248,7 @@ final class OtelEnvironment {
     }
     if (spec.getResource() != null && spec.getResource().getResourceAttributes() != null) {
       // sorted: the same Instrumentation always yields the same value, whatever map it was read into
-      new java.util.TreeMap<>(spec.getResource().getResourceAttributes())
+      new TreeMap<>(spec.getResource().getResourceAttributes())
           .forEach((k, v) -> attributes.put(k, ResourceAttributes.encode(v)));
     }
     pod.annotations().forEach((key, value) -> {

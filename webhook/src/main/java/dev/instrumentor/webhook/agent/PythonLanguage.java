@@ -2,6 +2,7 @@ package dev.instrumentor.webhook.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.instrumentor.api.InstrumentorAnnotations;
+import dev.instrumentor.api.Language;
 import dev.instrumentor.api.v1alpha1.AgentSpec;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
 import dev.instrumentor.webhook.mutation.PodJson;
@@ -19,7 +20,7 @@ import java.util.Map;
  */
 final class PythonLanguage extends AgentLanguage {
 
-  static final String NAME = dev.instrumentor.api.Language.PYTHON.key();
+  static final String NAME = Language.PYTHON.key();
   static final String MOUNT_PATH = "/instrumentor/python";
   static final String PYTHONPATH = "PYTHONPATH";
   static final String GLIBC = "glibc";
@@ -36,7 +37,7 @@ final class PythonLanguage extends AgentLanguage {
       new Loader(PYTHONPATH, MOUNT_PATH + "/opentelemetry/instrumentation/auto_instrumentation", MOUNT_PATH, ":"));
 
   PythonLanguage() {
-    super(dev.instrumentor.api.Language.PYTHON, "instrumentor-python-agent", MOUNT_PATH, "Python auto-instrumentation attached");
+    super(Language.PYTHON, "instrumentor-python-agent", MOUNT_PATH, "Python auto-instrumentation attached");
   }
 
   @Override

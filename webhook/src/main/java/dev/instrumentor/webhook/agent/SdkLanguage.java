@@ -1,5 +1,7 @@
 package dev.instrumentor.webhook.agent;
 
+import dev.instrumentor.api.Language;
+
 import dev.instrumentor.api.v1alpha1.AgentSpec;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
 import java.util.List;
@@ -12,10 +14,10 @@ import java.util.List;
  */
 final class SdkLanguage extends AgentLanguage {
 
-  static final String NAME = dev.instrumentor.api.Language.SDK.key();
+  static final String NAME = Language.SDK.key();
 
   SdkLanguage() {
-    super(dev.instrumentor.api.Language.SDK, null, null,
+    super(Language.SDK, null, null,
         "OpenTelemetry SDK environment set");
   }
 

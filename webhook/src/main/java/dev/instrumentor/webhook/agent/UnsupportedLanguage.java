@@ -1,6 +1,7 @@
 package dev.instrumentor.webhook.agent;
 
 import dev.instrumentor.api.InstrumentorAnnotations;
+import dev.instrumentor.api.Language;
 import dev.instrumentor.webhook.mutation.InjectionOutcome;
 import dev.instrumentor.webhook.mutation.InjectionRequestValue;
 import dev.instrumentor.webhook.mutation.Injector;
@@ -53,6 +54,6 @@ final class UnsupportedLanguage implements Injector {
   @Override
   public InjectionOutcome inject(PodJson pod, PodContext context, InjectionRequestValue request, PodEdits edits) {
     return InjectionOutcome.skipped(name, "Instrumentor does not inject " + description + ", which " + annotation
-        + " asks for: the pod runs without it (Instrumentor injects " + dev.instrumentor.api.Language.listed() + ")", null);
+        + " asks for: the pod runs without it (Instrumentor injects " + Language.listed() + ")", null);
   }
 }

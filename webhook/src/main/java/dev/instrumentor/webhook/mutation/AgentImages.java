@@ -1,5 +1,7 @@
 package dev.instrumentor.webhook.mutation;
 
+import dev.instrumentor.api.Language;
+
 import java.util.Objects;
 
 /**
@@ -24,7 +26,7 @@ public record AgentImages(String java, String nodejs, String python, String dotn
   public static final AgentImages DEFAULTS = new AgentImages(DEFAULT_JAVA, DEFAULT_NODEJS, DEFAULT_PYTHON, DEFAULT_DOTNET);
 
   /** The image of {@code language} (one with an agent). */
-  public String image(dev.instrumentor.api.Language language) {
+  public String image(Language language) {
     return switch (language) {
       case JAVA -> java;
       case NODEJS -> nodejs;
@@ -35,16 +37,16 @@ public record AgentImages(String java, String nodejs, String python, String dotn
   }
 
   /** The default image of {@code language} (one with an agent). */
-  public static String defaultImage(dev.instrumentor.api.Language language) {
+  public static String defaultImage(Language language) {
     return DEFAULTS.image(language);
   }
 
   /** With {@code image} for {@code language}. */
-  public AgentImages with(dev.instrumentor.api.Language language, String image) {
-    return new AgentImages(language == dev.instrumentor.api.Language.JAVA ? image : java,
-        language == dev.instrumentor.api.Language.NODEJS ? image : nodejs,
-        language == dev.instrumentor.api.Language.PYTHON ? image : python,
-        language == dev.instrumentor.api.Language.DOTNET ? image : dotnet);
+  public AgentImages with(Language language, String image) {
+    return new AgentImages(language == Language.JAVA ? image : java,
+        language == Language.NODEJS ? image : nodejs,
+        language == Language.PYTHON ? image : python,
+        language == Language.DOTNET ? image : dotnet);
   }
 
   public AgentImages {

@@ -1,6 +1,8 @@
 package dev.instrumentor.webhook.mutation;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 
 /**
  * What happened to one language's injection in one pod. Recorded on the pod (annotation
@@ -29,7 +31,7 @@ public record InjectionOutcome(String language, Status status, String reason, St
 
   /** This outcome, recording that {@code annotation} asked for it. */
   public InjectionOutcome requestedWith(String annotation) {
-    return java.util.Objects.equals(annotation, requestedWith) ? this : new InjectionOutcome(language, status, reason, instrumentation, containers, caveat, annotation);
+    return Objects.equals(annotation, requestedWith) ? this : new InjectionOutcome(language, status, reason, instrumentation, containers, caveat, annotation);
   }
 
   /** The result of injecting one language. */
@@ -44,7 +46,7 @@ public record InjectionOutcome(String language, Status status, String reason, St
     ERROR;
 
     public String value() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

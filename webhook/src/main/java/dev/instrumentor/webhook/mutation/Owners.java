@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,9 +37,9 @@ public record Owners(Map<String, String> names, Map<String, String> ownerUid) {
   /** The kinds with resource attributes, in their order, and those attributes' keys. */
   private static final List<String> ATTRIBUTE_KINDS = List.of(DEPLOYMENT, REPLICA_SET, STATEFUL_SET, DAEMON_SET, CRON_JOB, JOB);
   private static final List<String> NAME_ATTRIBUTES = ATTRIBUTE_KINDS.stream()
-      .map(kind -> "k8s." + kind.toLowerCase(java.util.Locale.ROOT) + ".name").toList();
+      .map(kind -> "k8s." + kind.toLowerCase(Locale.ROOT) + ".name").toList();
   private static final List<String> UID_ATTRIBUTES = ATTRIBUTE_KINDS.stream()
-      .map(kind -> "k8s." + kind.toLowerCase(java.util.Locale.ROOT) + ".uid").toList();
+      .map(kind -> "k8s." + kind.toLowerCase(Locale.ROOT) + ".uid").toList();
 
   public Owners {
     names = Map.copyOf(names);

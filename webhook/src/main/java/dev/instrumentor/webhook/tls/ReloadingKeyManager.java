@@ -2,6 +2,7 @@ package dev.instrumentor.webhook.tls;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -10,8 +11,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.Date;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -35,7 +39,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
   private final AtomicReference<Loaded> current = new AtomicReference<>();
   /** The one before: a handshake that chose its alias just before a reload still completes. */
   private volatile Loaded previous;
-  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong generation = new AtomicLong();
 
   private record Loaded(byte[] digest, String alias, X509Certificate[] chain, PrivateKey key, X509Certificate leaf) {
   }
@@ -88,7 +92,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
 
   /** Why {@code certificate} cannot serve now (expired, not yet valid), or null. */
   public static String validityProblem(X509Certificate certificate) {
-    java.util.Date now = new java.util.Date();
+    Date now = new Date();
     if (now.after(certificate.getNotAfter())) {
       return "expired at " + certificate.getNotAfter().toInstant();
     }
@@ -127,12 +131,12 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
   /** Signs and verifies a probe: catches a key and certificate from different rotations. */
   private static boolean matches(PemKeyMaterial material) throws GeneralSecurityException {
     String algorithm = material.key().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256with" + material.key().getAlgorithm();
-    java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+    Signature signer = Signature.getInstance(algorithm);
     signer.initSign(material.key());
-    byte[] probe = "instrumentor".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] probe = "instrumentor".getBytes(StandardCharsets.US_ASCII);
     signer.update(probe);
     byte[] signature = signer.sign();
-    java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+    Signature verifier = Signature.getInstance(algorithm);
     verifier.initVerify(material.leaf().getPublicKey());
     verifier.update(probe);
     return verifier.verify(signature);
