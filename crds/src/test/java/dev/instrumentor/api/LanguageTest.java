@@ -2,6 +2,7 @@ package dev.instrumentor.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LanguageTest {
@@ -25,7 +26,7 @@ class LanguageTest {
 
   @Test
   void aMisspelledKeyIsToldWhatItMeant() {
-    assertThat(InstrumentorAnnotations.unknownKeys(java.util.Map.of("instrumentor.dev/inject-jav", "true",
+    assertThat(InstrumentorAnnotations.unknownKeys(Map.of("instrumentor.dev/inject-jav", "true",
         "instrumentor.dev/inject-java", "true", "app.kubernetes.io/name", "web")))
         .containsExactly("unknown annotation instrumentor.dev/inject-jav (did you mean instrumentor.dev/inject-java?)");
   }

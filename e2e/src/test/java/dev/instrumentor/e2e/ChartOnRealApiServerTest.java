@@ -4,27 +4,48 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
+import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
 import dev.instrumentor.e2e.harness.ChartRelease;
 import dev.instrumentor.e2e.harness.ControlPlane;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.OperatorProcess;
 import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.e2e.harness.Scenario;
+import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
+import dev.instrumentor.e2e.otlp.ReceivedMetric;
 import dev.instrumentor.operator.kube.Conditions;
+import dev.instrumentor.webhook.testing.AdmissionReviews;
+import dev.instrumentor.webhook.testing.Fixtures;
+import dev.instrumentor.webhook.testing.ReviewLoad;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +53,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -65,7 +91,7 @@ class ChartOnRealApiServerTest {
   private String apps;
   private final List<OperatorProcess> replicas = new ArrayList<>();
   /** Where the chart's operator sends its own telemetry (set through the chart's extraEnv, as a user would). */
-  private dev.instrumentor.e2e.otlp.OtlpHttpReceiver telemetry;
+  private OtlpHttpReceiver telemetry;
 
   @BeforeAll
   void install() {
@@ -78,11 +104,11 @@ class ChartOnRealApiServerTest {
     cluster.pauseOperator(); // only the chart's operator works while this class runs
     apps = cluster.namespace("chart-apps", Map.of());
     try {
-      telemetry = new dev.instrumentor.e2e.otlp.OtlpHttpReceiver();
+      telemetry = new OtlpHttpReceiver();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
-    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    Map<String, Object> values = new LinkedHashMap<>();
     values.put("watchNamespaces[0]", apps);
     values.put("collectorSecretNamespaces[0]", apps);
     // no node is promised here, and its collector runs no pod: config validation (a Job) is proven on the node
@@ -231,8 +257,8 @@ class ChartOnRealApiServerTest {
   }
 
   private boolean allowed(String user, String[] request, String namespace) {
-    io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview review =
-        new io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder().withNewSpec().withUser(user)
+    SubjectAccessReview review =
+        new SubjectAccessReviewBuilder().withNewSpec().withUser(user)
             .withGroups("system:serviceaccounts", "system:authenticated").withNewResourceAttributes()
             .withGroup(request[0]).withResource(request[1]).withVerb(request[2]).withNamespace(namespace)
             .endResourceAttributes().endSpec().build();
@@ -276,7 +302,7 @@ class ChartOnRealApiServerTest {
     Scenario.createCollector(apps, "enricher", CollectorMode.DEPLOYMENT, Scenario.ENRICHING);
     String collectorAccount = "system:serviceaccount:" + apps + ":enricher-collector";
     String[] listPods = {"", "pods", "list"};
-    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> {
       assertThat(admin.rbac().clusterRoleBindings().withName(release.fullname() + "-collector-k8sattributes:" + apps
           + ":enricher").get()).as("the binding").isNotNull();
@@ -289,50 +315,50 @@ class ChartOnRealApiServerTest {
         + release.deployment().getSpec().getTemplate().getSpec().getServiceAccountName(), listNodes, null))
         .as("the operator itself does not list nodes: it binds a role it does not hold").isFalse();
     admin.resources(TelemetryCollector.class).inNamespace(apps).withName("enricher").delete();
-    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> {
       assertThat(admin.resources(TelemetryCollector.class).inNamespace(apps).withName("enricher").get()).isNull();
       assertThat(allowed(collectorAccount, listPods, "default")).as("the binding is gone").isFalse();
     });
     // a collector reading a Secret where collectorSecretNamespaces lets the operator watch them: rotating it
     // changes the pod template, under the chart's Role
-    admin.secrets().inNamespace(apps).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+    admin.secrets().inNamespace(apps).resource(new SecretBuilder().withNewMetadata()
         .withName("creds").endMetadata().withStringData(Map.of("API_KEY", "one")).build()).create();
     TelemetryCollector reader = new TelemetryCollector();
     reader.getMetadata().setName("reader");
     reader.getMetadata().setNamespace(apps);
-    reader.setSpec(new dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec());
+    reader.setSpec(new TelemetryCollectorSpec());
     reader.getSpec().setMode(CollectorMode.DEPLOYMENT);
-    reader.getSpec().setConfig(new com.fasterxml.jackson.databind.ObjectMapper(
-        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(Scenario.CONFIG));
-    reader.getSpec().setEnvFrom(List.of(new io.fabric8.kubernetes.api.model.EnvFromSourceBuilder().withNewSecretRef()
+    reader.getSpec().setConfig(new ObjectMapper(
+        new YAMLFactory()).readTree(Scenario.CONFIG));
+    reader.getSpec().setEnvFrom(List.of(new EnvFromSourceBuilder().withNewSecretRef()
         .withName("creds").endSecretRef().build()));
     admin.resource(reader).create();
-    java.util.function.Supplier<String> inputsHash = () -> {
-      io.fabric8.kubernetes.api.model.apps.Deployment deployment = admin.apps().deployments().inNamespace(apps)
+    Supplier<String> inputsHash = () -> {
+      Deployment deployment = admin.apps().deployments().inNamespace(apps)
           .withName("reader-collector").get();
       return deployment == null ? null : deployment.getSpec().getTemplate().getMetadata().getAnnotations()
           .get("instrumentor.dev/inputs-hash");
     };
-    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> assertThat(inputsHash.get()).isNotNull());
     String before = inputsHash.get();
     admin.secrets().inNamespace(apps).withName("creds").edit(secret -> {
       secret.setStringData(Map.of("API_KEY", "two"));
       return secret;
     });
-    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> assertThat(inputsHash.get()).isNotEqualTo(before));
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(admin.resources(io.fabric8.kubernetes.api.model.events.v1.Event.class).inNamespace(apps).list().getItems())
+        assertThat(admin.resources(Event.class).inNamespace(apps).list().getItems())
             .anySatisfy(event -> assertThat(event.getReportingController()).contains("instrumentor")));
 
     // the API server calls the webhook through the chart's Service and trusts the managed certificate
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(injected(annotatedPod("through-service")))
         .as("pod injected by the chart's webhook").isTrue());
     // and the fleet view counts it, from the chart's pod cache (list/watch pods in the watched namespace)
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> {
       Instrumentation counted = admin.resources(Instrumentation.class).inNamespace(apps).withName("java").get();
       assertThat(counted.getStatus()).isNotNull();
@@ -344,7 +370,7 @@ class ChartOnRealApiServerTest {
 
     // its own telemetry, from the OpenTelemetry SDK, over OTLP to where the chart's extraEnv points
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(telemetry.metrics()).extracting(dev.instrumentor.e2e.otlp.ReceivedMetric::name)
+      assertThat(telemetry.metrics()).extracting(ReceivedMetric::name)
           .contains("instrumentor.reconciliations", "instrumentor.reconcile.duration", "instrumentor.webhook.requests",
               "instrumentor.webhook.request.duration", "instrumentor.injections", "instrumentor.cache.objects");
       assertThat(telemetry.spans()).extracting(span -> span.span().getName())
@@ -392,8 +418,8 @@ class ChartOnRealApiServerTest {
     Duration stopping = Duration.between(terminated, Instant.now());
     assertThat(stopping).as("time to stop").isLessThan(Duration.ofSeconds(5));
     // the chart's json log format: every line one object with the formatted message (no JVM or plain-text lines)
-    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-    List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> lines = new ArrayList<>();
     for (String line : first.log().split("\n")) {
       if (!line.isBlank()) {
         lines.add(json.readTree(line));
@@ -437,25 +463,25 @@ class ChartOnRealApiServerTest {
       assertThat(replica.alive()).as("running\n" + replica.log()).isTrue();
       assertThat(replica.ready()).isTrue();
     });
-    long limitKiB = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(release.deployment().getSpec().getTemplate()
+    long limitKiB = Quantity.getAmountInBytes(release.deployment().getSpec().getTemplate()
         .getSpec().getContainers().get(0).getResources().getLimits().get("memory")).longValue() / 1024;
-    Pod pod = dev.instrumentor.webhook.testing.Fixtures.deploymentPod("largest");
+    Pod pod = Fixtures.deploymentPod("largest");
     pod.getMetadata().setNamespace(apps);
-    com.fasterxml.jackson.databind.node.ObjectNode normal = dev.instrumentor.webhook.testing.AdmissionReviews.forPod(pod);
-    com.fasterxml.jackson.databind.node.ObjectNode largest = normal.deepCopy();
-    ((com.fasterxml.jackson.databind.node.ArrayNode) largest.path("request").path("object").path("spec").path("containers")
+    ObjectNode normal = AdmissionReviews.forPod(pod);
+    ObjectNode largest = normal.deepCopy();
+    ((ArrayNode) largest.path("request").path("object").path("spec").path("containers")
         .get(0).withArray("env")).addObject().put("name", "LARGE").put("value", "v".repeat(2_900_000));
-    byte[] body = dev.instrumentor.webhook.testing.AdmissionReviews.bytes(largest);
+    byte[] body = AdmissionReviews.bytes(largest);
 
     // the chart's liveness probe, asked 20 times as often as the kubelet asks it: the container would be
     // restarted after failureThreshold failures in a row, each a timeoutSeconds without an answer
-    io.fabric8.kubernetes.api.model.Probe liveness = release.deployment().getSpec().getTemplate().getSpec()
+    Probe liveness = release.deployment().getSpec().getTemplate().getSpec()
         .getContainers().get(0).getLivenessProbe();
     Duration probeTimeout = Duration.ofSeconds(liveness.getTimeoutSeconds() == null ? 1 : liveness.getTimeoutSeconds());
     int failureThreshold = liveness.getFailureThreshold() == null ? 3 : liveness.getFailureThreshold();
-    java.util.concurrent.atomic.AtomicInteger inARow = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicInteger mostInARow = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.ScheduledExecutorService probes = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    AtomicInteger inARow = new AtomicInteger();
+    AtomicInteger mostInARow = new AtomicInteger();
+    ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor();
     probes.scheduleWithFixedDelay(() -> {
       if (replica.status("/healthz", probeTimeout) == 200) {
         inARow.set(0);
@@ -465,7 +491,7 @@ class ChartOnRealApiServerTest {
     }, 0, liveness.getPeriodSeconds() == null ? 500 : liveness.getPeriodSeconds() * 50L, TimeUnit.MILLISECONDS);
     Map<String, Long> answers;
     try {
-      answers = dev.instrumentor.webhook.testing.ReviewLoad.run(replica.webhookPort(), body, 32,
+      answers = ReviewLoad.run(replica.webhookPort(), body, 32,
           Duration.ofSeconds(Integer.getInteger("resilience.seconds", 8)));
     } finally {
       probes.shutdownNow();
@@ -480,11 +506,11 @@ class ChartOnRealApiServerTest {
         .isLessThan(failureThreshold);
     assertThat(answers.keySet()).as("answers: %s", answers).isSubsetOf("200", "503", "failed");
     assertThat(answers.getOrDefault("200", 0L)).as("some of the largest reviews answered: %s", answers).isPositive();
-    var after = dev.instrumentor.webhook.testing.ReviewLoad.once(replica.webhookPort(),
-        dev.instrumentor.webhook.testing.AdmissionReviews.bytes(normal));
+    var after = ReviewLoad.once(replica.webhookPort(),
+        AdmissionReviews.bytes(normal));
     assertThat(after.statusCode()).isEqualTo(200);
-    assertThat(dev.instrumentor.webhook.testing.AdmissionReviews.patch(
-        dev.instrumentor.webhook.testing.AdmissionReviews.read(after.body())).toString()).as("a normal review is injected")
+    assertThat(AdmissionReviews.patch(
+        AdmissionReviews.read(after.body())).toString()).as("a normal review is injected")
         .contains("instrumentor-java-agent");
     replica.terminate();
     assertThat(replica.awaitExit(Duration.ofSeconds(10))).as("stopped").isNotNull();

@@ -9,11 +9,14 @@ import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.e2e.harness.UserShell;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -47,7 +50,7 @@ class ExamplesApplyOnRealApiServerTest {
         }
       }
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     return commands;
   }
@@ -61,7 +64,7 @@ class ExamplesApplyOnRealApiServerTest {
     List<String> commands = commands(EXAMPLES.resolve(example));
     // a new user's cluster: none of the namespaces the commands create
     for (String command : commands) {
-      java.util.regex.Matcher created = java.util.regex.Pattern.compile("kubectl create namespace ([a-z0-9-]+)").matcher(command);
+      Matcher created = Pattern.compile("kubectl create namespace ([a-z0-9-]+)").matcher(command);
       while (created.find()) {
         client.namespaces().withName(created.group(1)).delete();
         client.namespaces().withName(created.group(1)).waitUntilCondition(ns -> ns == null, 120, TimeUnit.SECONDS);

@@ -9,6 +9,7 @@ import dev.instrumentor.api.v1alpha1.InstrumentationStatus;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.webhook.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -37,7 +38,7 @@ class InstrumentationResolutionTest {
     create(client, namespace, "a");
     // the webhook's cache has "a" once a dry run is injected: only then is the pod created for real
     await().atMost(SETTLE).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() -> {
-      io.fabric8.kubernetes.api.model.Pod probe = client.resource(pod(namespace, "web", "true")).dryRun().create();
+      Pod probe = client.resource(pod(namespace, "web", "true")).dryRun().create();
       assertThat(probe.getSpec().getInitContainers()).as("a dry-run pod is injected").isNotEmpty();
     });
     client.resource(pod(namespace, "web", "true")).create();
@@ -100,7 +101,7 @@ class InstrumentationResolutionTest {
             + pods));
   }
 
-  private static io.fabric8.kubernetes.api.model.Pod pod(String namespace, String name, String inject) {
+  private static Pod pod(String namespace, String name, String inject) {
     return new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace)
         .withAnnotations(Map.of("instrumentor.dev/inject-python", inject)).endMetadata()
         .withNewSpec().addNewContainer().withName("app").withImage("registry.example.com/shop/web:1").endContainer()

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.Sampler;
 import dev.instrumentor.e2e.harness.E2eCluster;
+import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.webhook.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -16,6 +18,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +45,7 @@ class InvalidInstrumentationTest {
     patch(client, namespace, BROKEN);
     awaitReady(client, namespace, "False", 2);
     // what an SRE alerts on, without reading logs
-    if (cluster instanceof dev.instrumentor.e2e.harness.RealCluster real) {
+    if (cluster instanceof RealCluster real) {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(real.metrics()).contains(
           "instrumentor_condition{kind=\"Instrumentation\",name=\"java\",namespace=\"" + namespace
               + "\",reason=\"InvalidSampler\",status=\"False\",type=\"Ready\"} 1"));
@@ -66,7 +69,7 @@ class InvalidInstrumentationTest {
     Instrumentation never = Fixtures.instrumentation(namespace, "never", "http://collector.observability:4318");
     never.getMetadata().setGeneration(null);
     never.getSpec().setSampler(client.getKubernetesSerialization().unmarshal(
-        "{\"type\":\"parentbased_jaeger_remote\",\"argument\":\"endpoint=nowhere\"}", dev.instrumentor.api.v1alpha1.Sampler.class));
+        "{\"type\":\"parentbased_jaeger_remote\",\"argument\":\"endpoint=nowhere\"}", Sampler.class));
     client.resource(never).create();
     await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() -> {
       Pod pod = client.resource(pod(namespace, namespace + "/never")).dryRun().create();
@@ -95,7 +98,7 @@ class InvalidInstrumentationTest {
 
   /** Dry runs until the webhook's cache has the status just awaited; the last admitted pod. */
   private static Pod assertAdmitted(KubernetesClient client, String namespace,
-      java.util.function.Consumer<String> status) {
+      Consumer<String> status) {
     Pod[] admitted = new Pod[1];
     await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() -> {
       admitted[0] = client.resource(pod(namespace, "true")).dryRun().create();

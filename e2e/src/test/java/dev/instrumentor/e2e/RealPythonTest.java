@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,7 @@ class RealPythonTest {
 
   /** No __pycache__ written into the source tree by the runs. */
   private static Map<String, String> withoutBytecode(Map<String, String> overrides) {
-    Map<String, String> all = new java.util.HashMap<>(overrides);
+    Map<String, String> all = new HashMap<>(overrides);
     all.put("PYTHONDONTWRITEBYTECODE", "1");
     return all;
   }

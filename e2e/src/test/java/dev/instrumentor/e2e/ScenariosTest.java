@@ -11,34 +11,58 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.instrumentor.api.v1alpha1.Autoscaler;
 import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.Observability;
+import dev.instrumentor.api.v1alpha1.ObservabilityMetrics;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
+import dev.instrumentor.e2e.harness.ControlPlane;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.E2eCluster.AdmittedPod;
+import dev.instrumentor.operator.cli.Main;
 import dev.instrumentor.operator.kube.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -185,8 +209,8 @@ class ScenariosTest {
       Map<String, String> env = env(pod, "app");
       assertThat(env).containsEntry("JAVA_TOOL_OPTIONS",
           "$(INSTRUMENTOR_ORIGINAL_JAVA_TOOL_OPTIONS) -javaagent:/instrumentor/java/javaagent.jar");
-      assertThat(new java.util.ArrayList<>(env.keySet()).indexOf("INSTRUMENTOR_ORIGINAL_JAVA_TOOL_OPTIONS"))
-          .isLessThan(new java.util.ArrayList<>(env.keySet()).indexOf("JAVA_TOOL_OPTIONS"));
+      assertThat(new ArrayList<>(env.keySet()).indexOf("INSTRUMENTOR_ORIGINAL_JAVA_TOOL_OPTIONS"))
+          .isLessThan(new ArrayList<>(env.keySet()).indexOf("JAVA_TOOL_OPTIONS"));
     });
   }
 
@@ -254,7 +278,7 @@ class ScenariosTest {
     TelemetryCollectorSpec spec = new TelemetryCollectorSpec();
     spec.setMode(CollectorMode.DEPLOYMENT);
     spec.setReplicas(2);
-    dev.instrumentor.api.v1alpha1.Autoscaler autoscaler = new dev.instrumentor.api.v1alpha1.Autoscaler();
+    Autoscaler autoscaler = new Autoscaler();
     autoscaler.setMinReplicas(2);
     autoscaler.setMaxReplicas(5);
     spec.setAutoscaler(autoscaler);
@@ -276,7 +300,7 @@ class ScenariosTest {
 
     await().atMost(Duration.ofSeconds(90)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> {
-      io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler hpa = cluster.client().autoscaling().v2()
+      HorizontalPodAutoscaler hpa = cluster.client().autoscaling().v2()
           .horizontalPodAutoscalers().inNamespace(ns).withName("gateway-collector").get();
       assertThat(hpa).as("the HPA").isNotNull();
       assertThat(hpa.getStatus() == null || hpa.getStatus().getConditions() == null ? List.<String>of()
@@ -321,11 +345,11 @@ class ScenariosTest {
     createCollector(ns, "enricher", CollectorMode.DEPLOYMENT, ENRICHING);
     await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> {
-      io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding found = cluster.client().rbac().clusterRoleBindings()
+      ClusterRoleBinding found = cluster.client().rbac().clusterRoleBindings()
           .withName(binding).get();
       assertThat(found).as("the binding").isNotNull();
       assertThat(found.getSubjects().get(0).getName()).isEqualTo("enricher-collector");
-      io.fabric8.kubernetes.api.model.ServiceAccount account = cluster.client().serviceAccounts().inNamespace(ns)
+      ServiceAccount account = cluster.client().serviceAccounts().inNamespace(ns)
           .withName("enricher-collector").get();
       assertThat(account).as("the collector's ServiceAccount").isNotNull();
       assertThat(account.getAutomountServiceAccountToken()).isTrue();
@@ -346,7 +370,7 @@ class ScenariosTest {
     await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> {
       assertThat(cluster.client().rbac().clusterRoleBindings().withName(binding).get()).isNull();
-      io.fabric8.kubernetes.api.model.ServiceAccount account = cluster.client().serviceAccounts().inNamespace(ns)
+      ServiceAccount account = cluster.client().serviceAccounts().inNamespace(ns)
           .withName("enricher-collector").get();
       assertThat(account).as("the collector's ServiceAccount").isNotNull();
       assertThat(account.getAutomountServiceAccountToken()).isFalse();
@@ -383,16 +407,16 @@ class ScenariosTest {
     TelemetryCollectorSpec spec = new TelemetryCollectorSpec();
     spec.setMode(CollectorMode.DEPLOYMENT);
     spec.setConfig(YAML.unmarshal(CONFIG, JsonNode.class));
-    dev.instrumentor.api.v1alpha1.Observability observability = new dev.instrumentor.api.v1alpha1.Observability();
-    observability.setMetrics(new dev.instrumentor.api.v1alpha1.ObservabilityMetrics());
+    Observability observability = new Observability();
+    observability.setMetrics(new ObservabilityMetrics());
     observability.getMetrics().setEnableMetrics(true);
     spec.setObservability(observability);
     collector.setSpec(spec);
     // looked up once its CRD exists (the client resolves the kind through discovery)
-    java.util.function.Supplier<io.fabric8.kubernetes.client.dsl.MixedOperation<
-        io.fabric8.kubernetes.api.model.GenericKubernetesResource, io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
-        io.fabric8.kubernetes.client.dsl.Resource<io.fabric8.kubernetes.api.model.GenericKubernetesResource>>> smons =
-        () -> cluster.client().genericKubernetesResources(new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext
+    Supplier<MixedOperation<
+        GenericKubernetesResource, GenericKubernetesResourceList,
+        Resource<GenericKubernetesResource>>> smons =
+        () -> cluster.client().genericKubernetesResources(new ResourceDefinitionContext
             .Builder().withGroup("monitoring.coreos.com").withVersion("v1").withKind("ServiceMonitor")
             .withPlural("servicemonitors").withNamespaced(true).build());
     boolean installed = cluster.client().apiextensions().v1().customResourceDefinitions()
@@ -410,14 +434,14 @@ class ScenariosTest {
       cluster.client().apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
           .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
               && c.getStatus().getConditions().stream().anyMatch(x -> "Established".equals(x.getType())
-                  && "True".equals(x.getStatus())), 60, java.util.concurrent.TimeUnit.SECONDS);
+                  && "True".equals(x.getStatus())), 60, TimeUnit.SECONDS);
       // any change reconciles it again (else the retry a minute later would)
       cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("gateway")
           .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"podAnnotations\":{\"team\":\"platform\"}}}");
     }
     await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> {
-      io.fabric8.kubernetes.api.model.GenericKubernetesResource monitor = smons.get().inNamespace(ns).withName("gateway-collector")
+      GenericKubernetesResource monitor = smons.get().inNamespace(ns).withName("gateway-collector")
           .get();
       assertThat(monitor).as("the ServiceMonitor").isNotNull();
       JsonNode stored = YAML.convertValue(monitor, JsonNode.class);
@@ -466,7 +490,7 @@ class ScenariosTest {
     cluster.client().resource(collector).create();
     await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
         .untilAsserted(() -> {
-      io.fabric8.kubernetes.api.model.apps.DaemonSet daemonSet = cluster.client().apps().daemonSets().inNamespace(ns)
+      DaemonSet daemonSet = cluster.client().apps().daemonSets().inNamespace(ns)
           .withName("agent-collector").get();
       assertThat(daemonSet).isNotNull();
       assertThat(daemonSet.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
@@ -486,7 +510,7 @@ class ScenariosTest {
   void renderPrintsWhatTheReconcilerCreates() throws Exception {
     assumeTrue(cluster.real(), "needs a real API server: it stores what the reconciler applied");
     String ns = cluster.namespace("render", Map.of());
-    String example = java.nio.file.Files.readString(dev.instrumentor.e2e.harness.ControlPlane.projectRoot()
+    String example = Files.readString(ControlPlane.projectRoot()
         .resolve("examples/collector.yaml")).replace("namespace: observability", "namespace: " + ns);
     List<JsonNode> rendered = render(example);
     assertThat(rendered).hasSizeGreaterThan(4);
@@ -504,12 +528,12 @@ class ScenariosTest {
   void aRotatedSecretRollsTheCollectorAndRenderKnowsItsHash() throws Exception {
     assumeTrue(cluster.real(), "needs a real API server and its Deployment controller");
     String ns = cluster.namespace("rotation", Map.of());
-    String example = java.nio.file.Files.readString(dev.instrumentor.e2e.harness.ControlPlane.projectRoot()
+    String example = Files.readString(ControlPlane.projectRoot()
         .resolve("examples/grafana-cloud.yaml")).replace("namespace: observability", "namespace: " + ns)
         .replace("namespace: shop", "namespace: " + ns);
     List<JsonNode> rendered = render(example, "--collector-secret-namespaces=*");
-    for (HasMetadata object : cluster.client().load(new java.io.ByteArrayInputStream(
-        example.getBytes(java.nio.charset.StandardCharsets.UTF_8))).items()) {
+    for (HasMetadata object : cluster.client().load(new ByteArrayInputStream(
+        example.getBytes(StandardCharsets.UTF_8))).items()) {
       cluster.client().resource(object).create();
     }
     // the stored template carries the hash render computed from the Secret beside the collector in the file
@@ -560,17 +584,17 @@ class ScenariosTest {
 
   /** What {@code instrumentor render} prints for a file's text. */
   private static List<JsonNode> render(String text, String... flags) throws Exception {
-    java.nio.file.Path file = java.nio.file.Files.createTempFile("collector", ".yaml");
-    java.nio.file.Files.writeString(file, text);
-    java.io.StringWriter out = new java.io.StringWriter();
-    picocli.CommandLine cli = dev.instrumentor.operator.cli.Main.commandLine();
-    cli.setOut(new java.io.PrintWriter(out));
-    List<String> args = new java.util.ArrayList<>(List.of("render", "-f", file.toString()));
+    Path file = Files.createTempFile("collector", ".yaml");
+    Files.writeString(file, text);
+    StringWriter out = new StringWriter();
+    picocli.CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    List<String> args = new ArrayList<>(List.of("render", "-f", file.toString()));
     args.addAll(List.of(flags));
     assertThat(cli.execute(args.toArray(String[]::new))).isZero();
-    List<JsonNode> rendered = new java.util.ArrayList<>();
-    com.fasterxml.jackson.databind.MappingIterator<JsonNode> documents = new com.fasterxml.jackson.databind.ObjectMapper(
-        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readerFor(JsonNode.class).readValues(out.toString());
+    List<JsonNode> rendered = new ArrayList<>();
+    MappingIterator<JsonNode> documents = new ObjectMapper(
+        new YAMLFactory()).readerFor(JsonNode.class).readValues(out.toString());
     documents.forEachRemaining(rendered::add);
     return rendered;
   }
@@ -586,7 +610,7 @@ class ScenariosTest {
         .untilAsserted(() -> {
         var resources = cluster.client()
             .genericKubernetesResources(object.path("apiVersion").asText(), object.path("kind").asText());
-        io.fabric8.kubernetes.api.model.GenericKubernetesResource stored = object.at("/metadata/namespace").isMissingNode()
+        GenericKubernetesResource stored = object.at("/metadata/namespace").isMissingNode()
             ? resources.withName(object.at("/metadata/name").asText()).get()
             : resources.inNamespace(ns).withName(object.at("/metadata/name").asText()).get();
         assertThat(stored).as(what + " on the API server").isNotNull();
@@ -598,7 +622,7 @@ class ScenariosTest {
 
   /** Where {@code rendered}'s fields are missing from or differ in {@code server} (which may have more). */
   private static List<String> differences(String path, JsonNode rendered, JsonNode server) {
-    List<String> found = new java.util.ArrayList<>();
+    List<String> found = new ArrayList<>();
     if (rendered.isObject()) {
       rendered.properties().forEach(field -> found.addAll(
           differences(path + "." + field.getKey(), field.getValue(), server.path(field.getKey()))));

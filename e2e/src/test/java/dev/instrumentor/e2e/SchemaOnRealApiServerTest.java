@@ -9,6 +9,7 @@ import dev.instrumentor.e2e.harness.E2eCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
@@ -122,7 +123,7 @@ class SchemaOnRealApiServerTest {
       GenericKubernetesResource resource = object(document);
       resource.getMetadata().setNamespace(grafana);
       GenericKubernetesResource created = cluster.client().resource(resource)
-          .fieldValidation(io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation.STRICT).create();
+          .fieldValidation(FieldValidateable.Validation.STRICT).create();
       assertThat(created.getMetadata().getUid()).as(created.getKind()).isNotNull();
     }
   }

@@ -19,7 +19,7 @@ class CommittedCrdsAreFreshTest {
   private static final String HOW_TO_FIX =
       "committed CRD is stale: run ./mvnw -pl crds process-classes -Dcrds.update=true and commit";
 
-  private final Map<String, String> generated = CrdGeneration.generate(java.nio.file.Path.of("src/main/java"));
+  private final Map<String, String> generated = CrdGeneration.generate(Path.of("src/main/java"));
 
   @Test
   void topLevelCrdsFolderHoldsExactlyTheGeneratedCrds() throws IOException {

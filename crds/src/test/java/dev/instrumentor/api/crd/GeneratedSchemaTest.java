@@ -8,11 +8,13 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Asserts on the generated YAML that each schema rule the API server must enforce is there. */
 class GeneratedSchemaTest {
 
-  private static final Map<String, String> GENERATED = CrdGeneration.generate(java.nio.file.Path.of("src/main/java"));
+  private static final Map<String, String> GENERATED = CrdGeneration.generate(Path.of("src/main/java"));
   private static final CustomResourceDefinition INSTRUMENTATION = crd("instrumentations.instrumentor.dev.yaml");
   private static final CustomResourceDefinition COLLECTOR = crd("telemetrycollectors.instrumentor.dev.yaml");
 
@@ -184,21 +186,21 @@ class GeneratedSchemaTest {
     assertThat(version(INSTRUMENTATION).getAdditionalPrinterColumns())
         .extracting(CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("Endpoint", ".spec.exporter.endpoint"),
-            org.assertj.core.groups.Tuple.tuple("Sampler", ".spec.sampler.type"),
-            org.assertj.core.groups.Tuple.tuple("Ready", ".status.conditions[?(@.type==\"Ready\")].status"),
-            org.assertj.core.groups.Tuple.tuple("Injected", ".status.injected"),
-            org.assertj.core.groups.Tuple.tuple("Stale", ".status.stale"),
-            org.assertj.core.groups.Tuple.tuple("Missed", ".status.missed"),
-            org.assertj.core.groups.Tuple.tuple("Unresolved", ".status.unresolved"),
-            org.assertj.core.groups.Tuple.tuple("Age", ".metadata.creationTimestamp"));
+            Tuple.tuple("Endpoint", ".spec.exporter.endpoint"),
+            Tuple.tuple("Sampler", ".spec.sampler.type"),
+            Tuple.tuple("Ready", ".status.conditions[?(@.type==\"Ready\")].status"),
+            Tuple.tuple("Injected", ".status.injected"),
+            Tuple.tuple("Stale", ".status.stale"),
+            Tuple.tuple("Missed", ".status.missed"),
+            Tuple.tuple("Unresolved", ".status.unresolved"),
+            Tuple.tuple("Age", ".metadata.creationTimestamp"));
     assertThat(version(COLLECTOR).getAdditionalPrinterColumns())
         .extracting(CustomResourceColumnDefinition::getName, CustomResourceColumnDefinition::getJsonPath)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("Mode", ".spec.mode"),
-            org.assertj.core.groups.Tuple.tuple("Ready", ".status.scale.statusReplicas"),
-            org.assertj.core.groups.Tuple.tuple("Image", ".status.image"),
-            org.assertj.core.groups.Tuple.tuple("Age", ".metadata.creationTimestamp"));
+            Tuple.tuple("Mode", ".spec.mode"),
+            Tuple.tuple("Ready", ".status.scale.statusReplicas"),
+            Tuple.tuple("Image", ".status.image"),
+            Tuple.tuple("Age", ".metadata.creationTimestamp"));
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -55,7 +56,7 @@ class ExamplesRoundTripTest {
   void allFieldsFixturesSetEveryFieldOfOurOwnSchema(String file, String crdFile) throws IOException {
     // guards the round trip above: a fixture that left fields out would prove little
     CustomResourceDefinition crd = serialization.unmarshal(
-        CrdGeneration.generate(java.nio.file.Path.of("src/main/java")).get(crdFile), CustomResourceDefinition.class);
+        CrdGeneration.generate(Path.of("src/main/java")).get(crdFile), CustomResourceDefinition.class);
     JSONSchemaProps root = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
     JsonNode resource = serialization.unmarshal(read(file), JsonNode.class);
     for (String part : List.of("spec", "status")) {
@@ -64,14 +65,14 @@ class ExamplesRoundTripTest {
   }
 
   private static final List<String> LANGUAGES = List.of("java", "python", "nodejs", "dotnet", "go", "apacheHttpd", "nginx");
-  private static final List<String> OWN_OBJECTS = java.util.stream.Stream.concat(
+  private static final List<String> OWN_OBJECTS = Stream.concat(
       Stream.of("exporter", "tls", "sampler", "resource", "defaults", "extensions", "scale", "autoscaler"), LANGUAGES.stream()).toList();
 
   /** Fields the schema forbids together: a fixture sets one of each pair. */
   private static final Map<String, String> EXCLUSIVE = exclusive();
 
   private static Map<String, String> exclusive() {
-    Map<String, String> pairs = new java.util.HashMap<>();
+    Map<String, String> pairs = new HashMap<>();
     for (String language : LANGUAGES) {
       pairs.put("spec." + language + ".volumeLimitSize", "volumeClaimTemplate");
       pairs.put("spec." + language + ".volumeClaimTemplate", "volumeLimitSize");

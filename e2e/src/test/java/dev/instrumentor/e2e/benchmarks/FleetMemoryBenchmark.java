@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.e2e.harness.ChartRelease;
+import dev.instrumentor.e2e.harness.ControlPlane;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.OperatorProcess;
 import dev.instrumentor.e2e.harness.RealCluster;
@@ -13,7 +14,10 @@ import dev.instrumentor.e2e.harness.Scenario;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,8 +60,8 @@ class FleetMemoryBenchmark {
           .addToAnnotations("instrumentor.dev/inject-java", "true")
           .addToAnnotations("prometheus.io/scrape", "true").endMetadata()
           .withNewSpec().addNewContainer().withName("app").withImage("registry.example.com/shop/app:1.0." + n % 50)
-          .withEnv(env).withNewResources().addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("100m"))
-          .addToRequests("memory", new io.fabric8.kubernetes.api.model.Quantity("256Mi")).endResources().endContainer()
+          .withEnv(env).withNewResources().addToRequests("cpu", new Quantity("100m"))
+          .addToRequests("memory", new Quantity("256Mi")).endResources().endContainer()
           .endSpec().build()).create());
     }
     pool.shutdown();
@@ -77,8 +82,8 @@ class FleetMemoryBenchmark {
     }
   }
 
-  private static long measure(ChartRelease release, dev.instrumentor.e2e.harness.ControlPlane controlPlane,
-      io.fabric8.kubernetes.client.KubernetesClient admin, boolean fleetView, String ns, int count) throws Exception {
+  private static long measure(ChartRelease release, ControlPlane controlPlane,
+      KubernetesClient admin, boolean fleetView, String ns, int count) throws Exception {
     Deployment deployment = release.deployment();
     deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
         .add(new EnvVarBuilder().withName("INSTRUMENTOR_FLEET_VIEW").withValue(String.valueOf(fleetView)).build());
@@ -86,13 +91,13 @@ class FleetMemoryBenchmark {
         .removeIf(var -> var.getName().equals("INSTRUMENTOR_FLEET_VIEW") && !var.getValue().equals(String.valueOf(fleetView)));
     try (OperatorProcess operator = OperatorProcess.start(deployment, release.fullname() + (fleetView ? "-on" : "-off"),
         controlPlane.tokenKubeconfig(release.serviceAccountToken(admin)), controlPlane.directory())) {
-      java.util.concurrent.atomic.AtomicReference<String> last = new java.util.concurrent.atomic.AtomicReference<>("");
+      AtomicReference<String> last = new AtomicReference<>("");
       Thread sampler = new Thread(() -> {
         while (Boolean.getBoolean("fleet.histogram") && operator.alive()) {
           try {
             Process jcmd = new ProcessBuilder("jcmd", String.valueOf(operator.pid()), "GC.class_histogram")
                 .redirectErrorStream(true).start();
-            String histogram = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String histogram = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (histogram.contains("#instances")) {
               last.set(String.join("\n", histogram.lines().limit(30).toList()));
             }
@@ -126,7 +131,7 @@ class FleetMemoryBenchmark {
       if (Boolean.getBoolean("fleet.histogram")) {
         Process jcmd = new ProcessBuilder("jcmd", String.valueOf(operator.pid()), "GC.class_histogram")
             .redirectErrorStream(true).start();
-        String histogram = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String histogram = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         System.out.println(String.join("\n", histogram.lines().limit(25).toList()));
       }
       long rss = operator.rssKiB();

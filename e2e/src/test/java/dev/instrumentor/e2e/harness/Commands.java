@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /** Runs the project's scripts and the node's tools for the harness: output kept, failures said with it. */
 final class Commands {
@@ -18,7 +20,7 @@ final class Commands {
     try {
       Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       process.getOutputStream().close();
-      var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      var output = CompletableFuture.supplyAsync(() -> {
         try {
           return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -59,7 +61,7 @@ final class Commands {
    * Waits for {@code condition}, failing as soon as one of {@code processes} (what is being waited on) has
    * exited, or after {@code timeout}.
    */
-  static void awaitWhileAlive(List<Process> processes, Duration timeout, String what, java.util.function.BooleanSupplier condition) {
+  static void awaitWhileAlive(List<Process> processes, Duration timeout, String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       for (Process process : processes) {

@@ -2,6 +2,7 @@ package dev.instrumentor.e2e.harness;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ public interface E2eCluster extends AutoCloseable {
       }
       if (kubeconfig != null && !kubeconfig.isBlank()) {
         System.setProperty("kubeconfig", kubeconfig);
-        return RealCluster.start(io.fabric8.kubernetes.client.Config.autoConfigure(null), null);
+        return RealCluster.start(Config.autoConfigure(null), null);
       }
       if ("emulation".equals(System.getProperty("e2e.cluster"))) {
         return announceEmulation("asked for with -De2e.cluster=emulation");

@@ -17,8 +17,11 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -64,9 +68,9 @@ public final class EmulatedCluster implements E2eCluster {
   }
 
   public static EmulatedCluster start() {
-    KubernetesMockServer server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(),
-        new io.fabric8.mockwebserver.MockWebServer(), new java.util.HashMap<>(),
-        new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(), false);
+    KubernetesMockServer server = new KubernetesMockServer(new Context(),
+        new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
     server.setVersionInfo(new VersionInfo.Builder().withMajor("1").withMinor("31").build());
     server.init();
     KubernetesClient client = server.createClient();

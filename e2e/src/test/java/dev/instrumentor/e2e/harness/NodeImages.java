@@ -3,6 +3,7 @@ package dev.instrumentor.e2e.harness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
@@ -10,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -200,7 +202,7 @@ public final class NodeImages {
 
   private static String json(List<String> values) {
     return values.stream().map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
-        .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+        .collect(Collectors.joining(",", "[", "]"));
   }
 
   /** Copies a tree, symbolic links as links, skipping Python's bytecode caches. */
@@ -223,7 +225,7 @@ public final class NodeImages {
   }
 
   static void deleteRecursively(Path path) throws IOException {
-    if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       Commands.run(List.of("rm", "-rf", path.toString()), Duration.ofMinutes(2));
     }
   }

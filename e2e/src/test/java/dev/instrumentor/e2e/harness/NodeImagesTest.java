@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -67,11 +69,11 @@ class NodeImagesTest {
     String instructions = String.join("\n", stage);
     for (String path : recipe.paths()) {
       assertThat(instructions).as(recipe.dockerfile() + " puts " + path + " in the image").containsPattern(
-          "[ =]" + java.util.regex.Pattern.quote(path) + "(\\s|\"|$)");
+          "[ =]" + Pattern.quote(path) + "(\\s|\"|$)");
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void theChartsJvmOptionsUseTheImagesArchive() throws IOException {
     String values = Files.readString(ControlPlane.projectRoot().resolve("helm-chart/instrumentor/values.yaml"));
     assertThat(values).contains("-XX:SharedArchiveFile=/app/instrumentor.jsa");

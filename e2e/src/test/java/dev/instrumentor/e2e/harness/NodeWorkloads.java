@@ -14,12 +14,18 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +45,7 @@ public final class NodeWorkloads {
         .withEnv(env)
         .withNewReadinessProbe().withNewHttpGet().withPath("/hello").withPort(new IntOrString(8080)).endHttpGet()
           .withPeriodSeconds(1).withFailureThreshold(120).endReadinessProbe()
-        .withNewResources().addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("256Mi")).endResources()
+        .withNewResources().addToLimits("memory", new Quantity("256Mi")).endResources()
         .build();
   }
 
@@ -159,18 +165,18 @@ public final class NodeWorkloads {
         .endSpec().build();
   }
 
-  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
-      .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   /**
    * {@code GET uri} from this machine (a ClusterIP is routed by kube-proxy's rules, a pod IP over the bridge);
    * a connection that fails is an {@link AssertionError}, so that an await retries it while kube-proxy catches up.
    */
-  public static java.net.http.HttpResponse<String> get(String uri) {
+  public static HttpResponse<String> get(String uri) {
     try {
-      return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri))
-          .timeout(java.time.Duration.ofSeconds(20)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException e) {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(uri))
+          .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
       throw new AssertionError("GET " + uri + " failed: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -18,7 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real API server: the control plane built from source ({@link ControlPlane}), or any cluster a
@@ -79,7 +83,7 @@ public final class RealCluster implements E2eCluster {
    * Restarts the in-process operator with {@code change} applied to its config (e.g. collector config
    * validation, which needs the node): {@code revert} with the config it had.
    */
-  public synchronized OperatorConfig restartOperator(java.util.function.UnaryOperator<OperatorConfig> change) {
+  public synchronized OperatorConfig restartOperator(UnaryOperator<OperatorConfig> change) {
     OperatorConfig before = operatorConfig;
     pauseOperator();
     operatorConfig = change.apply(before);
@@ -125,7 +129,7 @@ public final class RealCluster implements E2eCluster {
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
       throw new IllegalStateException("CI must run the *OnRealNodeTest classes on a real node: " + why);
     }
-    org.junit.jupiter.api.Assumptions.abort("no real node here: " + why);
+    Assumptions.abort("no real node here: " + why);
     throw new AssertionError("unreachable");
   }
 
@@ -155,12 +159,12 @@ public final class RealCluster implements E2eCluster {
           .withLabels(created.getSpec().getSelector().getMatchLabels())
           .informOnCondition(list -> list.size() >= replicas).get(120, TimeUnit.SECONDS);
       return pods.stream().map(p -> new AdmittedPod(p, List.of())).toList();
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new AssertionError("the pods of " + created.getMetadata().getName() + " did not appear within 120 s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException("watching the pods of " + created.getMetadata().getName() + " failed", e.getCause());
     }
   }

@@ -1,6 +1,7 @@
 package dev.instrumentor.e2e.harness;
 
 import java.util.Comparator;
+import org.junit.jupiter.api.ClassDescriptor;
 import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.ClassOrdererContext;
 
@@ -15,7 +16,7 @@ public final class RealNodeTestsFirst implements ClassOrderer {
   @Override
   public void orderClasses(ClassOrdererContext context) {
     context.getClassDescriptors().sort(Comparator
-        .comparing((org.junit.jupiter.api.ClassDescriptor descriptor) -> !descriptor.getTestClass().getSimpleName().endsWith("OnRealNodeTest"))
+        .comparing((ClassDescriptor descriptor) -> !descriptor.getTestClass().getSimpleName().endsWith("OnRealNodeTest"))
         .thenComparing(descriptor -> descriptor.getTestClass().getName()));
   }
 }

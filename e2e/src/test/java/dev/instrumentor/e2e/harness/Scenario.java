@@ -1,5 +1,7 @@
 package dev.instrumentor.e2e.harness;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.Propagator;
@@ -60,7 +62,7 @@ public final class Scenario {
     collector.getMetadata().setNamespace(ns);
     TelemetryCollectorSpec spec = new TelemetryCollectorSpec();
     spec.setMode(mode);
-    spec.setConfig(YAML.unmarshal(config, com.fasterxml.jackson.databind.JsonNode.class));
+    spec.setConfig(YAML.unmarshal(config, JsonNode.class));
     collector.setSpec(spec);
     return E2eCluster.fromEnvironment().client().resource(collector).create();
   }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +131,7 @@ public final class UserShell {
         process.destroyForcibly();
       }
       Files.writeString(log, "$ " + command + "\n" + output + "\n", StandardCharsets.UTF_8,
-          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       if (process.exitValue() != 0) {
         throw new AssertionError("`" + command + "` failed with exit code " + process.exitValue() + ":\n" + output);
       }

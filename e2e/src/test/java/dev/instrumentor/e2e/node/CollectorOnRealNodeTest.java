@@ -3,6 +3,8 @@ package dev.instrumentor.e2e.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.KubeNode;
@@ -10,7 +12,9 @@ import dev.instrumentor.e2e.harness.NodeWorkloads;
 import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
 import dev.instrumentor.e2e.otlp.ReceivedSpan;
+import dev.instrumentor.operator.runtime.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
@@ -32,7 +36,7 @@ class CollectorOnRealNodeTest {
   private static KubernetesClient client;
   private static OtlpHttpReceiver sink;
 
-  private static dev.instrumentor.operator.runtime.OperatorConfig before;
+  private static OperatorConfig before;
 
   @BeforeAll
   static void start() throws Exception {
@@ -96,9 +100,9 @@ class CollectorOnRealNodeTest {
     String goodHash = configHash(namespace);
 
     client.resources(TelemetryCollector.class).inNamespace(namespace).withName("gateway").edit(collector -> {
-      ((com.fasterxml.jackson.databind.node.ObjectNode) collector.getSpec().getConfig().path("exporters"))
+      ((ObjectNode) collector.getSpec().getConfig().path("exporters"))
           .putObject("debug").put("verbosty", "basic");
-      ((com.fasterxml.jackson.databind.node.ArrayNode) collector.getSpec().getConfig().path("service").path("pipelines")
+      ((ArrayNode) collector.getSpec().getConfig().path("service").path("pipelines")
           .path("traces").path("exporters")).add("debug");
       return collector;
     });
@@ -115,7 +119,7 @@ class CollectorOnRealNodeTest {
         .isTrue();
 
     client.resources(TelemetryCollector.class).inNamespace(namespace).withName("gateway").edit(collector -> {
-      ((com.fasterxml.jackson.databind.node.ObjectNode) collector.getSpec().getConfig().path("exporters").path("debug"))
+      ((ObjectNode) collector.getSpec().getConfig().path("exporters").path("debug"))
           .remove("verbosty");
       return collector;
     });
@@ -133,7 +137,7 @@ class CollectorOnRealNodeTest {
   }
 
   private static String configHash(String namespace) {
-    io.fabric8.kubernetes.api.model.apps.Deployment deployment = client.apps().deployments().inNamespace(namespace)
+    Deployment deployment = client.apps().deployments().inNamespace(namespace)
         .withName("gateway-collector").get();
     return deployment == null ? "none" : deployment.getSpec().getTemplate().getMetadata().getAnnotations()
         .get("instrumentor.dev/config-hash");

@@ -10,6 +10,7 @@ import dev.instrumentor.e2e.harness.NodeWorkloads;
 import dev.instrumentor.e2e.harness.RealCluster;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -53,7 +54,7 @@ class InjectedPodsOnRealNodeTest {
     });
     instrumentation(namespace, null);
     // the namespace really enforces it: a pod that does not drop its capabilities is refused
-    Pod loose = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("loose").withNamespace(namespace)
+    Pod loose = new PodBuilder().withNewMetadata().withName("loose").withNamespace(namespace)
         .endMetadata().withNewSpec().withContainers(NodeWorkloads.javaApp(List.of())).endSpec().build();
     assertThatThrownBy(() -> client.resource(loose).dryRun().create()).isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("violates PodSecurity \"restricted:latest\"");

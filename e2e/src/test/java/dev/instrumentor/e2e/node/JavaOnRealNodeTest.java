@@ -15,8 +15,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,7 +79,7 @@ class JavaOnRealNodeTest {
       // the request that succeeded is the last one the front served (an earlier try may have failed)
       ReceivedSpan frontServer = receiver.spans().stream().filter(span -> "front".equals(span.resource().get("service.name"))
           && span.isServer() && span.span().getName().equals("GET /chain"))
-          .max(java.util.Comparator.comparingLong(span -> span.span().getStartTimeUnixNano()))
+          .max(Comparator.comparingLong(span -> span.span().getStartTimeUnixNano()))
           .orElseThrow(() -> new AssertionError("no GET /chain span yet"));
       ReceivedSpan frontClient = only(receiver.spans(), span -> "front".equals(span.resource().get("service.name"))
           && span.span().getKind() == Span.SpanKind.SPAN_KIND_CLIENT && span.traceId().equals(frontServer.traceId()));
@@ -94,7 +96,7 @@ class JavaOnRealNodeTest {
     });
   }
 
-  private static ReceivedSpan only(List<ReceivedSpan> spans, java.util.function.Predicate<ReceivedSpan> which) {
+  private static ReceivedSpan only(List<ReceivedSpan> spans, Predicate<ReceivedSpan> which) {
     List<ReceivedSpan> matching = spans.stream().filter(which).toList();
     assertThat(matching).hasSize(1);
     return matching.get(0);

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -91,7 +92,7 @@ class PythonAndNodeJsOnRealNodeTest {
   }
 
   private static ReceivedSpan latest(Predicate<ReceivedSpan> which) {
-    return receiver.spans().stream().filter(which).max(java.util.Comparator.comparingLong(span -> span.span().getStartTimeUnixNano()))
+    return receiver.spans().stream().filter(which).max(Comparator.comparingLong(span -> span.span().getStartTimeUnixNano()))
         .orElseThrow(() -> new AssertionError("no such span yet"));
   }
 

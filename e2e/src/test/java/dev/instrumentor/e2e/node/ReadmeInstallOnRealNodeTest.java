@@ -3,7 +3,10 @@ package dev.instrumentor.e2e.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.e2e.harness.ControlPlane;
 import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.NodeImages;
@@ -11,6 +14,7 @@ import dev.instrumentor.e2e.harness.NodeWorkloads;
 import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.e2e.harness.UserShell;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -123,16 +127,16 @@ class ReadmeInstallOnRealNodeTest {
    * validate as a Job on the node and reads the refusal from the Job's pod.
    */
   private void assertTheCollectorImageJudgesItsConfig(String namespace) {
-    dev.instrumentor.api.v1alpha1.TelemetryCollector collector = NodeWorkloads.collector(client, namespace, "typo",
+    TelemetryCollector collector = NodeWorkloads.collector(client, namespace, "typo",
         "deployment", "http://127.0.0.1:4318");
-    ((com.fasterxml.jackson.databind.node.ObjectNode) collector.getSpec().getConfig().path("exporters"))
+    ((ObjectNode) collector.getSpec().getConfig().path("exporters"))
         .putObject("debug").put("verbosty", "basic");
-    ((com.fasterxml.jackson.databind.node.ArrayNode) collector.getSpec().getConfig().path("service").path("pipelines")
+    ((ArrayNode) collector.getSpec().getConfig().path("service").path("pipelines")
         .path("traces").path("exporters")).add("debug");
     client.resource(collector).create();
     await().atMost(Duration.ofMinutes(2)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() -> {
-      dev.instrumentor.api.v1alpha1.TelemetryCollector judged = client.resources(
-          dev.instrumentor.api.v1alpha1.TelemetryCollector.class).inNamespace(namespace).withName("typo").get();
+      TelemetryCollector judged = client.resources(
+          TelemetryCollector.class).inNamespace(namespace).withName("typo").get();
       assertThat(judged.getStatus()).as("status").isNotNull();
       assertThat(judged.getStatus().getConditions()).as("conditions").isNotNull().anySatisfy(condition -> {
         assertThat(condition.getType()).isEqualTo("Validated");
@@ -158,7 +162,7 @@ class ReadmeInstallOnRealNodeTest {
     // Ready replicas serve the webhook, but the API server reaches them once kube-proxy has their endpoints
     // (about a second later) and its informers have the Instrumentation: until then a pod is admitted
     // uninstrumented (failurePolicy Ignore), as on any cluster. Ask with dry runs until the answer is injected.
-    Pod probe = new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("webhook-probe")
+    Pod probe = new PodBuilder().withNewMetadata().withName("webhook-probe")
         .withNamespace(namespace).withAnnotations(Map.of("instrumentor.dev/inject-java", "true")).endMetadata()
         .withNewSpec().withContainers(NodeWorkloads.javaApp(List.of())).endSpec().build();
     await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -96,7 +97,7 @@ final class HostilePods {
       annotations.put("instrumentor.dev/container-names", String.join(",", names)); // beyond the cap: an error outcome
     } else if (chance(3)) {
       List<String> listed = new ArrayList<>(names);
-      java.util.Collections.shuffle(listed, random);
+      Collections.shuffle(listed, random);
       listed = listed.subList(0, 1 + random.nextInt(listed.size()));
       if (chance(3)) {
         listed.add(pick(List.of("missing", "", " app ", "APP", listed.get(0))));

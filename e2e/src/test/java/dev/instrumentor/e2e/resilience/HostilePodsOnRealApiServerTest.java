@@ -18,7 +18,10 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,7 +86,7 @@ class HostilePodsOnRealApiServerTest {
     Map<String, Integer> tally = new TreeMap<>();
     for (int i = 0; i < cases; i++) {
       Pod pod = corpus.next(i);
-      Map<String, String> withoutRequests = new java.util.LinkedHashMap<>(pod.getMetadata().getAnnotations());
+      Map<String, String> withoutRequests = new LinkedHashMap<>(pod.getMetadata().getAnnotations());
       withoutRequests.keySet().removeIf(key -> key.startsWith("instrumentor.dev/inject-")
           || key.startsWith("instrumentation.opentelemetry.io/inject-"));
       Pod plain = new PodBuilder(pod).editMetadata().withAnnotations(withoutRequests).endMetadata().build();
@@ -105,7 +108,7 @@ class HostilePodsOnRealApiServerTest {
       }
       String status = admitted.getMetadata().getAnnotations().get(STATUS);
       if (status == null) {
-        java.nio.file.Files.writeString(java.nio.file.Path.of("target/hostile-case-" + i + ".yaml"), Serialization.asYaml(pod));
+        Files.writeString(Path.of("target/hostile-case-" + i + ".yaml"), Serialization.asYaml(pod));
       }
       assertThat(status).as("case %d: the webhook answered and wrote its outcome; annotations %s", i,
           pod.getMetadata().getAnnotations() + ", " + Serialization.asJson(pod).length() + " bytes").isNotNull();

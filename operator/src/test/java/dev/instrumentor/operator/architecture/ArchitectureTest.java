@@ -5,6 +5,7 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
@@ -20,7 +21,7 @@ class ArchitectureTest {
   /** The modules' main classes: no test classes, whether in test-classes or in a module's test-jar (fixtures). */
   static final class MainCode implements ImportOption {
     @Override
-    public boolean includes(com.tngtech.archunit.core.importer.Location location) {
+    public boolean includes(Location location) {
       String where = location.asURI().toString();
       return !where.contains("/test-classes/") && !where.contains("-tests.jar");
     }

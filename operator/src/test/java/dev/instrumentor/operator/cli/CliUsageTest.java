@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,7 +168,7 @@ class CliUsageTest {
   @Test
   void anUnreachableServerIsSaidInWords() throws Exception {
     int closedPort;
-    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = probe.getLocalPort();
     }
     kubeconfig("https://127.0.0.1:" + closedPort, "down");
@@ -176,7 +178,7 @@ class CliUsageTest {
         .contains("connection refused: nothing listens at that address and port").doesNotContain("Exception");
 
     // a port that accepts and hangs up at once (a plain-TCP service, a load balancer without backends)
-    try (java.net.ServerSocket hangUp = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket hangUp = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread closer = new Thread(() -> {
         while (!hangUp.isClosed()) {
           try {

@@ -3,6 +3,7 @@ package dev.instrumentor.operator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -22,7 +23,7 @@ class RenderCommandTest {
 
   private static List<JsonNode> documents(String yaml) throws IOException {
     List<JsonNode> documents = new ArrayList<>();
-    com.fasterxml.jackson.databind.MappingIterator<JsonNode> values =
+    MappingIterator<JsonNode> values =
         new ObjectMapper(new YAMLFactory()).readerFor(JsonNode.class).readValues(yaml);
     values.forEachRemaining(documents::add);
     return documents;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.instrumentor.operator.runtime.OperatorConfig;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -58,13 +60,13 @@ class RunCommandTest {
   @Test
   void theSelfManagedCertificatesLifetimeComesFromFlags() throws Exception {
     OperatorConfig defaults = parse("--self-managed-certificates");
-    assertThat(defaults.selfManaged().validity()).isEqualTo(java.time.Duration.ofDays(365));
-    assertThat(defaults.selfManaged().renewBefore()).isEqualTo(java.time.Duration.ofDays(30));
+    assertThat(defaults.selfManaged().validity()).isEqualTo(Duration.ofDays(365));
+    assertThat(defaults.selfManaged().renewBefore()).isEqualTo(Duration.ofDays(30));
     OperatorConfig config = parse("--self-managed-certificates", "--certificate-validity-days", "90",
         "--certificate-renew-before-days", "20");
-    assertThat(config.selfManaged().validity()).isEqualTo(java.time.Duration.ofDays(90));
-    assertThat(config.selfManaged().renewBefore()).isEqualTo(java.time.Duration.ofDays(20));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse("--self-managed-certificates",
+    assertThat(config.selfManaged().validity()).isEqualTo(Duration.ofDays(90));
+    assertThat(config.selfManaged().renewBefore()).isEqualTo(Duration.ofDays(20));
+    Assertions.assertThatThrownBy(() -> parse("--self-managed-certificates",
         "--certificate-validity-days", "30", "--certificate-renew-before-days", "30"))
         .isInstanceOf(picocli.CommandLine.ParameterException.class)
         .hasMessage("--certificate-renew-before-days 30 must be at least 1 and less than --certificate-validity-days 30");

@@ -2,6 +2,7 @@ package dev.instrumentor.operator.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -11,10 +12,13 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class CollectorInputsTest {
@@ -76,7 +80,7 @@ class CollectorInputsTest {
   @Test
   void versionsChangeWithAnyInputAndNameTheMissingRequiredOnes() {
     List<CollectorInputs.Ref> refs = CollectorInputs.referenced(spec());
-    Map<String, HasMetadata> cluster = new java.util.HashMap<>(Map.of(
+    Map<String, HasMetadata> cluster = new HashMap<>(Map.of(
         "Secret/api", secret("api", Map.of("token", "one")),
         "Secret/extra", secret("extra", Map.of("a", "b")),
         "ConfigMap/settings", new ConfigMapBuilder().withNewMetadata().withName("settings").endMetadata()
@@ -99,7 +103,7 @@ class CollectorInputsTest {
 
   @Test
   void theHashIsInThePodTemplateOnlyWhenThePodsReadSomething() {
-    var collector = CollectorManifestsTest.collector(dev.instrumentor.api.v1alpha1.CollectorMode.DEPLOYMENT, CollectorManifestsTest.CONFIG);
+    var collector = CollectorManifestsTest.collector(CollectorMode.DEPLOYMENT, CollectorManifestsTest.CONFIG);
     CollectorManifests manifests = new CollectorManifests("otel/opentelemetry-collector-contrib:0.139.0");
     CollectorConfig config = CollectorConfig.of(collector.getSpec().getConfig());
     assertThat(template(manifests.desired(collector, config, null))).doesNotContainKey(CollectorInputs.INPUTS_HASH_ANNOTATION);
@@ -107,13 +111,13 @@ class CollectorInputsTest {
   }
 
   private static Map<String, String> template(List<HasMetadata> objects) {
-    return objects.stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.apps.Deployment)
-        .map(o -> ((io.fabric8.kubernetes.api.model.apps.Deployment) o).getSpec().getTemplate().getMetadata().getAnnotations())
+    return objects.stream().filter(o -> o instanceof Deployment)
+        .map(o -> ((Deployment) o).getSpec().getTemplate().getMetadata().getAnnotations())
         .findFirst().orElseThrow();
   }
 
   private static Secret secret(String name, Map<String, String> values) {
-    Map<String, String> data = new java.util.TreeMap<>();
+    Map<String, String> data = new TreeMap<>();
     values.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
     return new SecretBuilder().withNewMetadata().withName(name).withNamespace("o").withResourceVersion("1").endMetadata()
         .withData(data).build();

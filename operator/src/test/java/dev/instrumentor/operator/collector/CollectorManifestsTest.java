@@ -3,6 +3,7 @@ package dev.instrumentor.operator.collector;
 import static dev.instrumentor.operator.collector.CollectorConfigTest.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.instrumentor.api.v1alpha1.Autoscaler;
 import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
@@ -17,8 +18,11 @@ import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class CollectorManifestsTest {
@@ -92,8 +96,8 @@ class CollectorManifestsTest {
     assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
     Service service = (Service) objects.get(3);
     assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort, ServicePort::getAppProtocol)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("otlp-grpc", 4317, "grpc"),
-            org.assertj.core.groups.Tuple.tuple("otlp-http", 4318, "http"));
+        .containsExactly(Tuple.tuple("otlp-grpc", 4317, "grpc"),
+            Tuple.tuple("otlp-http", 4318, "http"));
     assertThat(((Service) objects.get(4)).getSpec().getPorts()).singleElement()
         .satisfies(p -> assertThat(p.getPort()).isEqualTo(8888));
   }
@@ -131,7 +135,7 @@ class CollectorManifestsTest {
   @Test
   void anAutoscalerScalesTheCollectorThroughItsScaleSubresourceAndAPdbKeepsAllButOne() {
     TelemetryCollector collector = collector(CollectorMode.DEPLOYMENT, CONFIG);
-    dev.instrumentor.api.v1alpha1.Autoscaler autoscaler = new dev.instrumentor.api.v1alpha1.Autoscaler();
+    Autoscaler autoscaler = new Autoscaler();
     autoscaler.setMinReplicas(2);
     autoscaler.setMaxReplicas(8);
     autoscaler.setTargetMemoryUtilization(75);
@@ -139,8 +143,8 @@ class CollectorManifestsTest {
 
     List<HasMetadata> objects = desired(collector);
 
-    var hpa = objects.stream().filter(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class::isInstance)
-        .map(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class::cast).findFirst().orElseThrow();
+    var hpa = objects.stream().filter(HorizontalPodAutoscaler.class::isInstance)
+        .map(HorizontalPodAutoscaler.class::cast).findFirst().orElseThrow();
     assertThat(hpa.getMetadata().getName()).isEqualTo("gateway-collector");
     assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("TelemetryCollector");
     assertThat(hpa.getSpec().getScaleTargetRef().getApiVersion()).isEqualTo("instrumentor.dev/v1alpha1");
@@ -151,17 +155,17 @@ class CollectorManifestsTest {
       assertThat(metric.getResource().getName()).isEqualTo("memory");
       assertThat(metric.getResource().getTarget().getAverageUtilization()).isEqualTo(75);
     });
-    var pdb = objects.stream().filter(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class::isInstance)
-        .map(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class::cast).findFirst().orElseThrow();
+    var pdb = objects.stream().filter(PodDisruptionBudget.class::isInstance)
+        .map(PodDisruptionBudget.class::cast).findFirst().orElseThrow();
     assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(
-        ((io.fabric8.kubernetes.api.model.apps.Deployment) objects.get(2)).getSpec().getSelector().getMatchLabels());
+        ((Deployment) objects.get(2)).getSpec().getSelector().getMatchLabels());
 
     autoscaler.setTargetMemoryUtilization(null);
     autoscaler.setMinReplicas(null);
     var cpuOnly = desired(collector).stream()
-        .filter(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class::isInstance)
-        .map(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class::cast).findFirst().orElseThrow();
+        .filter(HorizontalPodAutoscaler.class::isInstance)
+        .map(HorizontalPodAutoscaler.class::cast).findFirst().orElseThrow();
     assertThat(cpuOnly.getSpec().getMinReplicas()).as("spec.replicas").isEqualTo(1);
     assertThat(cpuOnly.getSpec().getMetrics()).singleElement().satisfies(metric -> {
       assertThat(metric.getResource().getName()).isEqualTo("cpu");
@@ -220,9 +224,9 @@ class CollectorManifestsTest {
     Service service = (Service) desired(collector).get(3);
 
     assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("grpc-custom", 4317),
-            org.assertj.core.groups.Tuple.tuple("otlp-http", 4318),
-            org.assertj.core.groups.Tuple.tuple("extra", 9999));
+        .containsExactly(Tuple.tuple("grpc-custom", 4317),
+            Tuple.tuple("otlp-http", 4318),
+            Tuple.tuple("extra", 9999));
   }
 
   @Test

@@ -10,8 +10,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class ConfigValidationTest {
@@ -65,12 +67,12 @@ class ConfigValidationTest {
     assertThat(ConfigValidation.key(collector(), "image:1", CONFIG)).isEqualTo(key);
     // the same arguments in another order (a map read another way) are the same config: no second Job
     TelemetryCollector reordered = collector();
-    java.util.Map<String, String> args = new java.util.LinkedHashMap<>();
+    Map<String, String> args = new LinkedHashMap<>();
     args.put("b", "2");
     args.put("a", "1");
     reordered.getSpec().setArgs(args);
     TelemetryCollector ordered = collector();
-    ordered.getSpec().setArgs(new java.util.TreeMap<>(args));
+    ordered.getSpec().setArgs(new TreeMap<>(args));
     assertThat(ConfigValidation.key(reordered, "image:1", CONFIG)).isEqualTo(ConfigValidation.key(ordered, "image:1", CONFIG));
     assertThat(ConfigValidation.key(collector, "image:2", CONFIG)).isNotEqualTo(key);
     assertThat(ConfigValidation.key(collector, "image:1", CONFIG + "#")).isNotEqualTo(key);

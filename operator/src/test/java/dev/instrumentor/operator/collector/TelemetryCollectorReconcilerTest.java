@@ -9,11 +9,13 @@ import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.operator.kube.Conditions;
 import dev.instrumentor.operator.runtime.InstrumentorOperator;
 import dev.instrumentor.operator.runtime.OperatorHarness;
+import dev.instrumentor.webhook.mutation.InjectorSettings;
 import dev.instrumentor.webhook.testing.TestTls;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -91,12 +93,12 @@ class TelemetryCollectorReconcilerTest {
     assertThat(status.getStatus().getScale().getStatusReplicas()).isEqualTo("0/2");
     assertThat(status.getStatus().getScale().getSelector()).isEqualTo(
         "app.kubernetes.io/component=opentelemetry-collector,app.kubernetes.io/instance=gateway,app.kubernetes.io/managed-by=instrumentor");
-    assertThat(status.getStatus().getImage()).isEqualTo(dev.instrumentor.webhook.mutation.InjectorSettings.DEFAULT_COLLECTOR_IMAGE);
+    assertThat(status.getStatus().getImage()).isEqualTo(InjectorSettings.DEFAULT_COLLECTOR_IMAGE);
     assertThat(status.getStatus().getConfigHash()).hasSize(64);
 
     // the Deployment controller reports its pods ready
     client.apps().deployments().inNamespace(NS).withName("gateway-collector").editStatus(d -> {
-      d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+      d.setStatus(new DeploymentStatusBuilder()
           .withReplicas(2).withReadyReplicas(2).withAvailableReplicas(2).build());
       return d;
     });
@@ -120,7 +122,7 @@ class TelemetryCollectorReconcilerTest {
     assertThat(OperatorHarness.drainRequests(server)).as("requests while idle").isEmpty();
 
     client.apps().deployments().inNamespace(NS).withName("quiet-collector").editStatus(d -> {
-      d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(1).build());
+      d.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(1).build());
       return d;
     });
     await().atMost(Duration.ofSeconds(20))

@@ -3,6 +3,7 @@ package dev.instrumentor.operator.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
 import dev.instrumentor.api.v1alpha1.Rollout;
 import dev.instrumentor.api.v1alpha1.RolloutPolicy;
 import dev.instrumentor.operator.kube.EventRecorder;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,7 @@ class RolloutsTest {
     instrumentation.getMetadata().setNamespace("shop");
     instrumentation.getMetadata().setName("java");
     instrumentation.getMetadata().setGeneration(3L);
-    instrumentation.setSpec(new dev.instrumentor.api.v1alpha1.InstrumentationSpec());
+    instrumentation.setSpec(new InstrumentationSpec());
     Rollout rollout = new Rollout();
     rollout.setPolicy(RolloutPolicy.RESTART);
     rollout.setMaxConcurrentWorkloads(2);
@@ -67,7 +69,7 @@ class RolloutsTest {
     deployment("checkout", false);
     deployment("frozen", true);
     Rollouts rollouts = new Rollouts(new Workloads(client),
-        new EventRecorder(client, "test", Duration.ofMinutes(5), Clock.fixed(NOW, java.time.ZoneOffset.UTC)));
+        new EventRecorder(client, "test", Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC)));
 
     Rollouts.Step first = rollouts.step(instrumentation(), 3, stale("checkout", "frozen"), null, NOW);
     assertThat(restartedFor("checkout")).isEqualTo("shop/java@3");

@@ -12,7 +12,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Map;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class LogbackConfiguratorTest {
 
@@ -66,7 +68,7 @@ class LogbackConfiguratorTest {
 
   @Test
   void javaUtilLoggingGoesThroughLogback() {
-    LoggerContext shared = (LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+    LoggerContext shared = (LoggerContext) LoggerFactory.getILoggerFactory();
     ch.qos.logback.core.read.ListAppender<ILoggingEvent> captured = new ch.qos.logback.core.read.ListAppender<>();
     captured.setContext(shared);
     captured.start();
@@ -74,7 +76,7 @@ class LogbackConfiguratorTest {
     exporter.addAppender(captured);
     try {
       LogbackConfigurator.bridgeJavaUtilLogging(shared);
-      java.util.logging.Logger.getLogger("io.opentelemetry.exporter.internal.http.HttpExporter")
+      Logger.getLogger("io.opentelemetry.exporter.internal.http.HttpExporter")
           .log(java.util.logging.Level.SEVERE, "Failed to export spans. Server is UNAVAILABLE.");
       assertThat(captured.list).singleElement().satisfies(event -> {
         assertThat(event.getFormattedMessage()).isEqualTo("Failed to export spans. Server is UNAVAILABLE.");

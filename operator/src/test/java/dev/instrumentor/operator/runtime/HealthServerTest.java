@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HealthServerTest {
@@ -18,7 +19,7 @@ class HealthServerTest {
   /** The JDK server's single dispatcher thread stopped for one socket that sent a byte: probes failed. */
   @Test
   void stalledClientsDoNotStopTheProbes() throws Exception {
-    try (HealthServer health = new HealthServer("127.0.0.1", 0, new OperatorMetrics(OperatorTelemetry.create(java.util.Map.of())), () -> true).start()) {
+    try (HealthServer health = new HealthServer("127.0.0.1", 0, new OperatorMetrics(OperatorTelemetry.create(Map.of())), () -> true).start()) {
       List<Socket> stalled = new ArrayList<>();
       try {
         for (int i = 0; i < 10; i++) {

@@ -14,10 +14,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Base64;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,13 +57,13 @@ class LocalWebhookTest {
       // the caBundle is what the API server trusts: a client trusting only it reaches the webhook
       X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
           new ByteArrayInputStream(Base64.getDecoder().decode(webhook.getClientConfig().getCaBundle())));
-      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
       trust.setCertificateEntry("ca", ca);
-      javax.net.ssl.TrustManagerFactory factory =
-          javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(trust);
-      javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+      SSLContext ssl = SSLContext.getInstance("TLS");
       ssl.init(null, factory.getTrustManagers(), null);
       HttpResponse<String> health = HttpClient.newBuilder().sslContext(ssl).build().send(HttpRequest.newBuilder(
           URI.create(webhook.getClientConfig().getUrl().replace("/mutate-pod", "/healthz"))).build(),

@@ -9,9 +9,12 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -105,8 +108,8 @@ class SelfManagedCertificatesTest {
     String bundle = new String(Base64.getDecoder().decode(client.admissionRegistration().v1()
         .mutatingWebhookConfigurations().withName("instrumentor").get().getWebhooks().get(0).getClientConfig()
         .getCaBundle()), StandardCharsets.US_ASCII);
-    java.security.cert.CertificateFactory factory = java.security.cert.CertificateFactory.getInstance("X.509");
-    return factory.generateCertificates(new java.io.ByteArrayInputStream(bundle.getBytes(StandardCharsets.US_ASCII)))
+    CertificateFactory factory = CertificateFactory.getInstance("X.509");
+    return factory.generateCertificates(new ByteArrayInputStream(bundle.getBytes(StandardCharsets.US_ASCII)))
         .stream().map(X509Certificate.class::cast).toList();
   }
 
@@ -116,7 +119,7 @@ class SelfManagedCertificatesTest {
       try {
         served.verify(ca.getPublicKey());
         return true;
-      } catch (java.security.GeneralSecurityException e) {
+      } catch (GeneralSecurityException e) {
         // another CA
       }
     }

@@ -13,14 +13,17 @@ import dev.instrumentor.webhook.testing.Fixtures;
 import dev.instrumentor.webhook.testing.TestTls;
 import dev.instrumentor.webhook.tls.CertificateAuthority;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLHandshakeException;
@@ -112,7 +115,7 @@ class AdmissionServerTest {
     String review = AdmissionReviews.deploymentPodCreate().toString();
     String padded = review.substring(0, review.length() - 1) + ",\"padding\":\"" + "x".repeat(200_000) + "\"}";
 
-    HttpResponse<String> response = post("application/json", padded.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    HttpResponse<String> response = post("application/json", padded.getBytes(StandardCharsets.UTF_8));
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode answer = AdmissionReviews.read(response.body());
@@ -170,10 +173,10 @@ class AdmissionServerTest {
    */
   @Test
   void stalledClientsNeitherDelayAdmissionNorStayOpen() throws Exception {
-    List<java.net.Socket> stalled = new java.util.ArrayList<>();
+    List<Socket> stalled = new ArrayList<>();
     try {
       for (int i = 0; i < 20; i++) {
-        java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port());
+        Socket socket = new Socket("127.0.0.1", server.port());
         socket.getOutputStream().write(0x16); // the first byte of a TLS record: a handshake that never goes on
         socket.getOutputStream().flush();
         stalled.add(socket);
@@ -182,7 +185,7 @@ class AdmissionServerTest {
         SSLSocket socket = (SSLSocket) tls.clientContext().getSocketFactory().createSocket("127.0.0.1", server.port());
         socket.startHandshake();
         socket.getOutputStream().write(("POST /mutate-pod HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            + "Content-Length: 10000\r\n\r\n{\"apiVersion\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            + "Content-Length: 10000\r\n\r\n{\"apiVersion\":").getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         stalled.add(socket);
       }
@@ -199,7 +202,7 @@ class AdmissionServerTest {
       // the handshake and request deadlines (2 s here) close them; only the client's connection is left
       await().atMost(Duration.ofSeconds(6)).untilAsserted(() -> assertThat(server.openConnections()).isLessThanOrEqualTo(1));
     } finally {
-      for (java.net.Socket socket : stalled) {
+      for (Socket socket : stalled) {
         socket.close();
       }
     }
@@ -211,13 +214,13 @@ class AdmissionServerTest {
    */
   @Test
   void theBytesOfBodiesInFlightAreBounded() throws Exception {
-    List<SSLSocket> large = new java.util.ArrayList<>();
+    List<SSLSocket> large = new ArrayList<>();
     try {
       for (int i = 0; i < 2; i++) {
         SSLSocket socket = (SSLSocket) tls.clientContext().getSocketFactory().createSocket("127.0.0.1", server.port());
         socket.startHandshake();
         socket.getOutputStream().write(("POST /mutate-pod HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            + "Content-Length: 65536\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            + "Content-Length: 65536\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         large.add(socket);
       }

@@ -20,9 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,11 +64,11 @@ class CorruptedRequestsTest {
   @ParameterizedTest
   @ValueSource(ints = {600, 5_000, 200_000})
   void absurdNestingUnderTheChartsStackSizeGetsAnAllowedAnswer(int depth) throws Exception {
-    String review = new String(original, java.nio.charset.StandardCharsets.UTF_8);
+    String review = new String(original, StandardCharsets.UTF_8);
     String nested = "[".repeat(depth) + "]".repeat(depth);
-    byte[] body = review.replaceFirst("\"labels\":\\{", "\"labels\":{\"deep\":" + java.util.regex.Matcher.quoteReplacement(nested) + ",")
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(new String(body, java.nio.charset.StandardCharsets.UTF_8)).contains("\"deep\":[[[");
+    byte[] body = review.replaceFirst("\"labels\":\\{", "\"labels\":{\"deep\":" + Matcher.quoteReplacement(nested) + ",")
+        .getBytes(StandardCharsets.UTF_8);
+    assertThat(new String(body, StandardCharsets.UTF_8)).contains("\"deep\":[[[");
     AdmissionResponse[] answer = new AdmissionResponse[1];
     Throwable[] thrown = new Throwable[1];
     Thread worker = new Thread(null, () -> {
@@ -201,7 +203,7 @@ class CorruptedRequestsTest {
     byte[] bytes = input.clone();
     switch (random.nextInt(5)) {
       case 0 -> {
-        return java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length));
+        return Arrays.copyOf(bytes, random.nextInt(bytes.length));
       }
       case 1 -> {
         for (int flips = 1 + random.nextInt(8); flips > 0; flips--) {

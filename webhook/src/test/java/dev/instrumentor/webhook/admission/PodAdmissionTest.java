@@ -16,8 +16,10 @@ import dev.instrumentor.webhook.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PodAdmissionTest {
@@ -25,7 +27,7 @@ class PodAdmissionTest {
   private static final String UID = "8d3c7b0e-3f4a-4c55-9b8e-2a1f6e0c9d11";
   private final List<Instrumentation> instrumentations = new ArrayList<>(
       List.of(Fixtures.instrumentation("demo", "java", "http://collector.observability:4317")));
-  private final Map<String, Map<String, String>> namespaceAnnotations = new java.util.HashMap<>();
+  private final Map<String, Map<String, String>> namespaceAnnotations = new HashMap<>();
   private final List<String> outcomes = new ArrayList<>();
   /** Reads the list on every call, so a test can change it. */
   private final InstrumentationSource live = new InstrumentationSource() {
@@ -35,7 +37,7 @@ class PodAdmissionTest {
     }
 
     @Override
-    public java.util.Optional<Instrumentation> get(String namespace, String name) {
+    public Optional<Instrumentation> get(String namespace, String name) {
       return InstrumentationSource.of(instrumentations).get(namespace, name);
     }
   };

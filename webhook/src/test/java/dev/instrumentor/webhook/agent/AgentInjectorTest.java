@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -410,8 +411,8 @@ class AgentInjectorTest extends InjectionTestBase {
       }
 
       @Override
-      public java.util.Optional<Instrumentation> get(String namespace, String name) {
-        return java.util.Optional.of(current.get());
+      public Optional<Instrumentation> get(String namespace, String name) {
+        return Optional.of(current.get());
       }
     };
     PodMutator mutator = Fixtures.javaMutator(source, InjectorSettings.defaults());

@@ -4,6 +4,7 @@ import static dev.instrumentor.webhook.testing.Fixtures.deploymentPod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import dev.instrumentor.api.v1alpha1.Defaults;
 import dev.instrumentor.api.v1alpha1.ExporterProtocol;
 import dev.instrumentor.api.v1alpha1.Extension;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -265,9 +267,9 @@ class JavaInjectionTest extends InjectionTestBase {
     assertThat(mutated.getSpec().getVolumes().get(1).getSecret().getSecretName()).isEqualTo("otel-client");
     assertThat(mutated.getSpec().getVolumes().get(2).getConfigMap().getName()).isEqualTo("otel-ca");
     assertThat(container(mutated, "app").getVolumeMounts()).extracting(VolumeMount::getMountPath, VolumeMount::getReadOnly)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("/instrumentor/java", true),
-            org.assertj.core.groups.Tuple.tuple("/instrumentor/tls/secret", true),
-            org.assertj.core.groups.Tuple.tuple("/instrumentor/tls/ca", true));
+        .containsExactly(Tuple.tuple("/instrumentor/java", true),
+            Tuple.tuple("/instrumentor/tls/secret", true),
+            Tuple.tuple("/instrumentor/tls/ca", true));
     assertThat(env(container(mutated, "app")))
         .containsEntry("OTEL_EXPORTER_OTLP_CERTIFICATE", "/instrumentor/tls/ca/ca.crt")
         .containsEntry("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", "/instrumentor/tls/secret/tls.crt")
@@ -333,7 +335,7 @@ class JavaInjectionTest extends InjectionTestBase {
     Pod labelled = deploymentPod("checkout", Map.of(INJECT, "true"))
         .editMetadata().addToLabels("app.kubernetes.io/name", "labelled").endMetadata().build();
     assertThat(env(container(mutate(labelled).pod(), "app"))).containsEntry("OTEL_SERVICE_NAME", "checkout");
-    dev.instrumentor.api.v1alpha1.Defaults defaults = new dev.instrumentor.api.v1alpha1.Defaults();
+    Defaults defaults = new Defaults();
     defaults.setUseLabelsForResourceAttributes(true);
     java.getSpec().setDefaults(defaults);
     assertThat(env(container(mutate(labelled).pod(), "app"))).containsEntry("OTEL_SERVICE_NAME", "labelled");
@@ -359,7 +361,7 @@ class JavaInjectionTest extends InjectionTestBase {
 
   @Test
   void labelsGiveTheVersionWhenEnabledAndServiceNamespaceFollowsTheSemanticConventions() {
-    dev.instrumentor.api.v1alpha1.Defaults defaults = new dev.instrumentor.api.v1alpha1.Defaults();
+    Defaults defaults = new Defaults();
     defaults.setUseLabelsForResourceAttributes(true);
     java().getSpec().setDefaults(defaults);
     Pod pod = deploymentPod("checkout", Map.of(INJECT, "true")).editMetadata()

@@ -5,6 +5,7 @@ import static dev.instrumentor.webhook.testing.Fixtures.instrumentation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.v1alpha1.DotNetSpec;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.NodeJsSpec;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,7 +91,7 @@ class LanguagesInjectionTest {
   }
 
   private static JsonNode status(Pod pod) {
-    return PodJson.NODES.objectNode().setAll((com.fasterxml.jackson.databind.node.ObjectNode) Fixtures.SERIALIZATION
+    return PodJson.NODES.objectNode().setAll((ObjectNode) Fixtures.SERIALIZATION
         .unmarshal(pod.getMetadata().getAnnotations().get("instrumentor.dev/injection-status"), JsonNode.class));
   }
 
@@ -315,10 +317,10 @@ class LanguagesInjectionTest {
 
     assertThat(result.outcomes()).extracting(InjectionOutcome::language, InjectionOutcome::status, o -> o.containers())
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("java", Status.INJECTED, List.of("api")),
-            org.assertj.core.groups.Tuple.tuple("nodejs", Status.INJECTED, List.of("ui")),
-            org.assertj.core.groups.Tuple.tuple("python", Status.INJECTED, List.of("worker")),
-            org.assertj.core.groups.Tuple.tuple("sdk", Status.INJECTED, List.of("exporter")));
+            Tuple.tuple("java", Status.INJECTED, List.of("api")),
+            Tuple.tuple("nodejs", Status.INJECTED, List.of("ui")),
+            Tuple.tuple("python", Status.INJECTED, List.of("worker")),
+            Tuple.tuple("sdk", Status.INJECTED, List.of("exporter")));
     assertThat(initContainerNames(pod))
         .containsExactly("instrumentor-java-agent", "instrumentor-nodejs-agent", "instrumentor-python-agent");
     assertThat(status(pod).properties()).extracting(Map.Entry::getKey)
@@ -337,9 +339,9 @@ class LanguagesInjectionTest {
         "instrumentor.dev/inject-sdk", "true", "instrumentor.dev/inject-dotnet", "true"), app("web")));
 
     assertThat(result.outcomes()).extracting(InjectionOutcome::language, InjectionOutcome::status).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("nodejs", Status.INJECTED),
-        org.assertj.core.groups.Tuple.tuple("dotnet", Status.ERROR),
-        org.assertj.core.groups.Tuple.tuple("sdk", Status.ERROR));
+        Tuple.tuple("nodejs", Status.INJECTED),
+        Tuple.tuple("dotnet", Status.ERROR),
+        Tuple.tuple("sdk", Status.ERROR));
     assertThat(result.outcomes().get(1).reason()).isEqualTo("container web is instrumented with nodejs in this pod:"
         + " a container gets one language; name each language's containers with"
         + " instrumentor.dev/dotnet-container-names and instrumentor.dev/nodejs-container-names");
@@ -422,8 +424,8 @@ class LanguagesInjectionTest {
     assertThat(result.changed()).as("only the status annotation").isTrue();
     assertThat(result.pod().getSpec()).isEqualTo(pod(Map.of(), app("web")).getSpec());
     assertThat(result.outcomes()).extracting(InjectionOutcome::language, InjectionOutcome::status).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("go", Status.SKIPPED),
-        org.assertj.core.groups.Tuple.tuple("nginx", Status.DISABLED));
+        Tuple.tuple("go", Status.SKIPPED),
+        Tuple.tuple("nginx", Status.DISABLED));
     assertThat(result.warnings()).singleElement().isEqualTo("instrumentor: go skipped: Instrumentor does not inject"
         + " Go (eBPF) auto-instrumentation, which instrumentation.opentelemetry.io/inject-go asks for: the pod runs"
         + " without it (Instrumentor injects java, nodejs, python, dotnet and sdk)");

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -209,8 +210,8 @@ class PythonInjectionTest {
     python("http://collector:4317");
     PodMutator.Result result = mutate(podWith(Map.of("instrumentor.dev/inject-java", "true"), app("web")));
     assertThat(result.outcomes()).extracting(InjectionOutcome::language, InjectionOutcome::status)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("java", Status.INJECTED),
-            org.assertj.core.groups.Tuple.tuple("python", Status.ERROR));
+        .containsExactly(Tuple.tuple("java", Status.INJECTED),
+            Tuple.tuple("python", Status.ERROR));
     assertThat(result.outcomes().get(1).reason()).contains("container web is instrumented with java",
         "python-container-names", "java-container-names");
     assertThat(env(container(result.pod(), "web"))).containsKey("JAVA_TOOL_OPTIONS").doesNotContainKey("PYTHONPATH");
@@ -248,8 +249,8 @@ class PythonInjectionTest {
         app("api"), app("worker"))).build();
     PodMutator.Result result = mutate(pod);
     assertThat(result.outcomes()).extracting(InjectionOutcome::language, InjectionOutcome::status)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("java", Status.INJECTED),
-            org.assertj.core.groups.Tuple.tuple("python", Status.INJECTED));
+        .containsExactly(Tuple.tuple("java", Status.INJECTED),
+            Tuple.tuple("python", Status.INJECTED));
     assertThat(env(container(result.pod(), "api"))).containsKey("JAVA_TOOL_OPTIONS").doesNotContainKey("PYTHONPATH");
     assertThat(env(container(result.pod(), "worker"))).containsKey("PYTHONPATH").doesNotContainKey("JAVA_TOOL_OPTIONS");
     assertThat(result.pod().getSpec().getInitContainers()).extracting(Container::getName)

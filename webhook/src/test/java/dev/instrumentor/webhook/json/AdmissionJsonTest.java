@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.webhook.testing.AdmissionReviews;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class AdmissionJsonTest {
@@ -39,7 +40,7 @@ class AdmissionJsonTest {
       byte[] data = text.getBytes(StandardCharsets.UTF_8);
       byte[] written = AdmissionJson.write(4, json -> json.writeBinary(data));
       assertThat(new String(written, StandardCharsets.US_ASCII))
-          .isEqualTo("\"" + java.util.Base64.getEncoder().encodeToString(data) + "\"");
+          .isEqualTo("\"" + Base64.getEncoder().encodeToString(data) + "\"");
     }
   }
 

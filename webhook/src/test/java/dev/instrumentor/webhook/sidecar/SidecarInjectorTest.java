@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
+import dev.instrumentor.webhook.admission.StandardMutator;
 import dev.instrumentor.webhook.agent.InstrumentationSource;
 import dev.instrumentor.webhook.mutation.AgentImages;
 import dev.instrumentor.webhook.mutation.InjectionOutcome;
@@ -38,7 +39,7 @@ class SidecarInjectorTest {
 
   private PodMutator.Result inject(String value, boolean nativeSidecars) {
     InjectorSettings settings = new InjectorSettings(AgentImages.DEFAULTS, InjectorSettings.DEFAULT_RUN_AS_USER, InjectorSettings.DEFAULT_COLLECTOR_IMAGE, nativeSidecars);
-    PodMutator mutator = dev.instrumentor.webhook.admission.StandardMutator.of(InstrumentationSource.of(List.of()), CollectorSource.of(collectors), settings);
+    PodMutator mutator = StandardMutator.of(InstrumentationSource.of(List.of()), CollectorSource.of(collectors), settings);
     Pod pod = Fixtures.deploymentPod("shop", Map.of("instrumentor.dev/inject-sidecar", value)).build();
     return Fixtures.mutateChecked(mutator, pod, PodContext.forPod(pod, "demo", Map.of()));
   }
@@ -64,7 +65,7 @@ class SidecarInjectorTest {
   void aPodVolumeNamedLikeTheCollectorsConfigIsSkippedNotBlocked() {
     collectors.add(collector("demo", "agent", CollectorMode.SIDECAR));
     InjectorSettings settings = InjectorSettings.defaults();
-    PodMutator mutator = dev.instrumentor.webhook.admission.StandardMutator.of(InstrumentationSource.of(List.of()), CollectorSource.of(collectors), settings);
+    PodMutator mutator = StandardMutator.of(InstrumentationSource.of(List.of()), CollectorSource.of(collectors), settings);
     Pod pod = Fixtures.deploymentPod("shop", Map.of("instrumentor.dev/inject-sidecar", "true")).editSpec()
         .addNewVolume().withName("instrumentor-collector-config").withNewEmptyDir().endEmptyDir().endVolume()
         .endSpec().build();
@@ -80,7 +81,7 @@ class SidecarInjectorTest {
   @Test
   void aUserContainerNamedLikeTheSidecarIsSkippedNotBlocked() {
     collectors.add(collector("demo", "agent", CollectorMode.SIDECAR));
-    PodMutator mutator = dev.instrumentor.webhook.admission.StandardMutator.of(InstrumentationSource.of(List.of()), CollectorSource.of(collectors),
+    PodMutator mutator = StandardMutator.of(InstrumentationSource.of(List.of()), CollectorSource.of(collectors),
         InjectorSettings.defaults());
     Pod pod = Fixtures.deploymentPod("shop", Map.of("instrumentor.dev/inject-sidecar", "true")).editSpec()
         .addNewContainer().withName("otc-container").withImage("otel/opentelemetry-collector").endContainer()
@@ -123,7 +124,7 @@ class SidecarInjectorTest {
   void injectingTwiceAddsOneSidecar() {
     collectors.add(collector("demo", "agent", CollectorMode.SIDECAR));
     Pod once = inject("true", true).pod();
-    PodMutator mutator = dev.instrumentor.webhook.admission.StandardMutator.of(InstrumentationSource.of(List.of()), CollectorSource.of(collectors),
+    PodMutator mutator = StandardMutator.of(InstrumentationSource.of(List.of()), CollectorSource.of(collectors),
         InjectorSettings.defaults());
     PodMutator.Result again = mutator.mutate(once, PodContext.forPod(once, "demo", Map.of()));
     assertThat(again.changed()).isFalse();

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
 
@@ -54,7 +55,7 @@ public final class AdmissionReviews {
   /** The JSON patch of an answer, decoded; null when the answer has none. */
   public static JsonNode patch(JsonNode answer) {
     JsonNode patch = answer.path("response").get("patch");
-    return patch == null ? null : read(new String(Base64.getDecoder().decode(patch.asText()), java.nio.charset.StandardCharsets.UTF_8));
+    return patch == null ? null : read(new String(Base64.getDecoder().decode(patch.asText()), StandardCharsets.UTF_8));
   }
 
   /** What the API server would store: the request's object with the answer's patch applied. */

@@ -12,6 +12,8 @@ import dev.instrumentor.webhook.mutation.InjectorSettings;
 import dev.instrumentor.webhook.mutation.PodContext;
 import dev.instrumentor.webhook.mutation.PodJson;
 import dev.instrumentor.webhook.mutation.PodMutator;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -21,6 +23,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -79,8 +83,8 @@ public final class Fixtures {
   }
 
   /** The container or init container {@code name} of {@code pod}. */
-  public static io.fabric8.kubernetes.api.model.Container container(Pod pod, String name) {
-    List<io.fabric8.kubernetes.api.model.Container> all = new java.util.ArrayList<>(pod.getSpec().getContainers());
+  public static Container container(Pod pod, String name) {
+    List<Container> all = new ArrayList<>(pod.getSpec().getContainers());
     if (pod.getSpec().getInitContainers() != null) {
       all.addAll(pod.getSpec().getInitContainers());
     }
@@ -88,8 +92,8 @@ public final class Fixtures {
   }
 
   /** A container's variables by name (a valueFrom one as {@code valueFrom}); fails when one is defined twice. */
-  public static Map<String, String> env(io.fabric8.kubernetes.api.model.Container container) {
-    Map<String, String> env = new java.util.LinkedHashMap<>();
+  public static Map<String, String> env(Container container) {
+    Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar var : container.getEnv()) {
       if (env.containsKey(var.getName())) {
         throw new AssertionError(var.getName() + " defined twice in " + container.getName());
@@ -100,8 +104,8 @@ public final class Fixtures {
   }
 
   /** A container of {@code registry.example.com/shop/<name>:3.1} with {@code env}. */
-  public static io.fabric8.kubernetes.api.model.Container app(String name, EnvVar... env) {
-    return new io.fabric8.kubernetes.api.model.ContainerBuilder().withName(name)
+  public static Container app(String name, EnvVar... env) {
+    return new ContainerBuilder().withName(name)
         .withImage("registry.example.com/shop/" + name + ":3.1").withEnv(env).build();
   }
 
