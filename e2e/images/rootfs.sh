@@ -14,7 +14,12 @@ mkdir -p "$CACHE/images"
 exec 9>"$CACHE/images/.build.lock"
 flock 9  # two test runs wait for each other
 if [[ -f $out ]]; then echo "$out"; exit 0; fi
-sources=$(ls /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -1)
+# the first of these that exists (a machine may have only deb822 .sources, or only the classic list: a missing
+# one must not end the script under pipefail, as an ls of it did)
+sources=
+for candidate in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list; do
+  if [[ -f $candidate ]]; then sources=$candidate; break; fi
+done
 echo "images: mmdebstrap $SUITE with $PACKAGES (about 70 s)" >&2
 # man pages stay: openjdk's install scripts need their directories
 mmdebstrap --quiet --variant=minbase --include="$PACKAGES" --format=tar "$SUITE" "$out.partial" "${sources:-}" >&2
