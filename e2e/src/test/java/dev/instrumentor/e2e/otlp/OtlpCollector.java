@@ -19,7 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the test receivers collect: decoded spans, log records and metric names, shared by the HTTP and gRPC receivers. */
+/** What the test receivers collect: decoded spans, log records and metrics, shared by the HTTP and gRPC receivers. */
 public class OtlpCollector {
 
   private final List<ReceivedSpan> spans = new ArrayList<>();
@@ -50,7 +50,7 @@ public class OtlpCollector {
       Map<String, String> resource = attributes(resourceMetrics.getResource());
       for (ScopeMetrics scopeMetrics : resourceMetrics.getScopeMetricsList()) {
         for (Metric metric : scopeMetrics.getMetricsList()) {
-          metrics.add(new ReceivedMetric(resource, metric.getName()));
+          metrics.add(new ReceivedMetric(resource, metric));
         }
       }
     }
