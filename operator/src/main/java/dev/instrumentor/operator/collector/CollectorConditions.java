@@ -92,15 +92,15 @@ final class CollectorConditions {
     set(VALIDATED, false, "NotRun", message);
   }
 
-  /** {@code reason}: NotAsked, NotApplicable, PrometheusOperatorMissing, NameTaken or ServiceMonitor. */
+  /** {@code reason}: what {@link ServiceMonitors#reconcile} found. */
   void observability(String reason) {
     String name = CollectorManifests.name(collector);
-    set(OBSERVABILITY, !reason.equals("PrometheusOperatorMissing") && !reason.equals("NameTaken"), reason,
+    set(OBSERVABILITY, !reason.equals(ServiceMonitors.MISSING) && !reason.equals(ServiceMonitors.TAKEN), reason,
         switch (reason) {
-          case "NotAsked" -> "spec.observability.metrics.enableMetrics is not set: no ServiceMonitor";
-          case "NotApplicable" -> "a sidecar has no monitoring Service: no ServiceMonitor";
-          case "NameTaken" -> "ServiceMonitor " + name + " exists and is not this collector's: left alone";
-          case "ServiceMonitor" -> "ServiceMonitor " + name + " scrapes the monitoring Service";
+          case ServiceMonitors.NOT_ASKED -> "spec.observability.metrics.enableMetrics is not set: no ServiceMonitor";
+          case ServiceMonitors.NOT_APPLICABLE -> "a sidecar has no monitoring Service: no ServiceMonitor";
+          case ServiceMonitors.TAKEN -> "ServiceMonitor " + name + " exists and is not this collector's: left alone";
+          case ServiceMonitors.IN_PLACE -> "ServiceMonitor " + name + " scrapes the monitoring Service";
           default -> "the monitoring.coreos.com/v1 API (Prometheus Operator) is not installed: no ServiceMonitor; the"
               + " monitoring Service " + name + "-monitoring can be scraped directly";
         });

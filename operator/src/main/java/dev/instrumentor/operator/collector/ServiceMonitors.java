@@ -29,6 +29,12 @@ final class ServiceMonitors {
   static final String MISSING = "PrometheusOperatorMissing";
   /** The Observability reason when ours is in place. */
   static final String IN_PLACE = "ServiceMonitor";
+  /** The Observability reason when one of that name is not ours. */
+  static final String TAKEN = "NameTaken";
+  /** The Observability reason when the collector's metrics are not asked for. */
+  static final String NOT_ASKED = "NotAsked";
+  /** The Observability reason when there is nothing to scrape (a sidecar). */
+  static final String NOT_APPLICABLE = "NotApplicable";
 
   /** Named in full, so reading one asks no discovery of the client. */
   private static final ResourceDefinitionContext API = new ResourceDefinitionContext.Builder()
@@ -45,8 +51,8 @@ final class ServiceMonitors {
 
   /**
    * Makes the collector's ServiceMonitor what {@code desired} says (null: none) and says what was found, the
-   * Observability condition's reason: {@code NotAsked} (metrics off), {@code NotApplicable} (nothing to
-   * scrape), {@link #MISSING}, {@code NameTaken} or {@link #IN_PLACE}.
+   * Observability condition's reason: {@link #NOT_ASKED}, {@link #NOT_APPLICABLE}, {@link #MISSING},
+   * {@link #TAKEN} or {@link #IN_PLACE}.
    *
    * @param hadMonitor whether the collector's status says it had one (it may have to be deleted)
    */
@@ -72,8 +78,8 @@ final class ServiceMonitors {
             .withName(stale.getMetadata().getName()).delete();
       }
     }
-    return !CollectorManifests.enableMetrics(collector.getSpec()) ? "NotAsked" : !wanted ? "NotApplicable"
-        : !served ? MISSING : taken ? "NameTaken" : IN_PLACE;
+    return !CollectorManifests.enableMetrics(collector.getSpec()) ? NOT_ASKED : !wanted ? NOT_APPLICABLE
+        : !served ? MISSING : taken ? TAKEN : IN_PLACE;
   }
 
   /**
