@@ -4,9 +4,19 @@
 # certificates, made by mmdebstrap from Debian's packages with this machine's APT sources. One tar,
 # cached outside the clone under ${INSTRUMENTOR_CACHE:-~/.cache/instrumentor}/images/, keyed by the
 # package list; prints its path. About 70 s and 530 MB once. Needs root.
+#
+#   rootfs.sh         the base (the operator's image)
+#   rootfs.sh apps    the base with what the test applications' stack runs: uWSGI with its Python 3 plugin,
+#                     and the servers a Django app with Celery workers talks to (redis-server, mariadb-server,
+#                     memcached), each started by its pod as a non-root user
 set -euo pipefail
 source "$(dirname "$0")/../lib/go-build.sh"
 PACKAGES="openjdk-17-jre-headless,python3,nodejs,ca-certificates"
+case "${1:-}" in
+  "") ;;
+  apps) PACKAGES="$PACKAGES,uwsgi-core,uwsgi-plugin-python3,redis-server,mariadb-server,memcached" ;;
+  *) echo "rootfs.sh: unknown variant '$1' (none, or apps)" >&2; exit 2 ;;
+esac
 SUITE=bookworm
 out="$CACHE/images/rootfs-$SUITE-$(echo "$PACKAGES" | sha256sum | cut -c1-12).tar"
 if [[ -f $out ]]; then echo "$out"; exit 0; fi

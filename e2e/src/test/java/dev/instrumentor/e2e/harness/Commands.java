@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +49,10 @@ final class Commands {
   }
 
   /** Runs a build script of the project (it prints the directory of what it built, last); returns that directory. */
-  static Path buildOutput(String script) {
-    String out = run(List.of("bash", ControlPlane.projectRoot().resolve(script).toString()), Duration.ofMinutes(30)).trim();
+  static Path buildOutput(String script, String... args) {
+    List<String> command = new ArrayList<>(List.of("bash", ControlPlane.projectRoot().resolve(script).toString()));
+    command.addAll(List.of(args));
+    String out = run(command, Duration.ofMinutes(30)).trim();
     if (out.isEmpty()) {
       throw new IllegalStateException(script + " printed no directory");
     }

@@ -36,7 +36,9 @@ public final class NodeImages {
   /**
    * The test applications on the Debian runtime: {@code java -cp /apps/java dev.instrumentor.e2e.app.HelloApp};
    * the Python ones under {@code /apps/python} with their packages in {@code /apps/python/site-packages}; the
-   * Node.js ones under {@code /apps/nodejs}.
+   * Node.js ones under {@code /apps/nodejs}. Debian's uWSGI ({@code uwsgi --plugin python3}), and the servers
+   * the shop talks to ({@code redis-server}, {@code mariadbd}, {@code memcached}) are in it too: one image
+   * for every pod of the test applications' stack, so the node imports one large layer once.
    */
   public static final String APPS = "instrumentor.local/apps:e2e";
 
@@ -108,7 +110,8 @@ public final class NodeImages {
       copyTree(ROOT.resolve("e2e/src/test/python"), work.resolve("apps/apps/python"));
       copyTree(python.resolve("app-site"), work.resolve("apps/apps/python/site-packages"));
       copyTree(ROOT.resolve("e2e/src/test/nodejs"), work.resolve("apps/apps/nodejs"));
-      archives.add(pack(work, APPS, List.of(rootfs.toString(), "dir:" + work.resolve("apps")), "65532:65532",
+      Path appsRootfs = Commands.buildOutput("e2e/images/rootfs.sh", "apps");
+      archives.add(pack(work, APPS, List.of(appsRootfs.toString(), "dir:" + work.resolve("apps")), "65532:65532",
           List.of(), List.of(), null));
 
       Path collector = Files.createDirectories(work.resolve("collector"));

@@ -105,8 +105,8 @@ public final class NodeWorkloads {
 
   /**
    * A TelemetryCollector running the collector built here ({@link NodeImages#COLLECTOR}) in {@code mode}: OTLP in
-   * on 4317/4318, traces batched every 200 ms and exported over OTLP/HTTP to {@code sinkEndpoint}, health_check
-   * for the kubelet's probes.
+   * on 4317/4318, traces, metrics and logs batched every 200 ms and exported over OTLP/HTTP to {@code sinkEndpoint},
+   * health_check for the kubelet's probes.
    */
   public static TelemetryCollector collector(KubernetesClient client, String namespace, String name, String mode,
       String sinkEndpoint) {
@@ -131,6 +131,8 @@ public final class NodeWorkloads {
               extensions: [health_check]
               pipelines:
                 traces: {receivers: [otlp], processors: [batch], exporters: [otlphttp/sink]}
+                metrics: {receivers: [otlp], processors: [batch], exporters: [otlphttp/sink]}
+                logs: {receivers: [otlp], processors: [batch], exporters: [otlphttp/sink]}
         """.formatted(name, namespace, mode, NodeImages.COLLECTOR, sinkEndpoint);
     return client.getKubernetesSerialization().unmarshal(yaml, TelemetryCollector.class);
   }
