@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -242,6 +243,41 @@ class RealPythonTest {
         app.stop();
       }
       assertThat(spansOf(receiver, service)).isEmpty();
+    }
+  }
+
+  /**
+   * What keeps a Python service's logs local, as the README says: {@code OTEL_LOGS_EXPORTER=none}. Turning the SDK's
+   * log handler off ({@code OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED=false}) does not: the logging
+   * instrumentation then installs its own handler, and the records are exported all the same.
+   */
+  @Test
+  void logsStayLocalWithTheLogsExporterNoneAndNotWithTheHandlerSwitch() throws Exception {
+    try (OtlpHttpReceiver receiver = new OtlpHttpReceiver()) {
+      instrumentation("local-logs", receiver.endpoint(), SamplerType.PARENTBASED_ALWAYS_ON, null);
+      Map<String, Map<String, String>> cases = new LinkedHashMap<>();
+      cases.put("switch-off", Map.of("OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED", "false"));
+      cases.put("exporter-none", Map.of("OTEL_LOGS_EXPORTER", "none"));
+      Map<String, Long> exported = new LinkedHashMap<>();
+      for (Map.Entry<String, Map<String, String>> entry : cases.entrySet()) {
+        Pod pod = injectedPod("logs-" + entry.getKey(), "local-logs", app("logs-" + entry.getKey()));
+        String service = deploymentOf(pod);
+        try (LocalContainer app = runFlask(pod, "back", entry.getValue())) {
+          for (int i = 0; i < 3; i++) {
+            assertThat(get(app.port(), "/back", Map.of()).statusCode()).isEqualTo(200);
+          }
+          // the service is instrumented and exporting: its spans arrive
+          await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+              assertThat(spansOf(receiver, service)).hasSizeGreaterThanOrEqualTo(3));
+          app.stop();  // the SDK flushes what it holds at exit
+        }
+        exported.put(entry.getKey(), receiver.logs().stream()
+            .filter(log -> service.equals(log.resource().get("service.name")) && log.body().contains("back handles"))
+            .count());
+      }
+      assertThat(exported).as("log records exported per setting").containsEntry("exporter-none", 0L);
+      assertThat(exported.get("switch-off")).as("log records exported with the handler switch off")
+          .isGreaterThanOrEqualTo(3);
     }
   }
 }
