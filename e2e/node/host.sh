@@ -69,12 +69,15 @@ down() {
   pkill -TERM -f "$STATE/" 2>/dev/null
   for _ in 1 2 3 4 5 6 7 8 9 10; do pgrep -f "$STATE/" >/dev/null || break; sleep 0.5; done
   pkill -KILL -f "$STATE/" 2>/dev/null
+  # the containers: a shim killed above leaves its containers running (reparented to init), and the shims keep
+  # runc's state under runc's default root for the namespace, not under $STATE; only this node's (their bundles
+  # are under $STATE), stopped ones too, whose state would pile up run after run
   local root
-  for root in "$STATE"/containerd/runc/*; do
+  for root in "$STATE"/containerd/runc/* /run/containerd/runc/k8s.io; do
     [[ -d $root ]] || continue
-    for container in $(runc --root "$root" list -q 2>/dev/null); do
+    for container in $(runc --root "$root" list 2>/dev/null | awk -v state="$STATE/" 'NR > 1 && index($4, state) == 1 {print $1}'); do
       runc --root "$root" kill "$container" KILL 2>/dev/null
-      runc --root "$root" delete -f "$container" 2>/dev/null
+      runc --root "$root" delete -f "$container" >/dev/null 2>&1
     done
   done
   # mounts left under the node's directories (volumes, snapshots, sandbox network namespaces)
