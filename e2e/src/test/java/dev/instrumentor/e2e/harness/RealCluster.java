@@ -141,6 +141,10 @@ public final class RealCluster implements E2eCluster {
   @Override
   public String namespace(String base, Map<String, String> annotations) {
     String name = base + "-" + suffix;
+    if (namespaces.contains(name)) {
+      // two test classes on one base would share (and delete) each other's namespace
+      throw new IllegalStateException("namespace base \"" + base + "\" is already taken by another test in this run");
+    }
     client.resource(new NamespaceBuilder().withNewMetadata().withName(name).withAnnotations(annotations).endMetadata().build())
         .create();
     namespaces.add(name);

@@ -61,7 +61,7 @@ class PythonStackOnRealNodeTest {
     RealCluster.node(cluster);
     client = cluster.client();
     receiver = new OtlpHttpReceiver(KubeNode.ADDRESS);
-    namespace = cluster.namespace("shop", Map.of());
+    namespace = cluster.namespace("python-stack", Map.of());
     client.resource(NodeWorkloads.collector(client, namespace, "gateway", "deployment", receiver.endpoint())).create();
     Instrumentation instrumentation = NodeWorkloads.instrumentation(namespace,
         "http://gateway-collector." + namespace + ".svc.cluster.local:4318");
