@@ -31,12 +31,7 @@ final class PythonLanguage extends AgentLanguage {
       PodJson.envVar("OTEL_METRICS_EXPORTER", "otlp"),
       PodJson.envVar("OTEL_LOGS_EXPORTER", "otlp"),
       // log records of the standard logging module carry the trace and span ids, and are exported
-      PodJson.envVar("OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED", "true"),
-      // uWSGI reads every UWSGI_* variable as an option (any other program ignores them): without threads no Python
-      // thread runs in its workers and the SDK's exporters never send; with threads but without lazy apps its master
-      // forks while the SDK's threads run, and a worker forked while one holds the GIL hangs before it serves
-      PodJson.envVar("UWSGI_ENABLE_THREADS", "1"),
-      PodJson.envVar("UWSGI_LAZY_APPS", "1"));
+      PodJson.envVar("OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED", "true"));
 
   private static final List<Loader> LOADERS = List.of(
       new Loader(PYTHONPATH, MOUNT_PATH + "/opentelemetry/instrumentation/auto_instrumentation", MOUNT_PATH, ":"));

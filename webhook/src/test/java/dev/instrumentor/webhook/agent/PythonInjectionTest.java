@@ -96,8 +96,6 @@ class PythonInjectionTest {
         .containsEntry("OTEL_METRICS_EXPORTER", "otlp")
         .containsEntry("OTEL_LOGS_EXPORTER", "otlp")
         .containsEntry("OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED", "true")
-        .containsEntry("UWSGI_ENABLE_THREADS", "1")
-        .containsEntry("UWSGI_LAZY_APPS", "1")
         // shared with Java: the service name from the Deployment, the endpoint, the resource attributes
         .containsEntry("OTEL_SERVICE_NAME", "shop")
         .containsEntry("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector.observability:4318")
@@ -140,10 +138,8 @@ class PythonInjectionTest {
   void theUsersExportersAndProtocolWinOverTheDefaults() {
     python("http://collector:4318");
     Pod pod = mutate(podWith(Map.of(), app("web", new EnvVar("OTEL_METRICS_EXPORTER", "none", null),
-        new EnvVar("OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED", "false", null),
-        new EnvVar("UWSGI_ENABLE_THREADS", "0", null)))).pod();
+        new EnvVar("OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED", "false", null)))).pod();
     assertThat(env(container(pod, "web"))).containsEntry("OTEL_METRICS_EXPORTER", "none")
-        .containsEntry("UWSGI_ENABLE_THREADS", "0")
         .containsEntry("OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED", "false")
         .containsEntry("OTEL_TRACES_EXPORTER", "otlp");
   }
