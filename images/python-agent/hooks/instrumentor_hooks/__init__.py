@@ -9,11 +9,11 @@ Celery takes over the root logger in its workers (``worker_hijack_root_logger``,
 removes every handler, the OpenTelemetry one with them, so no worker log would be exported; task loggers
 do not propagate to the root. The hook puts the handler back once Celery has set its loggers up.
 
-uWSGI without ``--enable-threads`` gives the SDK's export threads a turn only while a request runs Python code: an
-idle worker keeps what it holds; with threads but without ``--lazy-apps``, its master forks workers while the
-SDK's threads run, and a worker forked while one of them holds the GIL hangs before it serves (measured: 25 of 40
-starts of four workers). The webhook sets UWSGI_ENABLE_THREADS=1 and UWSGI_LAZY_APPS=1; where a user's setting
-turns either off, the hook says so on stderr instead of leaving the user with silence or a hung worker.
+uWSGI forks its workers from C, without Python's fork protocol, after the SDK started its export threads in the
+master: a worker forked while one of them holds the GIL never serves (measured: 11 of 20 local starts of four
+workers with threads; hung pods without threads and with --lazy-apps too). The hook stops those threads in uWSGI's
+master; each worker starts them again at its first record (0 of 40 starts hung). Without ``--enable-threads`` the
+workers' exporters run only while a request runs Python code; the hook says so on stderr.
 
 Nothing here may break the application: every hook catches and reports its own failures.
 """
@@ -81,13 +81,85 @@ def _uwsgi():
     if not _threads_on(args, os.environ):
         print("instrumentor: uWSGI runs without --enable-threads: the OpenTelemetry SDK's export threads run only "
               "while a request runs Python code, so an idle worker keeps its traces, metrics and logs until more "
-              "requests come or it exits (a killed worker's are lost). Start uWSGI with --enable-threads (or "
-              "--threads N, or UWSGI_ENABLE_THREADS=1).",
+              "requests come or it exits (a killed worker's are lost).", file=sys.stderr, flush=True)
+    if _flag_on(args, os.environ, ("--master", "-M"), ("UWSGI_MASTER",)):
+        _park_sdk_threads()  # the master serves nothing: its threads need not start again there
+    else:
+        print("instrumentor: uWSGI runs without --master: its first process serves too, so the OpenTelemetry SDK's "
+              "threads are left running in it, and a worker it forks while one of them holds the GIL can hang. Start "
+              "uWSGI with --master.", file=sys.stderr, flush=True)
+
+
+def _park_sdk_threads():
+    """Stops the SDK's export threads in uWSGI's master, each to start again in the process that first uses it.
+
+    uWSGI forks its workers from C, without Python's fork protocol: a worker forked while one of these threads holds
+    the GIL waits for it forever. With no thread of ours in the master, the GIL is free when it forks. A batch
+    processor starts its thread again at its first record in a new process (it checks the pid); the metric readers
+    start theirs with it, or by their own at-fork hook where uWSGI runs one (--py-call-osafterfork).
+    """
+    from opentelemetry import metrics, trace  # noqa: PLC0415
+    from opentelemetry._logs import get_logger_provider  # noqa: PLC0415
+
+    batches = [processor for processor in (_span_batches(trace.get_tracer_provider()) + _log_batches(get_logger_provider()))
+               if _parkable_batch(processor)]
+    readers = [reader for reader in getattr(metrics.get_meter_provider(), "_metric_readers", ()) or ()
+               if _parkable_reader(reader)]
+    for processor in batches:
+        processor._shutdown = True  # pylint: disable=protected-access
+        processor._worker_awaken.set()  # pylint: disable=protected-access
+    for reader in readers:
+        reader._shutdown_event.set()  # pylint: disable=protected-access
+    for processor in batches:
+        processor._worker_thread.join(5)  # pylint: disable=protected-access
+        processor._shutdown = False  # pylint: disable=protected-access
+        processor._shutdown_timeout_exceeded = False  # pylint: disable=protected-access
+    for reader in readers:
+        reader._daemon_thread.join(5)  # pylint: disable=protected-access
+        reader._shutdown_event.clear()  # pylint: disable=protected-access
+    master = os.getpid()
+
+    def restart_readers():
+        # once per process: the first batch processor to start again in a worker starts the metric readers too, unless
+        # an at-fork hook already did
+        if os.getpid() != master and getattr(restart_readers, "pid", None) != os.getpid():
+            restart_readers.pid = os.getpid()
+            for reader in readers:
+                if not reader._daemon_thread.is_alive():  # pylint: disable=protected-access
+                    reader._at_fork_reinit()  # pylint: disable=protected-access
+
+    for processor in batches:
+        reinit = processor._at_fork_reinit  # pylint: disable=protected-access
+
+        def reinit_and_readers(reinit=reinit):
+            reinit()
+            restart_readers()
+
+        processor._at_fork_reinit = reinit_and_readers  # pylint: disable=protected-access
+    alive = [thread.name for thread in __import__("threading").enumerate() if thread.name.startswith("Otel")]
+    if alive:
+        print("instrumentor: uWSGI: the OpenTelemetry SDK's threads %s still run in the master" % alive,
               file=sys.stderr, flush=True)
-    elif not _flag_on(args, os.environ, ("--lazy-apps", "--lazy"), ("UWSGI_LAZY_APPS", "UWSGI_LAZY")):
-        print("instrumentor: uWSGI runs with threads but without --lazy-apps: its master forks workers while the "
-              "OpenTelemetry SDK's threads run, and a worker forked while one of them holds the GIL never starts. "
-              "Start uWSGI with --lazy-apps (or UWSGI_LAZY_APPS=1).", file=sys.stderr, flush=True)
+
+
+def _span_batches(provider):
+    processors = getattr(getattr(provider, "_active_span_processor", None), "_span_processors", ())
+    return [getattr(processor, "_batch_processor", None) for processor in processors]
+
+
+def _log_batches(provider):
+    processors = getattr(getattr(provider, "_multi_log_record_processor", None), "_log_record_processors", ())
+    return [getattr(processor, "_batch_processor", None) for processor in processors]
+
+
+def _parkable_batch(processor):
+    return all(hasattr(processor, name) for name in
+               ("_shutdown", "_worker_awaken", "_worker_thread", "_at_fork_reinit", "_shutdown_timeout_exceeded"))
+
+
+def _parkable_reader(reader):
+    return getattr(reader, "_daemon_thread", None) is not None and hasattr(reader, "_shutdown_event") \
+        and hasattr(reader, "_at_fork_reinit")
 
 
 _CONFIG_FILES = {"ini", "yaml", "yml", "json", "xml", "sqlite3", "ldap", "config", "inherit", "include"}

@@ -161,9 +161,14 @@ public final class NodeWorkloads {
 
   /** A ClusterIP Service in front of Deployment {@code name}'s port 8080. */
   public static Service service(String namespace, String name) {
+    return service(namespace, name, "http", 8080);
+  }
+
+  /** A ClusterIP Service in front of Deployment {@code name}'s {@code port}, on the same port, named {@code portName}. */
+  public static Service service(String namespace, String name, String portName, int port) {
     return new ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
         .withNewSpec().addToSelector("app", name)
-          .addNewPort().withName("http").withPort(8080).withTargetPort(new IntOrString(8080)).endPort()
+          .addNewPort().withName(portName).withPort(port).withTargetPort(new IntOrString(port)).endPort()
         .endSpec().build();
   }
 

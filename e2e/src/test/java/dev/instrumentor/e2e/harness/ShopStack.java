@@ -4,8 +4,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,8 +23,6 @@ public final class ShopStack {
   public static final String WEB = "shop-web";
   public static final String WORKER = "shop-worker";
   public static final String UWSGI = "shop-uwsgi";
-  /** uWSGI whose user turned threads off ({@code UWSGI_ENABLE_THREADS=0} on the container wins over the injected 1). */
-  public static final String UWSGI_OFF = "shop-uwsgi-off";
   private static final Map<String, String> INJECT_PYTHON = Map.of("instrumentor.dev/inject-python", "true");
 
   private ShopStack() {
@@ -47,17 +43,16 @@ public final class ShopStack {
   /** The web tier under gunicorn with two prefork workers, as its Deployment and Service. */
   public static void createGunicornWeb(KubernetesClient client, String namespace) {
     web(client, namespace, WEB, List.of("python3", "-m", "gunicorn", "--workers", "2", "--bind", "0.0.0.0:8080",
-        "shop.wsgi"), List.of());
+        "shop.wsgi"));
   }
 
   /**
-   * The web tier under uWSGI (Debian's, its Python 3 plugin): a master and two workers, started as a team that never
-   * needed threads starts it, without {@code --enable-threads} or {@code --lazy-apps}: the injected
-   * {@code UWSGI_ENABLE_THREADS} and {@code UWSGI_LAZY_APPS} turn them on.
+   * The web tier under uWSGI (Debian's, its Python 3 plugin) as the README advises: a master, two workers, threads on
+   * (the agent image stops the SDK's threads in the master before it forks, so no worker inherits a held GIL).
    */
-  public static void createUwsgiWeb(KubernetesClient client, String namespace, String name, List<EnvVar> env) {
-    web(client, namespace, name, List.of("uwsgi", "--plugin", "python3", "--http-socket", "0.0.0.0:8080",
-        "--module", "shop.wsgi:application", "--master", "--processes", "2", "--die-on-term"), env);
+  public static void createUwsgiWeb(KubernetesClient client, String namespace) {
+    web(client, namespace, UWSGI, List.of("uwsgi", "--plugin", "python3", "--http-socket", "0.0.0.0:8080",
+        "--module", "shop.wsgi:application", "--master", "--processes", "2", "--enable-threads", "--die-on-term"));
   }
 
   /** The Celery worker: two prefork children, each recycled after one task. */
@@ -70,10 +65,8 @@ public final class ShopStack {
     client.resource(NodeWorkloads.deployment(namespace, WORKER, INJECT_PYTHON, worker)).create();
   }
 
-  private static void web(KubernetesClient client, String namespace, String name, List<String> command,
-      List<EnvVar> env) {
+  private static void web(KubernetesClient client, String namespace, String name, List<String> command) {
     Container web = app(name, command)
-        .addAllToEnv(env)
         .addNewPort().withName("http").withContainerPort(8080).endPort()
         .withNewReadinessProbe().withNewHttpGet().withPath("/health").withPort(new IntOrString(8080)).endHttpGet()
           .withPeriodSeconds(1).withFailureThreshold(120).endReadinessProbe()
@@ -102,11 +95,7 @@ public final class ShopStack {
     deployment.getSpec().getTemplate().getSpec().getVolumes()
         .add(new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build());
     client.resource(deployment).create();
-    Service service = new ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
-        .withNewSpec().addToSelector("app", name)
-          .addNewPort().withName("main").withPort(port).withTargetPort(new IntOrString(port)).endPort()
-        .endSpec().build();
-    client.resource(service).create();
+    client.resource(NodeWorkloads.service(namespace, name, name, port)).create();
   }
 
   private static EnvVar env(String name, String value) {
