@@ -123,9 +123,11 @@ class PythonStackOnRealNodeTest {
     Pod pod = NodeWorkloads.awaitAvailable(client, namespace, ShopStack.UWSGI, Duration.ofMinutes(3));
     List<Sale> sales = new ArrayList<>();
     String base = "http://" + clusterIp(ShopStack.UWSGI) + ":8080/buy/";
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+    // until both workers have served (a worker that hung at start never would), at least four sales
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
       sales.add(buy(base + (sales.size() % 3 + 1)));
       assertThat(sales).hasSizeGreaterThanOrEqualTo(4);
+      assertThat(sales.stream().map(Sale::pid).distinct()).as("uWSGI workers that served").hasSize(2);
     });
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       List<ReceivedSpan> spans = receiver.spans();
