@@ -26,11 +26,42 @@ _FLUSH_MILLIS = 5000
 
 
 def post_instrument(**_kwargs):
-    for hook in (_celery, _uwsgi):
+    for hook in (_fresh_connections_after_fork, _celery, _uwsgi):
         try:
             hook()
         except Exception:  # pylint: disable=broad-except  # a hook never stops the application
             _log.exception("instrumentor: hook %s failed", hook.__name__)
+
+
+def _fresh_connections_after_fork():
+    """A forked worker must not share its parent's HTTP connections to the collector.
+
+    A pre-fork server's master exports what it logged at start (one record is enough) over a keep-alive connection;
+    every worker forked after that inherits the same socket in its exporter's pool, and their requests and responses
+    cross: log records were lost (gunicorn, 2 of 14 e2e runs). Each worker closes the inherited pools and connects
+    anew. uWSGI forks without Python's fork hooks: there the master closes them itself (_park_sdk_threads).
+    """
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_close_exporter_sessions)
+
+
+def _close_exporter_sessions():
+    for exporter in _exporters():
+        session = getattr(exporter, "_session", None)
+        if session is not None and hasattr(session, "close"):
+            try:
+                session.close()  # a requests.Session: its pools are emptied, the next export connects anew
+            except Exception:  # pylint: disable=broad-except
+                pass
+
+
+def _exporters():
+    from opentelemetry import metrics, trace  # noqa: PLC0415
+    from opentelemetry._logs import get_logger_provider  # noqa: PLC0415
+
+    batches = _span_batches(trace.get_tracer_provider()) + _log_batches(get_logger_provider())
+    readers = getattr(metrics.get_meter_provider(), "_metric_readers", ()) or ()
+    return [getattr(owner, "_exporter", None) for owner in list(batches) + list(readers)]
 
 
 def _celery():
@@ -117,6 +148,7 @@ def _park_sdk_threads():
     for reader in readers:
         reader._daemon_thread.join(5)  # pylint: disable=protected-access
         reader._shutdown_event.clear()  # pylint: disable=protected-access
+    _close_exporter_sessions()  # the workers forked from C inherit no connection of the master's
     master = os.getpid()
 
     def restart_readers():
