@@ -89,14 +89,7 @@ class PythonStackOnRealNodeTest {
   void eachSaleUnderGunicornIsOneTraceFromTheRequestToTheRecycledWorkerChild() {
     Pod web = NodeWorkloads.awaitAvailable(client, namespace, ShopStack.WEB, Duration.ofMinutes(3));
     assertThat(web.getSpec().getInitContainers()).extracting("name").containsExactly("instrumentor-python-agent");
-    // until both gunicorn workers have served (the kernel spreads connections, not evenly), at least six sales
-    List<Sale> sales = new ArrayList<>();
-    String base = "http://" + clusterIp(ShopStack.WEB) + ":8080/buy/";
-    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-      sales.add(buy(base + (sales.size() % 3 + 1)));
-      assertThat(sales).hasSizeGreaterThanOrEqualTo(6);
-      assertThat(sales.stream().map(Sale::pid).distinct()).as("gunicorn workers that served").hasSize(2);
-    });
+    List<Sale> sales = sellUntilBothWorkersServed(ShopStack.WEB, 6);
 
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       List<ReceivedSpan> spans = receiver.spans();
@@ -121,14 +114,7 @@ class PythonStackOnRealNodeTest {
   @Test
   void uwsgiWithThreadsStartsItsWorkersAndExportsWhileItServes() {
     Pod pod = NodeWorkloads.awaitAvailable(client, namespace, ShopStack.UWSGI, Duration.ofMinutes(3));
-    List<Sale> sales = new ArrayList<>();
-    String base = "http://" + clusterIp(ShopStack.UWSGI) + ":8080/buy/";
-    // until both workers have served (a worker that hung at start never would), at least four sales
-    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-      sales.add(buy(base + (sales.size() % 3 + 1)));
-      assertThat(sales).hasSizeGreaterThanOrEqualTo(4);
-      assertThat(sales.stream().map(Sale::pid).distinct()).as("uWSGI workers that served").hasSize(2);
-    });
+    List<Sale> sales = sellUntilBothWorkersServed(ShopStack.UWSGI, 4);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       List<ReceivedSpan> spans = receiver.spans();
       for (Sale sale : sales) {
@@ -139,6 +125,21 @@ class PythonStackOnRealNodeTest {
     // the agent image stopped the SDK's threads in the master before it forked (else a worker can hang at start)
     assertThat(client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).getLog())
         .doesNotContain("instrumentor: uWSGI");
+  }
+
+  /**
+   * Sales through the web Service until both of its workers have served (the kernel spreads connections, not evenly;
+   * a worker that hung at start never would), at least {@code atLeast} of them.
+   */
+  private static List<Sale> sellUntilBothWorkersServed(String web, int atLeast) {
+    List<Sale> sales = new ArrayList<>();
+    String base = "http://" + clusterIp(web) + ":8080/buy/";
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+      sales.add(buy(base + (sales.size() % 3 + 1)));
+      assertThat(sales).hasSizeGreaterThanOrEqualTo(atLeast);
+      assertThat(sales.stream().map(Sale::pid).distinct()).as(web + " workers that served").hasSize(2);
+    });
+    return sales;
   }
 
   /** The sale's trace, asserted whole: SERVER, its cache read, PRODUCER, and the worker's CONSUMER with its calls. */
