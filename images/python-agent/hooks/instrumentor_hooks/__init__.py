@@ -121,33 +121,46 @@ def _uwsgi():
               "uWSGI with --master.", file=sys.stderr, flush=True)
 
 
-def _park_sdk_threads():
+def _park_sdk_threads(tracer_provider=None, logger_provider=None, meter_provider=None):
     """Stops the SDK's export threads in uWSGI's master, each to start again in the process that first uses it.
 
     uWSGI forks its workers from C, without Python's fork protocol: a worker forked while one of these threads holds
     the GIL waits for it forever. With no thread of ours in the master, the GIL is free when it forks. A batch
     processor starts its thread again at its first record in a new process (it checks the pid); the metric readers
-    start theirs with it, or by their own at-fork hook where uWSGI runs one (--py-call-osafterfork).
+    start theirs with it, or by their own at-fork hook where uWSGI runs one (--py-call-osafterfork). A thread caught
+    retrying an export (a collector not reachable yet) is told to give up its back-off, as at shutdown; what it was
+    exporting from the master is lost, as it would be at the master's exit.
     """
     from opentelemetry import metrics, trace  # noqa: PLC0415
     from opentelemetry._logs import get_logger_provider  # noqa: PLC0415
 
-    batches = [processor for processor in (_span_batches(trace.get_tracer_provider()) + _log_batches(get_logger_provider()))
+    tracer_provider = tracer_provider or trace.get_tracer_provider()
+    logger_provider = logger_provider or get_logger_provider()
+    meter_provider = meter_provider or metrics.get_meter_provider()
+    batches = [processor for processor in (_span_batches(tracer_provider) + _log_batches(logger_provider))
                if _parkable_batch(processor)]
-    readers = [reader for reader in getattr(metrics.get_meter_provider(), "_metric_readers", ()) or ()
+    readers = [reader for reader in getattr(meter_provider, "_metric_readers", ()) or ()
                if _parkable_reader(reader)]
+    exporters = [getattr(owner, "_exporter", None) for owner in batches + readers]
+    aborts = [event for event in (_retry_abort(exporter) for exporter in exporters) if event is not None]
+    # one request at most is left once the back-off is cut short: its timeout bounds the wait
+    bound = max([_timeout_seconds(exporter) for exporter in exporters] + [5.0]) + 1.0
     for processor in batches:
         processor._shutdown = True  # pylint: disable=protected-access
         processor._worker_awaken.set()  # pylint: disable=protected-access
     for reader in readers:
         reader._shutdown_event.set()  # pylint: disable=protected-access
+    for event in aborts:
+        event.set()
     for processor in batches:
-        processor._worker_thread.join(5)  # pylint: disable=protected-access
+        processor._worker_thread.join(bound)  # pylint: disable=protected-access
         processor._shutdown = False  # pylint: disable=protected-access
         processor._shutdown_timeout_exceeded = False  # pylint: disable=protected-access
     for reader in readers:
-        reader._daemon_thread.join(5)  # pylint: disable=protected-access
+        reader._daemon_thread.join(bound)  # pylint: disable=protected-access
         reader._shutdown_event.clear()  # pylint: disable=protected-access
+    for event in aborts:
+        event.clear()
     _close_exporter_sessions()  # the workers forked from C inherit no connection of the master's
     master = os.getpid()
 
@@ -168,10 +181,12 @@ def _park_sdk_threads():
             restart_readers()
 
         processor._at_fork_reinit = reinit_and_readers  # pylint: disable=protected-access
-    alive = [thread.name for thread in __import__("threading").enumerate() if thread.name.startswith("Otel")]
+    threads = [processor._worker_thread for processor in batches] + [reader._daemon_thread for reader in readers]  # pylint: disable=protected-access
+    alive = [thread.name for thread in threads if thread.is_alive()]
     if alive:
         print("instrumentor: uWSGI: the OpenTelemetry SDK's threads %s still run in the master" % alive,
               file=sys.stderr, flush=True)
+    return alive
 
 
 def _span_batches(provider):
@@ -182,6 +197,20 @@ def _span_batches(provider):
 def _log_batches(provider):
     processors = getattr(getattr(provider, "_multi_log_record_processor", None), "_log_record_processors", ())
     return [getattr(processor, "_batch_processor", None) for processor in processors]
+
+
+def _retry_abort(exporter):
+    """The event an OTLP/HTTP exporter waits on between retries, which its shutdown sets (named per signal)."""
+    for name in ("_shutdown_in_progress", "_shutdown_is_occuring"):
+        event = getattr(exporter, name, None)
+        if event is not None and hasattr(event, "set") and hasattr(event, "clear"):
+            return event
+    return None
+
+
+def _timeout_seconds(exporter):
+    timeout = getattr(exporter, "_timeout", None)
+    return float(timeout) if isinstance(timeout, (int, float)) else 10.0
 
 
 def _parkable_batch(processor):

@@ -1,11 +1,16 @@
 """The hooks as Celery and uWSGI meet them: run by the e2e suite (PythonHooksTest) with the agent's packages and
 Celery on the path, as `python -m unittest discover -s images/python-agent/hooks/tests`."""
 import logging
+import socket
+import time
 import unittest
 
 from celery import signals
 from opentelemetry import trace
+from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
 from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
+from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
+from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -70,6 +75,38 @@ class UwsgiThreads(unittest.TestCase):
         self.assertTrue(instrumentor_hooks._flag_on(["uwsgi"], {"UWSGI_LAZY_APPS": "1"}, *lazy))
         self.assertFalse(instrumentor_hooks._flag_on(["uwsgi", "--lazy-apps=false"], {"UWSGI_LAZY_APPS": "1"}, *lazy))
         self.assertFalse(instrumentor_hooks._flag_on(["uwsgi", "--master"], {}, *lazy))
+
+
+class UwsgiMaster(unittest.TestCase):
+    def test_a_thread_retrying_an_export_is_parked_all_the_same(self):
+        # the master logged at start-up and its collector is not reachable yet: the export retries with back-off
+        # (1, 2, 4 s) longer than a park could wait for it, unless the back-off is cut short
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]  # closed again: connections are refused
+        exporter = OTLPLogExporter(endpoint="http://127.0.0.1:%d/v1/logs" % port, timeout=30)
+        provider = LoggerProvider()
+        processor = BatchLogRecordProcessor(exporter, schedule_delay_millis=10)
+        provider.add_log_record_processor(processor)
+        logger = logging.getLogger("uwsgi-master")
+        logger.propagate = False
+        logger.addHandler(LoggingHandler(logger_provider=provider))
+        logger.warning("started")
+        deadline = time.monotonic() + 10
+        while processor._batch_processor._queue and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertEqual(0, len(processor._batch_processor._queue), "the worker took the record to export it")
+
+        started = time.monotonic()
+        alive = instrumentor_hooks._park_sdk_threads(TracerProvider(), provider, MeterProvider())
+
+        self.assertEqual([], alive)
+        # the retries alone (1 + 2 + 4 + 8 s) would take 15 s: the park did not wait them out
+        self.assertLess(time.monotonic() - started, 5.0)
+        self.assertFalse(processor._batch_processor._worker_thread.is_alive())
+        self.assertFalse(exporter._shutdown_is_occuring.is_set(), "the exporter retries again in the workers")
+        self.assertFalse(exporter._shutdown)
+        self.assertFalse(processor._batch_processor._shutdown, "a worker's first record starts the thread again")
 
 
 if __name__ == "__main__":
