@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,6 +30,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.awaitility.Awaitility;
 
 /** Workloads for the real node: the test applications of {@link NodeImages#APPS}, as a user would deploy them. */
@@ -196,6 +198,22 @@ public final class NodeWorkloads {
     Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();
     return client.pods().inNamespace(namespace).withLabels(deployment.getSpec().getSelector().getMatchLabels()).list()
         .getItems();
+  }
+
+  /**
+   * Edits as {@code kubectl edit} does when the object changed under it: reads it again and repeats the edit. The
+   * operator writes a resource's status while the test edits its spec, and {@code edit} sends the version it read.
+   */
+  public static <T> T edit(Resource<T> resource, UnaryOperator<T> edit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return resource.edit(edit);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Whether the Deployment has all its replicas updated and available, as the Deployment controller says. */

@@ -99,7 +99,7 @@ class CollectorOnRealNodeTest {
     assertThat(condition(accepted, "Validated")).startsWith("True Accepted");
     String goodHash = configHash(namespace);
 
-    client.resources(TelemetryCollector.class).inNamespace(namespace).withName("gateway").edit(collector -> {
+    NodeWorkloads.edit(client.resources(TelemetryCollector.class).inNamespace(namespace).withName("gateway"), collector -> {
       ((ObjectNode) collector.getSpec().getConfig().path("exporters"))
           .putObject("debug").put("verbosty", "basic");
       ((ArrayNode) collector.getSpec().getConfig().path("service").path("pipelines")
@@ -118,7 +118,7 @@ class CollectorOnRealNodeTest {
     assertThat(NodeWorkloads.available(client.apps().deployments().inNamespace(namespace).withName("gateway-collector").get()))
         .isTrue();
 
-    client.resources(TelemetryCollector.class).inNamespace(namespace).withName("gateway").edit(collector -> {
+    NodeWorkloads.edit(client.resources(TelemetryCollector.class).inNamespace(namespace).withName("gateway"), collector -> {
       ((ObjectNode) collector.getSpec().getConfig().path("exporters").path("debug"))
           .remove("verbosty");
       return collector;
