@@ -2,10 +2,9 @@ package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 
 /** How a TelemetryCollector runs. */
-public enum CollectorMode {
+public enum CollectorMode implements WireValue {
   DEPLOYMENT("deployment"),
   DAEMONSET("daemonset"),
   STATEFULSET("statefulset"),
@@ -17,7 +16,7 @@ public enum CollectorMode {
     this.value = value;
   }
 
-  /** The value as written in the resource and passed to the agent or Kubernetes. */
+  @Override
   @JsonValue
   public String value() {
     return value;
@@ -30,13 +29,7 @@ public enum CollectorMode {
    */
   @JsonCreator
   public static CollectorMode fromValue(String value) {
-    for (CollectorMode candidate : values()) {
-      if (candidate.value.equals(value)) {
-        return candidate;
-      }
-    }
-    throw new IllegalArgumentException(
-        "'" + value + "' is not one of " + Arrays.stream(values()).map(CollectorMode::value).toList());
+    return WireValue.parse(values(), value);
   }
 
   @Override

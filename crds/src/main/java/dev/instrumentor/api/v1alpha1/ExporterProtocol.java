@@ -2,10 +2,9 @@ package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 
 /** An OTLP transport protocol (a value of OTEL_EXPORTER_OTLP_PROTOCOL). */
-public enum ExporterProtocol {
+public enum ExporterProtocol implements WireValue {
   GRPC("grpc"),
   HTTP_PROTOBUF("http/protobuf");
 
@@ -15,7 +14,7 @@ public enum ExporterProtocol {
     this.value = value;
   }
 
-  /** The value as written in the resource and passed to the agent or Kubernetes. */
+  @Override
   @JsonValue
   public String value() {
     return value;
@@ -28,13 +27,7 @@ public enum ExporterProtocol {
    */
   @JsonCreator
   public static ExporterProtocol fromValue(String value) {
-    for (ExporterProtocol candidate : values()) {
-      if (candidate.value.equals(value)) {
-        return candidate;
-      }
-    }
-    throw new IllegalArgumentException(
-        "'" + value + "' is not one of " + Arrays.stream(values()).map(ExporterProtocol::value).toList());
+    return WireValue.parse(values(), value);
   }
 
   @Override

@@ -2,10 +2,9 @@ package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 
 /** A context propagator of the OpenTelemetry SDK (a value of OTEL_PROPAGATORS). */
-public enum Propagator {
+public enum Propagator implements WireValue {
   TRACECONTEXT("tracecontext"),
   BAGGAGE("baggage"),
   B3("b3"),
@@ -21,7 +20,7 @@ public enum Propagator {
     this.value = value;
   }
 
-  /** The value as written in the resource and passed to the agent or Kubernetes. */
+  @Override
   @JsonValue
   public String value() {
     return value;
@@ -34,13 +33,7 @@ public enum Propagator {
    */
   @JsonCreator
   public static Propagator fromValue(String value) {
-    for (Propagator candidate : values()) {
-      if (candidate.value.equals(value)) {
-        return candidate;
-      }
-    }
-    throw new IllegalArgumentException(
-        "'" + value + "' is not one of " + Arrays.stream(values()).map(Propagator::value).toList());
+    return WireValue.parse(values(), value);
   }
 
   @Override

@@ -2,10 +2,9 @@ package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 
 /** An image pull policy. */
-public enum PullPolicy {
+public enum PullPolicy implements WireValue {
   ALWAYS("Always"),
   IF_NOT_PRESENT("IfNotPresent"),
   NEVER("Never");
@@ -16,7 +15,7 @@ public enum PullPolicy {
     this.value = value;
   }
 
-  /** The value as written in the resource and passed to the agent or Kubernetes. */
+  @Override
   @JsonValue
   public String value() {
     return value;
@@ -29,13 +28,7 @@ public enum PullPolicy {
    */
   @JsonCreator
   public static PullPolicy fromValue(String value) {
-    for (PullPolicy candidate : values()) {
-      if (candidate.value.equals(value)) {
-        return candidate;
-      }
-    }
-    throw new IllegalArgumentException(
-        "'" + value + "' is not one of " + Arrays.stream(values()).map(PullPolicy::value).toList());
+    return WireValue.parse(values(), value);
   }
 
   @Override

@@ -2,10 +2,9 @@ package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 
 /** What the operator does about workloads whose pods missed injection or run an older generation. */
-public enum RolloutPolicy {
+public enum RolloutPolicy implements WireValue {
   NEVER("Never"),
   RESTART("Restart");
 
@@ -15,7 +14,7 @@ public enum RolloutPolicy {
     this.value = value;
   }
 
-  /** The value as written in the resource. */
+  @Override
   @JsonValue
   public String value() {
     return value;
@@ -28,13 +27,7 @@ public enum RolloutPolicy {
    */
   @JsonCreator
   public static RolloutPolicy fromValue(String value) {
-    for (RolloutPolicy candidate : values()) {
-      if (candidate.value.equals(value)) {
-        return candidate;
-      }
-    }
-    throw new IllegalArgumentException(
-        "'" + value + "' is not one of " + Arrays.stream(values()).map(RolloutPolicy::value).toList());
+    return WireValue.parse(values(), value);
   }
 
   @Override

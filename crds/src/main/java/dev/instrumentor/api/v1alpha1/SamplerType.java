@@ -2,10 +2,9 @@ package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 
 /** A trace sampler of the OpenTelemetry SDK (a value of OTEL_TRACES_SAMPLER). */
-public enum SamplerType {
+public enum SamplerType implements WireValue {
   ALWAYS_ON("always_on"),
   ALWAYS_OFF("always_off"),
   TRACEIDRATIO("traceidratio"),
@@ -23,7 +22,7 @@ public enum SamplerType {
     this.value = value;
   }
 
-  /** The value as written in the resource and passed to the agent or Kubernetes. */
+  @Override
   @JsonValue
   public String value() {
     return value;
@@ -36,13 +35,7 @@ public enum SamplerType {
    */
   @JsonCreator
   public static SamplerType fromValue(String value) {
-    for (SamplerType candidate : values()) {
-      if (candidate.value.equals(value)) {
-        return candidate;
-      }
-    }
-    throw new IllegalArgumentException(
-        "'" + value + "' is not one of " + Arrays.stream(values()).map(SamplerType::value).toList());
+    return WireValue.parse(values(), value);
   }
 
   @Override
