@@ -89,6 +89,10 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
   - apiGroups: ["policy"]
     resources: ["poddisruptionbudgets"]
     verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  # spec.ingress (type ingress) and spec.networkPolicy
+  - apiGroups: ["networking.k8s.io"]
+    resources: ["ingresses", "networkpolicies"]
+    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 {{- if .Values.fleetView }}
   # the fleet view: which pods ask for which Instrumentation (a slim cache: annotations and owners only)
   - apiGroups: [""]

@@ -1,6 +1,7 @@
 package dev.instrumentor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
 import java.util.Objects;
 
 /** The collector's own metrics. */
@@ -13,6 +14,15 @@ public class ObservabilityMetrics {
    */
   private Boolean enableMetrics;
 
+  /** Extra labels of the ServiceMonitor (e.g. the label a Prometheus selects monitors by). */
+  private Map<String, String> extraLabels;
+
+  /**
+   * Leave out the prometheus.io/scrape, port and path annotations the collector pods otherwise carry for their
+   * own metrics.
+   */
+  private Boolean disablePrometheusAnnotations;
+
   public Boolean getEnableMetrics() {
     return enableMetrics;
   }
@@ -21,18 +31,36 @@ public class ObservabilityMetrics {
     this.enableMetrics = enableMetrics;
   }
 
+  public Map<String, String> getExtraLabels() {
+    return extraLabels;
+  }
+
+  public void setExtraLabels(Map<String, String> extraLabels) {
+    this.extraLabels = extraLabels;
+  }
+
+  public Boolean getDisablePrometheusAnnotations() {
+    return disablePrometheusAnnotations;
+  }
+
+  public void setDisablePrometheusAnnotations(Boolean disablePrometheusAnnotations) {
+    this.disablePrometheusAnnotations = disablePrometheusAnnotations;
+  }
+
   @Override
   public boolean equals(Object o) {
-    return o instanceof ObservabilityMetrics other && Objects.equals(enableMetrics, other.enableMetrics);
+    return o instanceof ObservabilityMetrics other && Objects.equals(enableMetrics, other.enableMetrics)
+        && Objects.equals(extraLabels, other.extraLabels)
+        && Objects.equals(disablePrometheusAnnotations, other.disablePrometheusAnnotations);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hashCode(enableMetrics);
+    return Objects.hash(enableMetrics, extraLabels, disablePrometheusAnnotations);
   }
 
   @Override
   public String toString() {
-    return "ObservabilityMetrics{enableMetrics=" + enableMetrics + "}";
+    return "ObservabilityMetrics{" + "enableMetrics=" + enableMetrics + ", " + "extraLabels=" + extraLabels + ", " + "disablePrometheusAnnotations=" + disablePrometheusAnnotations + "}";
   }
 }

@@ -165,7 +165,10 @@ class GeneratedSchemaTest {
   void collectorCrossFieldRulesNameTheirFields() {
     List<ValidationRule> rules = at(COLLECTOR, "spec").getXKubernetesValidations();
     assertThat(rules).extracting(ValidationRule::getFieldPath)
-        .containsExactlyInAnyOrder(".volumeClaimTemplates", ".replicas", ".autoscaler", ".hostPorts");
+        .containsExactlyInAnyOrder(".volumeClaimTemplates", ".replicas", ".autoscaler", ".hostPorts",
+            ".persistentVolumeClaimRetentionPolicy", ".serviceName", ".podManagementPolicy", ".daemonSetUpdateStrategy",
+            ".deploymentUpdateStrategy", ".tolerations", ".affinity", ".priorityClassName", ".additionalContainers",
+            ".ingress", ".ingress.hostname", ".targetAllocator", ".targetAllocator.allocationStrategy");
     assertThat(rules).allSatisfy(r -> assertThat(r.getMessage()).startsWith("spec."));
   }
 

@@ -66,7 +66,9 @@ class ExamplesRoundTripTest {
 
   private static final List<String> LANGUAGES = List.of("java", "python", "nodejs", "dotnet", "go", "apacheHttpd", "nginx");
   private static final List<String> OWN_OBJECTS = Stream.concat(
-      Stream.of("exporter", "tls", "sampler", "resource", "defaults", "extensions", "scale", "autoscaler"), LANGUAGES.stream()).toList();
+      Stream.of("exporter", "tls", "sampler", "resource", "defaults", "extensions", "scale", "autoscaler", "ports",
+      "observability", "metrics", "targetAllocator", "prometheusCR", "mtls", "podDisruptionBudget", "ingress", "route",
+      "httpRoute", "networkPolicy", "livenessProbe", "configmaps"), LANGUAGES.stream()).toList();
 
   /** Fields the schema forbids together: a fixture sets one of each pair. */
   private static final Map<String, String> EXCLUSIVE = exclusive();
@@ -78,6 +80,10 @@ class ExamplesRoundTripTest {
       pairs.put("spec." + language + ".volumeClaimTemplate", "volumeLimitSize");
       pairs.put("spec." + language + ".resources", "resourceRequirements");
       pairs.put("spec." + language + ".resourceRequirements", "resources");
+    }
+    for (String budget : List.of("spec.podDisruptionBudget", "spec.targetAllocator.podDisruptionBudget")) {
+      pairs.put(budget + ".minAvailable", "maxUnavailable");
+      pairs.put(budget + ".maxUnavailable", "minAvailable");
     }
     return Map.copyOf(pairs);
   }

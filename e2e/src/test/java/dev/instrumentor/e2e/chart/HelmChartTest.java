@@ -125,6 +125,8 @@ class HelmChartTest {
       "apps/statefulsets:create,delete,get,list,patch,update,watch",
       "autoscaling/horizontalpodautoscalers:create,delete,get,list,patch,update,watch",
       "policy/poddisruptionbudgets:create,delete,get,list,patch,update,watch",
+      "networking.k8s.io/ingresses:create,delete,get,list,patch,update,watch",
+      "networking.k8s.io/networkpolicies:create,delete,get,list,patch,update,watch",
       "/namespaces:get,list,watch", "events.k8s.io/events:create",
       "url:/version:get",
       "admissionregistration.k8s.io/mutatingwebhookconfigurations[instrumentor]:get,patch,update",

@@ -34,6 +34,8 @@ final class CollectorConditions {
   static final String LISTENERS = "Listeners";
   /** Whether the Secrets and ConfigMaps the pods read exist. */
   static final String INPUTS = "Inputs";
+  /** Whether every field the spec sets is acted on (some of the OpenTelemetry Operator's are only accepted). */
+  static final String SUPPORTED = "Supported";
 
   private final TelemetryCollectorStatus status;
   private final TelemetryCollector collector;
@@ -156,6 +158,18 @@ final class CollectorConditions {
           + " collectorSecretNamespaces), so rotating them does not roll the pods: " + CollectorInputs.describe(unfollowed));
     }
     return String.join("; ", parts);
+  }
+
+  /** {@code notApplied}: from {@link CollectorCompatibility#notApplied}. */
+  void supported(List<String> notApplied) {
+    set(SUPPORTED, notApplied.isEmpty(), notApplied.isEmpty() ? "AllApplied" : "NotApplied", notApplied.isEmpty()
+        ? "every field the spec sets is applied" : "accepted but not applied: " + String.join("; ", notApplied));
+  }
+
+  /** spec.managementState unmanaged: the objects are left as they are. */
+  void unmanaged() {
+    set(READY, "Unknown", "Unmanaged", "spec.managementState is unmanaged: the operator leaves this collector's objects"
+        + " as they are until it is managed again");
   }
 
   void sidecarReady() {

@@ -1,5 +1,6 @@
 package dev.instrumentor.operator.collector;
 
+import dev.instrumentor.api.v1alpha1.ConfigMapMount;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
@@ -73,6 +74,9 @@ public final class CollectorInputs {
         add(refs, new Ref("ConfigMap", from.getConfigMapRef().getName(),
             Boolean.TRUE.equals(from.getConfigMapRef().getOptional()), "envFrom"));
       }
+    }
+    for (ConfigMapMount mount : nullSafe(spec.getConfigmaps())) {
+      add(refs, new Ref("ConfigMap", mount.getName(), false, "spec.configmaps"));
     }
     for (Volume volume : nullSafe(spec.getVolumes())) {
       String via = "volume " + volume.getName();

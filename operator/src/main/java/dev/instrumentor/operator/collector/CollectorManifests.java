@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.InstrumentorLabels;
 import dev.instrumentor.api.v1alpha1.Autoscaler;
+import dev.instrumentor.api.v1alpha1.AutoscalerMetric;
 import dev.instrumentor.api.v1alpha1.CollectorMode;
+import dev.instrumentor.api.v1alpha1.PortSpec;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
 import dev.instrumentor.operator.yaml.YamlDocuments;
 import dev.instrumentor.webhook.sidecar.CollectorContainer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -35,6 +38,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpecBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import java.nio.charset.StandardCharsets;
@@ -114,14 +118,17 @@ public final class CollectorManifests {
     Map<String, String> selector = CollectorContainer.selectorLabels(collector.getMetadata().getName());
     switch (mode) {
       case DAEMONSET -> objects.add(new DaemonSetBuilder().withMetadata(metadata(collector, name(collector)))
-          .withNewSpec().withNewSelector().withMatchLabels(selector).endSelector().withTemplate(template).endSpec().build());
+          .withNewSpec().withNewSelector().withMatchLabels(selector).endSelector().withTemplate(template)
+          .withUpdateStrategy(spec.getDaemonSetUpdateStrategy()).endSpec().build());
       case STATEFULSET -> objects.add(new StatefulSetBuilder().withMetadata(metadata(collector, name(collector)))
-          .withNewSpec().withReplicas(replicas(spec)).withServiceName(name(collector) + "-headless")
-          .withPodManagementPolicy("Parallel")
-          .withNewSelector().withMatchLabels(selector).endSelector().withTemplate(template)
-          .withVolumeClaimTemplates(spec.getVolumeClaimTemplates()).endSpec().build());
-      default -> objects.add(new DeploymentBuilder().withMetadata(metadata(collector, name(collector)))
           .withNewSpec().withReplicas(replicas(spec))
+          .withServiceName(blank(spec.getServiceName()) ? name(collector) + "-headless" : spec.getServiceName())
+          .withPodManagementPolicy(blank(spec.getPodManagementPolicy()) ? "Parallel" : spec.getPodManagementPolicy())
+          .withNewSelector().withMatchLabels(selector).endSelector().withTemplate(template)
+          .withVolumeClaimTemplates(spec.getVolumeClaimTemplates())
+          .withPersistentVolumeClaimRetentionPolicy(spec.getPersistentVolumeClaimRetentionPolicy()).endSpec().build());
+      default -> objects.add(new DeploymentBuilder().withMetadata(metadata(collector, name(collector)))
+          .withNewSpec().withReplicas(replicas(spec)).withStrategy(spec.getDeploymentUpdateStrategy())
           .withNewSelector().withMatchLabels(selector).endSelector().withTemplate(template).endSpec().build());
     }
     List<ServicePort> ports = servicePorts(spec, config);
@@ -135,6 +142,15 @@ public final class CollectorManifests {
       if (mode == CollectorMode.STATEFULSET) {
         objects.add(service(collector, name(collector) + "-headless", ports, true));
       }
+      // names as the OpenTelemetry Operator's: <name>-ingress, <name>-collector-networkpolicy
+      HasMetadata ingress = CollectorExposure.ingress(collector, metadata(collector, collector.getMetadata().getName() + "-ingress"), ports);
+      if (ingress != null) {
+        objects.add(ingress);
+      }
+    }
+    if (spec.getNetworkPolicy() != null && Boolean.TRUE.equals(spec.getNetworkPolicy().getEnabled())) {
+      objects.add(CollectorExposure.networkPolicy(metadata(collector, name(collector) + "-networkpolicy"), selector,
+          template.getSpec().getContainers().get(0).getPorts(), config.healthCheckPort()));
     }
     Service monitoring = service(collector, name(collector) + "-monitoring", List.of(new ServicePortBuilder()
         .withName("monitoring").withPort(config.monitoringPort()).withTargetPort(new IntOrString(config.monitoringPort()))
@@ -144,16 +160,36 @@ public final class CollectorManifests {
     if (enableMetrics(spec)) {
       objects.add(serviceMonitor(collector));
     }
-    if (mode != CollectorMode.DAEMONSET && spec.getAutoscaler() != null) {
+    if (mode != CollectorMode.DAEMONSET && spec.getAutoscaler() != null && spec.getAutoscaler().getMaxReplicas() != null) {
       objects.add(autoscaler(collector));
     }
-    if (mode != CollectorMode.DAEMONSET && Math.max(replicas(spec), minReplicas(spec)) > 1) {
-      // several replicas: a voluntary disruption (a node drain) takes one at a time
-      objects.add(new PodDisruptionBudgetBuilder()
-          .withMetadata(metadata(collector, name(collector))).withNewSpec().withMaxUnavailable(new IntOrString(1))
-          .withNewSelector().withMatchLabels(selector).endSelector().endSpec().build());
+    PodDisruptionBudget budget = disruptionBudget(collector, mode, selector);
+    if (budget != null) {
+      objects.add(budget);
     }
     return objects;
+  }
+
+  /**
+   * The spec's PodDisruptionBudget; without one, maxUnavailable 1 when several replicas run (a voluntary
+   * disruption, a node drain, takes one at a time); else none.
+   */
+  private static PodDisruptionBudget disruptionBudget(TelemetryCollector collector, CollectorMode mode,
+      Map<String, String> selector) {
+    TelemetryCollectorSpec spec = collector.getSpec();
+    if (spec.getPodDisruptionBudget() != null) {
+      return new PodDisruptionBudgetBuilder()
+          .withMetadata(metadata(collector, name(collector))).withNewSpec()
+          .withMinAvailable(spec.getPodDisruptionBudget().getMinAvailable())
+          .withMaxUnavailable(spec.getPodDisruptionBudget().getMaxUnavailable())
+          .withNewSelector().withMatchLabels(selector).endSelector().endSpec().build();
+    }
+    if (mode != CollectorMode.DAEMONSET && Math.max(replicas(spec), minReplicas(spec)) > 1) {
+      return new PodDisruptionBudgetBuilder()
+          .withMetadata(metadata(collector, name(collector))).withNewSpec().withMaxUnavailable(new IntOrString(1))
+          .withNewSelector().withMatchLabels(selector).endSelector().endSpec().build();
+    }
+    return null;
   }
 
   /** Whether the spec asks for a ServiceMonitor. */
@@ -177,18 +213,25 @@ public final class CollectorManifests {
     monitor.setApiVersion(SERVICE_MONITOR_API_VERSION);
     monitor.setKind("ServiceMonitor");
     monitor.setMetadata(metadata(collector, name(collector)));
+    Map<String, String> extra = collector.getSpec().getObservability().getMetrics().getExtraLabels();
+    if (extra != null) {
+      // a Prometheus picks monitors by label (e.g. release); ours are not overridden
+      extra.forEach(monitor.getMetadata().getLabels()::putIfAbsent);
+    }
     monitor.setAdditionalProperty("spec", spec);
     return monitor;
   }
 
   private static int minReplicas(TelemetryCollectorSpec spec) {
-    return spec.getAutoscaler() == null ? 0 : spec.getAutoscaler().getMinReplicas() != null
+    return spec.getAutoscaler() == null || spec.getAutoscaler().getMaxReplicas() == null ? 0
+        : spec.getAutoscaler().getMinReplicas() != null
         ? spec.getAutoscaler().getMinReplicas() : replicas(spec);
   }
 
   /** The most replicas the collector may run: spec.autoscaler.maxReplicas, else spec.replicas. */
   public static int maxReplicas(TelemetryCollectorSpec spec) {
-    return spec.getAutoscaler() != null ? spec.getAutoscaler().getMaxReplicas() : replicas(spec);
+    return spec.getAutoscaler() != null && spec.getAutoscaler().getMaxReplicas() != null
+        ? spec.getAutoscaler().getMaxReplicas() : replicas(spec);
   }
 
   /**
@@ -200,7 +243,8 @@ public final class CollectorManifests {
     Autoscaler autoscaler = collector.getSpec().getAutoscaler();
     List<MetricSpec> metrics = new ArrayList<>();
     Integer cpu = autoscaler.getTargetCPUUtilization();
-    if (cpu == null && autoscaler.getTargetMemoryUtilization() == null) {
+    boolean custom = autoscaler.getMetrics() != null && !autoscaler.getMetrics().isEmpty();
+    if (cpu == null && autoscaler.getTargetMemoryUtilization() == null && !custom) {
       cpu = 90;
     }
     if (cpu != null) {
@@ -209,12 +253,17 @@ public final class CollectorManifests {
     if (autoscaler.getTargetMemoryUtilization() != null) {
       metrics.add(resourceMetric("memory", autoscaler.getTargetMemoryUtilization()));
     }
+    if (custom) {
+      for (AutoscalerMetric metric : autoscaler.getMetrics()) {
+        metrics.add(new MetricSpecBuilder().withType(metric.getType()).withPods(metric.getPods()).build());
+      }
+    }
     return new HorizontalPodAutoscalerBuilder()
         .withMetadata(metadata(collector, name(collector))).withNewSpec()
         .withNewScaleTargetRef().withApiVersion(collector.getApiVersion()).withKind(collector.getKind())
         .withName(collector.getMetadata().getName()).endScaleTargetRef()
         .withMinReplicas(minReplicas(collector.getSpec())).withMaxReplicas(autoscaler.getMaxReplicas())
-        .withMetrics(metrics).endSpec().build();
+        .withMetrics(metrics).withBehavior(autoscaler.getBehavior()).endSpec().build();
   }
 
   private static MetricSpec resourceMetric(String resource, int percent) {
@@ -275,6 +324,12 @@ public final class CollectorManifests {
     if (spec.getPodAnnotations() != null) {
       annotations.putAll(spec.getPodAnnotations());
     }
+    if (!prometheusAnnotationsOff(spec)) {
+      // as the OpenTelemetry Operator: a Prometheus that scrapes annotated pods finds the collector's own metrics
+      annotations.putIfAbsent("prometheus.io/scrape", "true");
+      annotations.putIfAbsent("prometheus.io/port", String.valueOf(config.monitoringPort()));
+      annotations.putIfAbsent("prometheus.io/path", "/metrics");
+    }
     annotations.put(CONFIG_HASH_ANNOTATION, configHash);
     if (inputsHash != null) {
       // a rotated Secret or changed ConfigMap changes the template: the pods roll and read it anew
@@ -282,12 +337,18 @@ public final class CollectorManifests {
     }
     List<ContainerPort> containerPorts = new ArrayList<>();
     boolean hostPorts = spec.getMode() == CollectorMode.DAEMONSET && Boolean.TRUE.equals(spec.getHostPorts());
+    Map<String, Integer> specHostPorts = new TreeMap<>();
+    if (spec.getPorts() != null) {
+      spec.getPorts().stream().filter(p -> p.getHostPort() != null && p.getHostPort() > 0)
+          .forEach(p -> specHostPorts.put(p.getName() == null ? "" : p.getName(), p.getHostPort()));
+    }
     for (ServicePort port : servicePorts(spec, config)) {
       int number = port.getTargetPort() != null && port.getTargetPort().getIntVal() != null
           ? port.getTargetPort().getIntVal() : port.getPort();
       // a node-local agent: the receiver on the node's address too, for $(OTEL_NODE_IP) endpoints
+      Integer hostPort = specHostPorts.getOrDefault(port.getName() == null ? "" : port.getName(), hostPorts ? number : null);
       containerPorts.add(new ContainerPortBuilder().withName(port.getName()).withContainerPort(number)
-          .withHostPort(hostPorts ? number : null).withProtocol(port.getProtocol()).build());
+          .withHostPort(hostPort).withProtocol(port.getProtocol()).build());
     }
     containerPorts.add(new ContainerPortBuilder().withName("monitoring").withContainerPort(config.monitoringPort())
         .withProtocol("TCP").build());
@@ -296,7 +357,13 @@ public final class CollectorManifests {
     if (spec.getVolumes() != null) {
       volumes.addAll(spec.getVolumes());
     }
-    String image = spec.getImage() == null || spec.getImage().isBlank() ? defaultImage : spec.getImage();
+    volumes.addAll(CollectorContainer.configMapVolumes(spec));
+    List<Container> containers = new ArrayList<>();
+    containers.add(CollectorContainer.container(spec, defaultImage(spec), containerPorts, config.healthCheckPort()));
+    if (spec.getAdditionalContainers() != null) {
+      containers.addAll(spec.getAdditionalContainers());
+    }
+    boolean hostNetwork = Boolean.TRUE.equals(spec.getHostNetwork());
     return new PodTemplateSpecBuilder()
         .withNewMetadata().withLabels(labels(collector)).withAnnotations(annotations).endMetadata()
         .withNewSpec()
@@ -304,11 +371,23 @@ public final class CollectorManifests {
               ? name(collector) : spec.getServiceAccount())
           .withSecurityContext(spec.getPodSecurityContext() != null ? spec.getPodSecurityContext()
               : CollectorContainer.restrictedPod())
-          .withContainers(CollectorContainer.container(spec, image, containerPorts, config.healthCheckPort()))
+          .withInitContainers(spec.getInitContainers())
+          .withContainers(containers)
           .withVolumes(volumes)
           .withNodeSelector(spec.getNodeSelector())
           .withTolerations(spec.getTolerations())
           .withAffinity(spec.getAffinity())
+          .withTopologySpreadConstraints(spec.getTopologySpreadConstraints())
+          .withTerminationGracePeriodSeconds(spec.getTerminationGracePeriodSeconds())
+          .withPriorityClassName(blank(spec.getPriorityClassName()) ? null : spec.getPriorityClassName())
+          .withHostNetwork(hostNetwork ? Boolean.TRUE : null)
+          // on the node's network the cluster's DNS is still wanted, as the OpenTelemetry Operator sets it
+          .withDnsPolicy(!blank(spec.getDnsPolicy()) ? spec.getDnsPolicy() : hostNetwork ? "ClusterFirstWithHostNet" : null)
+          .withDnsConfig(spec.getPodDnsConfig())
+          .withHostPID(Boolean.TRUE.equals(spec.getHostPID()) ? Boolean.TRUE : null)
+          .withHostUsers(spec.getHostUsers())
+          .withHostAliases(spec.getHostAliases())
+          .withShareProcessNamespace(Boolean.TRUE.equals(spec.getShareProcessNamespace()) ? Boolean.TRUE : null)
         .endSpec()
         .build();
   }
@@ -325,11 +404,12 @@ public final class CollectorManifests {
           .withAppProtocol(port.appProtocol()).build());
     }
     if (spec.getPorts() != null) {
-      for (ServicePort extra : spec.getPorts()) {
+      for (PortSpec extra : spec.getPorts()) {
         byName.values().removeIf(p -> p.getPort().equals(extra.getPort())
             && (p.getProtocol() == null ? "TCP" : p.getProtocol()).equals(extra.getProtocol() == null ? "TCP" : extra.getProtocol()));
-        ServicePort copy = new ServicePortBuilder(extra)
+        ServicePort copy = new ServicePortBuilder().withName(extra.getName()).withPort(extra.getPort())
             .withProtocol(extra.getProtocol() == null ? "TCP" : extra.getProtocol())
+            .withAppProtocol(extra.getAppProtocol())
             .withTargetPort(extra.getTargetPort() == null ? new IntOrString(extra.getPort()) : extra.getTargetPort())
             .build();
         byName.put(extra.getName(), copy);
@@ -341,13 +421,30 @@ public final class CollectorManifests {
   }
 
   private static Service service(TelemetryCollector collector, String name, List<ServicePort> ports, boolean headless) {
+    TelemetryCollectorSpec spec = collector.getSpec();
     return new ServiceBuilder().withMetadata(metadata(collector, name))
         .withNewSpec()
           .withSelector(CollectorContainer.selectorLabels(collector.getMetadata().getName()))
           .withPorts(ports)
           .withClusterIP(headless ? "None" : null)
           .withPublishNotReadyAddresses(headless ? Boolean.TRUE : null)
+          .withIpFamilies(spec.getIpFamilies() == null || spec.getIpFamilies().isEmpty() ? null : spec.getIpFamilies())
+          .withIpFamilyPolicy(blank(spec.getIpFamilyPolicy()) ? null : spec.getIpFamilyPolicy())
+          .withTrafficDistribution(blank(spec.getTrafficDistribution()) ? null : spec.getTrafficDistribution())
         .endSpec().build();
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
+  }
+
+  private String defaultImage(TelemetryCollectorSpec spec) {
+    return blank(spec.getImage()) ? defaultImage : spec.getImage();
+  }
+
+  private static boolean prometheusAnnotationsOff(TelemetryCollectorSpec spec) {
+    return spec.getObservability() != null && spec.getObservability().getMetrics() != null
+        && Boolean.TRUE.equals(spec.getObservability().getMetrics().getDisablePrometheusAnnotations());
   }
 
   private static Map<String, String> labels(TelemetryCollector collector) {

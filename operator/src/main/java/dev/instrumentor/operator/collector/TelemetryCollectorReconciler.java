@@ -1,6 +1,7 @@
 package dev.instrumentor.operator.collector;
 
 import dev.instrumentor.api.v1alpha1.CollectorMode;
+import dev.instrumentor.api.v1alpha1.ManagementState;
 import dev.instrumentor.api.v1alpha1.ScaleStatus;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorStatus;
@@ -21,6 +22,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -63,7 +66,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
   static final List<Class<? extends HasMetadata>> OWNED = List.of(
       ConfigMap.class, ServiceAccount.class, Deployment.class, DaemonSet.class, StatefulSet.class, Service.class,
       HorizontalPodAutoscaler.class,
-      PodDisruptionBudget.class);
+      PodDisruptionBudget.class, Ingress.class, NetworkPolicy.class);
   private static final String INPUTS_INDEX = "inputs";
   static final String INPUT_PREFIX = "Input";
 
@@ -198,6 +201,11 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
     TelemetryCollectorStatus status = copy(previous);
     status.setObservedGeneration(collector.getMetadata().getGeneration());
     CollectorConditions conditions = new CollectorConditions(status, collector, clock);
+    conditions.supported(CollectorCompatibility.notApplied(collector.getSpec()));
+    if (collector.getSpec().getManagementState() == ManagementState.UNMANAGED) {
+      conditions.unmanaged();
+      return statusUpdate(collector, previous, status);
+    }
     CollectorConfig config = CollectorConfig.of(collector.getSpec().getConfig());
     String image = image(collector);
     conditions.components(CollectorComponents.forImage(image), image);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.instrumentor.api.v1alpha1.Autoscaler;
 import dev.instrumentor.api.v1alpha1.CollectorMode;
+import dev.instrumentor.api.v1alpha1.PortSpec;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -14,7 +15,6 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -217,9 +217,14 @@ class CollectorManifestsTest {
   @Test
   void specPortsAreAddedAndWinOverDerivedOnes() {
     TelemetryCollector collector = collector(CollectorMode.DEPLOYMENT, CONFIG);
-    collector.getSpec().setPorts(List.of(
-        new ServicePortBuilder().withName("grpc-custom").withPort(4317).withTargetPort(new IntOrString(4317)).build(),
-        new ServicePortBuilder().withName("extra").withPort(9999).build()));
+    PortSpec custom = new PortSpec();
+    custom.setName("grpc-custom");
+    custom.setPort(4317);
+    custom.setTargetPort(new IntOrString(4317));
+    PortSpec extra = new PortSpec();
+    extra.setName("extra");
+    extra.setPort(9999);
+    collector.getSpec().setPorts(List.of(custom, extra));
 
     Service service = (Service) desired(collector).get(3);
 

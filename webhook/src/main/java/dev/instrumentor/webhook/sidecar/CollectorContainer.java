@@ -1,5 +1,7 @@
 package dev.instrumentor.webhook.sidecar;
 
+import dev.instrumentor.api.v1alpha1.ConfigMapMount;
+import dev.instrumentor.api.v1alpha1.ProbeSettings;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -8,12 +10,15 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +51,26 @@ public final class CollectorContainer {
   }
 
   /**
+   * The volumes of the ConfigMaps in {@code spec.configmaps}, named {@code configmap-<name>} as the OpenTelemetry
+   * Operator names them.
+   */
+  public static List<Volume> configMapVolumes(TelemetryCollectorSpec spec) {
+    List<Volume> volumes = new ArrayList<>();
+    if (spec.getConfigmaps() != null) {
+      for (ConfigMapMount mount : spec.getConfigmaps()) {
+        volumes.add(new VolumeBuilder().withName(configMapVolumeName(mount.getName()))
+            .withNewConfigMap().withName(mount.getName()).endConfigMap().build());
+      }
+    }
+    return volumes;
+  }
+
+  private static String configMapVolumeName(String configMap) {
+    String name = "configmap-" + configMap;
+    return name.length() <= 63 ? name : name.substring(0, 63).replaceAll("[-.]+$", "");
+  }
+
+  /**
    * @param image      the image to run (the spec's, or the operator's default)
    * @param ports      container ports to declare
    * @param healthPort the health_check extension's port for probes, or null
@@ -75,21 +100,46 @@ public final class CollectorContainer {
     if (spec.getVolumeMounts() != null) {
       mounts.addAll(spec.getVolumeMounts());
     }
+    if (spec.getConfigmaps() != null) {
+      for (ConfigMapMount mount : spec.getConfigmaps()) {
+        String volume = configMapVolumeName(mount.getName());
+        mounts.add(new VolumeMountBuilder().withName(volume)
+            .withMountPath(Path.of("/var/conf", mount.getMountpath(), volume).normalize().toString()).build());
+      }
+    }
     ContainerBuilder container = new ContainerBuilder()
         .withName(CONTAINER_NAME)
         .withImage(image)
+        .withImagePullPolicy(spec.getImagePullPolicy() == null ? null : spec.getImagePullPolicy().value())
+        .withCommand(spec.getCommand())
         .withArgs(args)
         .withEnv(env)
         .withEnvFrom(spec.getEnvFrom())
         .withPorts(ports.isEmpty() ? null : ports)
         .withVolumeMounts(mounts)
         .withResources(spec.getResources())
+        .withLifecycle(spec.getLifecycle())
         .withSecurityContext(spec.getSecurityContext() != null ? spec.getSecurityContext() : restricted());
     if (healthPort != null) {
-      container.withNewLivenessProbe().withNewHttpGet().withPath("/").withNewPort(healthPort).endHttpGet().endLivenessProbe()
-          .withNewReadinessProbe().withNewHttpGet().withPath("/").withNewPort(healthPort).endHttpGet().endReadinessProbe();
+      container.withLivenessProbe(healthProbe(healthPort, spec.getLivenessProbe()))
+          .withReadinessProbe(healthProbe(healthPort, spec.getReadinessProbe()));
+      if (spec.getStartupProbe() != null) {
+        container.withStartupProbe(healthProbe(healthPort, spec.getStartupProbe()));
+      }
     }
     return container.build();
+  }
+
+  /** An HTTP probe of the health_check extension, with the spec's timing where it gives one. */
+  private static Probe healthProbe(int healthPort, ProbeSettings timing) {
+    ProbeBuilder probe = new ProbeBuilder().withNewHttpGet().withPath("/").withNewPort(healthPort).endHttpGet();
+    if (timing != null) {
+      probe.withInitialDelaySeconds(timing.getInitialDelaySeconds()).withTimeoutSeconds(timing.getTimeoutSeconds())
+          .withPeriodSeconds(timing.getPeriodSeconds()).withSuccessThreshold(timing.getSuccessThreshold())
+          .withFailureThreshold(timing.getFailureThreshold())
+          .withTerminationGracePeriodSeconds(timing.getTerminationGracePeriodSeconds());
+    }
+    return probe.build();
   }
 
   /** No privilege escalation, all capabilities dropped, read-only root filesystem, RuntimeDefault seccomp. */

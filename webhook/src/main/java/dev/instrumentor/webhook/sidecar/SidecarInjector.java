@@ -76,6 +76,9 @@ public final class SidecarInjector implements Injector {
         volumes.add(PodJson.tree(volume));
       }
     }
+    for (Volume volume : CollectorContainer.configMapVolumes(collector.getSpec())) {
+      volumes.add(PodJson.tree(volume));
+    }
     String taken = pod.containerNamed(CollectorContainer.CONTAINER_NAME);
     if (taken != null) {
       return InjectionOutcome.skipped(NAME, "the pod has " + taken + " named " + CollectorContainer.CONTAINER_NAME
