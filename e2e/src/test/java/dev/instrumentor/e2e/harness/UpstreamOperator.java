@@ -1,0 +1,79 @@
+package dev.instrumentor.e2e.harness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The OpenTelemetry Operator's source at a release ({@code e2e/upstream/fetch.sh}: from the Go module proxy, cached
+ * outside the clone, nothing of it committed), as a judge of compatibility: the manifests of its e2e suites.
+ */
+public final class UpstreamOperator {
+
+  /** Its e2e suites that create OpenTelemetryCollectors (the issue's list). */
+  public static final List<String> COLLECTOR_SUITES = List.of("tests/e2e", "tests/e2e-targetallocator", "tests/e2e-pdb",
+      "tests/e2e-autoscale", "tests/e2e-sidecar", "tests/e2e-collector-metrics");
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private UpstreamOperator() {
+  }
+
+  /** The unpacked module, fetched once per cache. */
+  public static Path source() {
+    return Commands.buildOutput("e2e/upstream/fetch.sh");
+  }
+
+  /** A document of a file of its suites, and where it came from. */
+  public record Manifest(String file, int index, ObjectNode object) {
+
+    @Override
+    public String toString() {
+      return file + "#" + index + " (" + object.path("metadata").path("name").asText() + ")";
+    }
+  }
+
+  /**
+   * Every document of {@code kind} and {@code apiVersion} in the given suites' files that a test applies (its
+   * {@code *assert*} and {@code *error*} files, which chainsaw compares against, left out), in file order.
+   */
+  public static List<Manifest> manifests(List<String> suites, String apiVersion, String kind) {
+    Path root = source();
+    List<Manifest> found = new ArrayList<>();
+    for (String suite : suites) {
+      Path dir = root.resolve(suite);
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+          String name = file.getFileName().toString();
+          if (name.contains("assert") || name.contains("error")) {
+            continue;
+          }
+          int index = 0;
+          try (var parser = YAML.createParser(file.toFile())) {
+            for (var documents = YAML.readValues(parser, JsonNode.class); documents.hasNext(); index++) {
+              JsonNode document = documents.next();
+              if (document instanceof ObjectNode object && kind.equals(object.path("kind").asText())
+                  && apiVersion.equals(object.path("apiVersion").asText())) {
+                found.add(new Manifest(root.relativize(file).toString(), index, object));
+              }
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return found;
+  }
+}
