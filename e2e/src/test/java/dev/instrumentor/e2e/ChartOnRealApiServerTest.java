@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.instrumentor.api.v1alpha1.CollectorIngress;
 import dev.instrumentor.api.v1alpha1.CollectorMode;
+import dev.instrumentor.api.v1alpha1.CollectorNetworkPolicy;
+import dev.instrumentor.api.v1alpha1.IngressType;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
@@ -295,6 +298,18 @@ class ChartOnRealApiServerTest {
       assertThat(ready.getStatus()).isEqualTo("True");
       assertThat(admin.apps().deployments().inNamespace(apps).withName("gateway-collector").get()).isNotNull();
       assertThat(admin.services().inNamespace(apps).withName("gateway-collector").get()).isNotNull();
+    });
+    // the OpenTelemetry Operator's exposure fields: an Ingress and a NetworkPolicy, also under the chart's role
+    TelemetryCollector exposed = Scenario.collector(apps, "exposed", CollectorMode.DEPLOYMENT, Scenario.CONFIG);
+    exposed.getSpec().setIngress(new CollectorIngress());
+    exposed.getSpec().getIngress().setType(IngressType.INGRESS);
+    exposed.getSpec().setNetworkPolicy(new CollectorNetworkPolicy());
+    exposed.getSpec().getNetworkPolicy().setEnabled(true);
+    admin.resource(exposed).create();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(admin.network().v1().ingresses().inNamespace(apps).withName("exposed-ingress").get()).isNotNull();
+      assertThat(admin.network().v1().networkPolicies().inNamespace(apps).withName("exposed-collector-networkpolicy")
+          .get()).isNotNull();
     });
     // a collector reading the Kubernetes API: the operator binds its ServiceAccount to the chart's
     // k8sattributes ClusterRole, which it may bind by name but whose rights it does not hold; the API server

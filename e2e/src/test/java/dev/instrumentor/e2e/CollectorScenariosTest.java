@@ -334,6 +334,78 @@ class CollectorScenariosTest {
   }
 
   /** A node-local agent, as the real API server stores it: host ports and a Service that stays on the node. */
+  /**
+   * A collector written with the OpenTelemetry Operator's fields: its Ingress, NetworkPolicy and
+   * PodDisruptionBudget are created and accepted by the API server, the condition Supported names what is only
+   * accepted, and while it is unmanaged a spec change leaves its objects alone; managed again, they follow.
+   */
+  @Test
+  void aCollectorWithTheOpenTelemetryOperatorsFieldsGetsItsObjectsAndUnmanagedLeavesThemAlone() {
+    String ns = cluster.namespace("upstream-fields", Map.of());
+    TelemetryCollector collector = YAML.unmarshal("""
+        apiVersion: instrumentor.dev/v1alpha1
+        kind: TelemetryCollector
+        metadata: {name: edge}
+        spec:
+          mode: deployment
+          replicas: 2
+          configVersions: 3
+          podDisruptionBudget: {minAvailable: 1}
+          ingress:
+            type: ingress
+            hostname: otel.example.com
+            annotations: {nginx.ingress.kubernetes.io/backend-protocol: GRPC}
+          networkPolicy: {enabled: true}
+          hostAliases: [{ip: 10.0.0.10, hostnames: [backend.internal]}]
+          deploymentUpdateStrategy: {type: Recreate}
+        """, TelemetryCollector.class);
+    collector.getMetadata().setNamespace(ns);
+    collector.getSpec().setConfig(YAML.unmarshal(CONFIG, JsonNode.class));
+    cluster.client().resource(collector).create();
+
+    var collectors = cluster.client().resources(TelemetryCollector.class).inNamespace(ns);
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() -> {
+      var ingress = cluster.client().network().v1().ingresses().inNamespace(ns).withName("edge-ingress").get();
+      assertThat(ingress).as("the Ingress").isNotNull();
+      assertThat(ingress.getSpec().getRules()).singleElement().satisfies(rule -> assertThat(rule.getHttp().getPaths())
+          .extracting(path -> path.getPath()).containsExactly("/otlp-grpc", "/otlp-http"));
+      assertThat(cluster.client().network().v1().networkPolicies().inNamespace(ns).withName("edge-collector-networkpolicy")
+          .get()).as("the NetworkPolicy").isNotNull();
+      var budget = cluster.client().policy().v1().podDisruptionBudget().inNamespace(ns).withName("edge-collector").get();
+      assertThat(budget).as("the PodDisruptionBudget").isNotNull();
+      assertThat(budget.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+      Deployment deployment = cluster.client().apps().deployments().inNamespace(ns).withName("edge-collector").get();
+      assertThat(deployment).as("the Deployment").isNotNull();
+      assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+      assertThat(deployment.getSpec().getTemplate().getSpec().getHostAliases()).hasSize(1);
+      assertThat(supported(collectors.withName("edge").get())).startsWith("False accepted but not applied: spec.configVersions");
+    });
+
+    collectors.withName("edge").patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"spec\":{\"managementState\":\"unmanaged\",\"networkPolicy\":null}}");
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
+        assertThat(condition(collectors.withName("edge").get(), "Ready")).startsWith("Unknown Unmanaged"));
+    assertThat(cluster.client().network().v1().networkPolicies().inNamespace(ns).withName("edge-collector-networkpolicy")
+        .get()).as("unmanaged: left as it was").isNotNull();
+
+    collectors.withName("edge").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"managementState\":\"managed\"}}");
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
+        assertThat(cluster.client().network().v1().networkPolicies().inNamespace(ns)
+            .withName("edge-collector-networkpolicy").get()).as("managed again: no longer wanted, deleted").isNull());
+  }
+
+  /** "status reason message" of a condition, or "none": nothing here throws but an AssertionError. */
+  private static String condition(TelemetryCollector collector, String type) {
+    Condition found = collector == null || collector.getStatus() == null ? null
+        : Conditions.get(collector.getStatus().getConditions(), type);
+    return found == null ? "none" : found.getStatus() + " " + found.getReason() + " " + found.getMessage();
+  }
+
+  private static String supported(TelemetryCollector collector) {
+    String condition = condition(collector, "Supported");
+    return condition.equals("none") ? condition : condition.replaceFirst(" NotApplied ", " ");
+  }
+
   @Test
   void aDaemonSetAgentServesItsNode() {
     assumeTrue(cluster.real(), "needs a real API server to judge hostPort and internalTrafficPolicy");

@@ -57,6 +57,11 @@ public final class Scenario {
   }
 
   public static TelemetryCollector createCollector(String ns, String name, CollectorMode mode, String config) {
+    return E2eCluster.fromEnvironment().client().resource(collector(ns, name, mode, config)).create();
+  }
+
+  /** A collector not yet created, for a test to set more fields. */
+  public static TelemetryCollector collector(String ns, String name, CollectorMode mode, String config) {
     TelemetryCollector collector = new TelemetryCollector();
     collector.getMetadata().setName(name);
     collector.getMetadata().setNamespace(ns);
@@ -64,7 +69,7 @@ public final class Scenario {
     spec.setMode(mode);
     spec.setConfig(YAML.unmarshal(config, JsonNode.class));
     collector.setSpec(spec);
-    return E2eCluster.fromEnvironment().client().resource(collector).create();
+    return collector;
   }
 
   public static final String CONFIG = """
