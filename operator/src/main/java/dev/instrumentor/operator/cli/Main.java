@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = BuildInfo.class,
     description = "Kubernetes operator that injects OpenTelemetry auto-instrumentation into workloads.",
-    subcommands = {RunCommand.class, InjectCommand.class, RenderCommand.class, VersionCommand.class,
+    subcommands = {RunCommand.class, InjectCommand.class, RenderCommand.class, TargetAllocatorCommand.class,
+        VersionCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

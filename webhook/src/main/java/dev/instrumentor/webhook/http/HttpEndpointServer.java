@@ -59,8 +59,12 @@ public final class HttpEndpointServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpEndpointServer.class);
 
-  /** A request as the handler sees it: the body's first {@code length} bytes are meaningful. */
-  public record Request(String method, String path, String contentType, byte[] body, int length, boolean truncated) {
+  /**
+   * A request as the handler sees it: the body's first {@code length} bytes are meaningful; {@code query} is the
+   * raw query string (after {@code ?}), empty when there is none.
+   */
+  public record Request(String method, String path, String contentType, byte[] body, int length, boolean truncated,
+      String query) {
   }
 
   /** An answer; {@code headers} are extra ones (e.g. {@code Allow}). */
@@ -290,7 +294,8 @@ public final class HttpEndpointServer implements AutoCloseable {
       Response response;
       try {
         response = handler.handle(new Request(head.method().name(), query < 0 ? path : path.substring(0, query),
-            head.headers().get(HttpHeaderNames.CONTENT_TYPE), body, length, truncated));
+            head.headers().get(HttpHeaderNames.CONTENT_TYPE), body, length, truncated,
+            query < 0 ? "" : path.substring(query + 1)));
       } catch (RuntimeException e) {
         LOG.error("{}: handler failed", name, e);
         response = Response.text(500, "internal error");

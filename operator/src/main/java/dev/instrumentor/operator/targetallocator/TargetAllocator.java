@@ -1,0 +1,139 @@
+package dev.instrumentor.operator.targetallocator;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Discovers targets and the collector's pods and keeps an assignment of the one to the others, recomputed at
+ * most every {@link #SETTLE} after a change (a rollout of a hundred pods is one recomputation, not a hundred).
+ * What the API serves is an immutable {@link Snapshot}.
+ */
+public final class TargetAllocator implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TargetAllocator.class);
+  static final Duration SETTLE = Duration.ofSeconds(1);
+
+  /** Who scrapes what, at one moment. */
+  public record Snapshot(Map<String, Map<String, List<ScrapeTarget>>> byJobAndCollector, List<CollectorPod> collectors,
+      int targets, int unassigned, boolean ready) {
+
+    static final Snapshot EMPTY = new Snapshot(Map.of(), List.of(), 0, 0, false);
+
+    List<ScrapeTarget> targets(String job, String collector) {
+      return byJobAndCollector.getOrDefault(job, Map.of()).getOrDefault(collector, List.of());
+    }
+  }
+
+  private final TargetAllocatorConfig config;
+  private final TargetDiscovery discovery;
+  private final SharedIndexInformer<Pod> collectorPods;
+  private final AllocationStrategy strategy;
+  private final AtomicBoolean dirty = new AtomicBoolean(true);
+  private final ScheduledExecutorService settle = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "target-allocation");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private volatile Snapshot snapshot = Snapshot.EMPTY;
+
+  public TargetAllocator(KubernetesClient client, TargetAllocatorConfig config) {
+    this.config = config;
+    this.strategy = AllocationStrategy.named(config.allocationStrategy());
+    Runnable changed = () -> dirty.set(true);
+    this.discovery = new TargetDiscovery(client, config.collectorNamespace(), config.jobs(), changed);
+    this.collectorPods = client.pods().inNamespace(config.collectorNamespace()).withLabels(config.collectorSelector())
+        .inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Pod pod) {
+            changed.run();
+          }
+
+          @Override
+          public void onUpdate(Pod before, Pod after) {
+            changed.run();
+          }
+
+          @Override
+          public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+            changed.run();
+          }
+        });
+    discovery.problems().forEach(problem -> LOG.warn("{}", problem));
+    settle.scheduleWithFixedDelay(this::recomputeIfChanged, 0, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public TargetAllocatorConfig config() {
+    return config;
+  }
+
+  public List<String> problems() {
+    return discovery.problems();
+  }
+
+  public Snapshot snapshot() {
+    return snapshot;
+  }
+
+  private void recomputeIfChanged() {
+    try {
+      if (!collectorPods.hasSynced() || !discovery.synced() || !dirty.getAndSet(false)) {
+        return;
+      }
+      snapshot = allocate(discovery.targets(), collectors(collectorPods.getStore().list()), strategy);
+    } catch (RuntimeException e) {
+      dirty.set(true);
+      LOG.error("target allocation failed; tried again in {}", SETTLE, e);
+    }
+  }
+
+  /** Running pods with an address, not being deleted: the collectors that can scrape. */
+  static List<CollectorPod> collectors(List<Pod> pods) {
+    return pods.stream()
+        .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
+            && "Running".equals(pod.getStatus().getPhase()) && pod.getStatus().getPodIP() != null)
+        .map(pod -> new CollectorPod(pod.getMetadata().getName(), pod.getSpec().getNodeName()))
+        .sorted(Comparator.comparing(CollectorPod::name)).toList();
+  }
+
+  /** Pure: the snapshot of an assignment. */
+  static Snapshot allocate(List<ScrapeTarget> targets, List<CollectorPod> collectors, AllocationStrategy strategy) {
+    // one target per job and address, as Prometheus' scrape pool keeps one
+    Map<String, ScrapeTarget> unique = new TreeMap<>();
+    targets.forEach(target -> unique.putIfAbsent(target.job() + "\u0000" + target.address(), target));
+    Map<String, String> assignment = strategy.assign(unique.values(), collectors);
+    Map<String, Map<String, List<ScrapeTarget>>> byJob = new TreeMap<>();
+    int unassigned = 0;
+    for (ScrapeTarget target : unique.values()) {
+      String collector = assignment.get(target.key());
+      if (collector == null) {
+        unassigned++;
+        continue;
+      }
+      byJob.computeIfAbsent(target.job(), job -> new HashMap<>()).computeIfAbsent(collector, c -> new ArrayList<>())
+          .add(target);
+    }
+    return new Snapshot(byJob, collectors, unique.size(), unassigned, true);
+  }
+
+  @Override
+  public void close() {
+    settle.shutdownNow();
+    collectorPods.close();
+    discovery.close();
+  }
+}

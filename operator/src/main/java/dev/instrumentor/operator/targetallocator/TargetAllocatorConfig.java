@@ -1,0 +1,60 @@
+package dev.instrumentor.operator.targetallocator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The target allocator's config file, in the OpenTelemetry Operator's allocator's format (so its ConfigMaps read
+ * the same): {@code collector_selector} (matchLabels), {@code collector_namespace}, {@code config} (Prometheus'
+ * config: {@code scrape_configs}), {@code allocation_strategy}, {@code filter_strategy}.
+ */
+public record TargetAllocatorConfig(Map<String, String> collectorSelector, String collectorNamespace,
+    Map<String, JsonNode> jobs, String allocationStrategy) {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  /**
+   * @throws IllegalArgumentException naming what is wrong in the file
+   */
+  public static TargetAllocatorConfig read(Path file) throws IOException {
+    return parse(Files.readString(file));
+  }
+
+  public static TargetAllocatorConfig parse(String yaml) throws IOException {
+    JsonNode root = YAML.readTree(yaml);
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("the target allocator's config is not a YAML mapping");
+    }
+    Map<String, String> selector = new TreeMap<>();
+    JsonNode labels = root.path("collector_selector").has("matchLabels") ? root.path("collector_selector").path("matchLabels")
+        : root.path("collector_selector").path("matchlabels");
+    labels.fields().forEachRemaining(label -> selector.put(label.getKey(), label.getValue().asText()));
+    if (selector.isEmpty()) {
+      throw new IllegalArgumentException("collector_selector.matchLabels: the labels of the collector's pods are needed");
+    }
+    String namespace = root.path("collector_namespace").asText("");
+    if (namespace.isBlank()) {
+      throw new IllegalArgumentException("collector_namespace: the namespace of the collector's pods is needed");
+    }
+    Map<String, JsonNode> jobs = new LinkedHashMap<>();
+    for (JsonNode job : root.path("config").path("scrape_configs")) {
+      String name = job.path("job_name").asText("");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("config.scrape_configs: a scrape config without job_name");
+      }
+      if (jobs.put(name, job) != null) {
+        throw new IllegalArgumentException("config.scrape_configs: job_name '" + name + "' is used twice");
+      }
+    }
+    String strategy = root.path("allocation_strategy").asText("consistent-hashing");
+    AllocationStrategy.named(strategy); // refuses an unknown one now, naming the known ones
+    return new TargetAllocatorConfig(Map.copyOf(selector), namespace, jobs, strategy);
+  }
+}
