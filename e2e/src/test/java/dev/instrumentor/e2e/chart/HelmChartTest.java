@@ -136,13 +136,13 @@ class HelmChartTest {
       "batch/jobs:create,get,list,watch", "/pods:list",
       "rbac.authorization.k8s.io/clusterrolebindings:create,delete,get,list,patch,update,watch",
       "rbac.authorization.k8s.io/clusterroles[instrumentor-collector-k8sattributes,instrumentor-collector-kubeletstats,"
-          + "instrumentor-collector-k8s-cluster,instrumentor-collector-k8sobjects]:bind");
+          + "instrumentor-collector-k8s-cluster,instrumentor-collector-k8sobjects,instrumentor-collector-target-allocator]:bind");
   /** Cluster-scoped whatever namespaces are watched. */
   private static final Set<String> CLUSTER_ONLY = Set.of("/namespaces:get,list,watch", "url:/version:get",
       "admissionregistration.k8s.io/mutatingwebhookconfigurations[instrumentor]:get,patch,update",
       "rbac.authorization.k8s.io/clusterrolebindings:create,delete,get,list,patch,update,watch",
       "rbac.authorization.k8s.io/clusterroles[instrumentor-collector-k8sattributes,instrumentor-collector-kubeletstats,"
-          + "instrumentor-collector-k8s-cluster,instrumentor-collector-k8sobjects]:bind");
+          + "instrumentor-collector-k8s-cluster,instrumentor-collector-k8sobjects,instrumentor-collector-target-allocator]:bind");
   private static final Set<String> NAMESPACE_PERMISSIONS = Set.of(
       "coordination.k8s.io/leases:create,get,patch,update", "/secrets:create", "/secrets[instrumentor-webhook-tls]:get,update");
 

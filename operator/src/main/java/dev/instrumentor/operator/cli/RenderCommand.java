@@ -9,6 +9,7 @@ import dev.instrumentor.operator.collector.CollectorConfig;
 import dev.instrumentor.operator.collector.CollectorInputs;
 import dev.instrumentor.operator.collector.CollectorManifests;
 import dev.instrumentor.operator.collector.CollectorPermissions;
+import dev.instrumentor.operator.collector.TargetAllocatorManifests;
 import dev.instrumentor.operator.preview.CelRules;
 import dev.instrumentor.operator.yaml.InputException;
 import dev.instrumentor.operator.yaml.YamlDocuments;
@@ -53,6 +54,10 @@ final class RenderCommand implements Callable<Integer> {
       description = "Collector image when a TelemetryCollector names none (default: ${DEFAULT-VALUE}).")
   String collectorImage = InjectorSettings.DEFAULT_COLLECTOR_IMAGE;
 
+  @Option(names = "--target-allocator-image", paramLabel = "IMAGE",
+      description = "Image of target allocators, as the operator's flag (default: the operator's image at this version).")
+  String targetAllocatorImage;
+
   @Option(names = "--collector-cluster-role-prefix", paramLabel = "PREFIX",
       description = "Prefix of the chart's ClusterRoles for collectors, as the operator's flag (default: ${DEFAULT-VALUE}).")
   String clusterRolePrefix = CollectorPermissions.DEFAULT_ROLE_PREFIX;
@@ -71,7 +76,9 @@ final class RenderCommand implements Callable<Integer> {
       List<JsonNode> documents = YamlDocuments.read(source, InjectCommand.read(file));
       SchemaValidator schema = SchemaValidator.forResource("telemetrycollectors");
       CelRules rules = new CelRules(schema.schema());
-      CollectorManifests manifests = new CollectorManifests(collectorImage, clusterRolePrefix);
+      CollectorManifests manifests = new CollectorManifests(collectorImage, clusterRolePrefix,
+          targetAllocatorImage == null || targetAllocatorImage.isBlank() ? TargetAllocatorManifests.IMAGE_REPOSITORY + ":" + BuildInfo.version()
+              : targetAllocatorImage);
       List<JsonNode> output = new ArrayList<>();
       List<String> problems = new ArrayList<>();
       List<String> notes = new ArrayList<>();

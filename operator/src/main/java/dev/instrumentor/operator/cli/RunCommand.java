@@ -1,6 +1,7 @@
 package dev.instrumentor.operator.cli;
 
 import dev.instrumentor.operator.collector.CollectorPermissions;
+import dev.instrumentor.operator.collector.TargetAllocatorManifests;
 import dev.instrumentor.operator.logging.LogbackConfigurator;
 import dev.instrumentor.operator.runtime.InstrumentorOperator;
 import dev.instrumentor.operator.runtime.OperatorConfig;
@@ -135,6 +136,11 @@ final class RunCommand implements Callable<Integer> {
       + InjectorSettings.DEFAULT_COLLECTOR_IMAGE + "}", description = "Default collector image."
       + " Env INSTRUMENTOR_COLLECTOR_IMAGE; default ${DEFAULT-VALUE}.")
   String collectorImage;
+
+  @Option(names = "--target-allocator-image", defaultValue = "${env:INSTRUMENTOR_TARGET_ALLOCATOR_IMAGE:-}",
+      description = "Image of collectors' target allocators (the operator's own: its target-allocator command). Env"
+          + " INSTRUMENTOR_TARGET_ALLOCATOR_IMAGE; default ghcr.io/instrumentor-dev/instrumentor at this version.")
+  String targetAllocatorImage;
 
   @Option(names = "--collector-cluster-role-prefix", defaultValue = "${env:INSTRUMENTOR_COLLECTOR_CLUSTER_ROLE_PREFIX:-"
       + CollectorPermissions.DEFAULT_ROLE_PREFIX + "}", paramLabel = "PREFIX",
@@ -279,7 +285,9 @@ final class RunCommand implements Callable<Integer> {
             Duration.ofDays(certificateValidityDays), Duration.ofDays(certificateRenewBeforeDays),
             webhookCert.getParent()) : null, collectorClusterRolePrefix,
         Arrays.stream(collectorSecretNamespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-            .collect(Collectors.toSet()), fleetView, validateCollectorConfig);
+            .collect(Collectors.toSet()), fleetView, validateCollectorConfig,
+        targetAllocatorImage == null || targetAllocatorImage.isBlank() ? TargetAllocatorManifests.IMAGE_REPOSITORY + ":" + BuildInfo.version()
+            : targetAllocatorImage);
   }
 
   /** Level from the flag; JSON lines when asked (one object per event, MDC included). */

@@ -1,6 +1,7 @@
 package dev.instrumentor.operator.collector;
 
 import dev.instrumentor.api.v1alpha1.IngressType;
+import dev.instrumentor.api.v1alpha1.TargetAllocator;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +19,19 @@ final class CollectorCompatibility {
   /** What the spec asks for that is not done, in words; empty when everything it sets is applied. */
   static List<String> notApplied(TelemetryCollectorSpec spec) {
     List<String> notApplied = new ArrayList<>();
-    if (spec.getTargetAllocator() != null && Boolean.TRUE.equals(spec.getTargetAllocator().getEnabled())) {
-      notApplied.add("spec.targetAllocator: Instrumentor runs no target allocator yet, so each collector pod scrapes"
-          + " every target of its prometheus receiver's own scrape_configs (ServiceMonitors and PodMonitors are not"
-          + " discovered)");
+    TargetAllocator allocator = spec.getTargetAllocator();
+    if (allocator != null && Boolean.TRUE.equals(allocator.getEnabled())) {
+      if (allocator.getPrometheusCR() != null && Boolean.TRUE.equals(allocator.getPrometheusCR().getEnabled())) {
+        notApplied.add("spec.targetAllocator.prometheusCR: ServiceMonitors, PodMonitors, ScrapeConfigs and Probes are"
+            + " not discovered yet; the allocator assigns the targets of the prometheus receivers' scrape_configs");
+      }
+      if (allocator.getMtls() != null && Boolean.TRUE.equals(allocator.getMtls().getEnabled())) {
+        notApplied.add("spec.targetAllocator.mtls: the allocator serves plain HTTP inside the cluster");
+      }
+      if (allocator.getPodDisruptionBudget() != null || allocator.getObservability() != null) {
+        notApplied.add("spec.targetAllocator.podDisruptionBudget and observability: no PodDisruptionBudget or"
+            + " ServiceMonitor is made for the allocator");
+      }
     }
     if (spec.getIngress() != null && spec.getIngress().getType() == IngressType.ROUTE) {
       notApplied.add("spec.ingress.type route: routes are OpenShift's, none is created (type ingress creates an Ingress)");

@@ -85,6 +85,14 @@ public final class CollectorConfig {
     return uses(usedProcessors, type);
   }
 
+  /** The ids of the receivers of {@code type} that pipelines use (e.g. {@code prometheus}, {@code prometheus/pods}). */
+  public List<String> receiversOfType(String type) {
+    return usedReceivers.stream().filter(id -> {
+      ComponentId parsed = ComponentId.parse(id);
+      return parsed != null && parsed.type().equals(type);
+    }).toList();
+  }
+
   /** Whether a pipeline uses a receiver of {@code type} (e.g. {@code kubeletstats}). */
   public boolean usesReceiver(String type) {
     return uses(usedReceivers, type);

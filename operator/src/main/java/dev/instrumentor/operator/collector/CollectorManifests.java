@@ -66,6 +66,7 @@ public final class CollectorManifests {
 
   private final String defaultImage;
   private final String clusterRolePrefix;
+  private final String targetAllocatorImage;
 
   public CollectorManifests(String defaultImage) {
     this(defaultImage, CollectorPermissions.DEFAULT_ROLE_PREFIX);
@@ -73,8 +74,14 @@ public final class CollectorManifests {
 
   /** {@code clusterRolePrefix}: of the chart's ClusterRoles for collectors ({@code <prefix>k8sattributes}, ...). */
   public CollectorManifests(String defaultImage, String clusterRolePrefix) {
+    this(defaultImage, clusterRolePrefix, TargetAllocatorManifests.IMAGE_REPOSITORY);
+  }
+
+  /** {@code targetAllocatorImage}: what target allocators run (the operator's image). */
+  public CollectorManifests(String defaultImage, String clusterRolePrefix, String targetAllocatorImage) {
     this.defaultImage = defaultImage;
     this.clusterRolePrefix = clusterRolePrefix;
+    this.targetAllocatorImage = targetAllocatorImage;
   }
 
   /** The prefix of the chart's ClusterRoles for collectors. */
@@ -166,6 +173,10 @@ public final class CollectorManifests {
     PodDisruptionBudget budget = disruptionBudget(collector, mode, selector);
     if (budget != null) {
       objects.add(budget);
+    }
+    if (TargetAllocatorManifests.enabled(collector)) {
+      objects.addAll(TargetAllocatorManifests.desired(collector, config,
+          config.render(true).config(), targetAllocatorImage, clusterRolePrefix, CollectorManifests::metadata));
     }
     return objects;
   }
@@ -288,7 +299,11 @@ public final class CollectorManifests {
    * is a sidecar ({@link CollectorConfig#render}).
    */
   public static String configYaml(TelemetryCollector collector, CollectorConfig config) {
-    return YamlDocuments.toYaml(sorted(config.render(collector.getSpec().getMode() != CollectorMode.SIDECAR).config()));
+    JsonNode rendered = config.render(collector.getSpec().getMode() != CollectorMode.SIDECAR).config();
+    if (TargetAllocatorManifests.enabled(collector)) {
+      rendered = TargetAllocatorManifests.rewrite(collector, config, rendered);
+    }
+    return YamlDocuments.toYaml(sorted(rendered));
   }
 
   private static JsonNode sorted(JsonNode node) {
@@ -454,7 +469,7 @@ public final class CollectorManifests {
     return labels;
   }
 
-  private static ObjectMeta metadata(TelemetryCollector collector, String name) {
+  static ObjectMeta metadata(TelemetryCollector collector, String name) {
     return new ObjectMetaBuilder().withName(name).withNamespace(collector.getMetadata().getNamespace())
         .withLabels(labels(collector)).withOwnerReferences(owner(collector)).build();
   }

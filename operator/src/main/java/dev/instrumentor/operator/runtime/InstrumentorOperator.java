@@ -199,7 +199,8 @@ public final class InstrumentorOperator implements AutoCloseable {
     metrics.unresolved(instrumentations::unresolved);
     operator.register(instrumentations, overrider -> namespaces(overrider));
     operator.register(new TelemetryCollectorReconciler(
-        new CollectorManifests(config.collectorImage(), config.collectorClusterRolePrefix()),
+        new CollectorManifests(config.collectorImage(), config.collectorClusterRolePrefix(),
+            config.targetAllocatorImage()),
         new ResourceApplier(client, config.serverSideApply()), events, clock, config.collectorSecretNamespaces(),
         config.collectorConfigValidation()), overrider -> namespaces(overrider));
   }

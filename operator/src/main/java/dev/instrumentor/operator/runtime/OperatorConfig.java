@@ -1,6 +1,7 @@
 package dev.instrumentor.operator.runtime;
 
 import dev.instrumentor.operator.collector.CollectorPermissions;
+import dev.instrumentor.operator.collector.TargetAllocatorManifests;
 
 import dev.instrumentor.webhook.mutation.AgentImages;
 import java.nio.file.Path;
@@ -61,7 +62,8 @@ public record OperatorConfig(
     String collectorClusterRolePrefix,
     Set<String> collectorSecretNamespaces,
     boolean fleetView,
-    boolean collectorConfigValidation) {
+    boolean collectorConfigValidation,
+    String targetAllocatorImage) {
 
   /**
    * With the default prefix of collector ClusterRoles ({@code instrumentor-collector-}), watching Secrets
@@ -75,7 +77,16 @@ public record OperatorConfig(
     this(watchNamespaces, operatorNamespace, instance, leaderElection, leaseName, webhookHost, webhookPort,
         certificateFile, keyFile, localWebhook, localWebhookUrlHost, serverSideApply, agentImages, collectorImage,
         agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel, selfManaged,
-        CollectorPermissions.DEFAULT_ROLE_PREFIX, Set.of("*"), true, false);
+        CollectorPermissions.DEFAULT_ROLE_PREFIX, Set.of("*"), true, false,
+        TargetAllocatorManifests.IMAGE_REPOSITORY);
+  }
+
+  /** This config with another image for target allocators. */
+  public OperatorConfig withTargetAllocatorImage(String image) {
+    return new OperatorConfig(watchNamespaces, operatorNamespace, instance, leaderElection, leaseName, webhookHost,
+        webhookPort, certificateFile, keyFile, localWebhook, localWebhookUrlHost, serverSideApply, agentImages,
+        collectorImage, agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel, selfManaged,
+        collectorClusterRolePrefix, collectorSecretNamespaces, fleetView, collectorConfigValidation, image);
   }
 
   /** This config with collector config validation on or off. */
@@ -83,7 +94,7 @@ public record OperatorConfig(
     return new OperatorConfig(watchNamespaces, operatorNamespace, instance, leaderElection, leaseName, webhookHost,
         webhookPort, certificateFile, keyFile, localWebhook, localWebhookUrlHost, serverSideApply, agentImages,
         collectorImage, agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel, selfManaged,
-        collectorClusterRolePrefix, collectorSecretNamespaces, fleetView, validate);
+        collectorClusterRolePrefix, collectorSecretNamespaces, fleetView, validate, targetAllocatorImage);
   }
 
   public OperatorConfig {

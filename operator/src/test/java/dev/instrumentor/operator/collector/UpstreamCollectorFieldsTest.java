@@ -292,6 +292,7 @@ class UpstreamCollectorFieldsTest {
         configVersions: 3
         upgradeStrategy: automatic
         """).getSpec())).extracting(s -> s.substring(0, s.indexOf(':')))
-        .containsExactly("spec.targetAllocator", "spec.ingress.type route", "spec.httpRoute", "spec.configVersions");
+        .containsExactly("spec.targetAllocator.prometheusCR", "spec.ingress.type route", "spec.httpRoute",
+            "spec.configVersions");
   }
 }
