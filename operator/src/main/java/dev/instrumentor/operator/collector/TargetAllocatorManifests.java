@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.instrumentor.api.InstrumentorLabels;
 import dev.instrumentor.api.v1alpha1.TargetAllocator;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.operator.yaml.YamlDocuments;
@@ -110,9 +111,16 @@ public final class TargetAllocatorManifests {
    * ClusterRoleBinding to the chart's {@code <prefix>target-allocator}, Deployment, Service.
    */
   static List<HasMetadata> desired(TelemetryCollector collector, CollectorConfig config, JsonNode original,
-      String image, String rolePrefix, BiFunction<TelemetryCollector, String, ObjectMeta> metadata) {
+      String image, String rolePrefix, BiFunction<TelemetryCollector, String, ObjectMeta> collectorMetadata) {
     TargetAllocator spec = collector.getSpec().getTargetAllocator();
     String name = name(collector);
+    // the collector's labels and owner, named and marked as the allocator's
+    BiFunction<TelemetryCollector, String, ObjectMeta> metadata = (owner, objectName) -> {
+      ObjectMeta meta = collectorMetadata.apply(owner, objectName);
+      meta.getLabels().put(InstrumentorLabels.NAME, objectName);
+      meta.getLabels().put("app.kubernetes.io/component", "opentelemetry-targetallocator");
+      return meta;
+    };
     ObjectNode file = JsonNodeFactory.instance.objectNode();
     ObjectNode selector = file.putObject("collector_selector").putObject("matchLabels");
     CollectorContainer.selectorLabels(collector.getMetadata().getName()).forEach(selector::put);

@@ -1,0 +1,253 @@
+package dev.instrumentor.e2e.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.instrumentor.api.v1alpha1.TelemetryCollector;
+import dev.instrumentor.e2e.harness.ChartRelease;
+import dev.instrumentor.e2e.harness.E2eCluster;
+import dev.instrumentor.e2e.harness.KubeNode;
+import dev.instrumentor.e2e.harness.NodeImages;
+import dev.instrumentor.e2e.harness.NodeWorkloads;
+import dev.instrumentor.e2e.harness.RealCluster;
+import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
+import dev.instrumentor.e2e.otlp.ReceivedMetric;
+import dev.instrumentor.operator.runtime.OperatorConfig;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A statefulset collector of three replicas with a target allocator, on the real node: the allocator (our image's
+ * {@code target-allocator} command, in a pod, under the chart's ClusterRole) discovers six pods that serve
+ * {@code /metrics} through the collector's own {@code kubernetes_sd_configs}, the collector (built here with the
+ * prometheus receiver) asks it for its share, every target is scraped by exactly one replica, and when the
+ * collector scales down to two its targets move to the others.
+ */
+class TargetAllocatorOnRealNodeTest {
+
+  private static final String ROLE = "instrumentor-collector-target-allocator";
+  private static final int TARGETS = 6;
+
+  private static E2eCluster cluster;
+  private static KubernetesClient client;
+  private static OtlpHttpReceiver sink;
+  private static OperatorConfig before;
+  private static boolean roleCreated;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = E2eCluster.fromEnvironment();
+    RealCluster.node(cluster);
+    client = cluster.client();
+    sink = new OtlpHttpReceiver(KubeNode.ADDRESS);
+    // as the chart runs it: allocators run the operator's image, configs are validated by the collector image
+    before = ((RealCluster) cluster).restartOperator(config -> config.withCollectorConfigValidation(true)
+        .withTargetAllocatorImage(NodeImages.OPERATOR));
+    // the chart's ClusterRole for allocators, as the chart renders it (the operator binds it, as under the chart)
+    if (client.rbac().clusterRoles().withName(ROLE).get() == null) {
+      HasMetadata role = ChartRelease.render("instrumentor", "instrumentor-system", "v1.37.2", Map.of()).objects().stream()
+          .filter(o -> o instanceof ClusterRole && o.getMetadata().getName().equals(ROLE)).findFirst().orElseThrow();
+      client.resource(role).create();
+      roleCreated = true;
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (before != null) {
+      ((RealCluster) cluster).restartOperator(config -> before);
+    }
+    if (roleCreated) {
+      client.rbac().clusterRoles().withName(ROLE).delete();
+    }
+    if (sink != null) {
+      sink.close();
+    }
+  }
+
+  /** A pod that serves {@code target_up{target="<its name>"} 1} at :9100/metrics. */
+  private static Deployment targets(String namespace) {
+    String server = """
+        import http.server, os
+        class Metrics(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = ('# TYPE target_up gauge\\ntarget_up{target="%s"} 1\\n' % os.environ['POD_NAME']).encode()
+                self.send_response(200)
+                self.send_header('Content-Type', 'text/plain; version=0.0.4')
+                self.send_header('Content-Length', str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def log_message(self, *args):
+                pass
+        http.server.ThreadingHTTPServer(('', 9100), Metrics).serve_forever()
+        """;
+    Deployment deployment = NodeWorkloads.deployment(namespace, "targets", Map.of(), new ContainerBuilder()
+        .withName("app").withImage(NodeImages.APPS).withCommand("python3", "-c", server)
+        .addNewEnv().withName("POD_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef()
+            .endValueFrom().endEnv()
+        .addNewPort().withName("metrics").withContainerPort(9100).endPort()
+        .withNewReadinessProbe().withNewHttpGet().withPath("/metrics").withPort(new IntOrString(9100)).endHttpGet()
+            .withPeriodSeconds(1).endReadinessProbe()
+        .build());
+    deployment.getSpec().setReplicas(TARGETS);
+    return deployment;
+  }
+
+  private static TelemetryCollector collector(String namespace) {
+    return client.getKubernetesSerialization().unmarshal("""
+        apiVersion: instrumentor.dev/v1alpha1
+        kind: TelemetryCollector
+        metadata: {name: metrics, namespace: %s}
+        spec:
+          mode: statefulset
+          replicas: 3
+          image: %s
+          targetAllocator:
+            enabled: true
+            allocationStrategy: consistent-hashing
+            collectorTargetReloadInterval: 5s
+          config:
+            receivers:
+              prometheus:
+                config:
+                  scrape_configs:
+                    - job_name: targets
+                      scrape_interval: 5s
+                      kubernetes_sd_configs:
+                        - role: pod
+                          namespaces: {names: [%s]}
+                          selectors: [{role: pod, label: "app=targets"}]
+                      relabel_configs:
+                        - source_labels: [__meta_kubernetes_pod_container_port_name]
+                          regex: metrics
+                          action: keep
+            processors:
+              resource:
+                attributes: [{key: collector.pod, value: "${env:POD_NAME}", action: upsert}]
+              batch: {timeout: 200ms}
+            exporters:
+              otlphttp/sink: {endpoint: "%s", compression: none}
+            extensions:
+              health_check: {}
+            service:
+              extensions: [health_check]
+              pipelines:
+                metrics: {receivers: [prometheus], processors: [resource, batch], exporters: [otlphttp/sink]}
+        """.formatted(namespace, NodeImages.COLLECTOR, namespace, sink.endpoint()), TelemetryCollector.class);
+  }
+
+  /** target pod name to the collector pods that delivered its {@code target_up} points scraped after {@code since}. */
+  private static Map<String, Set<String>> scrapers(Instant since) {
+    Map<String, Set<String>> scrapers = new TreeMap<>();
+    for (ReceivedMetric metric : sink.metrics()) {
+      if (!metric.name().equals("target_up") || !metric.metric().hasGauge()) {
+        continue;
+      }
+      for (NumberDataPoint point : metric.metric().getGauge().getDataPointsList()) {
+        if (point.getTimeUnixNano() < since.toEpochMilli() * 1_000_000L) {
+          continue;
+        }
+        String target = point.getAttributesList().stream().filter(a -> a.getKey().equals("target"))
+            .map(KeyValue::getValue).map(v -> v.getStringValue()).findFirst().orElse("?");
+        scrapers.computeIfAbsent(target, t -> new TreeSet<>()).add(metric.resource().getOrDefault("collector.pod", "?"));
+      }
+    }
+    return scrapers;
+  }
+
+  /** The time of the first point of {@code target} scraped after {@code since} by a replica that stayed. */
+  private static long firstScrapeNanos(String target, Instant since) {
+    long first = Long.MAX_VALUE;
+    for (ReceivedMetric metric : sink.metrics()) {
+      if (!metric.name().equals("target_up") || !metric.metric().hasGauge()
+          || "metrics-collector-2".equals(metric.resource().get("collector.pod"))) {
+        continue;
+      }
+      for (NumberDataPoint point : metric.metric().getGauge().getDataPointsList()) {
+        boolean ours = point.getAttributesList().stream()
+            .anyMatch(a -> a.getKey().equals("target") && a.getValue().getStringValue().equals(target));
+        if (ours && point.getTimeUnixNano() >= since.toEpochMilli() * 1_000_000L) {
+          first = Math.min(first, point.getTimeUnixNano());
+        }
+      }
+    }
+    return first;
+  }
+
+  private static boolean ready(StatefulSet statefulSet, int replicas) {
+    return statefulSet != null && statefulSet.getStatus() != null
+        && Integer.valueOf(replicas).equals(statefulSet.getStatus().getReadyReplicas())
+        && Integer.valueOf(replicas).equals(statefulSet.getStatus().getReplicas());
+  }
+
+  @Test
+  void everyTargetIsScrapedByExactlyOneReplicaAndALeaversTargetsMove() {
+    String namespace = cluster.namespace("target-allocator", Map.of());
+    client.resource(targets(namespace)).create();
+    NodeWorkloads.awaitAvailable(client, namespace, "targets", Duration.ofMinutes(2));
+    Set<String> targets = NodeWorkloads.pods(client, namespace, "targets").stream().map(p -> p.getMetadata().getName())
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(targets).hasSize(TARGETS);
+
+    client.resource(collector(namespace)).create();
+    await().atMost(Duration.ofMinutes(4)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() -> {
+      assertThat(NodeWorkloads.available(client.apps().deployments().inNamespace(namespace)
+          .withName("metrics-targetallocator").get())).as("the allocator's pod is Ready (its first assignment made)").isTrue();
+      assertThat(ready(client.apps().statefulSets().inNamespace(namespace).withName("metrics-collector").get(), 3))
+          .as("three collector replicas Ready").isTrue();
+    });
+    Instant steady = Instant.now();
+    await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
+      Map<String, Set<String>> scrapers = scrapers(steady);
+      assertThat(scrapers.keySet()).as("every target scraped").containsExactlyInAnyOrderElementsOf(targets);
+      assertThat(scrapers).allSatisfy((target, by) -> assertThat(by).as("scrapers of " + target).hasSize(1));
+      assertThat(scrapers.values().stream().flatMap(Set::stream).distinct().count()).as("spread over replicas")
+          .isGreaterThanOrEqualTo(2);
+    });
+    Map<String, Set<String>> three = scrapers(steady);
+
+    // a replica goes: the statefulset scales to two, metrics-collector-2 leaves, its targets move
+    client.resources(TelemetryCollector.class).inNamespace(namespace).withName("metrics")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":2}}");
+    await().atMost(Duration.ofMinutes(2)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
+        assertThat(client.pods().inNamespace(namespace).withName("metrics-collector-2").get()).as("gone").isNull());
+    Instant left = Instant.now();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      Map<String, Set<String>> scrapers = scrapers(left.plusSeconds(12));
+      assertThat(scrapers.keySet()).as("every target still scraped").containsExactlyInAnyOrderElementsOf(targets);
+      assertThat(scrapers).allSatisfy((target, by) -> assertThat(by).as("scrapers of " + target).hasSize(1)
+          .doesNotContain("metrics-collector-2"));
+    });
+    Map<String, Set<String>> two = scrapers(left.plusSeconds(12));
+    assertThat(three).allSatisfy((target, by) -> {
+      if (!by.contains("metrics-collector-2")) {
+        assertThat(two.get(target)).as("a target of a replica that stayed stays with it: " + target).isEqualTo(by);
+      }
+    });
+    // how long the moved targets went unscraped: from the leaver's going to their first scrape by another replica
+    long slowest = three.entrySet().stream().filter(e -> e.getValue().contains("metrics-collector-2"))
+        .mapToLong(e -> firstScrapeNanos(e.getKey(), left) - left.toEpochMilli() * 1_000_000L).max().orElse(0);
+    System.out.printf("target allocator: %d targets over 3 replicas %s; after the scale-down, moved targets scraped"
+        + " again by another replica within %.1f s%n", TARGETS, three, slowest / 1e9);
+  }
+}
