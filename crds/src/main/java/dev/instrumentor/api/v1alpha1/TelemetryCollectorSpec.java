@@ -47,10 +47,6 @@ import java.util.Objects;
 @ValidationRule(value = "!has(self.persistentVolumeClaimRetentionPolicy) || self.mode == 'statefulset'",
     message = "spec.persistentVolumeClaimRetentionPolicy is only allowed with mode statefulset",
     fieldPath = ".persistentVolumeClaimRetentionPolicy")
-@ValidationRule(value = "!has(self.serviceName) || self.serviceName == '' || self.mode == 'statefulset'",
-    message = "spec.serviceName is only allowed with mode statefulset", fieldPath = ".serviceName")
-@ValidationRule(value = "!has(self.podManagementPolicy) || self.mode == 'statefulset'",
-    message = "spec.podManagementPolicy is only allowed with mode statefulset", fieldPath = ".podManagementPolicy")
 @ValidationRule(value = "!has(self.daemonSetUpdateStrategy) || !has(self.daemonSetUpdateStrategy.type) || self.mode == 'daemonset'",
     message = "spec.daemonSetUpdateStrategy is only allowed with mode daemonset", fieldPath = ".daemonSetUpdateStrategy")
 @ValidationRule(value = "!has(self.deploymentUpdateStrategy) || !has(self.deploymentUpdateStrategy.type) || self.mode == 'deployment'",
@@ -65,7 +61,7 @@ import java.util.Objects;
 @ValidationRule(value = "self.mode != 'sidecar' || !has(self.additionalContainers) || size(self.additionalContainers) == 0",
     message = "spec.additionalContainers do not apply to a sidecar: it runs in the application's pod",
     fieldPath = ".additionalContainers")
-@ValidationRule(value = "!has(self.ingress) || !has(self.ingress.type) || self.mode != 'sidecar'",
+@ValidationRule(value = "!has(self.ingress) || !has(self.ingress.type) || self.ingress.type != 'ingress' || self.mode != 'sidecar'",
     message = "spec.ingress: a sidecar has no Service to expose", fieldPath = ".ingress")
 @ValidationRule(value = "!has(self.ingress) || !has(self.ingress.ruleType) || self.ingress.ruleType != 'subdomain' || (has(self.ingress.hostname) && self.ingress.hostname != '' && self.ingress.hostname != '*')",
     message = "spec.ingress.hostname: the subdomain rule type needs a hostname", fieldPath = ".ingress.hostname")
@@ -242,13 +238,14 @@ public class TelemetryCollectorSpec {
   private StatefulSetPersistentVolumeClaimRetentionPolicy persistentVolumeClaimRetentionPolicy;
 
   /**
-   * The StatefulSet's governing Service (statefulset mode). Empty: <name>-collector-headless, which the
-   * operator creates.
+   * The StatefulSet's governing Service (statefulset mode; ignored in others, as upstream). Empty:
+   * <name>-collector-headless, which the operator creates.
    */
   private String serviceName;
 
   /**
-   * How the StatefulSet starts and stops its pods (statefulset mode): Parallel (default here) or OrderedReady.
+   * How the StatefulSet starts and stops its pods (statefulset mode; ignored in others): Parallel (default here)
+   * or OrderedReady.
    */
   @Pattern("^(OrderedReady|Parallel)$")
   private String podManagementPolicy;

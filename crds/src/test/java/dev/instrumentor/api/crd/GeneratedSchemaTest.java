@@ -166,7 +166,7 @@ class GeneratedSchemaTest {
     List<ValidationRule> rules = at(COLLECTOR, "spec").getXKubernetesValidations();
     assertThat(rules).extracting(ValidationRule::getFieldPath)
         .containsExactlyInAnyOrder(".volumeClaimTemplates", ".replicas", ".autoscaler", ".hostPorts",
-            ".persistentVolumeClaimRetentionPolicy", ".serviceName", ".podManagementPolicy", ".daemonSetUpdateStrategy",
+            ".persistentVolumeClaimRetentionPolicy", ".daemonSetUpdateStrategy",
             ".deploymentUpdateStrategy", ".tolerations", ".affinity", ".priorityClassName", ".additionalContainers",
             ".ingress", ".ingress.hostname", ".targetAllocator", ".targetAllocator.allocationStrategy");
     assertThat(rules).allSatisfy(r -> assertThat(r.getMessage()).startsWith("spec."));
