@@ -115,6 +115,18 @@ public final class CollectorConfig {
     return null;
   }
 
+  /** The path the health_check extension answers on ({@code path}, default {@code /}), when the service enables it. */
+  public String healthCheckPath() {
+    for (JsonNode extension : config.path("service").path("extensions")) {
+      ComponentId id = ComponentId.parse(extension.asText());
+      if (id != null && id.type().equals("health_check")) {
+        String path = config.path("extensions").path(extension.asText()).path("path").asText("");
+        return path.isBlank() ? "/" : path;
+      }
+    }
+    return "/";
+  }
+
   /** The config as the collector gets it, and what was defaulted in it (paths, e.g. {@code receivers.otlp.protocols.grpc.endpoint}). */
   public record Rendered(JsonNode config, List<String> defaulted) {
   }

@@ -374,7 +374,8 @@ public final class CollectorManifests {
     }
     volumes.addAll(CollectorContainer.configMapVolumes(spec));
     List<Container> containers = new ArrayList<>();
-    containers.add(CollectorContainer.container(spec, defaultImage(spec), containerPorts, config.healthCheckPort()));
+    containers.add(CollectorContainer.container(spec, defaultImage(spec), containerPorts, config.healthCheckPort(),
+        config.healthCheckPath()));
     if (spec.getAdditionalContainers() != null) {
       containers.addAll(spec.getAdditionalContainers());
     }

@@ -77,6 +77,14 @@ public final class CollectorContainer {
    */
   public static Container container(TelemetryCollectorSpec spec, String image, List<ContainerPort> ports,
       Integer healthPort) {
+    return container(spec, image, ports, healthPort, "/");
+  }
+
+  /**
+   * @param healthPath the path the health_check extension answers on (its {@code path}, default {@code /})
+   */
+  public static Container container(TelemetryCollectorSpec spec, String image, List<ContainerPort> ports,
+      Integer healthPort, String healthPath) {
     List<String> args = new ArrayList<>();
     args.add("--config=" + CONFIG_DIR + "/" + CONFIG_KEY);
     if (spec.getArgs() != null) {
@@ -121,23 +129,26 @@ public final class CollectorContainer {
         .withLifecycle(spec.getLifecycle())
         .withSecurityContext(spec.getSecurityContext() != null ? spec.getSecurityContext() : restricted());
     if (healthPort != null) {
-      container.withLivenessProbe(healthProbe(healthPort, spec.getLivenessProbe()))
-          .withReadinessProbe(healthProbe(healthPort, spec.getReadinessProbe()));
+      container.withLivenessProbe(healthProbe(healthPort, healthPath, spec.getLivenessProbe(), true))
+          .withReadinessProbe(healthProbe(healthPort, healthPath, spec.getReadinessProbe(), false));
       if (spec.getStartupProbe() != null) {
-        container.withStartupProbe(healthProbe(healthPort, spec.getStartupProbe()));
+        container.withStartupProbe(healthProbe(healthPort, healthPath, spec.getStartupProbe(), true));
       }
     }
     return container.build();
   }
 
-  /** An HTTP probe of the health_check extension, with the spec's timing where it gives one. */
-  private static Probe healthProbe(int healthPort, ProbeSettings timing) {
-    ProbeBuilder probe = new ProbeBuilder().withNewHttpGet().withPath("/").withNewPort(healthPort).endHttpGet();
+  /**
+   * An HTTP probe of the health_check extension, with the spec's timing where it gives one; a grace period only
+   * where Kubernetes allows one (liveness and startup, not readiness: the API server refuses it there).
+   */
+  private static Probe healthProbe(int healthPort, String path, ProbeSettings timing, boolean restarts) {
+    ProbeBuilder probe = new ProbeBuilder().withNewHttpGet().withPath(path).withNewPort(healthPort).endHttpGet();
     if (timing != null) {
       probe.withInitialDelaySeconds(timing.getInitialDelaySeconds()).withTimeoutSeconds(timing.getTimeoutSeconds())
           .withPeriodSeconds(timing.getPeriodSeconds()).withSuccessThreshold(timing.getSuccessThreshold())
           .withFailureThreshold(timing.getFailureThreshold())
-          .withTerminationGracePeriodSeconds(timing.getTerminationGracePeriodSeconds());
+          .withTerminationGracePeriodSeconds(restarts ? timing.getTerminationGracePeriodSeconds() : null);
     }
     return probe.build();
   }
