@@ -66,7 +66,8 @@ class HelmChartTest {
     assertThat(kinds(objects)).containsExactly(
         "ClusterRole/instrumentor", "ClusterRole/instrumentor-collector-k8s-cluster",
         "ClusterRole/instrumentor-collector-k8sattributes", "ClusterRole/instrumentor-collector-k8sobjects",
-        "ClusterRole/instrumentor-collector-kubeletstats", "ClusterRoleBinding/instrumentor", "Deployment/instrumentor",
+        "ClusterRole/instrumentor-collector-kubeletstats", "ClusterRole/instrumentor-collector-target-allocator",
+        "ClusterRoleBinding/instrumentor", "Deployment/instrumentor",
         "MutatingWebhookConfiguration/instrumentor", "NetworkPolicy/instrumentor", "PodDisruptionBudget/instrumentor",
         "Role/instrumentor", "RoleBinding/instrumentor", "Service/instrumentor-metrics", "Service/instrumentor-webhook",
         "ServiceAccount/instrumentor");

@@ -1,10 +1,14 @@
 package dev.instrumentor.operator.collector;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.instrumentor.api.v1alpha1.IngressType;
 import dev.instrumentor.api.v1alpha1.TargetAllocator;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
+import dev.instrumentor.operator.targetallocator.TargetDiscovery;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Pure code: the fields of the OpenTelemetry Operator's {@code OpenTelemetryCollector} a TelemetryCollector
@@ -27,6 +31,21 @@ final class CollectorCompatibility {
       }
       if (allocator.getMtls() != null && Boolean.TRUE.equals(allocator.getMtls().getEnabled())) {
         notApplied.add("spec.targetAllocator.mtls: the allocator serves plain HTTP inside the cluster");
+      }
+      JsonNode receivers = spec.getConfig() == null ? null : spec.getConfig().path("receivers");
+      if (receivers != null) {
+        receivers.fieldNames().forEachRemaining(id -> {
+          if (id.startsWith("prometheus/")) {
+            notApplied.add("receivers." + id + ": only the receiver named prometheus asks the target allocator (as"
+                + " upstream); this one keeps its scrape_configs, so every collector pod scrapes all of its targets");
+          }
+        });
+        Map<String, JsonNode> jobs = new LinkedHashMap<>();
+        receivers.path("prometheus").path("config").path("scrape_configs")
+            .forEach(job -> jobs.put(job.path("job_name").asText(), job));
+        try (TargetDiscovery discovery = new TargetDiscovery(jobs)) {
+          discovery.problems().forEach(problem -> notApplied.add("spec.targetAllocator: " + problem));
+        }
       }
       if (allocator.getPodDisruptionBudget() != null || allocator.getObservability() != null) {
         notApplied.add("spec.targetAllocator.podDisruptionBudget and observability: no PodDisruptionBudget or"

@@ -58,7 +58,7 @@ public final class TargetAllocatorManifests {
   /** The collector's rendered config, its prometheus receivers pointed at the allocator. */
   static JsonNode rewrite(TelemetryCollector collector, CollectorConfig config, JsonNode rendered) {
     ObjectNode copy = rendered.deepCopy();
-    for (String id : config.receiversOfType("prometheus")) {
+    for (String id : allocated(config)) {
       JsonNode receiver = copy.path("receivers").path(id);
       if (!receiver.isObject()) {
         continue;
@@ -77,10 +77,19 @@ public final class TargetAllocatorManifests {
     return copy;
   }
 
+  /**
+   * The receiver that asks the allocator: the one named {@code prometheus}, when a pipeline uses it, as upstream
+   * (each receiver would fetch all of the allocator's jobs: named ones, {@code prometheus/<name>}, keep their own
+   * scrape configs, and the condition Supported says so).
+   */
+  static List<String> allocated(CollectorConfig config) {
+    return config.receiversOfType("prometheus").stream().filter("prometheus"::equals).toList();
+  }
+
   /** The scrape configs of the prometheus receivers, {@code $$} (the collector's escape of {@code $}) undone. */
   static ArrayNode scrapeConfigs(CollectorConfig config, JsonNode original) {
     ArrayNode jobs = JsonNodeFactory.instance.arrayNode();
-    for (String id : config.receiversOfType("prometheus")) {
+    for (String id : allocated(config)) {
       for (JsonNode job : original.path("receivers").path(id).path("config").path("scrape_configs")) {
         jobs.add(unescape(job.deepCopy()));
       }
@@ -128,6 +137,12 @@ public final class TargetAllocatorManifests {
     file.put("allocation_strategy", spec.getAllocationStrategy() == null ? "consistent-hashing"
         : spec.getAllocationStrategy().value());
     file.putObject("config").set("scrape_configs", scrapeConfigs(config, original));
+    if (!blank(spec.getCollectorNotReadyGracePeriod())) {
+      file.put("collector_not_ready_grace_period", spec.getCollectorNotReadyGracePeriod());
+    }
+    if (Boolean.TRUE.equals(spec.getAllowInsecureAuthSecrets())) {
+      file.put("allow_insecure_auth_secrets", true);
+    }
     List<HasMetadata> objects = new ArrayList<>();
     objects.add(new ConfigMapBuilder().withMetadata(metadata.apply(collector, name))
         .addToData(CONFIG_KEY, YamlDocuments.toYaml(file)).build());

@@ -1,10 +1,12 @@
 package dev.instrumentor.operator.targetallocator;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -94,27 +96,57 @@ public final class TargetAllocator implements AutoCloseable {
       if (!collectorPods.hasSynced() || !discovery.synced() || !dirty.getAndSet(false)) {
         return;
       }
-      snapshot = allocate(discovery.targets(), collectors(collectorPods.getStore().list()), strategy);
+      Instant now = Instant.now();
+      List<Pod> pods = collectorPods.getStore().list();
+      snapshot = allocate(discovery.targets(), collectors(pods, now, config.notReadyGracePeriod()), strategy);
+      if (pods.stream().anyMatch(pod -> unreadySince(pod) != null)) {
+        dirty.set(true); // a pod's grace may run out with no event: look again
+      }
     } catch (RuntimeException e) {
       dirty.set(true);
       LOG.error("target allocation failed; tried again in {}", SETTLE, e);
     }
   }
 
-  /** Running pods with an address, not being deleted: the collectors that can scrape. */
-  static List<CollectorPod> collectors(List<Pod> pods) {
+  /**
+   * The collectors that can scrape: Running pods with an address, not being deleted, Ready or not Ready for less
+   * than {@code grace} (a pod that misses a probe keeps its targets a while, as upstream's
+   * collectorNotReadyGracePeriod; one that stays unready gives them up).
+   */
+  static List<CollectorPod> collectors(List<Pod> pods, Instant now, Duration grace) {
     return pods.stream()
         .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
             && "Running".equals(pod.getStatus().getPhase()) && pod.getStatus().getPodIP() != null)
+        .filter(pod -> {
+          Instant unready = unreadySince(pod);
+          return unready == null || unready.plus(grace).isAfter(now);
+        })
         .map(pod -> new CollectorPod(pod.getMetadata().getName(), pod.getSpec().getNodeName()))
         .sorted(Comparator.comparing(CollectorPod::name)).toList();
   }
 
+  /** When the pod's Ready condition turned False (or the pod started, without one), or null when it is Ready. */
+  static Instant unreadySince(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+      return Instant.EPOCH;
+    }
+    for (PodCondition condition : pod.getStatus().getConditions()) {
+      if ("Ready".equals(condition.getType())) {
+        if ("True".equals(condition.getStatus())) {
+          return null;
+        }
+        return condition.getLastTransitionTime() == null ? Instant.EPOCH : Instant.parse(condition.getLastTransitionTime());
+      }
+    }
+    return Instant.EPOCH;
+  }
+
   /** Pure: the snapshot of an assignment. */
   static Snapshot allocate(List<ScrapeTarget> targets, List<CollectorPod> collectors, AllocationStrategy strategy) {
-    // one target per job and address, as Prometheus' scrape pool keeps one
+    // the same target discovered twice (two informers' views) counts once; one address with other labels (two
+    // Services in front of one port) is another target until the collector's relabeling, which may keep only one
     Map<String, ScrapeTarget> unique = new TreeMap<>();
-    targets.forEach(target -> unique.putIfAbsent(target.job() + "\u0000" + target.address(), target));
+    targets.forEach(target -> unique.putIfAbsent(target.key(), target));
     Map<String, String> assignment = strategy.assign(unique.values(), collectors);
     Map<String, Map<String, List<ScrapeTarget>>> byJob = new TreeMap<>();
     int unassigned = 0;

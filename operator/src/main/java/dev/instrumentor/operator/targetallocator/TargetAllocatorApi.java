@@ -46,12 +46,45 @@ public final class TargetAllocatorApi implements Handler {
       return switch (path) {
         case "/livez" -> Response.text(200, "ok\n");
         case "/readyz" -> now.ready() ? Response.text(200, "ok\n") : Response.text(503, "no assignment yet\n");
-        case "/scrape_configs" -> json(JSON.valueToTree(config.jobs()));
+        case "/scrape_configs" -> json(scrapeConfigs());
         case "/jobs" -> json(jobs());
         default -> targets(path, request.query(), now);
       };
     } catch (JsonProcessingException e) {
       return Response.text(500, "could not encode the answer\n");
+    }
+  }
+
+  /** Fields of Prometheus' HTTP client config that hold a secret. */
+  private static final java.util.Set<String> SECRETS = java.util.Set.of("password", "credentials", "bearer_token",
+      "client_secret");
+
+  /**
+   * The scrape configs, their secrets (basic_auth password, authorization credentials, bearer tokens, OAuth2 client
+   * secrets, TLS keys written inline) shown as {@code <secret>} unless {@code allow_insecure_auth_secrets}: this API
+   * is plain HTTP to anyone in the cluster, as upstream's is without TLS.
+   */
+  private ObjectNode scrapeConfigs() {
+    ObjectNode configs = JSON.valueToTree(config.jobs());
+    if (!config.allowInsecureAuthSecrets()) {
+      redact(configs, false);
+    }
+    return configs;
+  }
+
+  private static void redact(com.fasterxml.jackson.databind.JsonNode node, boolean inTls) {
+    if (node instanceof ObjectNode object) {
+      List<String> names = new java.util.ArrayList<>();
+      object.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        if (object.get(name).isTextual() && (SECRETS.contains(name) || inTls && name.equals("key"))) {
+          object.put(name, "<secret>");
+        } else {
+          redact(object.get(name), name.equals("tls_config"));
+        }
+      }
+    } else if (node instanceof ArrayNode array) {
+      array.forEach(element -> redact(element, false));
     }
   }
 

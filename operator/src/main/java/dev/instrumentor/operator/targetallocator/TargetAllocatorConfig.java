@@ -6,9 +6,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The target allocator's config file, in the OpenTelemetry Operator's allocator's format (so its ConfigMaps read
@@ -16,7 +19,11 @@ import java.util.TreeMap;
  * config: {@code scrape_configs}), {@code allocation_strategy}, {@code filter_strategy}.
  */
 public record TargetAllocatorConfig(Map<String, String> collectorSelector, String collectorNamespace,
-    Map<String, JsonNode> jobs, String allocationStrategy) {
+    Map<String, JsonNode> jobs, String allocationStrategy, Duration notReadyGracePeriod, boolean allowInsecureAuthSecrets) {
+
+  /** Upstream's default of {@code collector_not_ready_grace_period}. */
+  public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
+  private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s)");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -55,6 +62,32 @@ public record TargetAllocatorConfig(Map<String, String> collectorSelector, Strin
     }
     String strategy = root.path("allocation_strategy").asText("consistent-hashing");
     AllocationStrategy.named(strategy); // refuses an unknown one now, naming the known ones
-    return new TargetAllocatorConfig(Map.copyOf(selector), namespace, jobs, strategy);
+    Duration grace = root.has("collector_not_ready_grace_period")
+        ? duration("collector_not_ready_grace_period", root.path("collector_not_ready_grace_period").asText())
+        : DEFAULT_GRACE;
+    return new TargetAllocatorConfig(Map.copyOf(selector), namespace, jobs, strategy, grace,
+        root.path("allow_insecure_auth_secrets").asBoolean(false));
+  }
+
+  /** A duration as Go and Kubernetes write it: {@code 30s}, {@code 1m30s}, {@code 500ms}, {@code 1h}. */
+  static Duration duration(String field, String text) {
+    Matcher matcher = GO_DURATION.matcher(text.trim());
+    Duration total = Duration.ZERO;
+    int end = 0;
+    while (matcher.find() && matcher.start() == end) {
+      double amount = Double.parseDouble(matcher.group(1));
+      long millis = (long) (amount * switch (matcher.group(2)) {
+        case "h" -> 3_600_000;
+        case "m" -> 60_000;
+        case "s" -> 1_000;
+        default -> 1;
+      });
+      total = total.plusMillis(millis);
+      end = matcher.end();
+    }
+    if (end == 0 || end != text.trim().length()) {
+      throw new IllegalArgumentException(field + ": '" + text + "' is not a duration such as 30s or 1m30s");
+    }
+    return total;
   }
 }

@@ -22,7 +22,7 @@ import java.util.function.Predicate;
  * {@code namespaces} and label {@code selectors}, from informers of this process. Other discovery mechanisms
  * (file, DNS, HTTP, cloud) are not run: {@link #problems()} names them, and their jobs get no target.
  */
-final class TargetDiscovery implements AutoCloseable {
+public final class TargetDiscovery implements AutoCloseable {
 
   /** One discovery of one job. */
   private record KubernetesSd(String job, String role, Set<String> namespaces, List<Selector> selectors) {
@@ -146,8 +146,13 @@ final class TargetDiscovery implements AutoCloseable {
     });
   }
 
+  /** Discovery that reads no cluster: for {@link #problems()} of scrape configs, and their static targets. */
+  public TargetDiscovery(Map<String, JsonNode> jobs) {
+    this(null, "", jobs, () -> { });
+  }
+
   /** What the scrape configs ask for that this discovery does not do. */
-  List<String> problems() {
+  public List<String> problems() {
     return List.copyOf(problems);
   }
 

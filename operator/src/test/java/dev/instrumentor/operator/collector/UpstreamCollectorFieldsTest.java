@@ -82,7 +82,8 @@ class UpstreamCollectorFieldsTest {
         lifecycle: {preStop: {sleep: {seconds: 5}}}
         command: [/otelcol-contrib]
         configmaps: [{name: ca-bundle, mountpath: certs}]
-        livenessProbe: {initialDelaySeconds: 5, periodSeconds: 20, failureThreshold: 4}
+        livenessProbe: {initialDelaySeconds: 5, periodSeconds: 20, failureThreshold: 4, terminationGracePeriodSeconds: 9}
+        readinessProbe: {periodSeconds: 3, terminationGracePeriodSeconds: 9}
         startupProbe: {failureThreshold: 30, periodSeconds: 2}
         deploymentUpdateStrategy: {type: Recreate}
         """));
@@ -116,7 +117,11 @@ class UpstreamCollectorFieldsTest {
     assertThat(collector.getLivenessProbe().getInitialDelaySeconds()).isEqualTo(5);
     assertThat(collector.getLivenessProbe().getPeriodSeconds()).isEqualTo(20);
     assertThat(collector.getLivenessProbe().getFailureThreshold()).isEqualTo(4);
-    assertThat(collector.getReadinessProbe().getPeriodSeconds()).as("no timing given: Kubernetes' defaults").isNull();
+    assertThat(collector.getLivenessProbe().getTerminationGracePeriodSeconds()).isEqualTo(9L);
+    assertThat(collector.getReadinessProbe().getPeriodSeconds()).isEqualTo(3);
+    assertThat(collector.getReadinessProbe().getTerminationGracePeriodSeconds())
+        .as("the API server refuses a grace period on a readiness probe").isNull();
+    assertThat(collector.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/");
     assertThat(collector.getStartupProbe().getFailureThreshold()).isEqualTo(30);
     assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
   }
@@ -279,6 +284,55 @@ class UpstreamCollectorFieldsTest {
     GenericKubernetesResource monitor = one(objects, GenericKubernetesResource.class);
     assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus")
         .as("our selector labels are not overridden").containsEntry("app.kubernetes.io/instance", "gateway");
+  }
+
+  @Test
+  void probesAskTheHealthCheckExtensionOnItsOwnPath() {
+    TelemetryCollector collector = Serialization.unmarshal("""
+        apiVersion: instrumentor.dev/v1alpha1
+        kind: TelemetryCollector
+        metadata: {name: gateway, namespace: observability, uid: uid-tc, generation: 1}
+        spec:
+          mode: deployment
+          config:
+            receivers: {otlp: {protocols: {grpc: {}}}}
+            extensions: {health_check: {endpoint: "0.0.0.0:13134", path: /health/status}}
+            exporters: {debug: {}}
+            service:
+              extensions: [health_check]
+              pipelines: {traces: {receivers: [otlp], exporters: [debug]}}
+        """, TelemetryCollector.class);
+    Container container = one(desired(collector), Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health/status");
+    assertThat(container.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(13134);
+  }
+
+  @Test
+  void namedPrometheusReceiversAndDiscoveryTheAllocatorCannotDoAreNamed() {
+    TelemetryCollector collector = Serialization.unmarshal("""
+        apiVersion: instrumentor.dev/v1alpha1
+        kind: TelemetryCollector
+        metadata: {name: m, namespace: o}
+        spec:
+          mode: statefulset
+          targetAllocator: {enabled: true}
+          config:
+            receivers:
+              prometheus:
+                config:
+                  scrape_configs: [{job_name: nodes, kubernetes_sd_configs: [{role: node}]}]
+              prometheus/self:
+                config:
+                  scrape_configs: [{job_name: self, static_configs: [{targets: [localhost:8888]}]}]
+            exporters: {debug: {}}
+            service:
+              pipelines: {metrics: {receivers: [prometheus, prometheus/self], exporters: [debug]}}
+        """, TelemetryCollector.class);
+    assertThat(CollectorCompatibility.notApplied(collector.getSpec())).anySatisfy(s -> assertThat(s)
+        .startsWith("receivers.prometheus/self: only the receiver named prometheus asks the target allocator"))
+        .anySatisfy(s -> assertThat(s).startsWith("spec.targetAllocator: job nodes: kubernetes_sd_configs role 'node'"));
+    CollectorConfig config = CollectorConfig.of(collector.getSpec().getConfig());
+    assertThat(TargetAllocatorManifests.allocated(config)).containsExactly("prometheus");
   }
 
   @Test

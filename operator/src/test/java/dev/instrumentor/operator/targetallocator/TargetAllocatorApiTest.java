@@ -113,6 +113,59 @@ class TargetAllocatorApiTest {
   }
 
   @Test
+  void secretsOfScrapeConfigsAreNotServedInTheClearUnlessAllowed() throws Exception {
+    String yaml = """
+        collector_selector: {matchLabels: {a: b}}
+        collector_namespace: x
+        config:
+          scrape_configs:
+            - job_name: guarded
+              basic_auth: {username: scraper, password: hunter2}
+              authorization: {credentials: token-1}
+              oauth2: {client_id: id, client_secret: s3cret}
+              tls_config: {key: "-----BEGIN KEY-----", insecure_skip_verify: false}
+              static_configs: [{targets: [a:1]}]
+        """;
+    JsonNode redacted = get(new TargetAllocatorApi(TargetAllocatorConfig.parse(yaml), () -> TargetAllocator.Snapshot.EMPTY),
+        "/scrape_configs", "").path("guarded");
+    assertThat(redacted.path("basic_auth").path("username").asText()).isEqualTo("scraper");
+    assertThat(List.of(redacted.path("basic_auth").path("password").asText(),
+        redacted.path("authorization").path("credentials").asText(), redacted.path("oauth2").path("client_secret").asText(),
+        redacted.path("tls_config").path("key").asText())).containsOnly("<secret>");
+    JsonNode allowed = get(new TargetAllocatorApi(TargetAllocatorConfig.parse(yaml + "allow_insecure_auth_secrets: true\n"),
+        () -> TargetAllocator.Snapshot.EMPTY), "/scrape_configs", "").path("guarded");
+    assertThat(allowed.path("basic_auth").path("password").asText()).isEqualTo("hunter2");
+  }
+
+  @Test
+  void aCollectorPodThatStaysUnreadyGivesUpItsTargetsAfterTheGracePeriod() {
+    java.time.Instant now = java.time.Instant.parse("2026-12-02T12:00:00Z");
+    java.util.function.BiFunction<String, String, io.fabric8.kubernetes.api.model.Pod> pod = (name, ready) ->
+        io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+            metadata: {name: %s}
+            spec: {nodeName: n1}
+            status:
+              phase: Running
+              podIP: 10.0.0.1
+              conditions: [{type: Ready, status: "%s", lastTransitionTime: "%s"}]
+            """.formatted(name, ready.split("@")[0], ready.split("@")[1]), io.fabric8.kubernetes.api.model.Pod.class);
+    List<CollectorPod> collectors = TargetAllocator.collectors(List.of(
+        pod.apply("ready", "True@2026-12-02T11:00:00Z"),
+        pod.apply("blip", "False@2026-12-02T11:59:50Z"),
+        pod.apply("down", "False@2026-12-02T11:59:00Z")), now, TargetAllocatorConfig.DEFAULT_GRACE);
+    assertThat(collectors).extracting(CollectorPod::name).containsExactly("blip", "ready");
+  }
+
+  @Test
+  void durationsAsGoWritesThem() {
+    assertThat(TargetAllocatorConfig.duration("f", "30s")).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(TargetAllocatorConfig.duration("f", "1m30s")).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(TargetAllocatorConfig.duration("f", "500ms")).isEqualTo(java.time.Duration.ofMillis(500));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TargetAllocatorConfig.duration("f", "30 seconds"))
+        .hasMessageContaining("f: '30 seconds' is not a duration");
+  }
+
+  @Test
   void snapshotCountsWhatCouldNotBePlaced() {
     List<ScrapeTarget> targets = List.of(ScrapeTarget.of("j", "a:1", Map.of(), "n1"), ScrapeTarget.of("j", "b:1", Map.of(), "n9"));
     TargetAllocator.Snapshot snapshot = TargetAllocator.allocate(targets, List.of(new CollectorPod("c", "n1")),
