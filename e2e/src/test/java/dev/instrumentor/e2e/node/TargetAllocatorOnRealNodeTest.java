@@ -175,6 +175,26 @@ class TargetAllocatorOnRealNodeTest {
     return scrapers;
   }
 
+  /** The allocator's resident memory, read from /proc of this machine (the node's pods are its processes). */
+  private static String allocatorRss() {
+    try (var processes = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+      for (java.nio.file.Path proc : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          String cmdline = java.nio.file.Files.readString(proc.resolve("cmdline")).replace('\0', ' ');
+          if (cmdline.contains("instrumentor.jar target-allocator")) {
+            return java.nio.file.Files.readAllLines(proc.resolve("status")).stream().filter(l -> l.startsWith("VmRSS"))
+                .findFirst().orElse("?").replaceAll("\\s+", " ");
+          }
+        } catch (java.io.IOException gone) {
+          // the process ended while read
+        }
+      }
+    } catch (java.io.IOException e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
+    return "unknown (no process)";
+  }
+
   /** The time of the first point of {@code target} scraped after {@code since} by a replica that stayed. */
   private static long firstScrapeNanos(String target, Instant since) {
     long first = Long.MAX_VALUE;
@@ -227,6 +247,7 @@ class TargetAllocatorOnRealNodeTest {
     Map<String, Set<String>> three = scrapers(steady);
 
     // a replica goes: the statefulset scales to two, metrics-collector-2 leaves, its targets move
+    Instant scaled = Instant.now();
     client.resources(TelemetryCollector.class).inNamespace(namespace).withName("metrics")
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":2}}");
     await().atMost(Duration.ofMinutes(2)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
@@ -244,10 +265,12 @@ class TargetAllocatorOnRealNodeTest {
         assertThat(two.get(target)).as("a target of a replica that stayed stays with it: " + target).isEqualTo(by);
       }
     });
-    // how long the moved targets went unscraped: from the leaver's going to their first scrape by another replica
+    // how long until the moved targets were scraped by another replica, from the scale-down (the allocator drops a
+    // pod as soon as it is terminating, before it is gone)
     long slowest = three.entrySet().stream().filter(e -> e.getValue().contains("metrics-collector-2"))
-        .mapToLong(e -> firstScrapeNanos(e.getKey(), left) - left.toEpochMilli() * 1_000_000L).max().orElse(0);
+        .mapToLong(e -> firstScrapeNanos(e.getKey(), scaled) - scaled.toEpochMilli() * 1_000_000L).max().orElse(0);
     System.out.printf("target allocator: %d targets over 3 replicas %s; after the scale-down, moved targets scraped"
-        + " again by another replica within %.1f s%n", TARGETS, three, slowest / 1e9);
+        + " by another replica within %.1f s (the leaver's pod gone after %.1f s); the allocator's RSS %s%n", TARGETS,
+        three, slowest / 1e9, Duration.between(scaled, left).toMillis() / 1e3, allocatorRss());
   }
 }

@@ -11,6 +11,8 @@ import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.operator.yaml.YamlDocuments;
 import dev.instrumentor.webhook.sidecar.CollectorContainer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -167,7 +169,7 @@ public final class TargetAllocatorManifests {
             .addNewContainer().withName("ta-container")
               .withImage(blank(spec.getImage()) ? image : spec.getImage())
               .withArgs("target-allocator", "--config=/conf/" + CONFIG_KEY, "--listen=0.0.0.0:" + PORT)
-              .withEnv(spec.getEnv())
+              .withEnv(env(spec))
               .addNewPort().withName("http").withContainerPort(PORT).withProtocol("TCP").endPort()
               .withResources(spec.getResources())
               .withSecurityContext(spec.getSecurityContext() != null ? spec.getSecurityContext()
@@ -185,6 +187,24 @@ public final class TargetAllocatorManifests {
         .addNewPort().withName("targetallocation").withPort(80).withTargetPort(new IntOrString(PORT)).withProtocol("TCP")
         .endPort().endSpec().build());
     return objects;
+  }
+
+  /**
+   * The JVM's options for a small service (serial GC, heap from the memory limit, a small code cache, C1 only),
+   * unless the spec's env sets {@code JAVA_TOOL_OPTIONS}; then the spec's env.
+   */
+  static final String JVM_OPTIONS = "-XX:+UseSerialGC -XX:MaxRAMPercentage=55 -XX:+ExitOnOutOfMemoryError"
+      + " -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 -Xss512k";
+
+  private static List<EnvVar> env(TargetAllocator spec) {
+    List<EnvVar> env = new ArrayList<>();
+    if (spec.getEnv() == null || spec.getEnv().stream().noneMatch(e -> "JAVA_TOOL_OPTIONS".equals(e.getName()))) {
+      env.add(new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS").withValue(JVM_OPTIONS).build());
+    }
+    if (spec.getEnv() != null) {
+      env.addAll(spec.getEnv());
+    }
+    return env;
   }
 
   /** The allocator's pods: the collector's instance, component opentelemetry-targetallocator (as upstream). */

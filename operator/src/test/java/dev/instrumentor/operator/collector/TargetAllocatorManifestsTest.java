@@ -93,6 +93,10 @@ class TargetAllocatorManifestsTest {
     assertThat(container.getImage()).isEqualTo("registry.example.com/instrumentor:1.0");
     assertThat(container.getArgs()).startsWith("target-allocator", "--config=/conf/targetallocator.yaml");
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getEnv()).anySatisfy(env -> {
+      assertThat(env.getName()).isEqualTo("JAVA_TOOL_OPTIONS");
+      assertThat(env.getValue()).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=55");
+    });
     assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("metrics-targetallocator");
     assertThat(deployment.getSpec().getSelector().getMatchLabels())
         .containsEntry("app.kubernetes.io/component", "opentelemetry-targetallocator");
