@@ -3,7 +3,6 @@ package dev.instrumentor.operator.targetallocator;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,22 +58,7 @@ public final class TargetAllocator implements AutoCloseable {
     Runnable changed = () -> dirty.set(true);
     this.discovery = new TargetDiscovery(client, config.collectorNamespace(), config.jobs(), changed);
     this.collectorPods = client.pods().inNamespace(config.collectorNamespace()).withLabels(config.collectorSelector())
-        .inform(new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(Pod pod) {
-            changed.run();
-          }
-
-          @Override
-          public void onUpdate(Pod before, Pod after) {
-            changed.run();
-          }
-
-          @Override
-          public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
-            changed.run();
-          }
-        });
+        .inform(new OnAnyChange<>(changed));
     discovery.problems().forEach(problem -> LOG.warn("{}", problem));
     settle.scheduleWithFixedDelay(this::recomputeIfChanged, 0, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
   }

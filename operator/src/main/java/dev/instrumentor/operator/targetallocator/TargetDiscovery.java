@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -56,39 +55,19 @@ public final class TargetDiscovery implements AutoCloseable {
         namespaces.addAll(sd.namespaces());
       }
       List<String> scopes = everywhere ? java.util.Collections.singletonList(null) : List.copyOf(namespaces);
-      ResourceEventHandler<Object> handler = new ResourceEventHandler<>() {
-        @Override
-        public void onAdd(Object obj) {
-          onChange.run();
-        }
 
-        @Override
-        public void onUpdate(Object oldObj, Object newObj) {
-          onChange.run();
-        }
-
-        @Override
-        public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
-          onChange.run();
-        }
-      };
       boolean needsSlices = kubernetes.stream().anyMatch(sd -> !sd.role().equals("pod"));
       for (String scope : scopes) {
-        pods.add(inform(scope == null ? client.pods().inAnyNamespace().inform(cast(handler))
-            : client.pods().inNamespace(scope).inform(cast(handler))));
+        pods.add(inform(scope == null ? client.pods().inAnyNamespace().inform(new OnAnyChange<>(onChange))
+            : client.pods().inNamespace(scope).inform(new OnAnyChange<>(onChange))));
         if (needsSlices) {
-          slices.add(inform(scope == null ? client.discovery().v1().endpointSlices().inAnyNamespace().inform(cast(handler))
-              : client.discovery().v1().endpointSlices().inNamespace(scope).inform(cast(handler))));
-          services.add(inform(scope == null ? client.services().inAnyNamespace().inform(cast(handler))
-              : client.services().inNamespace(scope).inform(cast(handler))));
+          slices.add(inform(scope == null ? client.discovery().v1().endpointSlices().inAnyNamespace().inform(new OnAnyChange<>(onChange))
+              : client.discovery().v1().endpointSlices().inNamespace(scope).inform(new OnAnyChange<>(onChange))));
+          services.add(inform(scope == null ? client.services().inAnyNamespace().inform(new OnAnyChange<>(onChange))
+              : client.services().inNamespace(scope).inform(new OnAnyChange<>(onChange))));
         }
       }
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> ResourceEventHandler<T> cast(ResourceEventHandler<Object> handler) {
-    return (ResourceEventHandler<T>) (ResourceEventHandler<?>) handler;
   }
 
   private <T> SharedIndexInformer<T> inform(SharedIndexInformer<T> informer) {
