@@ -51,14 +51,14 @@ final class CollectorExposure {
       }
     } else {
       List<HTTPIngressPath> paths = ports.stream().map(port -> path("/" + portName(port), service, port)).toList();
-      rules.add(new IngressRuleBuilder().withHost(blank(spec.getHostname()) ? null : spec.getHostname())
+      rules.add(new IngressRuleBuilder().withHost(CollectorManifests.blank(spec.getHostname()) ? null : spec.getHostname())
           .withNewHttp().withPaths(paths).endHttp().build());
     }
     if (spec.getAnnotations() != null && !spec.getAnnotations().isEmpty()) {
       metadata.setAnnotations(Map.copyOf(spec.getAnnotations()));
     }
     return new IngressBuilder().withMetadata(metadata).withNewSpec()
-        .withIngressClassName(blank(spec.getIngressClassName()) ? null : spec.getIngressClassName())
+        .withIngressClassName(CollectorManifests.blank(spec.getIngressClassName()) ? null : spec.getIngressClassName())
         .withTls(spec.getTls() == null || spec.getTls().isEmpty() ? null : spec.getTls())
         .withRules(rules).endSpec().build();
   }
@@ -98,7 +98,4 @@ final class CollectorExposure {
         .endSpec().build();
   }
 
-  private static boolean blank(String value) {
-    return value == null || value.isBlank();
-  }
 }

@@ -450,7 +450,8 @@ public final class CollectorManifests {
         .endSpec().build();
   }
 
-  private static boolean blank(String value) {
+  /** Null or only whitespace: an unset string field of the spec. */
+  static boolean blank(String value) {
     return value == null || value.isBlank();
   }
 

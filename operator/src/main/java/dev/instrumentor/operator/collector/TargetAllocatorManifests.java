@@ -67,7 +67,7 @@ public final class TargetAllocatorManifests {
       }
       ObjectNode allocator = ((ObjectNode) receiver).with("target_allocator");
       allocator.put("endpoint", "http://" + name(collector) + ":80");
-      allocator.put("interval", blank(collector.getSpec().getTargetAllocator().getCollectorTargetReloadInterval())
+      allocator.put("interval", CollectorManifests.blank(collector.getSpec().getTargetAllocator().getCollectorTargetReloadInterval())
           ? "30s" : collector.getSpec().getTargetAllocator().getCollectorTargetReloadInterval());
       allocator.put("collector_id", "${POD_NAME}");
       if (receiver.path("config").isObject()) {
@@ -139,7 +139,7 @@ public final class TargetAllocatorManifests {
     file.put("allocation_strategy", spec.getAllocationStrategy() == null ? "consistent-hashing"
         : spec.getAllocationStrategy().value());
     file.putObject("config").set("scrape_configs", scrapeConfigs(config, original));
-    if (!blank(spec.getCollectorNotReadyGracePeriod())) {
+    if (!CollectorManifests.blank(spec.getCollectorNotReadyGracePeriod())) {
       file.put("collector_not_ready_grace_period", spec.getCollectorNotReadyGracePeriod());
     }
     if (Boolean.TRUE.equals(spec.getAllowInsecureAuthSecrets())) {
@@ -148,7 +148,7 @@ public final class TargetAllocatorManifests {
     List<HasMetadata> objects = new ArrayList<>();
     objects.add(new ConfigMapBuilder().withMetadata(metadata.apply(collector, name))
         .addToData(CONFIG_KEY, YamlDocuments.toYaml(file)).build());
-    boolean ownAccount = !blank(spec.getServiceAccount());
+    boolean ownAccount = !CollectorManifests.blank(spec.getServiceAccount());
     if (!ownAccount) {
       objects.add(new ServiceAccountBuilder().withMetadata(metadata.apply(collector, name)).build());
       objects.add(binding(collector, rolePrefix));
@@ -167,7 +167,7 @@ public final class TargetAllocatorManifests {
             .withNodeSelector(spec.getNodeSelector()).withTolerations(spec.getTolerations())
             .withAffinity(spec.getAffinity()).withTopologySpreadConstraints(spec.getTopologySpreadConstraints())
             .addNewContainer().withName("ta-container")
-              .withImage(blank(spec.getImage()) ? image : spec.getImage())
+              .withImage(CollectorManifests.blank(spec.getImage()) ? image : spec.getImage())
               .withArgs("target-allocator", "--config=/conf/" + CONFIG_KEY, "--listen=0.0.0.0:" + PORT)
               .withEnv(env(spec))
               .addNewPort().withName("http").withContainerPort(PORT).withProtocol("TCP").endPort()
@@ -225,8 +225,5 @@ public final class TargetAllocatorManifests {
         .build();
   }
 
-  private static boolean blank(String value) {
-    return value == null || value.isBlank();
-  }
 
 }

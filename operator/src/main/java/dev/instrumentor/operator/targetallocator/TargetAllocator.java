@@ -63,14 +63,6 @@ public final class TargetAllocator implements AutoCloseable {
     settle.scheduleWithFixedDelay(this::recomputeIfChanged, 0, SETTLE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  public TargetAllocatorConfig config() {
-    return config;
-  }
-
-  public List<String> problems() {
-    return discovery.problems();
-  }
-
   public Snapshot snapshot() {
     return snapshot;
   }

@@ -34,7 +34,7 @@ class AllocationStrategyTest {
     Map<String, String> three = strategy.assign(targets, collectors(3));
     assertThat(three).hasSize(3000);
     assertThat(counts(three).values()).allSatisfy(n -> assertThat(n).isBetween(700L, 1300L));
-    assertThat(new AllocationStrategyTest().sameAssignment(strategy, targets, collectors(3), three))
+    assertThat(sameAssignment(strategy, targets, collectors(3), three))
         .as("stateless: another replica, or the next round, agrees").isTrue();
 
     Map<String, String> two = strategy.assign(targets, collectors(2));
@@ -43,7 +43,7 @@ class AllocationStrategyTest {
     assertThat(moved).as("only the targets of the collector that left move").isEqualTo(leaversTargets);
   }
 
-  private boolean sameAssignment(AllocationStrategy strategy, Collection<ScrapeTarget> targets,
+  private static boolean sameAssignment(AllocationStrategy strategy, Collection<ScrapeTarget> targets,
       Collection<CollectorPod> collectors, Map<String, String> before) {
     List<CollectorPod> reversed = new ArrayList<>(collectors);
     java.util.Collections.reverse(reversed);
