@@ -2,6 +2,7 @@ package dev.instrumentor.operator.collector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.instrumentor.api.v1alpha1.IngressType;
+import dev.instrumentor.api.v1alpha1.PrometheusCr;
 import dev.instrumentor.api.v1alpha1.TargetAllocator;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
 import dev.instrumentor.operator.targetallocator.TargetDiscovery;
@@ -25,9 +26,9 @@ final class CollectorCompatibility {
     List<String> notApplied = new ArrayList<>();
     TargetAllocator allocator = spec.getTargetAllocator();
     if (allocator != null && Boolean.TRUE.equals(allocator.getEnabled())) {
-      if (allocator.getPrometheusCR() != null && Boolean.TRUE.equals(allocator.getPrometheusCR().getEnabled())) {
-        notApplied.add("spec.targetAllocator.prometheusCR: ServiceMonitors, PodMonitors, ScrapeConfigs and Probes are"
-            + " not discovered yet; the allocator assigns the targets of the prometheus receivers' scrape_configs");
+      PrometheusCr cr = allocator.getPrometheusCR();
+      if (cr != null && Boolean.TRUE.equals(cr.getEnabled())) {
+        prometheusCr(cr, notApplied);
       }
       if (allocator.getMtls() != null && Boolean.TRUE.equals(allocator.getMtls().getEnabled())) {
         notApplied.add("spec.targetAllocator.mtls: the allocator serves plain HTTP inside the cluster");
@@ -63,5 +64,25 @@ final class CollectorCompatibility {
           + " changes, so older configs are not kept");
     }
     return notApplied;
+  }
+
+  /** ServiceMonitors and PodMonitors are discovered; what else prometheusCR may ask for is not. */
+  private static void prometheusCr(PrometheusCr cr, List<String> notApplied) {
+    if (cr.getScrapeConfigSelector() != null || cr.getProbeSelector() != null) {
+      notApplied.add("spec.targetAllocator.prometheusCR: ScrapeConfigs and Probes are not discovered (ServiceMonitors"
+          + " and PodMonitors are)");
+    }
+    if (cr.getScrapeClasses() != null || cr.getScrapeProtocols() != null || cr.getEvaluationInterval() != null) {
+      notApplied.add("spec.targetAllocator.prometheusCR: scrapeClasses, scrapeProtocols and evaluationInterval are not"
+          + " applied to the monitors' scrape configs");
+    }
+    if (cr.getSecretNamespaces() != null) {
+      notApplied.add("spec.targetAllocator.prometheusCR.secretNamespaces: the allocator reads no Secrets; monitor"
+          + " endpoints with basicAuth, authorization, oauth2 or TLS from Secrets are left out (its log names them)");
+    }
+    if (cr.getServiceMonitorSelector() == null && cr.getPodMonitorSelector() == null) {
+      notApplied.add("spec.targetAllocator.prometheusCR: neither serviceMonitorSelector nor podMonitorSelector is set,"
+          + " so no monitor is selected (an empty selector, {}, selects all)");
+    }
   }
 }

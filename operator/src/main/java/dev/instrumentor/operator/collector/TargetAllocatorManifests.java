@@ -1,11 +1,13 @@
 package dev.instrumentor.operator.collector;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.instrumentor.api.InstrumentorLabels;
+import dev.instrumentor.api.v1alpha1.PrometheusCr;
 import dev.instrumentor.api.v1alpha1.TargetAllocator;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.operator.yaml.YamlDocuments;
@@ -145,6 +147,8 @@ public final class TargetAllocatorManifests {
     if (Boolean.TRUE.equals(spec.getAllowInsecureAuthSecrets())) {
       file.put("allow_insecure_auth_secrets", true);
     }
+    file.put("filter_strategy", spec.getFilterStrategy() == null ? "relabel-config" : spec.getFilterStrategy().value());
+    prometheusCr(file, spec.getPrometheusCR());
     List<HasMetadata> objects = new ArrayList<>();
     objects.add(new ConfigMapBuilder().withMetadata(metadata.apply(collector, name))
         .addToData(CONFIG_KEY, YamlDocuments.toYaml(file)).build());
@@ -226,4 +230,29 @@ public final class TargetAllocatorManifests {
   }
 
 
+
+  /** {@code prometheus_cr} as upstream writes it: selectors as given (absent: that kind is not discovered). */
+  private static void prometheusCr(ObjectNode file, PrometheusCr cr) {
+    if (cr == null || !Boolean.TRUE.equals(cr.getEnabled())) {
+      return;
+    }
+    ObjectNode out = file.putObject("prometheus_cr").put("enabled", true);
+    if (!CollectorManifests.blank(cr.getScrapeInterval())) {
+      out.put("scrape_interval", cr.getScrapeInterval());
+    }
+    if (cr.getAllowNamespaces() != null) {
+      cr.getAllowNamespaces().forEach(out.withArray("allow_namespaces")::add);
+    }
+    if (cr.getDenyNamespaces() != null) {
+      cr.getDenyNamespaces().forEach(out.withArray("deny_namespaces")::add);
+    }
+    if (Boolean.TRUE.equals(cr.getDenyFSAccessThroughSMs())) {
+      out.put("deny_fs_access_through_sms", true);
+    }
+    ObjectMapper json = new ObjectMapper();
+    out.set("service_monitor_selector", json.valueToTree(cr.getServiceMonitorSelector()));
+    out.set("service_monitor_namespace_selector", json.valueToTree(cr.getServiceMonitorNamespaceSelector()));
+    out.set("pod_monitor_selector", json.valueToTree(cr.getPodMonitorSelector()));
+    out.set("pod_monitor_namespace_selector", json.valueToTree(cr.getPodMonitorNamespaceSelector()));
+  }
 }

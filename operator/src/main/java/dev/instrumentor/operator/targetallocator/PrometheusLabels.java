@@ -154,6 +154,8 @@ final class PrometheusLabels {
           pod = pods.apply(endpoint.getTargetRef().getName());
           if (pod != null && pod.getStatus() != null) {
             labels.putAll(podLabels(pod));
+          } else {
+            pod = null;
           }
         }
       }
@@ -165,11 +167,33 @@ final class PrometheusLabels {
           if (port.getAppProtocol() != null) {
             withPort.put(prefix + "port_app_protocol", port.getAppProtocol());
           }
+          if (pod != null) {
+            containerPortLabels(withPort, pod, port);
+          }
           String host = address.contains(":") ? "[" + address + "]" : address;
           targets.add(ScrapeTarget.of(job, host + ":" + port.getPort(), withPort, endpoint.getNodeName()));
         }
       }
     }
     return targets;
+  }
+
+  /** As Prometheus: the container of the endpoint's pod that declares the endpoint's port, if one does. */
+  private static void containerPortLabels(Map<String, String> labels, Pod pod, EndpointPort port) {
+    String protocol = port.getProtocol() == null ? "TCP" : port.getProtocol();
+    for (Container container : pod.getSpec().getContainers()) {
+      for (ContainerPort declared : container.getPorts() == null ? List.<ContainerPort>of() : container.getPorts()) {
+        if (declared.getContainerPort().equals(port.getPort())
+            && protocol.equals(declared.getProtocol() == null ? "TCP" : declared.getProtocol())) {
+          labels.put(META + "pod_container_name", container.getName());
+          labels.put(META + "pod_container_image", String.valueOf(container.getImage()));
+          labels.put(META + "pod_container_port_name", declared.getName() == null ? "" : declared.getName());
+          labels.put(META + "pod_container_port_number", String.valueOf(declared.getContainerPort()));
+          labels.put(META + "pod_container_port_protocol", protocol);
+          labels.put(META + "pod_container_init", "false");
+          return;
+        }
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.instrumentor.operator.targetallocator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,10 +31,10 @@ public final class TargetAllocator implements AutoCloseable {
   static final Duration SETTLE = Duration.ofSeconds(1);
 
   /** Who scrapes what, at one moment. */
-  public record Snapshot(Map<String, Map<String, List<ScrapeTarget>>> byJobAndCollector, List<CollectorPod> collectors,
-      int targets, int unassigned, boolean ready) {
+  public record Snapshot(Map<String, JsonNode> jobs, Map<String, Map<String, List<ScrapeTarget>>> byJobAndCollector,
+      List<CollectorPod> collectors, int targets, int unassigned, boolean ready) {
 
-    static final Snapshot EMPTY = new Snapshot(Map.of(), List.of(), 0, 0, false);
+    static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), List.of(), 0, 0, false);
 
     List<ScrapeTarget> targets(String job, String collector) {
       return byJobAndCollector.getOrDefault(job, Map.of()).getOrDefault(collector, List.of());
@@ -56,7 +57,7 @@ public final class TargetAllocator implements AutoCloseable {
     this.config = config;
     this.strategy = AllocationStrategy.named(config.allocationStrategy());
     Runnable changed = () -> dirty.set(true);
-    this.discovery = new TargetDiscovery(client, config.collectorNamespace(), config.jobs(), changed);
+    this.discovery = new TargetDiscovery(client, config, changed);
     this.collectorPods = client.pods().inNamespace(config.collectorNamespace()).withLabels(config.collectorSelector())
         .inform(new OnAnyChange<>(changed));
     discovery.problems().forEach(problem -> LOG.warn("{}", problem));
@@ -74,7 +75,9 @@ public final class TargetAllocator implements AutoCloseable {
       }
       Instant now = Instant.now();
       List<Pod> pods = collectorPods.getStore().list();
-      snapshot = allocate(discovery.targets(), collectors(pods, now, config.notReadyGracePeriod()), strategy);
+      TargetDiscovery.Discovered discovered = discovery.discover();
+      snapshot = allocate(discovered.jobs(), discovered.targets(), collectors(pods, now, config.notReadyGracePeriod()),
+          strategy);
       if (pods.stream().anyMatch(pod -> unreadySince(pod) != null)) {
         dirty.set(true); // a pod's grace may run out with no event: look again
       }
@@ -118,7 +121,8 @@ public final class TargetAllocator implements AutoCloseable {
   }
 
   /** Pure: the snapshot of an assignment. */
-  static Snapshot allocate(List<ScrapeTarget> targets, List<CollectorPod> collectors, AllocationStrategy strategy) {
+  static Snapshot allocate(Map<String, JsonNode> jobs, List<ScrapeTarget> targets, List<CollectorPod> collectors,
+      AllocationStrategy strategy) {
     // the same target discovered twice (two informers' views) counts once; one address with other labels (two
     // Services in front of one port) is another target until the collector's relabeling, which may keep only one
     Map<String, ScrapeTarget> unique = new TreeMap<>();
@@ -135,7 +139,7 @@ public final class TargetAllocator implements AutoCloseable {
       byJob.computeIfAbsent(target.job(), job -> new HashMap<>()).computeIfAbsent(collector, c -> new ArrayList<>())
           .add(target);
     }
-    return new Snapshot(byJob, collectors, unique.size(), unassigned, true);
+    return new Snapshot(jobs, byJob, collectors, unique.size(), unassigned, true);
   }
 
   @Override

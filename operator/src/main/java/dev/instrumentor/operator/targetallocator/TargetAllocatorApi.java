@@ -46,8 +46,8 @@ public final class TargetAllocatorApi implements Handler {
       return switch (path) {
         case "/livez" -> Response.text(200, "ok\n");
         case "/readyz" -> now.ready() ? Response.text(200, "ok\n") : Response.text(503, "no assignment yet\n");
-        case "/scrape_configs" -> json(scrapeConfigs());
-        case "/jobs" -> json(jobs());
+        case "/scrape_configs" -> json(scrapeConfigs(jobs(now)));
+        case "/jobs" -> json(jobLinks(jobs(now)));
         default -> targets(path, request.query(), now);
       };
     } catch (JsonProcessingException e) {
@@ -64,8 +64,8 @@ public final class TargetAllocatorApi implements Handler {
    * secrets, TLS keys written inline) shown as {@code <secret>} unless {@code allow_insecure_auth_secrets}: this API
    * is plain HTTP to anyone in the cluster, as upstream's is without TLS.
    */
-  private ObjectNode scrapeConfigs() {
-    ObjectNode configs = JSON.valueToTree(config.jobs());
+  private ObjectNode scrapeConfigs(Map<String, com.fasterxml.jackson.databind.JsonNode> jobs) {
+    ObjectNode configs = JSON.valueToTree(jobs);
     if (!config.allowInsecureAuthSecrets()) {
       redact(configs, false);
     }
@@ -88,9 +88,14 @@ public final class TargetAllocatorApi implements Handler {
     }
   }
 
-  private ObjectNode jobs() {
+  /** The jobs of the last assignment (the receiver's and the monitors'), or the receiver's before the first. */
+  private Map<String, com.fasterxml.jackson.databind.JsonNode> jobs(TargetAllocator.Snapshot now) {
+    return now.ready() ? now.jobs() : config.jobs();
+  }
+
+  private static ObjectNode jobLinks(Map<String, com.fasterxml.jackson.databind.JsonNode> names) {
     ObjectNode jobs = JSON.createObjectNode();
-    for (String job : config.jobs().keySet()) {
+    for (String job : names.keySet()) {
       jobs.putObject(job).put("_link", "/jobs/" + URLEncoder.encode(job, StandardCharsets.UTF_8) + "/targets");
     }
     return jobs;

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -16,10 +18,21 @@ import java.util.regex.Pattern;
 /**
  * The target allocator's config file, in the OpenTelemetry Operator's allocator's format (so its ConfigMaps read
  * the same): {@code collector_selector} (matchLabels), {@code collector_namespace}, {@code config} (Prometheus'
- * config: {@code scrape_configs}), {@code allocation_strategy}, {@code filter_strategy}.
+ * config: {@code scrape_configs}), {@code allocation_strategy}, {@code filter_strategy} ({@code relabel-config}, the
+ * default: targets a job's relabeling drops are given to no one), {@code prometheus_cr}.
  */
 public record TargetAllocatorConfig(Map<String, String> collectorSelector, String collectorNamespace,
-    Map<String, JsonNode> jobs, String allocationStrategy, Duration notReadyGracePeriod, boolean allowInsecureAuthSecrets) {
+    Map<String, JsonNode> jobs, String allocationStrategy, Duration notReadyGracePeriod, boolean allowInsecureAuthSecrets,
+    boolean relabelFilter, PrometheusCr prometheusCr) {
+
+  /**
+   * {@code prometheus_cr}: which of the Prometheus Operator's monitors to discover ({@code null} selectors: none of
+   * that kind; namespace selectors {@code null}: every namespace, as upstream's allocator defaults them).
+   */
+  public record PrometheusCr(String scrapeInterval, List<String> allowNamespaces, List<String> denyNamespaces,
+      JsonNode serviceMonitorSelector, JsonNode serviceMonitorNamespaceSelector, JsonNode podMonitorSelector,
+      JsonNode podMonitorNamespaceSelector, boolean denyFiles) {
+  }
 
   /** Upstream's default of {@code collector_not_ready_grace_period}. */
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
@@ -65,8 +78,37 @@ public record TargetAllocatorConfig(Map<String, String> collectorSelector, Strin
     Duration grace = root.has("collector_not_ready_grace_period")
         ? duration("collector_not_ready_grace_period", root.path("collector_not_ready_grace_period").asText())
         : DEFAULT_GRACE;
+    String filter = root.path("filter_strategy").asText("relabel-config");
+    if (!filter.isEmpty() && !filter.equals("relabel-config")) {
+      throw new IllegalArgumentException("filter_strategy: '" + filter + "' is not known (relabel-config, or empty for"
+          + " none)");
+    }
     return new TargetAllocatorConfig(Map.copyOf(selector), namespace, jobs, strategy, grace,
-        root.path("allow_insecure_auth_secrets").asBoolean(false));
+        root.path("allow_insecure_auth_secrets").asBoolean(false), !filter.isEmpty(), prometheusCr(root));
+  }
+
+  private static PrometheusCr prometheusCr(JsonNode root) {
+    JsonNode cr = root.path("prometheus_cr");
+    if (!cr.path("enabled").asBoolean(false)) {
+      return null;
+    }
+    String interval = cr.path("scrape_interval").asText("30s");
+    duration("prometheus_cr.scrape_interval", interval);
+    return new PrometheusCr(interval, strings(cr.path("allow_namespaces")), strings(cr.path("deny_namespaces")),
+        selector(cr, "service_monitor_selector"), selector(cr, "service_monitor_namespace_selector"),
+        selector(cr, "pod_monitor_selector"), selector(cr, "pod_monitor_namespace_selector"),
+        cr.path("deny_fs_access_through_sms").asBoolean(false));
+  }
+
+  private static JsonNode selector(JsonNode cr, String field) {
+    JsonNode selector = cr.get(field);
+    return selector == null || selector.isNull() ? null : selector;
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> values = new ArrayList<>();
+    array.forEach(value -> values.add(value.asText()));
+    return List.copyOf(values);
   }
 
   /** A duration as Go and Kubernetes write it: {@code 30s}, {@code 1m30s}, {@code 500ms}, {@code 1h}. */

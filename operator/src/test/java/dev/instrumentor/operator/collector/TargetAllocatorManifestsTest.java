@@ -87,6 +87,18 @@ class TargetAllocatorManifestsTest {
     assertThat(read.jobs()).containsOnlyKeys("pods");
     assertThat(read.jobs().get("pods").path("relabel_configs").get(1).path("replacement").asText())
         .as("the collector's $$ escape undone: Prometheus reads $1").isEqualTo("pod-$1");
+    assertThat(read.relabelFilter()).as("relabel-config, upstream's default").isTrue();
+    assertThat(read.prometheusCr()).as("prometheusCR not enabled").isNull();
+
+    collector.getSpec().getTargetAllocator().setPrometheusCR(io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+        "enabled: true\nscrapeInterval: 10s\nserviceMonitorSelector: {matchLabels: {team: a}}\npodMonitorSelector: {}\n",
+        dev.instrumentor.api.v1alpha1.PrometheusCr.class));
+    TargetAllocatorConfig withMonitors = TargetAllocatorConfig.parse(one(manifests.desired(collector,
+        CollectorConfig.of(collector.getSpec().getConfig())), ConfigMap.class, "metrics-targetallocator").getData()
+        .get("targetallocator.yaml"));
+    assertThat(withMonitors.prometheusCr().scrapeInterval()).isEqualTo("10s");
+    assertThat(withMonitors.prometheusCr().serviceMonitorSelector().path("matchLabels").path("team").asText()).isEqualTo("a");
+    assertThat(withMonitors.prometheusCr().podMonitorSelector()).as("{}: all PodMonitors").isNotNull();
 
     Deployment deployment = one(objects, Deployment.class, "metrics-targetallocator");
     var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);

@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Test;
 /** The labels Prometheus' kubernetes_sd_configs documents, from the objects it reads them from. */
 class PrometheusLabelsTest {
 
-  private static final Pod POD = Serialization.unmarshal("""
+  static final Pod POD = Serialization.unmarshal("""
       apiVersion: v1
       kind: Pod
       metadata:
         name: web-7d9f-abcde
         namespace: shop
         uid: u-1
-        labels: {app.kubernetes.io/name: web}
+        labels: {app.kubernetes.io/name: web, app: web, team: shop}
         annotations: {prometheus.io/scrape: "true"}
         ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-7d9f, uid: r-1, controller: true}]
       spec:
@@ -38,6 +38,28 @@ class PrometheusLabelsTest {
         hostIP: 192.168.0.2
         conditions: [{type: Ready, status: "True"}]
       """, Pod.class);
+
+  static final EndpointSlice SLICE = Serialization.unmarshal("""
+      apiVersion: discovery.k8s.io/v1
+      kind: EndpointSlice
+      metadata:
+        name: web-x7k2
+        namespace: shop
+        labels: {kubernetes.io/service-name: web}
+      addressType: IPv4
+      ports: [{name: metrics, port: 9090, protocol: TCP}, {name: http, port: 8080, protocol: TCP}]
+      endpoints:
+        - addresses: [10.88.0.7]
+          conditions: {ready: true}
+          nodeName: node-1
+          targetRef: {kind: Pod, name: web-7d9f-abcde, namespace: shop}
+      """, EndpointSlice.class);
+
+  static final Service SERVICE = Serialization.unmarshal("""
+      apiVersion: v1
+      kind: Service
+      metadata: {name: web, namespace: shop, labels: {team: shop, app: web, tier: front}}
+      """, Service.class);
 
   @Test
   void aPodGivesATargetPerPortAndOneWithoutForAContainerWithNone() {
@@ -70,26 +92,8 @@ class PrometheusLabelsTest {
 
   @Test
   void anEndpointSliceGivesATargetPerAddressAndPortWithItsServiceAndPod() {
-    EndpointSlice slice = Serialization.unmarshal("""
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: web-x7k2
-          namespace: shop
-          labels: {kubernetes.io/service-name: web}
-        addressType: IPv4
-        ports: [{name: metrics, port: 9090, protocol: TCP}]
-        endpoints:
-          - addresses: [10.88.0.7]
-            conditions: {ready: true}
-            nodeName: node-1
-            targetRef: {kind: Pod, name: web-7d9f-abcde, namespace: shop}
-        """, EndpointSlice.class);
-    Service service = Serialization.unmarshal("""
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web, namespace: shop, labels: {team: shop}}
-        """, Service.class);
+    EndpointSlice slice = SLICE;
+    Service service = SERVICE;
     ScrapeTarget slices = PrometheusLabels.endpointSliceTargets("svc", slice, service, name -> POD, false).get(0);
     assertThat(slices.address()).isEqualTo("10.88.0.7:9090");
     assertThat(slices.labels()).containsEntry("__meta_kubernetes_endpointslice_name", "web-x7k2")

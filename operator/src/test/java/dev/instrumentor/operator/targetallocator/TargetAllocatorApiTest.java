@@ -40,10 +40,10 @@ class TargetAllocatorApiTest {
   @Test
   void theCollectorsSplitTheTargetsAndEachGetsItsOwnInHttpSdFormat() throws Exception {
     TargetAllocatorConfig config = TargetAllocatorConfig.parse(CONFIG);
-    TargetDiscovery discovery = new TargetDiscovery(null, "observability", config.jobs(), () -> { });
+    TargetDiscovery discovery = new TargetDiscovery(null, config, () -> { });
     List<CollectorPod> collectors = List.of(new CollectorPod("metrics-collector-0", "n1"),
         new CollectorPod("metrics-collector-1", "n1"), new CollectorPod("metrics-collector-2", "n1"));
-    TargetAllocator.Snapshot snapshot = TargetAllocator.allocate(discovery.targets(), collectors,
+    TargetAllocator.Snapshot snapshot = TargetAllocator.allocate(config.jobs(), discovery.targets(), collectors,
         AllocationStrategy.named("consistent-hashing"));
     TargetAllocatorApi api = new TargetAllocatorApi(config, () -> snapshot);
 
@@ -107,7 +107,7 @@ class TargetAllocatorApiTest {
             - job_name: nodes
               kubernetes_sd_configs: [{role: node}]
         """);
-    assertThat(new TargetDiscovery(null, "x", config.jobs(), () -> { }).problems())
+    assertThat(new TargetDiscovery(null, config, () -> { }).problems())
         .containsExactlyInAnyOrder("job nodes: kubernetes_sd_configs role 'node' is not discovered (pod, endpointslice and"
             + " endpoints are)", "job dns: dns_sd_configs are not discovered by the target allocator");
   }
@@ -168,7 +168,7 @@ class TargetAllocatorApiTest {
   @Test
   void snapshotCountsWhatCouldNotBePlaced() {
     List<ScrapeTarget> targets = List.of(ScrapeTarget.of("j", "a:1", Map.of(), "n1"), ScrapeTarget.of("j", "b:1", Map.of(), "n9"));
-    TargetAllocator.Snapshot snapshot = TargetAllocator.allocate(targets, List.of(new CollectorPod("c", "n1")),
+    TargetAllocator.Snapshot snapshot = TargetAllocator.allocate(Map.of(), targets, List.of(new CollectorPod("c", "n1")),
         AllocationStrategy.named("per-node"));
     assertThat(snapshot.targets()).isEqualTo(2);
     assertThat(snapshot.unassigned()).isEqualTo(1);
