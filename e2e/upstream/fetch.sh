@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
-# Fetches the OpenTelemetry Operator's source at a release from the Go module proxy (the one place here that
-# serves it), checked against a pinned SHA-256, unpacked into the cache outside the clone. The e2e suite
-# judges compatibility with it: its CRDs, its e2e suites' manifests. Nothing of it is committed here.
+# Fetches a pinned release of a project's source from the Go module proxy (the one place here that serves it),
+# checked against a pinned SHA-256, unpacked into the cache outside the clone. Nothing of it is committed here.
+#   - the OpenTelemetry Operator (default): the judge of compatibility: its CRDs, its e2e suites' manifests;
+#   - the Prometheus Operator: its real CRDs (ServiceMonitor, PodMonitor) for the target allocator's proof.
 #
-#   e2e/upstream/fetch.sh     # prints the directory of the unpacked module
+#   e2e/upstream/fetch.sh [opentelemetry-operator|prometheus-operator]   # prints the directory of the module
 #
 # Environment: INSTRUMENTOR_CACHE (default ~/.cache/instrumentor), GOPROXY (its first proxy is used).
 set -euo pipefail
 CACHE="${INSTRUMENTOR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/instrumentor}"
-VERSION=v0.153.0
-# the proxy serves this zip, but sum.golang.org has no record of it, so `go mod download` refuses it: the
-# hash is pinned here instead (taken from the proxy on 2026-12-02)
-SHA256=423e5696e1da18c85adf57bc134d91a8b5ad6fcbb926da46426b19d1ea1f75af
-MODULE=github.com/open-telemetry/opentelemetry-operator
-OUT="$CACHE/upstream/opentelemetry-operator-$VERSION"
+case "${1:-opentelemetry-operator}" in
+  opentelemetry-operator)
+    MODULE=github.com/open-telemetry/opentelemetry-operator
+    VERSION=v0.153.0
+    # the proxy serves this zip, but sum.golang.org has no record of it, so `go mod download` refuses it: the
+    # hash is pinned here instead (taken from the proxy on 2026-12-02)
+    SHA256=423e5696e1da18c85adf57bc134d91a8b5ad6fcbb926da46426b19d1ea1f75af ;;
+  prometheus-operator)
+    MODULE=github.com/prometheus-operator/prometheus-operator
+    # the newest version the proxy lists for the module root (taken on 2026-12-02; 4 MB)
+    VERSION=v0.85.0
+    SHA256=0bdb88ed823d0f2e86cf909638439b6ad1da744a228172c7411d9987527dc5d1 ;;
+  *) echo "fetch.sh: unknown project '$1' (opentelemetry-operator, prometheus-operator)" >&2; exit 2 ;;
+esac
+NAME="${MODULE##*/}"
+OUT="$CACHE/upstream/$NAME-$VERSION"
 if [[ -f "$OUT/.complete" ]]; then echo "$OUT"; exit 0; fi
 mkdir -p "$CACHE/upstream"
 exec 9>"$CACHE/upstream/.fetch.lock"

@@ -21,6 +21,7 @@ import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
 import dev.instrumentor.e2e.harness.ControlPlane;
 import dev.instrumentor.e2e.harness.E2eCluster;
+import dev.instrumentor.e2e.harness.UpstreamOperator;
 import dev.instrumentor.operator.cli.Main;
 import dev.instrumentor.operator.kube.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -31,7 +32,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -53,7 +53,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -286,14 +285,7 @@ class CollectorScenariosTest {
     if (!installed) {
       await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(KubernetesClientException.class)
           .untilAsserted(() -> assertThat(condition(ns, "gateway", "Observability")).isEqualTo("PrometheusOperatorMissing"));
-      CustomResourceDefinition crd = YAML.unmarshal(CollectorScenariosTest.class.getResourceAsStream("/servicemonitor-crd.yaml"),
-          CustomResourceDefinition.class);
-      cluster.client().resource(crd).create();
-      crdInstalledHere = true;
-      cluster.client().apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-          .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
-              && c.getStatus().getConditions().stream().anyMatch(x -> "Established".equals(x.getType())
-                  && "True".equals(x.getStatus())), 60, TimeUnit.SECONDS);
+      crdInstalledHere = !UpstreamOperator.installPrometheusOperatorCrds(cluster.client(), "servicemonitors").isEmpty();
       // any change reconciles it again (else the retry a minute later would)
       cluster.client().resources(TelemetryCollector.class).inNamespace(ns).withName("gateway")
           .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"podAnnotations\":{\"team\":\"platform\"}}}");
@@ -319,8 +311,7 @@ class CollectorScenariosTest {
     } finally {
       if (crdInstalledHere) {
         // the next run on this control plane sees the API absent again
-        cluster.client().apiextensions().v1().customResourceDefinitions()
-            .withName("servicemonitors.monitoring.coreos.com").delete();
+        UpstreamOperator.uninstallCrds(cluster.client(), List.of("servicemonitors.monitoring.coreos.com"));
       }
     }
   }

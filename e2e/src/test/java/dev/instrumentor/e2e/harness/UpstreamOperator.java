@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +34,56 @@ public final class UpstreamOperator {
   /** The unpacked module, fetched once per cache. */
   public static Path source() {
     return Commands.buildOutput("e2e/upstream/fetch.sh");
+  }
+
+  /**
+   * The Prometheus Operator's real CRD of {@code plural} ({@code servicemonitors}, {@code podmonitors} ...), from its
+   * source at a pinned release (the same script, from the Go module proxy).
+   */
+  public static CustomResourceDefinition prometheusOperatorCrd(String plural) {
+    Path file = Commands.buildOutput("e2e/upstream/fetch.sh", "prometheus-operator")
+        .resolve("example/prometheus-operator-crd/monitoring.coreos.com_" + plural + ".yaml");
+    try (var in = Files.newInputStream(file)) {
+      return Serialization.unmarshal(in, CustomResourceDefinition.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Creates those of the Prometheus Operator's CRDs that the API server does not have yet and waits until they are
+   * established; returns the names of those it created (for the caller to delete), none when all were there.
+   */
+  public static List<String> installPrometheusOperatorCrds(KubernetesClient client, String... plurals) {
+    List<String> created = new ArrayList<>();
+    for (String plural : plurals) {
+      CustomResourceDefinition crd = prometheusOperatorCrd(plural);
+      String name = crd.getMetadata().getName();
+      CustomResourceDefinition there = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
+      if (there != null && there.getMetadata().getDeletionTimestamp() != null) {
+        client.apiextensions().v1().customResourceDefinitions().withName(name).waitUntilCondition(c -> c == null, 60,
+            TimeUnit.SECONDS);
+        there = null;
+      }
+      if (there == null) {
+        client.resource(crd).create();
+        created.add(name);
+      }
+      client.apiextensions().v1().customResourceDefinitions().withName(name)
+          .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+              && c.getStatus().getConditions().stream().anyMatch(x -> "Established".equals(x.getType())
+                  && "True".equals(x.getStatus())), 60, TimeUnit.SECONDS);
+    }
+    return created;
+  }
+
+  /** Deletes CRDs (those {@link #installPrometheusOperatorCrds} created) and waits until they are gone. */
+  public static void uninstallCrds(KubernetesClient client, List<String> names) {
+    for (String name : names) {
+      client.apiextensions().v1().customResourceDefinitions().withName(name).delete();
+      client.apiextensions().v1().customResourceDefinitions().withName(name).waitUntilCondition(c -> c == null, 60,
+          TimeUnit.SECONDS);
+    }
   }
 
   /** A document of a file of its suites, and where it came from. */

@@ -10,12 +10,15 @@ import dev.instrumentor.e2e.harness.KubeNode;
 import dev.instrumentor.e2e.harness.NodeImages;
 import dev.instrumentor.e2e.harness.NodeWorkloads;
 import dev.instrumentor.e2e.harness.RealCluster;
+import dev.instrumentor.e2e.harness.UpstreamOperator;
 import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
 import dev.instrumentor.e2e.otlp.ReceivedMetric;
 import dev.instrumentor.operator.runtime.OperatorConfig;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -27,6 +30,8 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -38,21 +43,31 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A statefulset collector of three replicas with a target allocator, on the real node: the allocator (our image's
- * {@code target-allocator} command, in a pod, under the chart's ClusterRole) discovers six pods that serve
- * {@code /metrics} through the collector's own {@code kubernetes_sd_configs}, the collector (built here with the
- * prometheus receiver) asks it for its share, every target is scraped by exactly one replica, and when the
- * collector scales down to two its targets move to the others.
+ * {@code target-allocator} command, in a pod, under the chart's ClusterRole) discovers nine pods that serve
+ * {@code /metrics} three ways: the collector's own {@code kubernetes_sd_configs}, a ServiceMonitor (their Service)
+ * and a PodMonitor (the Prometheus Operator's real CRDs; a ServiceMonitor its selector leaves out is not scraped);
+ * the collector (built here with the prometheus receiver) asks it for its share, every target is scraped by exactly
+ * one replica, with the labels the monitors give, and when the collector scales down to two its targets move to
+ * the others.
  */
 class TargetAllocatorOnRealNodeTest {
 
   private static final String ROLE = "instrumentor-collector-target-allocator";
-  private static final int TARGETS = 6;
+  /**
+   * Pods serving metrics: each of the three jobs has one target per pod; targets are hashed by address, so the
+   * leaving replica has none of them in (2/3)^9, under 3 % of runs (the test says so when it happens).
+   */
+  private static final int TARGETS = 9;
 
   private static E2eCluster cluster;
   private static KubernetesClient client;
   private static OtlpHttpReceiver sink;
   private static OperatorConfig before;
   private static boolean roleCreated;
+  private static List<String> crds = List.of();
+  /** The jobs as the sink sees them (service.name): the receiver's own, the ServiceMonitor's, the PodMonitor's. */
+  private static final String SD_JOB = "pods-sd";
+  private static final String SERVICE_MONITOR_JOB = "targets";
 
   @BeforeAll
   static void start() throws Exception {
@@ -70,6 +85,7 @@ class TargetAllocatorOnRealNodeTest {
       client.resource(role).create();
       roleCreated = true;
     }
+    crds = UpstreamOperator.installPrometheusOperatorCrds(client, "servicemonitors", "podmonitors");
   }
 
   @AfterAll
@@ -80,6 +96,7 @@ class TargetAllocatorOnRealNodeTest {
     if (roleCreated) {
       client.rbac().clusterRoles().withName(ROLE).delete();
     }
+    UpstreamOperator.uninstallCrds(client, crds);
     if (sink != null) {
       sink.close();
     }
@@ -126,12 +143,17 @@ class TargetAllocatorOnRealNodeTest {
             enabled: true
             allocationStrategy: consistent-hashing
             collectorTargetReloadInterval: 5s
+            prometheusCR:
+              enabled: true
+              scrapeInterval: 5s
+              serviceMonitorSelector: {matchLabels: {scrape: "yes"}}
+              podMonitorSelector: {}
           config:
             receivers:
               prometheus:
                 config:
                   scrape_configs:
-                    - job_name: targets
+                    - job_name: pods-sd
                       scrape_interval: 5s
                       kubernetes_sd_configs:
                         - role: pod
@@ -156,21 +178,38 @@ class TargetAllocatorOnRealNodeTest {
         """.formatted(namespace, NodeImages.COLLECTOR, namespace, sink.endpoint()), TelemetryCollector.class);
   }
 
-  /** target pod name to the collector pods that delivered its {@code target_up} points scraped after {@code since}. */
-  private static Map<String, Set<String>> scrapers(Instant since) {
-    Map<String, Set<String>> scrapers = new TreeMap<>();
+  /** The job of a point: the receiver names its resource's service.name after it. */
+  private static String job(ReceivedMetric metric) {
+    return metric.resource().getOrDefault("service.name", "?");
+  }
+
+  private static String attribute(NumberDataPoint point, String key) {
+    return point.getAttributesList().stream().filter(a -> a.getKey().equals(key)).map(KeyValue::getValue)
+        .map(v -> v.getStringValue()).findFirst().orElse(null);
+  }
+
+  /** The {@code target_up} points scraped after {@code since}, with their metric. */
+  private static List<Map.Entry<ReceivedMetric, NumberDataPoint>> points(Instant since) {
+    List<Map.Entry<ReceivedMetric, NumberDataPoint>> points = new ArrayList<>();
     for (ReceivedMetric metric : sink.metrics()) {
       if (!metric.name().equals("target_up") || !metric.metric().hasGauge()) {
         continue;
       }
       for (NumberDataPoint point : metric.metric().getGauge().getDataPointsList()) {
-        if (point.getTimeUnixNano() < since.toEpochMilli() * 1_000_000L) {
-          continue;
+        if (point.getTimeUnixNano() >= since.toEpochMilli() * 1_000_000L) {
+          points.add(Map.entry(metric, point));
         }
-        String target = point.getAttributesList().stream().filter(a -> a.getKey().equals("target"))
-            .map(KeyValue::getValue).map(v -> v.getStringValue()).findFirst().orElse("?");
-        scrapers.computeIfAbsent(target, t -> new TreeSet<>()).add(metric.resource().getOrDefault("collector.pod", "?"));
       }
+    }
+    return points;
+  }
+
+  /** "job target-pod" to the collector pods that delivered its {@code target_up} points scraped after {@code since}. */
+  private static Map<String, Set<String>> scrapers(Instant since) {
+    Map<String, Set<String>> scrapers = new TreeMap<>();
+    for (Map.Entry<ReceivedMetric, NumberDataPoint> point : points(since)) {
+      scrapers.computeIfAbsent(job(point.getKey()) + " " + attribute(point.getValue(), "target"), t -> new TreeSet<>())
+          .add(point.getKey().resource().getOrDefault("collector.pod", "?"));
     }
     return scrapers;
   }
@@ -195,23 +234,11 @@ class TargetAllocatorOnRealNodeTest {
     return "unknown (no process)";
   }
 
-  /** The time of the first point of {@code target} scraped after {@code since} by a replica that stayed. */
-  private static long firstScrapeNanos(String target, Instant since) {
-    long first = Long.MAX_VALUE;
-    for (ReceivedMetric metric : sink.metrics()) {
-      if (!metric.name().equals("target_up") || !metric.metric().hasGauge()
-          || "metrics-collector-2".equals(metric.resource().get("collector.pod"))) {
-        continue;
-      }
-      for (NumberDataPoint point : metric.metric().getGauge().getDataPointsList()) {
-        boolean ours = point.getAttributesList().stream()
-            .anyMatch(a -> a.getKey().equals("target") && a.getValue().getStringValue().equals(target));
-        if (ours && point.getTimeUnixNano() >= since.toEpochMilli() * 1_000_000L) {
-          first = Math.min(first, point.getTimeUnixNano());
-        }
-      }
-    }
-    return first;
+  /** The time of the first point of "job target" scraped after {@code since} by a replica that stayed. */
+  private static long firstScrapeNanos(String key, Instant since) {
+    return points(since).stream().filter(p -> !"metrics-collector-2".equals(p.getKey().resource().get("collector.pod")))
+        .filter(p -> key.equals(job(p.getKey()) + " " + attribute(p.getValue(), "target")))
+        .mapToLong(p -> p.getValue().getTimeUnixNano()).min().orElse(Long.MAX_VALUE);
   }
 
   private static boolean ready(StatefulSet statefulSet, int replicas) {
@@ -220,14 +247,55 @@ class TargetAllocatorOnRealNodeTest {
         && Integer.valueOf(replicas).equals(statefulSet.getStatus().getReplicas());
   }
 
+  /**
+   * A ServiceMonitor of the targets' Service (labelled as the collector's serviceMonitorSelector asks), a PodMonitor
+   * of their pods, and a ServiceMonitor the selector leaves out (its points would carry {@code monitor=ignored}).
+   */
+  private static void monitors(String namespace) {
+    Service service = NodeWorkloads.service(namespace, "targets", "metrics", 9100);
+    service.getMetadata().setLabels(Map.of("app", "targets"));
+    client.resource(service).create();
+    for (String yaml : List.of("""
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: targets, namespace: %1$s, labels: {scrape: "yes"}}
+        spec:
+          selector: {matchLabels: {app: targets}}
+          endpoints: [{port: metrics, interval: 5s}]
+        """, """
+        apiVersion: monitoring.coreos.com/v1
+        kind: ServiceMonitor
+        metadata: {name: ignored, namespace: %1$s}
+        spec:
+          selector: {matchLabels: {app: targets}}
+          endpoints: [{port: metrics, interval: 5s, relabelings: [{targetLabel: monitor, replacement: ignored}]}]
+        """, """
+        apiVersion: monitoring.coreos.com/v1
+        kind: PodMonitor
+        metadata: {name: targets-pods, namespace: %1$s}
+        spec:
+          selector: {matchLabels: {app: targets}}
+          podMetricsEndpoints: [{port: metrics, interval: 5s}]
+        """)) {
+      client.resource(client.getKubernetesSerialization().unmarshal(yaml.formatted(namespace),
+          GenericKubernetesResource.class)).create();
+    }
+  }
+
   @Test
   void everyTargetIsScrapedByExactlyOneReplicaAndALeaversTargetsMove() {
     String namespace = cluster.namespace("target-allocator", Map.of());
     client.resource(targets(namespace)).create();
+    monitors(namespace);
     NodeWorkloads.awaitAvailable(client, namespace, "targets", Duration.ofMinutes(2));
-    Set<String> targets = NodeWorkloads.pods(client, namespace, "targets").stream().map(p -> p.getMetadata().getName())
+    Set<String> pods = NodeWorkloads.pods(client, namespace, "targets").stream().map(p -> p.getMetadata().getName())
         .collect(Collectors.toCollection(TreeSet::new));
-    assertThat(targets).hasSize(TARGETS);
+    assertThat(pods).hasSize(TARGETS);
+    // each pod is a target of three jobs: the receiver's kubernetes_sd, the ServiceMonitor's and the PodMonitor's
+    Set<String> targets = new TreeSet<>();
+    for (String job : List.of(SD_JOB, SERVICE_MONITOR_JOB, namespace + "/targets-pods")) {
+      pods.forEach(pod -> targets.add(job + " " + pod));
+    }
 
     client.resource(collector(namespace)).create();
     await().atMost(Duration.ofMinutes(4)).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() -> {
@@ -239,11 +307,27 @@ class TargetAllocatorOnRealNodeTest {
     Instant steady = Instant.now();
     await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
       Map<String, Set<String>> scrapers = scrapers(steady);
-      assertThat(scrapers.keySet()).as("every target scraped").containsExactlyInAnyOrderElementsOf(targets);
+      assertThat(scrapers.keySet()).as("every target of every job scraped, nothing else")
+          .containsExactlyInAnyOrderElementsOf(targets);
       assertThat(scrapers).allSatisfy((target, by) -> assertThat(by).as("scrapers of " + target).hasSize(1));
       assertThat(scrapers.values().stream().flatMap(Set::stream).distinct().count()).as("spread over replicas")
           .isGreaterThanOrEqualTo(2);
     });
+    // the labels the monitors give their targets, as the Prometheus Operator's scrape configs do
+    List<Map.Entry<ReceivedMetric, NumberDataPoint>> points = points(steady);
+    assertThat(points).filteredOn(p -> job(p.getKey()).equals(SERVICE_MONITOR_JOB)).isNotEmpty().allSatisfy(p -> {
+      assertThat(attribute(p.getValue(), "pod")).as("pod").isEqualTo(attribute(p.getValue(), "target"));
+      assertThat(attribute(p.getValue(), "service")).as("service").isEqualTo("targets");
+      assertThat(attribute(p.getValue(), "namespace")).as("namespace").isEqualTo(namespace);
+      assertThat(attribute(p.getValue(), "endpoint")).as("endpoint").isEqualTo("metrics");
+      assertThat(attribute(p.getValue(), "container")).as("container").isEqualTo("app");
+    });
+    assertThat(points).filteredOn(p -> job(p.getKey()).equals(namespace + "/targets-pods")).isNotEmpty().allSatisfy(p -> {
+      assertThat(attribute(p.getValue(), "pod")).as("pod").isEqualTo(attribute(p.getValue(), "target"));
+      assertThat(attribute(p.getValue(), "endpoint")).as("endpoint").isEqualTo("metrics");
+    });
+    assertThat(points).as("the ServiceMonitor the selector leaves out").noneMatch(p ->
+        "ignored".equals(attribute(p.getValue(), "monitor")));
     Map<String, Set<String>> three = scrapers(steady);
 
     // a replica goes: the statefulset scales to two, metrics-collector-2 leaves, its targets move
@@ -266,11 +350,16 @@ class TargetAllocatorOnRealNodeTest {
       }
     });
     // how long until the moved targets were scraped by another replica, from the scale-down (the allocator drops a
-    // pod as soon as it is terminating, before it is gone)
-    long slowest = three.entrySet().stream().filter(e -> e.getValue().contains("metrics-collector-2"))
-        .mapToLong(e -> firstScrapeNanos(e.getKey(), scaled) - scaled.toEpochMilli() * 1_000_000L).max().orElse(0);
-    System.out.printf("target allocator: %d targets over 3 replicas %s; after the scale-down, moved targets scraped"
-        + " by another replica within %.1f s (the leaver's pod gone after %.1f s); the allocator's RSS %s%n", TARGETS,
-        three, slowest / 1e9, Duration.between(scaled, left).toMillis() / 1e3, allocatorRss());
+    // pod as soon as it is terminating, before it is gone); a pod's three targets share its address, so they
+    // share a replica, and the leaver has none in under 3 % of runs: then there is nothing to move
+    List<String> moved = three.entrySet().stream().filter(e -> e.getValue().contains("metrics-collector-2"))
+        .map(Map.Entry::getKey).toList();
+    long slowest = moved.stream().mapToLong(key -> firstScrapeNanos(key, scaled) - scaled.toEpochMilli() * 1_000_000L)
+        .max().orElse(0);
+    System.out.printf("target allocator: %d targets (%d pods x 3 jobs) over 3 replicas, %d on the leaver; after the"
+        + " scale-down, %s (the leaver's pod gone after %.1f s); the allocator's RSS %s%n", targets.size(), TARGETS,
+        moved.size(), moved.isEmpty() ? "nothing to move"
+            : String.format("moved targets scraped by another replica within %.1f s", slowest / 1e9),
+        Duration.between(scaled, left).toMillis() / 1e3, allocatorRss());
   }
 }
