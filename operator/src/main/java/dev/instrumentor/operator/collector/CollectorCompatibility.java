@@ -48,9 +48,8 @@ final class CollectorCompatibility {
           discovery.problems().forEach(problem -> notApplied.add("spec.targetAllocator: " + problem));
         }
       }
-      if (allocator.getPodDisruptionBudget() != null || allocator.getObservability() != null) {
-        notApplied.add("spec.targetAllocator.podDisruptionBudget and observability: no PodDisruptionBudget or"
-            + " ServiceMonitor is made for the allocator");
+      if (allocator.getObservability() != null) {
+        notApplied.add("spec.targetAllocator.observability: no ServiceMonitor is made for the allocator");
       }
     }
     if (spec.getIngress() != null && spec.getIngress().getType() == IngressType.ROUTE) {

@@ -332,12 +332,24 @@ public final class CollectorManifests {
     }
   }
 
-  private PodTemplateSpec podTemplate(TelemetryCollector collector, CollectorConfig config, String configHash,
-      String inputsHash) {
+  /**
+   * The pods' annotations: podAnnotations, then (as upstream) the collector's own annotations but kubectl's record,
+   * Prometheus' scrape hints unless disabled, and the hashes that roll the pods when their config or inputs change.
+   */
+  private static Map<String, String> podAnnotations(TelemetryCollector collector, CollectorConfig config,
+      String configHash, String inputsHash) {
     TelemetryCollectorSpec spec = collector.getSpec();
     Map<String, String> annotations = new TreeMap<>();
     if (spec.getPodAnnotations() != null) {
       annotations.putAll(spec.getPodAnnotations());
+    }
+    // as upstream: the collector's own annotations reach its pods (podAnnotations win; kubectl's record stays)
+    if (collector.getMetadata().getAnnotations() != null) {
+      collector.getMetadata().getAnnotations().forEach((key, value) -> {
+        if (!key.equals("kubectl.kubernetes.io/last-applied-configuration")) {
+          annotations.putIfAbsent(key, value);
+        }
+      });
     }
     if (!prometheusAnnotationsOff(spec)) {
       // as the OpenTelemetry Operator: a Prometheus that scrapes annotated pods finds the collector's own metrics
@@ -350,6 +362,13 @@ public final class CollectorManifests {
       // a rotated Secret or changed ConfigMap changes the template: the pods roll and read it anew
       annotations.put(CollectorInputs.INPUTS_HASH_ANNOTATION, inputsHash);
     }
+    return annotations;
+  }
+
+  private PodTemplateSpec podTemplate(TelemetryCollector collector, CollectorConfig config, String configHash,
+      String inputsHash) {
+    TelemetryCollectorSpec spec = collector.getSpec();
+    Map<String, String> annotations = podAnnotations(collector, config, configHash, inputsHash);
     List<ContainerPort> containerPorts = new ArrayList<>();
     boolean hostPorts = spec.getMode() == CollectorMode.DAEMONSET && Boolean.TRUE.equals(spec.getHostPorts());
     Map<String, Integer> specHostPorts = new TreeMap<>();

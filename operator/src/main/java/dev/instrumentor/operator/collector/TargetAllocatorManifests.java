@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.instrumentor.api.InstrumentorLabels;
+import dev.instrumentor.api.v1alpha1.DisruptionBudget;
 import dev.instrumentor.api.v1alpha1.PrometheusCr;
 import dev.instrumentor.api.v1alpha1.TargetAllocator;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
@@ -21,6 +22,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import java.util.ArrayList;
@@ -121,7 +123,8 @@ public final class TargetAllocatorManifests {
 
   /**
    * The allocator's objects, in apply order: ConfigMap, ServiceAccount (unless the spec names one) and its
-   * ClusterRoleBinding to the chart's {@code <prefix>target-allocator}, Deployment, Service.
+   * ClusterRoleBinding to the chart's {@code <prefix>target-allocator}, Deployment, Service, and a
+   * PodDisruptionBudget (the spec's, or maxUnavailable 1 with several replicas).
    */
   static List<HasMetadata> desired(TelemetryCollector collector, CollectorConfig config, JsonNode original,
       String image, String rolePrefix, BiFunction<TelemetryCollector, String, ObjectMeta> collectorMetadata) {
@@ -188,8 +191,17 @@ public final class TargetAllocatorManifests {
         .endTemplate().endSpec().build());
     objects.add(new ServiceBuilder().withMetadata(metadata.apply(collector, name)).withNewSpec()
         .withSelector(labels)
-        .addNewPort().withName("targetallocation").withPort(80).withTargetPort(new IntOrString(PORT)).withProtocol("TCP")
+        .addNewPort().withName("targetallocation").withPort(80).withTargetPort(new IntOrString("http")).withProtocol("TCP")
         .endPort().endSpec().build());
+    int replicas = spec.getReplicas() == null ? 1 : spec.getReplicas();
+    if (spec.getPodDisruptionBudget() != null || replicas > 1) {
+      // as the collector's: the spec's, else maxUnavailable 1 when several replicas run
+      DisruptionBudget budget = spec.getPodDisruptionBudget();
+      objects.add(new PodDisruptionBudgetBuilder().withMetadata(metadata.apply(collector, name)).withNewSpec()
+          .withMinAvailable(budget == null ? null : budget.getMinAvailable())
+          .withMaxUnavailable(budget == null ? new IntOrString(1) : budget.getMaxUnavailable())
+          .withNewSelector().withMatchLabels(labels).endSelector().endSpec().build());
+    }
     return objects;
   }
 

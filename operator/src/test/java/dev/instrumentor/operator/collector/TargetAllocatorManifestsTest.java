@@ -116,9 +116,18 @@ class TargetAllocatorManifestsTest {
     Service service = one(objects, Service.class, "metrics-targetallocator");
     assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
       assertThat(port.getPort()).isEqualTo(80);
-      assertThat(port.getTargetPort().getIntVal()).isEqualTo(8080);
+      assertThat(port.getName()).isEqualTo("targetallocation");
+      assertThat(port.getTargetPort().getStrVal()).as("the container's port, by name, as upstream").isEqualTo("http");
     });
     assertThat(service.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    assertThat(objects).as("one allocator replica: no PodDisruptionBudget for it").noneMatch(o ->
+        o.getKind().equals("PodDisruptionBudget") && o.getMetadata().getName().equals("metrics-targetallocator"));
+    collector.getSpec().getTargetAllocator().setReplicas(2);
+    var budget = one(manifests.desired(collector, CollectorConfig.of(collector.getSpec().getConfig())),
+        io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class, "metrics-targetallocator");
+    assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    collector.getSpec().getTargetAllocator().setReplicas(null);
 
     ClusterRoleBinding binding = one(objects, ClusterRoleBinding.class,
         "instrumentor-collector-target-allocator:observability:metrics");
