@@ -47,7 +47,7 @@ final class MonitorScrapeConfigs {
   }
 
   static Result serviceMonitor(JsonNode monitor, Defaults defaults) {
-    return jobs(monitor, "serviceMonitor", "endpoints", "endpoints", defaults, MonitorScrapeConfigs::serviceMonitor);
+    return jobs(monitor, "serviceMonitor", "endpoints", "endpointslice", defaults, MonitorScrapeConfigs::serviceMonitor);
   }
 
   static Result podMonitor(JsonNode monitor, Defaults defaults) {
@@ -77,82 +77,132 @@ final class MonitorScrapeConfigs {
       finish(config, relabel, endpoint, spec);
       jobs.put(job, config);
     }
+    // as the Prometheus Operator: a monitor whose selector or relabelings are invalid is left out whole
+    String invalid = invalid(spec.path("selector"));
+    for (ObjectNode config : jobs.values()) {
+      try {
+        Relabeling.parse(config.path("relabel_configs"));
+        Relabeling.parse(config.path("metric_relabel_configs"));
+      } catch (IllegalArgumentException e) {
+        invalid = invalid == null ? e.getMessage() : invalid;
+      }
+    }
+    if (invalid != null) {
+      return new Result(Map.of(), List.of(prefix + "/" + namespace + "/" + name + ": left out: " + invalid));
+    }
     return new Result(jobs, problems);
   }
 
   private static void serviceMonitor(ArrayNode relabel, JsonNode endpoint, JsonNode spec, String namespace, String name) {
     selector(relabel, spec.path("selector"), "service");
-    if (endpoint.hasNonNull("port")) {
-      relabel.add(keep(List.of(META + "endpoint_port_name"), literal(endpoint.path("port").asText())));
-    } else if (endpoint.hasNonNull("targetPort")) {
-      JsonNode port = endpoint.path("targetPort");
-      relabel.add(keep(List.of(META + "pod_container_port_" + (port.isInt() ? "number" : "name")), port.asText()));
+    String port = given(endpoint, "port");
+    String targetPort = given(endpoint, "targetPort");
+    if (port != null) {
+      relabel.add(keep(List.of(META + "endpointslice_port_name"), literal(port)));
+    } else if (targetPort != null) {
+      relabel.add(keep(List.of(META + "pod_container_port_" + (endpoint.path("targetPort").isInt() ? "number" : "name")),
+          literal(targetPort)));
     }
-    relabel.add(rule(List.of(META + "endpoint_address_target_kind", META + "endpoint_address_target_name"), "node",
-        "Node;(.*)", "${1}"));
-    relabel.add(rule(List.of(META + "endpoint_address_target_kind", META + "endpoint_address_target_name"), "pod",
-        "Pod;(.*)", "${1}"));
+    relabel.add(rule(List.of(META + "endpointslice_address_target_kind", META + "endpointslice_address_target_name"),
+        "node", "Node;(.*)", "${1}"));
+    relabel.add(rule(List.of(META + "endpointslice_address_target_kind", META + "endpointslice_address_target_name"),
+        "pod", "Pod;(.*)", "${1}"));
     relabel.add(rule(List.of(META + "namespace"), "namespace", null, null));
     relabel.add(rule(List.of(META + "service_name"), "service", null, null));
     relabel.add(rule(List.of(META + "pod_name"), "pod", null, null));
     relabel.add(rule(List.of(META + "pod_container_name"), "container", null, null));
-    relabel.add(drop(List.of(META + "pod_phase"), "(Failed|Succeeded)"));
+    if (endpoint.path("filterRunning").asBoolean(true)) {
+      relabel.add(drop(List.of(META + "pod_phase"), "(Failed|Succeeded)"));
+    }
     for (JsonNode label : spec.path("targetLabels")) {
       relabel.add(rule(List.of(META + "service_label_" + PrometheusLabels.sanitize(label.asText())),
           PrometheusLabels.sanitize(label.asText()), "(.+)", "${1}"));
     }
     podTargetLabels(relabel, spec);
     relabel.add(rule(List.of(META + "service_name"), "job", null, "${1}"));
-    if (spec.hasNonNull("jobLabel")) {
+    if (given(spec, "jobLabel") != null) {
       relabel.add(rule(List.of(META + "service_label_" + PrometheusLabels.sanitize(spec.path("jobLabel").asText())),
           "job", "(.+)", "${1}"));
     }
-    String port = endpoint.hasNonNull("port") ? endpoint.path("port").asText() : endpoint.path("targetPort").asText("");
-    if (!port.isEmpty()) {
-      relabel.add(JSON.createObjectNode().put("target_label", "endpoint").put("replacement", port));
+    String endpointLabel = port != null ? port : targetPort;
+    if (endpointLabel != null) {
+      relabel.add(JSON.createObjectNode().put("target_label", "endpoint").put("replacement", endpointLabel));
     }
   }
 
   private static void podMonitor(ArrayNode relabel, JsonNode endpoint, JsonNode spec, String namespace, String name) {
-    relabel.add(drop(List.of(META + "pod_phase"), "(Failed|Succeeded)"));
+    if (endpoint.path("filterRunning").asBoolean(true)) {
+      relabel.add(drop(List.of(META + "pod_phase"), "(Failed|Succeeded)"));
+    }
     selector(relabel, spec.path("selector"), "pod");
-    String port = "";
-    if (endpoint.hasNonNull("port")) {
-      port = endpoint.path("port").asText();
+    String port = given(endpoint, "port");
+    String portNumber = given(endpoint, "portNumber");
+    String targetPort = given(endpoint, "targetPort");
+    if (port != null) {
       relabel.add(keep(List.of(META + "pod_container_port_name"), literal(port)));
-    } else if (endpoint.hasNonNull("portNumber")) {
-      port = endpoint.path("portNumber").asText();
-      relabel.add(keep(List.of(META + "pod_container_port_number"), port));
-    } else if (endpoint.hasNonNull("targetPort")) {
-      JsonNode target = endpoint.path("targetPort");
-      port = target.asText();
-      relabel.add(keep(List.of(META + "pod_container_port_" + (target.isInt() ? "number" : "name")), port));
+    } else if (portNumber != null) {
+      relabel.add(keep(List.of(META + "pod_container_port_number"), portNumber));
+    } else if (targetPort != null) {
+      relabel.add(keep(List.of(META + "pod_container_port_" + (endpoint.path("targetPort").isInt() ? "number" : "name")),
+          literal(targetPort)));
     }
     relabel.add(rule(List.of(META + "namespace"), "namespace", null, null));
     relabel.add(rule(List.of(META + "pod_container_name"), "container", null, null));
     relabel.add(rule(List.of(META + "pod_name"), "pod", null, null));
     podTargetLabels(relabel, spec);
     relabel.add(JSON.createObjectNode().put("target_label", "job").put("replacement", namespace + "/" + name));
-    if (spec.hasNonNull("jobLabel")) {
+    if (given(spec, "jobLabel") != null) {
       relabel.add(rule(List.of(META + "pod_label_" + PrometheusLabels.sanitize(spec.path("jobLabel").asText())),
           "job", "(.+)", "${1}"));
     }
-    if (!port.isEmpty()) {
-      relabel.add(JSON.createObjectNode().put("target_label", "endpoint").put("replacement", port));
+    // as the Prometheus Operator: the endpoint label from port or targetPort, not from portNumber
+    String endpointLabel = port != null ? port : targetPort;
+    if (endpointLabel != null) {
+      relabel.add(JSON.createObjectNode().put("target_label", "endpoint").put("replacement", endpointLabel));
     }
+  }
+
+  /** A field's value, or null when absent, null, blank or the number 0 (the Prometheus Operator's "not set"). */
+  static String given(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull() || value.isNumber() && value.asLong() == 0) {
+      return null;
+    }
+    String text = value.asText();
+    return text.isBlank() ? null : text;
+  }
+
+  /** What makes a LabelSelector invalid (an operator the API would refuse, a set operator without values). */
+  private static String invalid(JsonNode selector) {
+    for (JsonNode expression : selector.path("matchExpressions")) {
+      String operator = expression.path("operator").asText();
+      boolean set = operator.equals("In") || operator.equals("NotIn");
+      if (!set && !operator.equals("Exists") && !operator.equals("DoesNotExist")) {
+        return "selector: operator '" + operator + "' is not In, NotIn, Exists or DoesNotExist";
+      }
+      if (set && expression.path("values").isEmpty()) {
+        return "selector: " + operator + " on '" + expression.path("key").asText() + "' needs values";
+      }
+    }
+    return null;
   }
 
   /** Whether an endpoint is left out: it needs Secrets, or reads files while that is denied. */
   private static boolean excluded(String job, JsonNode endpoint, Defaults defaults, List<String> problems) {
     for (String field : SECRET_BACKED) {
-      if (endpoint.hasNonNull(field)) {
+      // a Go client writes an empty bearerTokenSecret ({key: ""}): only a named Secret counts, as upstream
+      JsonNode value = endpoint.path(field);
+      if (value.isObject() && (field.equals("bearerTokenSecret") ? given(value, "name") != null : !value.isEmpty())) {
         problems.add(job + ": left out: " + field + " needs credentials from Secrets, which the allocator does not read");
         return true;
       }
     }
     JsonNode tls = endpoint.path("tlsConfig");
     for (String field : List.of("ca", "cert", "keySecret")) {
-      if (tls.hasNonNull(field)) {
+      JsonNode value = tls.path(field);
+      boolean fromObject = field.equals("keySecret") ? given(value, "name") != null
+          : value.path("secret").isObject() || value.path("configMap").isObject();
+      if (fromObject) {
         problems.add(job + ": left out: tlsConfig." + field + " comes from a Secret or ConfigMap, which the allocator"
             + " does not read");
         return true;
@@ -174,12 +224,13 @@ final class MonitorScrapeConfigs {
     if (endpoint.hasNonNull("honorTimestamps")) {
       config.put("honor_timestamps", endpoint.path("honorTimestamps").asBoolean());
     }
-    config.put("scrape_interval", endpoint.path("interval").asText(defaults.scrapeInterval()));
-    if (endpoint.hasNonNull("scrapeTimeout")) {
+    config.put("scrape_interval", given(endpoint, "interval") != null ? given(endpoint, "interval")
+        : defaults.scrapeInterval());
+    if (given(endpoint, "scrapeTimeout") != null) {
       config.put("scrape_timeout", endpoint.path("scrapeTimeout").asText());
     }
-    config.put("metrics_path", endpoint.path("path").asText("/metrics"));
-    if (endpoint.hasNonNull("scheme")) {
+    config.put("metrics_path", given(endpoint, "path") != null ? given(endpoint, "path") : "/metrics");
+    if (given(endpoint, "scheme") != null) {
       config.put("scheme", endpoint.path("scheme").asText().toLowerCase(java.util.Locale.ROOT));
     }
     if (endpoint.has("params")) {
@@ -246,7 +297,7 @@ final class MonitorScrapeConfigs {
         case "NotIn" -> relabel.add(drop(List.of(label + key, present + key), any));
         case "Exists" -> relabel.add(keep(List.of(present + key), "true"));
         case "DoesNotExist" -> relabel.add(drop(List.of(present + key), "true"));
-        default -> relabel.add(keep(List.of(present + key), "(?!)")); // an operator the API server would refuse
+        default -> { } // refused as a whole by invalid()
       }
     }
   }
@@ -278,6 +329,9 @@ final class MonitorScrapeConfigs {
     rule.fields().forEachRemaining(field -> {
       String name = field.getKey().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
       JsonNode value = field.getValue();
+      if (value.isNull() || value.isTextual() && value.asText().isEmpty()) {
+        return; // unset, as upstream writes it: Prometheus' default applies
+      }
       out.set(name, name.equals("action") ? JSON.getNodeFactory().textNode(value.asText().toLowerCase(java.util.Locale.ROOT))
           : value.deepCopy());
     });

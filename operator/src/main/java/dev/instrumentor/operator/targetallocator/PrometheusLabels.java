@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -134,6 +135,7 @@ final class PrometheusLabels {
       common.put(META + "service_name", service.getMetadata().getName());
       metadataLabels(common, "service", service.getMetadata().getLabels(), service.getMetadata().getAnnotations());
     }
+    Map<String, Pod> seen = new TreeMap<>();
     for (Endpoint endpoint : slice.getEndpoints()) {
       Map<String, String> labels = new TreeMap<>(common);
       boolean ready = endpoint.getConditions() == null || endpoint.getConditions().getReady() == null
@@ -154,6 +156,7 @@ final class PrometheusLabels {
           pod = pods.apply(endpoint.getTargetRef().getName());
           if (pod != null && pod.getStatus() != null) {
             labels.putAll(podLabels(pod));
+            seen.put(pod.getMetadata().getName(), pod);
           } else {
             pod = null;
           }
@@ -175,7 +178,46 @@ final class PrometheusLabels {
         }
       }
     }
+    uncoveredPorts(job, slice, common, seen.values(), targets);
     return targets;
+  }
+
+  /**
+   * As Prometheus: a container port of a backing pod that no port of the slice covers is a target too, with the
+   * pod's labels and no port labels of the slice (a ServiceMonitor's targetPort may name it).
+   */
+  private static void uncoveredPorts(String job, EndpointSlice slice, Map<String, String> common, Collection<Pod> pods,
+      List<ScrapeTarget> targets) {
+    for (Pod pod : pods) {
+      String ip = pod.getStatus().getPodIP();
+      if (ip == null || ip.isBlank()) {
+        continue;
+      }
+      for (Container container : pod.getSpec().getContainers()) {
+        for (ContainerPort declared : container.getPorts() == null ? List.<ContainerPort>of() : container.getPorts()) {
+          String protocol = declared.getProtocol() == null ? "TCP" : declared.getProtocol();
+          boolean covered = slice.getPorts().stream().anyMatch(port -> declared.getContainerPort().equals(port.getPort())
+              && protocol.equals(port.getProtocol() == null ? "TCP" : port.getProtocol()));
+          if (!covered) {
+            Map<String, String> labels = new TreeMap<>(common);
+            labels.putAll(podLabels(pod));
+            containerPort(labels, container, declared);
+            String host = ip.contains(":") ? "[" + ip + "]" : ip;
+            targets.add(ScrapeTarget.of(job, host + ":" + declared.getContainerPort(), labels, pod.getSpec().getNodeName()));
+          }
+        }
+      }
+    }
+  }
+
+  /** The labels of one container port of a pod's (not an init) container. */
+  private static void containerPort(Map<String, String> labels, Container container, ContainerPort declared) {
+    labels.put(META + "pod_container_name", container.getName());
+    labels.put(META + "pod_container_image", String.valueOf(container.getImage()));
+    labels.put(META + "pod_container_port_name", declared.getName() == null ? "" : declared.getName());
+    labels.put(META + "pod_container_port_number", String.valueOf(declared.getContainerPort()));
+    labels.put(META + "pod_container_port_protocol", declared.getProtocol() == null ? "TCP" : declared.getProtocol());
+    labels.put(META + "pod_container_init", "false");
   }
 
   /** As Prometheus: the container of the endpoint's pod that declares the endpoint's port, if one does. */
@@ -185,12 +227,7 @@ final class PrometheusLabels {
       for (ContainerPort declared : container.getPorts() == null ? List.<ContainerPort>of() : container.getPorts()) {
         if (declared.getContainerPort().equals(port.getPort())
             && protocol.equals(declared.getProtocol() == null ? "TCP" : declared.getProtocol())) {
-          labels.put(META + "pod_container_name", container.getName());
-          labels.put(META + "pod_container_image", String.valueOf(container.getImage()));
-          labels.put(META + "pod_container_port_name", declared.getName() == null ? "" : declared.getName());
-          labels.put(META + "pod_container_port_number", String.valueOf(declared.getContainerPort()));
-          labels.put(META + "pod_container_port_protocol", protocol);
-          labels.put(META + "pod_container_init", "false");
+          containerPort(labels, container, declared);
           return;
         }
       }

@@ -60,9 +60,11 @@ public final class Relabeling {
       config.path("source_labels").forEach(source -> sources.add(source.asText()));
       Pattern regex;
       try {
-        regex = Pattern.compile("^(?:" + config.path("regex").asText("(.*)") + ")$", Pattern.DOTALL);
+        regex = Pattern.compile("^(?:" + java(config.path("regex").asText("(.*)")) + ")$", Pattern.DOTALL);
       } catch (PatternSyntaxException e) {
         throw new IllegalArgumentException(where + ": regex: " + e.getDescription(), e);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + ": regex: " + e.getMessage(), e);
       }
       String target = config.path("target_label").asText("");
       long modulus = config.path("modulus").asLong(0);
@@ -77,6 +79,30 @@ public final class Relabeling {
           config.path("replacement").asText("$1"), modulus));
     }
     return new Relabeling(List.copyOf(rules));
+  }
+
+  private static final Pattern POSIX_CLASS = Pattern.compile("\\[:(alnum|alpha|ascii|blank|cntrl|digit|graph|lower|print"
+      + "|punct|space|upper|word|xdigit):]");
+  private static final Pattern NOT_RE2 = Pattern.compile("\\(\\?(?:=|!|<=|<!)|\\\\[1-9]");
+
+  /**
+   * An RE2 regex (Go's, as Prometheus and the collector compile it) as a Java one: {@code (?P<name>} and POSIX
+   * classes ({@code [[:digit:]]}) translated; what RE2 refuses and Java would accept (lookaround, back-references)
+   * refused, so that the allocator never keeps a target the collector cannot read.
+   */
+  static String java(String re2) {
+    if (NOT_RE2.matcher(re2).find()) {
+      throw new IllegalArgumentException("'" + re2 + "' is not RE2 (lookaround and back-references are not)");
+    }
+    Matcher posix = POSIX_CLASS.matcher(re2.replace("(?P<", "(?<"));
+    StringBuilder out = new StringBuilder();
+    while (posix.find()) {
+      String name = posix.group(1);
+      String java = name.equals("word") ? "\\w" : "\\p{" + (name.equals("xdigit") ? "XDigit"
+          : name.equals("ascii") ? "ASCII" : Character.toUpperCase(name.charAt(0)) + name.substring(1)) + "}";
+      posix.appendReplacement(out, Matcher.quoteReplacement(java));
+    }
+    return posix.appendTail(out).toString();
   }
 
   /** The labels after every rule, or null when a rule drops the target. */

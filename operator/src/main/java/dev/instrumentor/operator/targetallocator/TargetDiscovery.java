@@ -148,7 +148,7 @@ public final class TargetDiscovery implements AutoCloseable {
     }
   }
 
-  /** The namespaces to watch, {@code null} for all: the fixed jobs', and with monitors the allowed ones (or all). */
+  /** The namespaces to watch, {@code null} for all: the fixed jobs', or all with monitors. */
   private List<String> scopes(TargetAllocatorConfig.PrometheusCr cr) {
     Set<String> namespaces = new LinkedHashSet<>();
     boolean everywhere = false;
@@ -156,10 +156,8 @@ public final class TargetDiscovery implements AutoCloseable {
       everywhere |= sd.namespaces().isEmpty();
       namespaces.addAll(sd.namespaces());
     }
-    if (monitors != null) {
-      everywhere |= cr.allowNamespaces().isEmpty();
-      namespaces.addAll(cr.allowNamespaces());
-    }
+    // a monitor (in an allowed namespace) may select targets in any namespace (namespaceSelector.any, matchNames)
+    everywhere |= monitors != null;
     return everywhere ? java.util.Collections.singletonList(null) : List.copyOf(namespaces);
   }
 

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +59,8 @@ class MonitorScrapeConfigsTest {
     assertThat(result.jobs().keySet()).containsExactly("serviceMonitor/shop/web/0", "serviceMonitor/shop/web/1");
     JsonNode metrics = result.jobs().get("serviceMonitor/shop/web/0");
     assertThat(metrics.path("scrape_interval").asText()).isEqualTo("5s");
-    assertThat(metrics.path("kubernetes_sd_configs").get(0).path("role").asText()).isEqualTo("endpoints");
+    assertThat(metrics.path("kubernetes_sd_configs").get(0).path("role").asText()).as("as upstream's allocator")
+        .isEqualTo("endpointslice");
     assertThat(metrics.path("kubernetes_sd_configs").get(0).path("namespaces").path("names").get(0).asText())
         .isEqualTo("shop");
     assertThat(metrics.path("metric_relabel_configs").get(0).path("source_labels").get(0).asText()).isEqualTo("__name__");
@@ -68,7 +70,7 @@ class MonitorScrapeConfigsTest {
     assertThat(stats.path("scheme").asText()).isEqualTo("http");
     assertThat(stats.path("scrape_interval").asText()).as("the default").isEqualTo("30s");
 
-    var targets = PrometheusLabels.endpointSliceTargets("serviceMonitor/shop/web/0", SLICE, SERVICE, name -> POD, true);
+    var targets = PrometheusLabels.endpointSliceTargets("serviceMonitor/shop/web/0", SLICE, SERVICE, name -> POD, false);
     assertThat(targets).hasSize(2);
     ScrapeTarget onMetrics = targets.stream().filter(t -> t.address().endsWith(":9090")).findFirst().orElseThrow();
     ScrapeTarget onHttp = targets.stream().filter(t -> t.address().endsWith(":8080")).findFirst().orElseThrow();
@@ -79,7 +81,7 @@ class MonitorScrapeConfigsTest {
 
     Service other = Serialization.clone(SERVICE);
     other.getMetadata().setLabels(Map.of("app", "web", "tier", "back", "team", "shop"));
-    var otherTargets = PrometheusLabels.endpointSliceTargets("serviceMonitor/shop/web/0", SLICE, other, name -> POD, true);
+    var otherTargets = PrometheusLabels.endpointSliceTargets("serviceMonitor/shop/web/0", SLICE, other, name -> POD, false);
     assertThat(otherTargets).allSatisfy(t -> assertThat(relabeled(metrics, t)).as("tier not in the set").isNull());
   }
 
@@ -132,6 +134,65 @@ class MonitorScrapeConfigsTest {
     MonitorScrapeConfigs.Result denied = MonitorScrapeConfigs.serviceMonitor(monitor,
         new MonitorScrapeConfigs.Defaults("30s", true));
     assertThat(denied.jobs().keySet()).containsExactly("serviceMonitor/shop/guarded/2");
+  }
+
+  @Test
+  void asThePrometheusOperatorReadsTheFineprint() throws Exception {
+    // filterRunning: false keeps finished pods; portNumber gives no endpoint label; blank fields are unset
+    JsonNode job = MonitorScrapeConfigs.podMonitor(yaml("""
+        metadata: {name: batch, namespace: shop}
+        spec:
+          selector: {matchLabels: {app: web}}
+          podMetricsEndpoints: [{portNumber: 9090, filterRunning: false, interval: "", path: "",
+                                 bearerTokenSecret: {key: ""}, relabelings: [{targetLabel: x, replacement: y, regex: ""}]}]
+        """), DEFAULTS).jobs().get("podMonitor/shop/batch/0");
+    assertThat(job).as("an empty bearerTokenSecret, as Go clients write it, is no Secret").isNotNull();
+    assertThat(job.path("scrape_interval").asText()).isEqualTo("30s");
+    assertThat(job.path("metrics_path").asText()).isEqualTo("/metrics");
+    Pod done = Serialization.clone(POD);
+    done.getStatus().setPhase("Succeeded");
+    Map<String, String> kept = relabeled(job, PrometheusLabels.podTargets("j", done).get(0));
+    assertThat(kept).as("filterRunning: false").isNotNull().doesNotContainKey("endpoint").containsEntry("x", "y");
+
+    // a monitor with a selector the API would refuse, or a relabeling Prometheus would, is left out whole
+    MonitorScrapeConfigs.Result bad = MonitorScrapeConfigs.serviceMonitor(yaml("""
+        metadata: {name: bad, namespace: shop}
+        spec:
+          selector: {matchExpressions: [{key: app, operator: In, values: []}]}
+          endpoints: [{port: metrics}]
+        """), DEFAULTS);
+    assertThat(bad.jobs()).isEmpty();
+    assertThat(bad.problems()).containsExactly("serviceMonitor/shop/bad: left out: selector: In on 'app' needs values");
+    assertThat(MonitorScrapeConfigs.serviceMonitor(yaml("""
+        metadata: {name: lookahead, namespace: shop}
+        spec:
+          selector: {}
+          endpoints: [{port: metrics, relabelings: [{sourceLabels: [a], regex: "(?!x).*", action: keep}]}]
+        """), DEFAULTS).problems()).singleElement().asString().contains("is not RE2");
+  }
+
+  @Test
+  void aTargetPortTheServiceDoesNotListIsStillFoundOnItsPods() throws Exception {
+    EndpointSlice metricsOnly = Serialization.clone(SLICE);
+    metricsOnly.setPorts(List.of(SLICE.getPorts().get(0)));
+    JsonNode job = MonitorScrapeConfigs.serviceMonitor(yaml("""
+        metadata: {name: web, namespace: shop}
+        spec:
+          selector: {matchLabels: {app: web}}
+          endpoints: [{targetPort: http}]
+        """), DEFAULTS).jobs().get("serviceMonitor/shop/web/0");
+    var targets = PrometheusLabels.endpointSliceTargets("j", metricsOnly, SERVICE, name -> POD, false);
+    assertThat(targets).extracting(ScrapeTarget::address).containsExactlyInAnyOrder("10.88.0.7:9090", "10.88.0.7:8080");
+    assertThat(targets).filteredOn(t -> relabeled(job, t) != null).singleElement()
+        .satisfies(t -> assertThat(t.address()).isEqualTo("10.88.0.7:8080"));
+  }
+
+  @Test
+  void re2RegexesReadAsGoReadsThem() throws Exception {
+    assertThat(Relabeling.parse(yaml("[{source_labels: [a], regex: '[[:digit:]]+', action: keep}]"))
+        .apply(Map.of("a", "123"))).as("a POSIX class, as RE2 reads it").isNotNull();
+    assertThat(Relabeling.java("(?P<n>x)[[:alpha:]]")).isEqualTo("(?<n>x)[\\p{Alpha}]");
+    assertThatThrownBy(() -> Relabeling.java("(a)\\1")).hasMessageContaining("is not RE2");
   }
 
   @Test
