@@ -146,9 +146,9 @@ public final class CollectorManifests {
         service.getSpec().setInternalTrafficPolicy("Local");
       }
       objects.add(service);
-      if (mode == CollectorMode.STATEFULSET) {
-        objects.add(service(collector, name(collector) + "-headless", ports, true));
-      }
+      // in every mode, as upstream: a statefulset's serviceName, and the pods' own addresses in DNS for clients
+      // that spread load themselves (the loadbalancing exporter's k8s or DNS resolver)
+      objects.add(service(collector, name(collector) + "-headless", ports, true));
       // names as the OpenTelemetry Operator's: <name>-ingress, <name>-collector-networkpolicy
       HasMetadata ingress = CollectorExposure.ingress(collector, metadata(collector, collector.getMetadata().getName() + "-ingress"), ports);
       if (ingress != null) {

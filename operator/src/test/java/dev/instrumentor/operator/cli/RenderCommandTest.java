@@ -49,7 +49,7 @@ class RenderCommandTest {
     List<JsonNode> out = documents(run.out());
     assertThat(kinds(out)).containsExactly("Secret/grafana-cloud", "ConfigMap/collector-collector",
         "ServiceAccount/collector-collector", "Deployment/collector-collector", "Service/collector-collector",
-        "Service/collector-collector-monitoring", "PodDisruptionBudget/collector-collector");
+        "Service/collector-collector-headless", "Service/collector-collector-monitoring", "PodDisruptionBudget/collector-collector");
     JsonNode deployment = out.get(3);
     assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(2);
     assertThat(deployment.at("/metadata/ownerReferences").isMissingNode()
@@ -87,7 +87,7 @@ class RenderCommandTest {
     List<JsonNode> out = documents(run.out());
     assertThat(kinds(out)).containsExactly("Secret/grafana-cloud", "ConfigMap/grafana-collector",
         "ServiceAccount/grafana-collector", "Deployment/grafana-collector", "Service/grafana-collector",
-        "Service/grafana-collector-monitoring", "Instrumentation/default");
+        "Service/grafana-collector-headless", "Service/grafana-collector-monitoring", "Instrumentation/default");
     JsonNode container = out.get(3).at("/spec/template/spec/containers/0");
     assertThat(container.at("/envFrom/0/secretRef/name").asText()).isEqualTo("grafana-cloud");
     assertThat(container.at("/livenessProbe/httpGet/port").asInt()).as("health_check, on all interfaces").isEqualTo(13133);

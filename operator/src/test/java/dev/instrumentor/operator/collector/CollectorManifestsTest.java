@@ -65,7 +65,8 @@ class CollectorManifestsTest {
     List<HasMetadata> objects = desired(collector(CollectorMode.DEPLOYMENT, CONFIG));
 
     assertThat(kindsAndNames(objects)).containsExactly("ConfigMap/gateway-collector", "ServiceAccount/gateway-collector",
-        "Deployment/gateway-collector", "Service/gateway-collector", "Service/gateway-collector-monitoring");
+        "Deployment/gateway-collector", "Service/gateway-collector", "Service/gateway-collector-headless",
+        "Service/gateway-collector-monitoring");
     objects.forEach(o -> {
       assertThat(o.getMetadata().getNamespace()).isEqualTo("observability");
       assertThat(o.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
@@ -98,7 +99,10 @@ class CollectorManifestsTest {
     assertThat(service.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort, ServicePort::getAppProtocol)
         .containsExactly(Tuple.tuple("otlp-grpc", 4317, "grpc"),
             Tuple.tuple("otlp-http", 4318, "http"));
-    assertThat(((Service) objects.get(4)).getSpec().getPorts()).singleElement()
+    Service headless = (Service) objects.get(4);
+    assertThat(headless.getSpec().getClusterIP()).as("headless, in every mode").isEqualTo("None");
+    assertThat(headless.getSpec().getPorts()).isEqualTo(service.getSpec().getPorts());
+    assertThat(((Service) objects.get(5)).getSpec().getPorts()).singleElement()
         .satisfies(p -> assertThat(p.getPort()).isEqualTo(8888));
   }
 
