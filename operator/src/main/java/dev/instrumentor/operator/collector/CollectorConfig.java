@@ -102,6 +102,39 @@ public final class CollectorConfig {
     return ids.stream().map(ComponentId::parse).anyMatch(id -> id != null && id.type().equals(type));
   }
 
+  static final int JAEGER_QUERY_PORT = 16686;
+
+  /**
+   * The ports of the extensions the service enables that serve clients outside the pod, as upstream exposes them:
+   * {@code jaeger_query} (Jaeger v2's UI and API: {@code http.endpoint}, 16686 by default, and {@code grpc.endpoint}
+   * when it is set to another port).
+   */
+  public List<CollectorPort> extensionPorts() {
+    List<CollectorPort> found = new ArrayList<>();
+    for (JsonNode extension : config == null ? List.<JsonNode>of() : config.path("service").path("extensions")) {
+      ComponentId id = ComponentId.parse(extension.asText());
+      if (id == null || !id.type().equals("jaeger_query")) {
+        continue;
+      }
+      JsonNode settings = config.path("extensions").path(extension.asText());
+      Integer http = port(settings.path("http").path("endpoint").asText(null));
+      int httpPort = http != null ? http : JAEGER_QUERY_PORT;
+      found.add(new CollectorPort(truncated(portName(id, null)), httpPort, "TCP", "http",
+          "extensions." + extension.asText()));
+      Integer grpc = port(settings.path("grpc").path("endpoint").asText(null));
+      if (grpc != null && grpc != httpPort) {
+        found.add(new CollectorPort(truncated(portName(id, null) + "-2"), grpc, "TCP", "grpc",
+            "extensions." + extension.asText()));
+      }
+    }
+    return found;
+  }
+
+  /** A port name within the 15 characters Kubernetes allows, not ending in '-'. */
+  private static String truncated(String name) {
+    return name.length() <= 15 ? name : name.substring(0, 15).replaceAll("-+$", "");
+  }
+
   /** The port of the health_check extension when the service enables it, else null. */
   public Integer healthCheckPort() {
     for (JsonNode extension : config.path("service").path("extensions")) {
@@ -178,6 +211,12 @@ public final class CollectorConfig {
       if (id != null && id.type().equals("health_check") && copy.path("extensions").isObject()) {
         defaultEndpoint(object((ObjectNode) copy.path("extensions"), extension.asText()),
             13133, "extensions." + extension.asText() + ".endpoint", defaulted);
+      }
+      if (id != null && id.type().equals("jaeger_query") && copy.path("extensions").isObject()) {
+        // as upstream: Jaeger's UI and API reachable through the <name>-collector-extension Service
+        ObjectNode settings = object((ObjectNode) copy.path("extensions"), extension.asText());
+        defaultEndpoint(object(settings, "http"), JAEGER_QUERY_PORT,
+            "extensions." + extension.asText() + ".http.endpoint", defaulted);
       }
     }
     JsonNode metrics = copy.path("service").path("telemetry").path("metrics");

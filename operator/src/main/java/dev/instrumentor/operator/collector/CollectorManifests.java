@@ -138,23 +138,7 @@ public final class CollectorManifests {
           .withNewSpec().withReplicas(replicas(spec)).withStrategy(spec.getDeploymentUpdateStrategy())
           .withNewSelector().withMatchLabels(selector).endSelector().withTemplate(template).endSpec().build());
     }
-    List<ServicePort> ports = servicePorts(spec, config);
-    if (!ports.isEmpty()) {
-      Service service = service(collector, name(collector), ports, false);
-      if (mode == CollectorMode.DAEMONSET) {
-        // each node's agent serves its own node's pods: no hop to another node
-        service.getSpec().setInternalTrafficPolicy("Local");
-      }
-      objects.add(service);
-      // in every mode, as upstream: a statefulset's serviceName, and the pods' own addresses in DNS for clients
-      // that spread load themselves (the loadbalancing exporter's k8s or DNS resolver)
-      objects.add(service(collector, name(collector) + "-headless", ports, true));
-      // names as the OpenTelemetry Operator's: <name>-ingress, <name>-collector-networkpolicy
-      HasMetadata ingress = CollectorExposure.ingress(collector, metadata(collector, collector.getMetadata().getName() + "-ingress"), ports);
-      if (ingress != null) {
-        objects.add(ingress);
-      }
-    }
+    services(collector, mode, config, objects);
     if (spec.getNetworkPolicy() != null && Boolean.TRUE.equals(spec.getNetworkPolicy().getEnabled())) {
       objects.add(CollectorExposure.networkPolicy(metadata(collector, name(collector) + "-networkpolicy"), selector,
           template.getSpec().getContainers().get(0).getPorts(), config.healthCheckPort()));
@@ -179,6 +163,38 @@ public final class CollectorManifests {
           config.render(true).config(), targetAllocatorImage, clusterRolePrefix, CollectorManifests::metadata));
     }
     return objects;
+  }
+
+  /**
+   * The collector's Services: {@code <name>-collector} with its receivers' ports (node-local for a daemonset), the
+   * headless {@code <name>-collector-headless}, an Ingress when asked, and {@code <name>-collector-extension} for
+   * extensions that serve clients.
+   */
+  private static void services(TelemetryCollector collector, CollectorMode mode, CollectorConfig config,
+      List<HasMetadata> objects) {
+    List<ServicePort> ports = servicePorts(collector.getSpec(), config);
+    if (!ports.isEmpty()) {
+      Service service = service(collector, name(collector), ports, false);
+      if (mode == CollectorMode.DAEMONSET) {
+        // each node's agent serves its own node's pods: no hop to another node
+        service.getSpec().setInternalTrafficPolicy("Local");
+      }
+      objects.add(service);
+      // in every mode, as upstream: a statefulset's serviceName, and the pods' own addresses in DNS for clients
+      // that spread load themselves (the loadbalancing exporter's k8s or DNS resolver)
+      objects.add(service(collector, name(collector) + "-headless", ports, true));
+      // names as the OpenTelemetry Operator's: <name>-ingress, <name>-collector-networkpolicy
+      HasMetadata ingress = CollectorExposure.ingress(collector, metadata(collector, collector.getMetadata().getName() + "-ingress"), ports);
+      if (ingress != null) {
+        objects.add(ingress);
+      }
+    }
+    List<ServicePort> extensionPorts = config.extensionPorts().stream().map(port -> new ServicePortBuilder()
+        .withName(port.name()).withPort(port.port()).withTargetPort(new IntOrString(port.port()))
+        .withProtocol(port.protocol()).withAppProtocol(port.appProtocol()).build()).toList();
+    if (!extensionPorts.isEmpty()) {
+      objects.add(service(collector, name(collector) + "-extension", extensionPorts, false));
+    }
   }
 
   /**
@@ -383,6 +399,12 @@ public final class CollectorManifests {
       Integer hostPort = specHostPorts.getOrDefault(port.getName() == null ? "" : port.getName(), hostPorts ? number : null);
       containerPorts.add(new ContainerPortBuilder().withName(port.getName()).withContainerPort(number)
           .withHostPort(hostPort).withProtocol(port.getProtocol()).build());
+    }
+    for (CollectorPort port : config.extensionPorts()) {
+      if (containerPorts.stream().noneMatch(p -> p.getContainerPort() == port.port())) {
+        containerPorts.add(new ContainerPortBuilder().withName(port.name()).withContainerPort(port.port())
+            .withProtocol(port.protocol()).build());
+      }
     }
     containerPorts.add(new ContainerPortBuilder().withName("monitoring").withContainerPort(config.monitoringPort())
         .withProtocol("TCP").build());

@@ -3,6 +3,7 @@ package dev.instrumentor.operator.collector;
 import static dev.instrumentor.operator.collector.CollectorConfigTest.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.instrumentor.api.v1alpha1.Autoscaler;
 import dev.instrumentor.api.v1alpha1.CollectorMode;
 import dev.instrumentor.api.v1alpha1.PortSpec;
@@ -104,6 +105,27 @@ class CollectorManifestsTest {
     assertThat(headless.getSpec().getPorts()).isEqualTo(service.getSpec().getPorts());
     assertThat(((Service) objects.get(5)).getSpec().getPorts()).singleElement()
         .satisfies(p -> assertThat(p.getPort()).isEqualTo(8888));
+  }
+
+  @Test
+  void jaegerQueryIsServedByAnExtensionServiceAsUpstream() throws Exception {
+    List<HasMetadata> objects = desired(collector(CollectorMode.DEPLOYMENT, CONFIG + """
+          extensions: [jaeger_query]
+        extensions:
+          jaeger_query: {storage: {traces: memstore}, grpc: {endpoint: ":16685"}}
+        """));
+    Service extension = objects.stream().filter(o -> o.getMetadata().getName().equals("gateway-collector-extension"))
+        .map(Service.class::cast).findFirst().orElseThrow();
+    assertThat(extension.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
+        .containsExactly(Tuple.tuple("jaeger-query", 16686), Tuple.tuple("jaeger-query-2", 16685));
+    Deployment deployment = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+        .findFirst().orElseThrow();
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
+        .extracting(p -> p.getContainerPort()).contains(16686, 16685);
+    JsonNode rendered = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml
+        .YAMLFactory()).readTree(((ConfigMap) objects.get(0)).getData().get("collector.yaml"));
+    assertThat(rendered.at("/extensions/jaeger_query/http/endpoint").asText()).as("reachable from the Service")
+        .isEqualTo("0.0.0.0:16686");
   }
 
   @Test
