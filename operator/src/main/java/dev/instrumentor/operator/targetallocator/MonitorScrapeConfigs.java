@@ -120,14 +120,7 @@ final class MonitorScrapeConfigs {
     }
     podTargetLabels(relabel, spec);
     relabel.add(rule(List.of(META + "service_name"), "job", null, "${1}"));
-    if (given(spec, "jobLabel") != null) {
-      relabel.add(rule(List.of(META + "service_label_" + PrometheusLabels.sanitize(spec.path("jobLabel").asText())),
-          "job", "(.+)", "${1}"));
-    }
-    String endpointLabel = port != null ? port : targetPort;
-    if (endpointLabel != null) {
-      relabel.add(JSON.createObjectNode().put("target_label", "endpoint").put("replacement", endpointLabel));
-    }
+    jobAndEndpoint(relabel, spec, "service", port != null ? port : targetPort);
   }
 
   private static void podMonitor(ArrayNode relabel, JsonNode endpoint, JsonNode spec, String namespace, String name) {
@@ -151,14 +144,18 @@ final class MonitorScrapeConfigs {
     relabel.add(rule(List.of(META + "pod_name"), "pod", null, null));
     podTargetLabels(relabel, spec);
     relabel.add(JSON.createObjectNode().put("target_label", "job").put("replacement", namespace + "/" + name));
+    // as the Prometheus Operator: the endpoint label from port or targetPort, not from portNumber
+    jobAndEndpoint(relabel, spec, "pod", port != null ? port : targetPort);
+  }
+
+  /** The job from the monitor's {@code jobLabel} (a label of the role's object) when it has one, and the endpoint. */
+  private static void jobAndEndpoint(ArrayNode relabel, JsonNode spec, String role, String endpoint) {
     if (given(spec, "jobLabel") != null) {
-      relabel.add(rule(List.of(META + "pod_label_" + PrometheusLabels.sanitize(spec.path("jobLabel").asText())),
+      relabel.add(rule(List.of(META + role + "_label_" + PrometheusLabels.sanitize(spec.path("jobLabel").asText())),
           "job", "(.+)", "${1}"));
     }
-    // as the Prometheus Operator: the endpoint label from port or targetPort, not from portNumber
-    String endpointLabel = port != null ? port : targetPort;
-    if (endpointLabel != null) {
-      relabel.add(JSON.createObjectNode().put("target_label", "endpoint").put("replacement", endpointLabel));
+    if (endpoint != null) {
+      relabel.add(JSON.createObjectNode().put("target_label", "endpoint").put("replacement", endpoint));
     }
   }
 

@@ -154,6 +154,14 @@ class MonitorScrapeConfigsTest {
     Map<String, String> kept = relabeled(job, PrometheusLabels.podTargets("j", done).get(0));
     assertThat(kept).as("filterRunning: false").isNotNull().doesNotContainKey("endpoint").containsEntry("x", "y");
 
+    // jobLabel: the job named after a label of the Service
+    JsonNode byTier = MonitorScrapeConfigs.serviceMonitor(yaml("""
+        metadata: {name: web, namespace: shop}
+        spec: {selector: {}, jobLabel: tier, endpoints: [{port: metrics}]}
+        """), DEFAULTS).jobs().get("serviceMonitor/shop/web/0");
+    assertThat(relabeled(byTier, PrometheusLabels.endpointSliceTargets("j", SLICE, SERVICE, n -> POD, false).get(0)))
+        .containsEntry("job", "front").containsEntry("endpoint", "metrics");
+
     // a monitor with a selector the API would refuse, or a relabeling Prometheus would, is left out whole
     MonitorScrapeConfigs.Result bad = MonitorScrapeConfigs.serviceMonitor(yaml("""
         metadata: {name: bad, namespace: shop}
