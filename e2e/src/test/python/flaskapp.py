@@ -3,6 +3,7 @@
 "LISTENING <port>" once it serves, on a free loopback port."""
 import logging
 import os
+import signal
 import sys
 
 import requests
@@ -24,6 +25,10 @@ def handle():
 
 
 if __name__ == "__main__":
+    # SIGTERM (how the kubelet stops a container) ends the process as gunicorn and uWSGI do, through the
+    # interpreter's exit, where the OpenTelemetry SDK flushes what it still holds; Python's default
+    # action would end it at once and lose that (werkzeug's server is only a stand-in for them)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     print("LISTENING %d" % server.port, flush=True)
     server.serve_forever()

@@ -28,7 +28,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +122,15 @@ class RealPythonTest {
     return RealApps.spansOf(receiver, service);
   }
 
+  /**
+   * For a failure's message: the log records that arrived by body, the app's ("hello served by worker N", one per
+   * request) and any other (an SDK's warning that an export failed is one).
+   */
+  private static Map<String, Long> loggedBy(OtlpHttpReceiver receiver) {
+    return receiver.logs().stream().map(ReceivedLog::body)
+        .collect(Collectors.groupingBy(body -> body, TreeMap::new, Collectors.counting()));
+  }
+
   @Test
   void aFlaskFrontCallingAFlaskBackIsOneTraceWithEachServicesKubernetesIdentity() throws Exception {
     try (OtlpHttpReceiver receiver = new OtlpHttpReceiver()) {
@@ -188,21 +199,21 @@ class RealPythonTest {
       Container container = app("shop", new EnvVar("DJANGO_SETTINGS_MODULE", "djangoapp.settings", null));
       Pod pod = injectedPod("shop", "django", container);
       String service = deploymentOf(pod);
-      Set<String> workers = new HashSet<>();
+      Map<String, Integer> servedBy = new TreeMap<>();
       int requests = 0;
       // port 0: gunicorn binds a free port and logs it
       try (LocalContainer shop = run(pod, List.of(python(), "-m", "gunicorn", "--workers", "2", "--bind",
           "127.0.0.1:0", "djangoapp.wsgi"), Pattern.compile("Listening at: http://127\\.0\\.0\\.1:(\\d+)"), Map.of())) {
         await().atMost(Duration.ofSeconds(30)).until(() -> shop.startupLog().split("Booting worker").length > 2);
         // new connections (a new client each time) until both workers served, and at least 30 requests
-        while (requests < 30 || workers.size() < 2) {
-          assertThat(requests).as("both workers served within 300 requests: %s\n%s", workers, shop.startupLog())
+        while (requests < 30 || servedBy.size() < 2) {
+          assertThat(requests).as("both workers served within 300 requests: %s\n%s", servedBy, shop.startupLog())
               .isLessThan(300);
           HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
               URI.create("http://127.0.0.1:" + shop.port() + "/hello")).timeout(Duration.ofSeconds(20)).build(),
               HttpResponse.BodyHandlers.ofString());
           assertThat(answer.statusCode()).as(shop.startupLog()).isEqualTo(200);
-          workers.add(answer.body());
+          servedBy.merge(answer.body(), 1, Integer::sum);
           requests++;
         }
         int sent = requests;
@@ -210,7 +221,8 @@ class RealPythonTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
           assertThat(spansOf(receiver, service).stream().filter(ReceivedSpan::isServer).map(ReceivedSpan::spanId)
               .distinct().count())
-              .as("a server span for every request, whichever worker served it\n" + shop.startupLog())
+              .as("a server span for every request, whichever worker served it (served: %s, logged: %s)\n%s",
+                  servedBy, loggedBy(receiver), shop.startupLog())
               .isEqualTo(sent);
           assertThat(receiver.logs().stream().filter(log -> log.body().contains("hello served by worker"))
               .map(ReceivedLog::traceId).distinct().count()).as("a log record in each request's trace").isEqualTo(sent);
@@ -269,8 +281,9 @@ class RealPythonTest {
           // the service is instrumented and exporting: its spans arrive
           await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
               assertThat(spansOf(receiver, service)).hasSizeGreaterThanOrEqualTo(3));
-          app.stop();  // the SDK flushes what it holds at exit
+          assertThat(app.stop()).as("stopped as the kubelet stops it (SIGTERM), the app exits cleanly").isZero();
         }
+        // the SDK flushed what it held at exit: whatever the setting lets out has arrived by now
         exported.put(entry.getKey(), receiver.logs().stream()
             .filter(log -> service.equals(log.resource().get("service.name")) && log.body().contains("back handles"))
             .count());
