@@ -26,11 +26,23 @@ _FLUSH_MILLIS = 5000
 
 
 def post_instrument(**_kwargs):
-    for hook in (_fresh_connections_after_fork, _celery, _uwsgi):
+    for hook in (_import_before_fork, _fresh_connections_after_fork, _celery, _uwsgi):
         try:
             hook()
         except Exception:  # pylint: disable=broad-except  # a hook never stops the application
             _log.exception("instrumentor: hook %s failed", hook.__name__)
+
+
+def _import_before_fork():
+    """Imports in the master what an exporter imports only at its first export, so that no fork catches it half done.
+
+    ``requests`` imports ``netrc`` at a session's first request (``get_netrc_auth``). A pre-fork server's master exports
+    what it logged at start (the logging instrumentation warns there) about 100 ms after it starts; a worker forked
+    while that import runs inherits the module's import lock held by a thread it does not have, and every export
+    thread of that worker then waits for it forever: its logs and metrics never leave, and its spans neither when
+    the span thread's id differs from the dead importer's (reproduced with gunicorn 27 and Django, the import slowed).
+    """
+    import netrc  # noqa: F401,PLC0415  pylint: disable=import-outside-toplevel,unused-import
 
 
 def _fresh_connections_after_fork():

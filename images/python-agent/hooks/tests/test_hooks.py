@@ -2,6 +2,8 @@
 Celery on the path, as `python -m unittest discover -s images/python-agent/hooks/tests`."""
 import logging
 import socket
+import subprocess
+import sys
 import time
 import unittest
 
@@ -109,5 +111,15 @@ class UwsgiMaster(unittest.TestCase):
         self.assertFalse(processor._batch_processor._shutdown, "a worker's first record starts the thread again")
 
 
+class ForkSafety(unittest.TestCase):
+    def test_what_an_exporter_imports_lazily_is_imported_before_any_fork(self):
+        # a fresh interpreter: the test process itself may have imported netrc already
+        code = ("import sys, instrumentor_hooks; before = 'netrc' in sys.modules; "
+                "instrumentor_hooks.post_instrument(); print(before, 'netrc' in sys.modules)")
+        output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+        self.assertEqual("False True", output.stdout.strip(), output.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
+
