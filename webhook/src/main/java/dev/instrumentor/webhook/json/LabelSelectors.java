@@ -1,12 +1,15 @@
-package dev.instrumentor.operator.targetallocator;
+package dev.instrumentor.webhook.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-/** Kubernetes' LabelSelector ({@code matchLabels}, {@code matchExpressions}), written as JSON, on a set of labels. */
-final class LabelSelectors {
+/**
+ * Kubernetes' LabelSelector ({@code matchLabels}, {@code matchExpressions}), written as JSON, on a set of labels: the
+ * target allocator's monitors and namespaces, an Instrumentation's {@code spec.selector}.
+ */
+public final class LabelSelectors {
 
   private LabelSelectors() {
   }
@@ -15,7 +18,7 @@ final class LabelSelectors {
    * @param nullMatchesAll what an absent selector means: everything (a namespace selector) or nothing (a monitor
    *                       selector, as the Prometheus Operator reads it); an empty one always matches everything
    */
-  static boolean matches(JsonNode selector, Map<String, String> labels, boolean nullMatchesAll) {
+  public static boolean matches(JsonNode selector, Map<String, String> labels, boolean nullMatchesAll) {
     if (selector == null || selector.isNull() || selector.isMissingNode()) {
       return nullMatchesAll;
     }
