@@ -65,6 +65,19 @@ public final class InstrumentorAnnotations {
   /** Written by the webhook: the outcome of injection per language, as JSON. */
   public static final String STATUS = PREFIX + "injection-status";
 
+  /**
+   * A label, not an annotation: {@code "false"} on a pod (or its template) keeps it out of every
+   * Instrumentation's {@code spec.selector}; its own inject-* annotations still apply.
+   */
+  public static final String INJECT_LABEL = PREFIX + "inject";
+
+  /**
+   * A label the webhook puts on every pod it handles, so that {@code kubectl get pods -l} finds them: the
+   * languages injected ({@code java}, {@code nodejs_python} for two, in the order they are injected), or
+   * {@code "false"} when none was.
+   */
+  public static final String INSTRUMENTED_LABEL = PREFIX + "instrumented";
+
   /** Written by the operator on workloads it restarted for spec.rollout: {@code namespace/name@generation}. */
   public static final String RESTARTED_FOR = PREFIX + "restarted-for";
 

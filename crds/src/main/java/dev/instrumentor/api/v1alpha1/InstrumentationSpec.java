@@ -79,6 +79,20 @@ public class InstrumentationSpec {
    */
   private Rollout rollout;
 
+  /**
+   * Pods instrumented without an inject-* annotation: chosen by their labels (and their Namespace's), each
+   * container with the language detected from its image, command and environment.
+   */
+  private InstrumentationSelector selector;
+
+  public InstrumentationSelector getSelector() {
+    return selector;
+  }
+
+  public void setSelector(InstrumentationSelector selector) {
+    this.selector = selector;
+  }
+
   public Rollout getRollout() {
     return rollout;
   }
@@ -231,13 +245,14 @@ public class InstrumentationSpec {
         && Objects.equals(go, other.go)
         && Objects.equals(apacheHttpd, other.apacheHttpd)
         && Objects.equals(nginx, other.nginx)
-        && Objects.equals(rollout, other.rollout);
+        && Objects.equals(rollout, other.rollout)
+        && Objects.equals(selector, other.selector);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(exporter, propagators, sampler, resource, defaults, env, imagePullPolicy, initContainerSecurityContext, java, python,
-        nodejs, dotnet, go, apacheHttpd, nginx, rollout);
+        nodejs, dotnet, go, apacheHttpd, nginx, rollout, selector);
   }
 
   @Override

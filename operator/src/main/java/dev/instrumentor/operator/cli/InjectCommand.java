@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,6 +60,11 @@ final class InjectCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   long agentRunAsUser = InjectorSettings.DEFAULT_RUN_AS_USER;
 
+  @Option(names = "--selector-namespaces", paramLabel = "NAMESPACES", split = ",",
+      description = "Namespaces whose Instrumentations' spec.selector.namespaceSelector is honoured, as the chart's"
+          + " selectorNamespaces (default: * , every one, as if each Instrumentation were in an allowed namespace).")
+  Set<String> selectorNamespaces = Set.of("*");
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -74,7 +80,7 @@ final class InjectCommand implements Callable<Integer> {
           AgentImageOptions.images(spec), agentRunAsUser,
           InjectorSettings.DEFAULT_COLLECTOR_IMAGE, true);
       ManifestInjector injector = new ManifestInjector(
-          Agents.mutator(InstrumentationSource.of(files.instrumentations()), settings));
+          Agents.mutator(InstrumentationSource.of(files.instrumentations()), settings, selectorNamespaces));
       ManifestInjector.Result result = injector.inject(source, YamlDocuments.read(source, text));
       out.print(YamlDocuments.write(result.documents()));
       out.flush();

@@ -155,6 +155,12 @@ final class RunCommand implements Callable<Integer> {
           + " empty: no Secret is read. Env INSTRUMENTOR_COLLECTOR_SECRET_NAMESPACES; default none.")
   String collectorSecretNamespaces;
 
+  @Option(names = "--selector-namespaces", defaultValue = "${env:INSTRUMENTOR_SELECTOR_NAMESPACES:-}",
+      paramLabel = "NAMESPACES", description = "Comma-separated namespaces whose Instrumentations' spec.selector."
+          + "namespaceSelector is honoured, choosing pods of other namespaces (elsewhere it chooses none and the status"
+          + " says so); * for all. Env INSTRUMENTOR_SELECTOR_NAMESPACES; default the operator's own namespace.")
+  String selectorNamespaces;
+
   @Option(names = "--fleet-view", negatable = true, defaultValue = "${env:INSTRUMENTOR_FLEET_VIEW:-true}",
       fallbackValue = "true", description = "Cache pods (annotations and owners only) to count each Instrumentation's"
           + " injected, stale and missed pods and to restart them (spec.rollout). Env INSTRUMENTOR_FLEET_VIEW;"
@@ -287,7 +293,9 @@ final class RunCommand implements Callable<Integer> {
         Arrays.stream(collectorSecretNamespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty())
             .collect(Collectors.toSet()), fleetView, validateCollectorConfig,
         targetAllocatorImage == null || targetAllocatorImage.isBlank() ? TargetAllocatorManifests.IMAGE_REPOSITORY + ":" + BuildInfo.version()
-            : targetAllocatorImage);
+            : targetAllocatorImage,
+        selectorNamespaces.isBlank() ? Set.of(operatorNamespace) : Arrays.stream(selectorNamespaces.split(","))
+            .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()));
   }
 
   /** Level from the flag; JSON lines when asked (one object per event, MDC included). */

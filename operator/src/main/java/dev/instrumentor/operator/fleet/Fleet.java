@@ -288,16 +288,29 @@ public final class Fleet {
     return result;
   }
 
-  /** Each language the pod asks for, resolved as the webhook resolves it now (not declined ones). */
+  /**
+   * Each language the pod asks for, resolved as the webhook resolves it now (not declined ones); where no annotation
+   * asks, the languages a selector chose at admission (the outcome's {@code requestedWith}), for the Instrumentation
+   * that chose them.
+   */
   public static List<Ask> asks(Pod pod, Map<String, String> namespaceAnnotations, InstrumentationSource instrumentations) {
     List<Ask> result = new ArrayList<>(1);
     String namespace = pod.getMetadata().getNamespace();
+    JsonNode outcomes = null;
     for (Map.Entry<String, String> language : LANGUAGES.entrySet()) {
       InjectionRequestValue.Decided decided = InjectionRequestValue.decide(language.getValue(),
           InstrumentorAnnotations.Upstream.of(language.getValue()), pod.getMetadata().getAnnotations(),
           namespaceAnnotations, namespace);
       InjectionRequestValue value = decided.value();
-      if (value instanceof InjectionRequestValue.Invalid invalid) {
+      if (value instanceof InjectionRequestValue.NotRequested) {
+        outcomes = outcomes == null ? outcomes(pod) : outcomes;
+        JsonNode outcome = outcomes.path(language.getKey());
+        String chosenBy = outcome.path("instrumentation").asText("");
+        if (InjectionRequestValue.SELECTOR.equals(outcome.path("requestedWith").asText()) && !chosenBy.isEmpty()) {
+          int at = chosenBy.indexOf('@');
+          result.add(new Ask(language.getKey(), at < 0 ? chosenBy : chosenBy.substring(0, at), null, null));
+        }
+      } else if (value instanceof InjectionRequestValue.Invalid invalid) {
         result.add(new Ask(language.getKey(), null, Reason.INVALID_VALUE, invalid.problem(decided.key())));
       } else if (value instanceof InjectionRequestValue.Named || value instanceof InjectionRequestValue.OnlyOneInNamespace) {
         Resolved<Instrumentation> resolved = Resolved.resolve(value, namespace, "Instrumentation", instrumentations::list,
@@ -314,24 +327,30 @@ public final class Fleet {
     return result;
   }
 
-  /** What the webhook's outcome annotation says of {@code language}, {@code current} being the Instrumentation's reference. */
-  static State state(Pod pod, String language, String current) {
+  /** The webhook's outcomes in the pod's status annotation, per language; a missing node when there are none. */
+  private static JsonNode outcomes(Pod pod) {
     Map<String, String> annotations = pod.getMetadata().getAnnotations();
     String value = annotations == null ? null : annotations.get(InstrumentorAnnotations.STATUS);
     if (value == null) {
-      return State.MISSED;
+      return JSON.missingNode();
     }
     try {
-      JsonNode outcome = JSON.readTree(value).path(language);
-      if (!"injected".equals(outcome.path("status").asText())) {
-        return State.MISSED;
-      }
-      // the webhook records the Instrumentation it used as Resolved.reference: namespace/name@generation
-      return outcome.path("instrumentation").asText("").equals(current) ? State.INJECTED : State.STALE;
+      return JSON.readTree(value);
     } catch (JsonProcessingException e) {
-      return State.MISSED; // a hand-edited value: the webhook would write a new one
+      return JSON.missingNode(); // a hand-edited value: the webhook would write a new one
     }
   }
+
+  /** What the webhook's outcome annotation says of {@code language}, {@code current} being the Instrumentation's reference. */
+  static State state(Pod pod, String language, String current) {
+    JsonNode outcome = outcomes(pod).path(language);
+    if (!"injected".equals(outcome.path("status").asText())) {
+      return State.MISSED;
+    }
+    // the webhook records the Instrumentation it used as Resolved.reference: namespace/name@generation
+    return outcome.path("instrumentation").asText("").equals(current) ? State.INJECTED : State.STALE;
+  }
+
 
   /** The pod's owning workload; a ReplicaSet's pods with {@code pod-template-hash} belong to its Deployment. */
   public static Workload workload(Pod pod) {

@@ -23,6 +23,8 @@ final class InstrumentationConditions {
   static final String SUPPORTED = Conditions.SUPPORTED;
   /** Whether spec.rollout is restarting, done, halted or off. */
   static final String ROLLOUT = "Rollout";
+  /** Whether spec.selector chooses pods as written (present only with a selector). */
+  static final String SELECTOR = "Selector";
 
   private final InstrumentationStatus status;
   private final Long generation;
@@ -59,6 +61,22 @@ final class InstrumentationConditions {
       set(SUPPORTED, false, "UnsupportedBlocks", String.join(", ", unsupported) + ": accepted from the OpenTelemetry"
           + " Operator's Instrumentation and not injected by Instrumentor (it injects " + Language.listed() + "); pods"
           + " that ask for them run without, and their instrumentor.dev/injection-status says so");
+    }
+  }
+
+  /**
+   * spec.selector's condition: gone without a selector; else whether it is honoured as written.
+   *
+   * @param problem why its namespaceSelector is not honoured, or null
+   */
+  void selector(boolean present, String problem) {
+    if (!present) {
+      status.getConditions().removeIf(condition -> SELECTOR.equals(condition.getType()));
+    } else if (problem != null) {
+      set(SELECTOR, false, "NamespaceSelectorNotAllowed", problem);
+    } else {
+      set(SELECTOR, true, "Honoured", "pods without an inject-* annotation that spec.selector chooses are instrumented"
+          + " with each container's language as detected; the outcome on each pod says how it was told");
     }
   }
 

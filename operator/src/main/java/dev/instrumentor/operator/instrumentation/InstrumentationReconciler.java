@@ -222,6 +222,8 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
         instrumentation.getMetadata().getGeneration(), clock);
     conditions.ready(verdict);
     conditions.supported(InstrumentationValidator.unsupportedBlocks(instrumentation.getSpec()));
+    conditions.selector(instrumentation.getSpec() != null && instrumentation.getSpec().getSelector() != null,
+        validator.selectorProblem(instrumentation));
     keepLastValid(instrumentation, verdict.valid(), previous, status);
     Duration recheck = fleetSources == null ? null
         : fleet(instrumentation, context, previous, status, conditions, verdict.valid());

@@ -36,12 +36,36 @@ public final class InstrumentationValidator {
   private static final Set<String> JAEGER_REMOTE_KEYS = Set.of("endpoint", "pollingIntervalMs", "initialSamplingRate");
 
   private final BiPredicate<String, String> configMapExists;
+  private final Set<String> selectorNamespaces;
 
   /**
    * @param configMapExists (namespace, name) to whether the ConfigMap exists
    */
   public InstrumentationValidator(BiPredicate<String, String> configMapExists) {
+    this(configMapExists, Set.of());
+  }
+
+  /**
+   * @param configMapExists    (namespace, name) to whether the ConfigMap exists
+   * @param selectorNamespaces where a spec.selector.namespaceSelector is honoured ({@code *}: everywhere)
+   */
+  public InstrumentationValidator(BiPredicate<String, String> configMapExists, Set<String> selectorNamespaces) {
     this.configMapExists = configMapExists;
+    this.selectorNamespaces = Set.copyOf(selectorNamespaces);
+  }
+
+  /** Why {@code instrumentation}'s spec.selector.namespaceSelector is not honoured (it then chooses no pod), or null. */
+  public String selectorProblem(Instrumentation instrumentation) {
+    InstrumentationSpec spec = instrumentation.getSpec();
+    String namespace = instrumentation.getMetadata().getNamespace();
+    if (spec == null || spec.getSelector() == null || spec.getSelector().getNamespaceSelector() == null
+        || selectorNamespaces.contains("*") || selectorNamespaces.contains(namespace)) {
+      return null;
+    }
+    return "spec.selector.namespaceSelector is honoured only for Instrumentations in " + (selectorNamespaces.isEmpty()
+        ? "no namespace" : String.join(", ", selectorNamespaces.stream().sorted().toList())) + " (the chart's"
+        + " selectorNamespaces), not in " + namespace + ": this selector chooses no pod; use podSelector alone for"
+        + " pods of " + namespace;
   }
 
   /**

@@ -37,6 +37,8 @@ public final class ManifestInjector {
       "Pod", List.of());
 
   private final PodMutator mutator;
+  /** The labels of the Namespaces in the manifests (a namespaceSelector reads them), per inject call. */
+  private final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
   private final ObjectMapper json = new ObjectMapper();
 
   public ManifestInjector(PodMutator mutator) {
@@ -57,12 +59,16 @@ public final class ManifestInjector {
    */
   public Result inject(String source, List<JsonNode> input) throws InputException {
     Map<String, Map<String, String>> namespaceAnnotations = new HashMap<>();
+    namespaceLabels.clear();
     List<String> problems = new ArrayList<>();
     for (JsonNode document : input) {
       if ("Namespace".equals(document.path("kind").asText())) {
         String name = document.path("metadata").path("name").asText();
         Map<String, String> annotations = stringMap(document.path("metadata").path("annotations"));
         namespaceAnnotations.put(name, annotations);
+        Map<String, String> labels = new HashMap<>(stringMap(document.path("metadata").path("labels")));
+        labels.put("kubernetes.io/metadata.name", name); // as the API server sets it
+        namespaceLabels.put(name, labels);
         check("Namespace " + name, annotations, name, "namespace", problems);
       }
     }
@@ -133,7 +139,8 @@ public final class ManifestInjector {
     }
     Owners owners = "Pod".equals(kind) ? Owners.fromPod(pod.metadata()) : Owners.ofWorkload(kind, name);
     PodMutator.Result result = mutator.mutate(pod,
-        new PodContext(namespace, namespaceAnnotations.getOrDefault(namespace, Map.of()), owners));
+        new PodContext(namespace, namespaceAnnotations.getOrDefault(namespace, Map.of()), owners,
+            namespaceLabels.getOrDefault(namespace, Map.of("kubernetes.io/metadata.name", namespace))));
     report.add(label + ": " + describe(result) + addedAtAdmission(kind, result));
     if (!result.changed()) {
       return document;

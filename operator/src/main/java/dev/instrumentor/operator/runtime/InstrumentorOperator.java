@@ -121,7 +121,7 @@ public final class InstrumentorOperator implements AutoCloseable {
     InjectorSettings settings = new InjectorSettings(config.agentImages(), config.agentRunAsUser(),
         config.collectorImage(), nativeSidecars());
     PodMutator mutator = StandardMutator.of(caches.instrumentationSource(),
-        caches.collectorSource(), settings);
+        caches.collectorSource(), settings, config.selectorNamespaces());
     metrics.cacheSizes(caches.sizes(), LongSupplier::getAsLong);
     metrics.conditions(caches::conditions);
     return new PodAdmission(mutator, caches.namespaceAnnotations(), new AdmissionReporting(metrics, events, telemetry));
@@ -192,7 +192,8 @@ public final class InstrumentorOperator implements AutoCloseable {
 
   private void registerReconcilers() {
     InstrumentationReconciler instrumentations = new InstrumentationReconciler(new InstrumentationValidator(
-            (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get() != null), events, clock,
+            (ns, name) -> client.configMaps().inNamespace(ns).withName(name).get() != null, config.selectorNamespaces()),
+        events, clock,
         config.fleetView() ? new InstrumentationReconciler.FleetSources(caches.namespaceAnnotations(),
             caches.instrumentationSource(), new Workloads(client)) : null);
     metrics.fleet(instrumentations::views);

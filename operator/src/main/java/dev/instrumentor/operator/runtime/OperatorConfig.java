@@ -37,6 +37,9 @@ import java.util.Set;
  * @param fleetView        whether pods are cached to count them per Instrumentation and restart them (spec.rollout)
  * @param collectorConfigValidation whether a collector config is rolled out only once the collector image's own
  *                         {@code validate} accepted it (a Job: needs a kubelet, batch/jobs and pod list rights)
+ * @param targetAllocatorImage the image of target allocators
+ * @param selectorNamespaces the namespaces whose Instrumentations' spec.selector.namespaceSelector is honoured (they
+ *                         choose pods of other namespaces): "*" for all; by default the operator's own
  */
 public record OperatorConfig(
     Set<String> watchNamespaces,
@@ -63,7 +66,8 @@ public record OperatorConfig(
     Set<String> collectorSecretNamespaces,
     boolean fleetView,
     boolean collectorConfigValidation,
-    String targetAllocatorImage) {
+    String targetAllocatorImage,
+    Set<String> selectorNamespaces) {
 
   /**
    * With the default prefix of collector ClusterRoles ({@code instrumentor-collector-}), watching Secrets
@@ -78,7 +82,7 @@ public record OperatorConfig(
         certificateFile, keyFile, localWebhook, localWebhookUrlHost, serverSideApply, agentImages, collectorImage,
         agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel, selfManaged,
         CollectorPermissions.DEFAULT_ROLE_PREFIX, Set.of("*"), true, false,
-        TargetAllocatorManifests.IMAGE_REPOSITORY);
+        TargetAllocatorManifests.IMAGE_REPOSITORY, Set.of(operatorNamespace));
   }
 
   /** This config with another image for target allocators. */
@@ -86,7 +90,8 @@ public record OperatorConfig(
     return new OperatorConfig(watchNamespaces, operatorNamespace, instance, leaderElection, leaseName, webhookHost,
         webhookPort, certificateFile, keyFile, localWebhook, localWebhookUrlHost, serverSideApply, agentImages,
         collectorImage, agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel, selfManaged,
-        collectorClusterRolePrefix, collectorSecretNamespaces, fleetView, collectorConfigValidation, image);
+        collectorClusterRolePrefix, collectorSecretNamespaces, fleetView, collectorConfigValidation, image,
+        selectorNamespaces);
   }
 
   /** This config with collector config validation on or off. */
@@ -94,12 +99,23 @@ public record OperatorConfig(
     return new OperatorConfig(watchNamespaces, operatorNamespace, instance, leaderElection, leaseName, webhookHost,
         webhookPort, certificateFile, keyFile, localWebhook, localWebhookUrlHost, serverSideApply, agentImages,
         collectorImage, agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel, selfManaged,
-        collectorClusterRolePrefix, collectorSecretNamespaces, fleetView, validate, targetAllocatorImage);
+        collectorClusterRolePrefix, collectorSecretNamespaces, fleetView, validate, targetAllocatorImage,
+        selectorNamespaces);
+  }
+
+  /** This config honouring the namespaceSelector of Instrumentations in {@code namespaces} ("*": all). */
+  public OperatorConfig withSelectorNamespaces(Set<String> namespaces) {
+    return new OperatorConfig(watchNamespaces, operatorNamespace, instance, leaderElection, leaseName, webhookHost,
+        webhookPort, certificateFile, keyFile, localWebhook, localWebhookUrlHost, serverSideApply, agentImages,
+        collectorImage, agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel, selfManaged,
+        collectorClusterRolePrefix, collectorSecretNamespaces, fleetView, collectorConfigValidation, targetAllocatorImage,
+        namespaces);
   }
 
   public OperatorConfig {
     watchNamespaces = Set.copyOf(watchNamespaces);
     collectorSecretNamespaces = Set.copyOf(collectorSecretNamespaces);
+    selectorNamespaces = Set.copyOf(selectorNamespaces);
     Objects.requireNonNull(operatorNamespace, "operatorNamespace");
     Objects.requireNonNull(instance, "instance");
     if (webhookPort < 0 || webhookPort > 65535 || metricsPort < 0 || metricsPort > 65535) {

@@ -120,6 +120,14 @@ public final class WebhookCaches implements AutoCloseable {
       }
 
       @Override
+      public List<Instrumentation> selecting() {
+        List<Instrumentation> result = new ArrayList<>(0);
+        instrumentations.forEach(informer -> informer.getStore().list().stream().filter(InstrumentationSource::selects)
+            .forEach(result::add));
+        return result;
+      }
+
+      @Override
       public Optional<Instrumentation> get(String namespace, String name) {
         return byKey(instrumentations, namespace, name);
       }
@@ -141,10 +149,20 @@ public final class WebhookCaches implements AutoCloseable {
   }
 
   public NamespaceAnnotations namespaceAnnotations() {
-    return namespace -> {
-      Namespace found = namespaces.getStore().getByKey(namespace);
-      Map<String, String> annotations = found == null ? null : found.getMetadata().getAnnotations();
-      return annotations == null ? Map.of() : annotations;
+    return new NamespaceAnnotations() {
+      @Override
+      public Map<String, String> of(String namespace) {
+        Namespace found = namespaces.getStore().getByKey(namespace);
+        Map<String, String> annotations = found == null ? null : found.getMetadata().getAnnotations();
+        return annotations == null ? Map.of() : annotations;
+      }
+
+      @Override
+      public Map<String, String> labels(String namespace) {
+        Namespace found = namespaces.getStore().getByKey(namespace);
+        Map<String, String> labels = found == null ? null : found.getMetadata().getLabels();
+        return labels == null ? Map.of() : labels;
+      }
     };
   }
 

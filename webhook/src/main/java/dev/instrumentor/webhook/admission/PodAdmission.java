@@ -128,7 +128,8 @@ public final class PodAdmission {
           "malformed");
     }
     String namespace = firstNonEmpty(text(request, "namespace"), pod.namespace(), "default");
-    PodMutator.Result result = mutator.mutate(pod, PodContext.forPod(pod, namespace, namespaces.of(namespace)));
+    PodMutator.Result result = mutator.mutate(pod, PodContext.forPod(pod, namespace, namespaces.of(namespace),
+        namespaces.labels(namespace)));
     observer.podAdmitted(namespace, pod, result, request.path("dryRun").asBoolean(false));
     if (!result.changed()) {
       return allowed(identity, null, result.warnings(), "unchanged");

@@ -166,8 +166,10 @@ public final class AgentInjector implements Injector {
     }
     Instrumentation instrumentation = usable.instrumentation();
     String reference = Resolved.reference(instrumentation);
-    TargetContainers targets = TargetContainers.select(pod, language.containerNamesAnnotation(),
-        InstrumentorAnnotations.CONTAINER_NAMES, context.namespaceAnnotations());
+    InjectionRequestValue.Selected selected = request instanceof InjectionRequestValue.Selected s ? s : null;
+    TargetContainers targets = selected != null ? TargetContainers.named(pod, selected.containers())
+        : TargetContainers.select(pod, language.containerNamesAnnotation(), InstrumentorAnnotations.CONTAINER_NAMES,
+            context.namespaceAnnotations());
     if (targets.problem() != null) {
       return InjectionOutcome.skipped(name, targets.problem(), reference);
     }
@@ -212,8 +214,9 @@ public final class AgentInjector implements Injector {
     if (usable.caveat() != null) {
       caveats.add(0, usable.caveat());
     }
-    return caveats.isEmpty() ? InjectionOutcome.injected(name, language.attached(), reference, targets.names())
-        : InjectionOutcome.injectedWithCaveat(name, language.attached() + "; " + String.join("; ", caveats), reference,
+    String attached = selected == null ? language.attached() : language.attached() + "; " + selected.why();
+    return caveats.isEmpty() ? InjectionOutcome.injected(name, attached, reference, targets.names())
+        : InjectionOutcome.injectedWithCaveat(name, attached + "; " + String.join("; ", caveats), reference,
             targets.names());
   }
 

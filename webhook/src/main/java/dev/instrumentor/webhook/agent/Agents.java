@@ -5,6 +5,7 @@ import dev.instrumentor.webhook.mutation.InjectorSettings;
 import dev.instrumentor.webhook.mutation.PodMutator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** The agents' injections, in the order their init containers come: what admission and the CLI assemble. */
 public final class Agents {
@@ -22,8 +23,19 @@ public final class Agents {
     return injectors;
   }
 
-  /** The languages without the sidecar: what the {@code inject} command uses. */
+  /** The languages without the sidecar, with no selector choosing pods. */
   public static PodMutator mutator(InstrumentationSource instrumentations, InjectorSettings settings) {
     return new PodMutator(injectors(instrumentations, settings));
+  }
+
+  /**
+   * The languages without the sidecar, the Instrumentations' {@code spec.selector} choosing pods that no annotation
+   * asks about: what the {@code inject} command uses.
+   *
+   * @param selectorNamespaces the namespaces whose Instrumentations' namespaceSelector is honoured ({@code *}: all)
+   */
+  public static PodMutator mutator(InstrumentationSource instrumentations, InjectorSettings settings,
+      Set<String> selectorNamespaces) {
+    return new PodMutator(injectors(instrumentations, settings), new SelectorTargeting(instrumentations, selectorNamespaces));
   }
 }

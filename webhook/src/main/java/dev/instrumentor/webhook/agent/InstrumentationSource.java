@@ -18,13 +18,29 @@ public interface InstrumentationSource {
   /** The Instrumentation {@code namespace/name}, if it exists. */
   Optional<Instrumentation> get(String namespace, String name);
 
+  /** The Instrumentations with a {@code spec.selector}, of every namespace. */
+  default List<Instrumentation> selecting() {
+    return List.of();
+  }
+
+  /** Whether {@code instrumentation} has a {@code spec.selector}. */
+  static boolean selects(Instrumentation instrumentation) {
+    return instrumentation.getSpec() != null && instrumentation.getSpec().getSelector() != null;
+  }
+
   /** A fixed set, for the command line and tests. */
   static InstrumentationSource of(Collection<Instrumentation> instrumentations) {
     List<Instrumentation> all = instrumentations.stream()
         .sorted(Comparator.comparing((Instrumentation i) -> i.getMetadata().getNamespace())
             .thenComparing(i -> i.getMetadata().getName()))
         .toList();
+    List<Instrumentation> selecting = all.stream().filter(InstrumentationSource::selects).toList();
     return new InstrumentationSource() {
+      @Override
+      public List<Instrumentation> selecting() {
+        return selecting;
+      }
+
       @Override
       public List<Instrumentation> list(String namespace) {
         return all.stream().filter(i -> namespace.equals(i.getMetadata().getNamespace())).toList();

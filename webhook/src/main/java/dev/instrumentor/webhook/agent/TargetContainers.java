@@ -81,6 +81,13 @@ record TargetContainers(List<PodContainer> containers, String problem) {
     return new TargetContainers(targets, null);
   }
 
+  /** The regular containers named {@code names} (a selector's detection chose them), in the pod's order. */
+  static TargetContainers named(PodJson pod, List<String> names) {
+    List<PodContainer> targets = pod.containers().stream().filter(container -> names.contains(container.name())).toList();
+    return targets.isEmpty() ? new TargetContainers(List.of(), "none of the containers " + String.join(",", names)
+        + " is in the pod") : new TargetContainers(targets, null);
+  }
+
   private static AnnotationValue firstFound(AnnotationValue... values) {
     for (AnnotationValue value : values) {
       if (value != null) {

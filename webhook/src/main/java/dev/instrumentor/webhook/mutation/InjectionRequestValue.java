@@ -1,5 +1,6 @@
 package dev.instrumentor.webhook.mutation;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -29,6 +30,23 @@ public sealed interface InjectionRequestValue {
       return namespace + "/" + name;
     }
   }
+
+  /**
+   * No annotation asks; the {@code spec.selector} of Instrumentation {@code namespace/name} chose the pod, and
+   * detection the {@code containers} of the injection's language ({@code why}: how it told, for the outcome).
+   */
+  record Selected(String namespace, String name, List<String> containers, String why) implements InjectionRequestValue {
+    public Selected {
+      containers = List.copyOf(containers);
+    }
+
+    public String reference() {
+      return namespace + "/" + name;
+    }
+  }
+
+  /** What the status annotation records as the request of a pod a selector chose ({@code requestedWith}). */
+  String SELECTOR = "spec.selector";
 
   /** A value that is none of the above (e.g. {@code "yes please"}). */
   record Invalid(String value, String where) implements InjectionRequestValue {

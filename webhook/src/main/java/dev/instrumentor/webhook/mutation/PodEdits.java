@@ -27,6 +27,7 @@ public final class PodEdits {
   private final List<JsonNode> initContainers = new ArrayList<>();
   private int initContainersAt;
   private final Map<String, String> annotations = new LinkedHashMap<>();
+  private final Map<String, String> labels = new LinkedHashMap<>();
 
   PodEdits(PodJson pod) {
     this.pod = pod;
@@ -72,6 +73,12 @@ public final class PodEdits {
     return this;
   }
 
+  /** Sets label {@code key} of the pod. */
+  public PodEdits putLabel(String key, String value) {
+    labels.put(key, value);
+    return this;
+  }
+
   /**
    * Applies the edits to the pod's tree, appending the equivalent JSON patch operations to
    * {@code patch}. Container edits come first, while the containers' indexes are still those of the
@@ -94,16 +101,23 @@ public final class PodEdits {
       append(patch, "/spec", spec, PodJson.CONTAINERS, containers);
       insert(patch, spec, initContainersAt, initContainers);
     }
-    if (!annotations.isEmpty()) {
-      ObjectNode metadata = object(patch, "", root, "metadata");
-      ObjectNode existing = object(patch, "/metadata", metadata, "annotations");
-      for (Map.Entry<String, String> annotation : annotations.entrySet()) {
-        // "add" replaces a member that exists (RFC 6902, 4.1)
-        operation(patch, "add", "/metadata/annotations/" + escape(annotation.getKey()), PodJson.NODES.textNode(annotation.getValue()));
-        existing.put(annotation.getKey(), annotation.getValue());
-      }
-    }
+    putAll(patch, root, "annotations", annotations);
+    putAll(patch, root, "labels", labels);
     pod.changed();
+  }
+
+  /** Sets the {@code entries} in map {@code field} (annotations, labels) of the pod's metadata. */
+  private static void putAll(List<PatchOperation> patch, ObjectNode root, String field, Map<String, String> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    ObjectNode metadata = object(patch, "", root, "metadata");
+    ObjectNode existing = object(patch, "/metadata", metadata, field);
+    for (Map.Entry<String, String> entry : entries.entrySet()) {
+      // "add" replaces a member that exists (RFC 6902, 4.1)
+      operation(patch, "add", "/metadata/" + field + "/" + escape(entry.getKey()), PodJson.NODES.textNode(entry.getValue()));
+      existing.put(entry.getKey(), entry.getValue());
+    }
   }
 
   /** The env edit: appends when the container's entries stay first and in order, else replaces the list. */

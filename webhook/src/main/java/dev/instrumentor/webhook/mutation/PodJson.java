@@ -26,8 +26,8 @@ public final class PodJson {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private static final JsonProjection CONTAINER = JsonProjection.object(
-      "name", JsonProjection.WHOLE, "image", JsonProjection.WHOLE, "env", JsonProjection.WHOLE,
-      "envFrom", JsonProjection.WHOLE, "volumeMounts", JsonProjection.WHOLE,
+      "name", JsonProjection.WHOLE, "image", JsonProjection.WHOLE, "command", JsonProjection.WHOLE,
+      "args", JsonProjection.WHOLE, "env", JsonProjection.WHOLE, "envFrom", JsonProjection.WHOLE, "volumeMounts", JsonProjection.WHOLE,
       "securityContext", JsonProjection.object("runAsUser", JsonProjection.WHOLE));
 
   /**
@@ -334,6 +334,25 @@ public final class PodJson {
     /** The image, or null. */
     public String image() {
       return textOrNull(node, "image");
+    }
+
+    /** The command (the image's entrypoint replaced), possibly empty. */
+    public List<String> command() {
+      return strings(node.get("command"));
+    }
+
+    /** The arguments, possibly empty. */
+    public List<String> args() {
+      return strings(node.get("args"));
+    }
+
+    private static List<String> strings(JsonNode list) {
+      if (list == null || !list.isArray() || list.isEmpty()) {
+        return List.of();
+      }
+      List<String> values = new ArrayList<>(list.size());
+      list.forEach(value -> values.add(value.asText()));
+      return values;
     }
 
     /** The environment entries, in order (possibly empty). */

@@ -3,6 +3,7 @@ package dev.instrumentor.webhook.mutation;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.InstrumentorAnnotations;
+import dev.instrumentor.api.Language;
 import dev.instrumentor.webhook.json.PatchOperation;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
@@ -22,9 +23,16 @@ public final class PodMutator {
   private static final Logger LOG = LoggerFactory.getLogger(PodMutator.class);
 
   private final List<Injector> injectors;
+  private final PodSelection selection;
 
   public PodMutator(List<Injector> injectors) {
+    this(injectors, PodSelection.NONE);
+  }
+
+  /** With {@code selection} choosing what to inject into pods that no annotation asks about. */
+  public PodMutator(List<Injector> injectors, PodSelection selection) {
     this.injectors = List.copyOf(injectors);
+    this.selection = selection;
   }
 
   static final String WINDOWS = "Windows pods are not instrumented: the agents and the collector are Linux"
@@ -34,7 +42,7 @@ public final class PodMutator {
   public PodMutator then(Injector more) {
     List<Injector> all = new ArrayList<>(injectors);
     all.add(more);
-    return new PodMutator(all);
+    return new PodMutator(all, selection);
   }
 
   /**
@@ -56,14 +64,19 @@ public final class PodMutator {
     String previous = podAnnotations.get(InstrumentorAnnotations.STATUS);
     List<InjectionOutcome> outcomes = new ArrayList<>(injectors.size());
     List<PatchOperation> patch = new ArrayList<>();
+    PodSelection.Selection selected = select(pod, context);
     for (Injector injector : injectors) {
       InjectionRequestValue.Decided decided = InjectionRequestValue.decide(injector.annotation(),
           injector.upstreamAnnotation(), podAnnotations, context.namespaceAnnotations(), context.namespace());
       InjectionRequestValue request = decided.value();
+      String key = decided.key();
+      if (request instanceof InjectionRequestValue.NotRequested && selected.requests().containsKey(injector.name())) {
+        request = selected.requests().get(injector.name());
+        key = InjectionRequestValue.SELECTOR;
+      }
       if (request instanceof InjectionRequestValue.NotRequested || alreadyInjected(injector, pod, previous)) {
         continue;
       }
-      String key = decided.key();
       String requestedWith = key.equals(injector.annotation()) ? null : key;
       if (request instanceof InjectionRequestValue.Disabled disabled) {
         outcomes.add(InjectionOutcome.disabled(injector.name(), key + " is \"false\" on the " + disabled.where())
@@ -92,15 +105,60 @@ public final class PodMutator {
       }
       outcomes.add(outcome.requestedWith(requestedWith));
     }
+    outcomes.addAll(selected.outcomes());
     if (outcomes.isEmpty()) {
       return new Result(pod.node(), outcomes, patch, null);
     }
     String status = InjectionStatusAnnotation.merge(previous, outcomes);
+    PodEdits metadata = new PodEdits(pod);
     if (!status.equals(previous) || !patch.isEmpty()) {
-      new PodEdits(pod).putAnnotation(InstrumentorAnnotations.STATUS, status).applyTo(patch);
+      metadata.putAnnotation(InstrumentorAnnotations.STATUS, status);
     }
+    String label = instrumentedLabel(status);
+    if (label != null && !label.equals(pod.labels().get(InstrumentorAnnotations.INSTRUMENTED_LABEL))) {
+      metadata.putLabel(InstrumentorAnnotations.INSTRUMENTED_LABEL, label);
+    }
+    metadata.applyTo(patch);
     return new Result(pod.node(), outcomes, patch, null);
   }
+
+  /** What the selectors choose; nothing, and an error outcome, when choosing fails (the pod is admitted). */
+  private PodSelection.Selection select(PodJson pod, PodContext context) {
+    try {
+      return selection.select(pod, context);
+    } catch (RuntimeException e) {
+      LOG.warn("selecting Instrumentations for a pod in namespace {} failed; admitting it as its annotations ask",
+          context.namespace(), e);
+      return new PodSelection.Selection(Map.of(),
+          List.of(InjectionOutcome.error(SELECTION, "internal error choosing by spec.selector: " + e, null)));
+    }
+  }
+
+  /** The key of the selection's own outcome in the status annotation (containers whose language was not told). */
+  public static final String SELECTION = "selector";
+
+  /**
+   * The {@link InstrumentorAnnotations#INSTRUMENTED_LABEL} for a pod whose outcomes are {@code status}: the languages
+   * injected, {@code "false"} when none was; null when the outcomes are only the collector sidecar's.
+   */
+  static String instrumentedLabel(String status) {
+    Map<String, String> statuses = InjectionStatusAnnotation.statuses(status);
+    List<String> injected = new ArrayList<>(1);
+    boolean languages = false;
+    for (Language language : Language.values()) {
+      String outcome = statuses.get(language.key());
+      languages |= outcome != null;
+      if (InjectionOutcome.Status.INJECTED.value().equals(outcome)) {
+        injected.add(language.key());
+      }
+    }
+    if (!languages && statuses.keySet().stream().allMatch(SIDECAR::equals)) {
+      return null;
+    }
+    return injected.isEmpty() ? "false" : String.join("_", injected);
+  }
+
+  private static final String SIDECAR = "sidecar";
 
   /** Mutates a copy of {@code pod}, which is not changed; for callers holding a fabric8 Pod. */
   public Result mutate(Pod pod, PodContext context) {

@@ -25,6 +25,11 @@ public record Resolved<T extends HasMetadata>(T resource, String problem) {
           .map(found -> new Resolved<>(found, null))
           .orElseGet(() -> new Resolved<>(null, kind + " " + named.reference() + " not found"));
     }
+    if (request instanceof InjectionRequestValue.Selected selected) {
+      return get.apply(selected.namespace(), selected.name())
+          .map(found -> new Resolved<>(found, null))
+          .orElseGet(() -> new Resolved<>(null, kind + " " + selected.reference() + " that chose the pod is gone"));
+    }
     List<T> candidates = list.apply(namespace);
     if (candidates.size() == 1) {
       return new Resolved<>(candidates.get(0), null);

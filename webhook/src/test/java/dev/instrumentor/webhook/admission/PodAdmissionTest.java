@@ -119,8 +119,11 @@ class PodAdmissionTest {
         .isEqualTo("instrumentor: java skipped: no Instrumentation in namespace demo: create one, or name one in the"
             + " annotation as <namespace>/<name>");
     JsonNode patch = AdmissionReviews.patch(answer);
-    assertThat(patch).hasSize(1);
+    assertThat(patch).hasSize(2);
     assertThat(patch.get(0).path("path").asText()).isEqualTo("/metadata/annotations/instrumentor.dev~1injection-status");
+    assertThat(patch.get(1).path("path").asText()).as("kubectl get pods -l instrumentor.dev/instrumented=false finds it")
+        .isEqualTo("/metadata/labels/instrumentor.dev~1instrumented");
+    assertThat(patch.get(1).path("value").asText()).isEqualTo("false");
   }
 
   @Test

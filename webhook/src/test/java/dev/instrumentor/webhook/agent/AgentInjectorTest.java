@@ -329,7 +329,8 @@ class AgentInjectorTest extends InjectionTestBase {
       assertThat(outcome.status()).isEqualTo(Status.ERROR);
       assertThat(outcome.reason()).startsWith("2000 containers asked to be instrumented; at most 32 per pod");
     });
-    assertThat(result.operations()).as("only the status annotation").hasSize(1);
+    assertThat(result.operations()).as("only the status annotation and the instrumented label").hasSize(2);
+    assertThat(result.pod().getMetadata().getLabels()).containsEntry("instrumentor.dev/instrumented", "false");
     assertThat(result.warnings()).singleElement().asString().contains("at most 32");
   }
 
