@@ -170,7 +170,7 @@ public final class ManifestInjector {
 
   private static String describe(PodMutator.Result result) {
     if (result.outcomes().isEmpty()) {
-      return "unchanged (no inject annotation, or already injected)";
+      return "unchanged (nothing asks for injection, or already injected)";
     }
     return result.outcomes().stream().map(InjectionOutcome::describe).collect(Collectors.joining("; "));
   }

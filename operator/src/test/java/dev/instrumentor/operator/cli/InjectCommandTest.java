@@ -92,6 +92,29 @@ class InjectCommandTest {
   }
 
   @Test
+  void theSelectorExampleShowsEachContainersDetectedLanguageAndWhatWasLeftAlone() throws Exception {
+    CliRun run = run("inject", "-i", EXAMPLES.resolve("selector-instrumentation.yaml").toString(), "-f",
+        EXAMPLES.resolve("selector-deployments.yaml").toString());
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err()).contains("Deployment shop/cart: java injected (shop/shop) into cart, asked with spec.selector:"
+        + " Java agent attached; chosen by spec.selector of shop/shop; detected cart: java (its image"
+        + " registry.example.com/shop/cart:4.2.0 matches registry.example.com/shop/cart* of spec.selector.images)");
+    assertThat(run.err()).contains("Deployment shop/storefront: python injected (shop/shop) into web,worker, asked with"
+        + " spec.selector: Python auto-instrumentation attached; chosen by spec.selector of shop/shop; detected web:"
+        + " python (its command starts gunicorn); worker: python (its command starts celery); selector skipped (shop/shop):"
+        + " chosen by spec.selector of shop/shop; left alone: cache: neither its image redis:7.2 nor its environment"
+        + " tells a language");
+    assertThat(run.err()).contains("Deployment shop/legacy: unchanged (nothing asks for injection, or already injected)");
+    List<JsonNode> documents = documents(run.out());
+    JsonNode storefront = documents.get(1).path("spec").path("template");
+    assertThat(storefront.path("metadata").path("labels").path("instrumentor.dev/instrumented").asText())
+        .isEqualTo("python");
+    assertThat(storefront.path("spec").path("containers").get(2).has("env")).as("the redis untouched").isFalse();
+    assertThat(documents.get(2).path("spec").path("template").path("metadata").path("labels")
+        .has("instrumentor.dev/instrumented")).isFalse();
+  }
+
+  @Test
   void theReadmeCommandPrintsAnInstrumentedDeployment() throws Exception {
     CliRun run = run("inject", "-i", EXAMPLES.resolve("instrumentation.yaml").toString(),
         "-f", EXAMPLES.resolve("java-deployment.yaml").toString());

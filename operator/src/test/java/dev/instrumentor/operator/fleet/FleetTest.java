@@ -117,6 +117,24 @@ class FleetTest {
   }
 
   @Test
+  void podsASelectorChoseCountAsTheChoosingInstrumentationsAndAnAnnotationStillWins() {
+    Instrumentation shop = instrumentation("shop", "shop", 2);
+    InstrumentationSource source = InstrumentationSource.of(List.of(shop));
+    String chosen = "{\"python\":{\"status\":\"injected\",\"instrumentation\":\"shop/shop@2\",\"requestedWith\":"
+        + "\"spec.selector\"},\"selector\":{\"status\":\"skipped\",\"instrumentation\":\"shop/shop@2\"}}";
+    String older = chosen.replace("shop/shop@2", "shop/shop@1");
+    List<Pod> pods = List.of(pod("shop", "web-1", "web", Map.of("instrumentor.dev/injection-status", chosen)),
+        pod("shop", "web-2", "web", Map.of("instrumentor.dev/injection-status", older)),
+        // an outcome without spec.selector is not a request: the pod asked for nothing
+        pod("shop", "cart-1", "cart", Map.of("instrumentor.dev/injection-status",
+            chosen.replace(",\"requestedWith\":\"spec.selector\"", ""))));
+    Fleet.View view = Fleet.view(shop, pods, namespace -> null, source);
+    assertThat(view.languages()).containsOnlyKeys("python");
+    assertThat(view.languages().get("python")).as("injected, stale, missed").containsExactly(1, 1, 0);
+    assertThat(Fleet.requests(pods.get(0), null, source)).containsExactly(Map.entry("python", "shop/shop"));
+  }
+
+  @Test
   void theCacheKeepsOnlyWhatTheViewReads() {
     Pod pod = pod("shop", "checkout-1", "checkout", Map.of("instrumentor.dev/inject-java", "true",
         "kubectl.kubernetes.io/last-applied-configuration", "{\"huge\":true}"));

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.instrumentor.api.v1alpha1.GoSpec;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.InstrumentationSelector;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
 import dev.instrumentor.api.v1alpha1.NginxSpec;
 import dev.instrumentor.api.v1alpha1.NodeJsSpec;
 import dev.instrumentor.api.v1alpha1.Sampler;
 import dev.instrumentor.api.v1alpha1.SamplerType;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,6 +37,26 @@ class InstrumentationValidatorTest {
     } else {
       assertThat(found).contains(problem);
     }
+  }
+
+  @Test
+  void aNamespaceSelectorIsHonouredOnlyInTheAllowedNamespaces() {
+    Instrumentation instrumentation = new Instrumentation();
+    instrumentation.getMetadata().setNamespace("tenant");
+    instrumentation.getMetadata().setName("wide");
+    InstrumentationSpec spec = new InstrumentationSpec();
+    InstrumentationSelector selector = new InstrumentationSelector();
+    selector.setPodSelector(new LabelSelector());
+    spec.setSelector(selector);
+    instrumentation.setSpec(spec);
+    InstrumentationValidator validator = new InstrumentationValidator((ns, name) -> true, Set.of("instrumentor"));
+    assertThat(validator.selectorProblem(instrumentation)).as("a podSelector alone: its own namespace").isNull();
+    selector.setNamespaceSelector(new LabelSelector());
+    assertThat(validator.selectorProblem(instrumentation)).isEqualTo("spec.selector.namespaceSelector is honoured only"
+        + " for Instrumentations in instrumentor (the chart's selectorNamespaces), not in tenant: this selector chooses"
+        + " no pod; use podSelector alone for pods of tenant");
+    assertThat(new InstrumentationValidator((ns, name) -> true, Set.of("*")).selectorProblem(instrumentation)).isNull();
+    assertThat(new InstrumentationValidator((ns, name) -> true, Set.of("tenant")).selectorProblem(instrumentation)).isNull();
   }
 
   @Test
