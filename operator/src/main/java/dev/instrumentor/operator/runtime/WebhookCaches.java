@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -31,6 +33,13 @@ public final class WebhookCaches implements AutoCloseable {
   private final List<SharedIndexInformer<Instrumentation>> instrumentations = new ArrayList<>();
   private final List<SharedIndexInformer<TelemetryCollector>> collectors = new ArrayList<>();
   private final SharedIndexInformer<Namespace> namespaces;
+  /** Changes seen to Instrumentations: the selecting ones are listed again only after one. */
+  private final AtomicLong instrumentationChanges = new AtomicLong();
+  private volatile Selecting selecting = new Selecting(-1, List.of());
+
+  /** The Instrumentations with a spec.selector, as of {@code version} changes. */
+  private record Selecting(long version, List<Instrumentation> instrumentations) {
+  }
 
   private WebhookCaches(KubernetesClient client, Set<String> watchNamespaces) {
     if (watchNamespaces.isEmpty()) {
@@ -43,6 +52,40 @@ public final class WebhookCaches implements AutoCloseable {
       }
     }
     namespaces = client.namespaces().runnableInformer(0);
+    // every admission asks which Instrumentations select: they are listed again only when one changed
+    instrumentations.forEach(informer -> informer.addEventHandler(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Instrumentation added) {
+        instrumentationChanges.incrementAndGet();
+      }
+
+      @Override
+      public void onUpdate(Instrumentation before, Instrumentation after) {
+        instrumentationChanges.incrementAndGet();
+      }
+
+      @Override
+      public void onDelete(Instrumentation deleted, boolean unknownFinalState) {
+        instrumentationChanges.incrementAndGet();
+      }
+    }));
+  }
+
+  /** The Instrumentations with a spec.selector, listed again only after an Instrumentation changed. */
+  private List<Instrumentation> selecting() {
+    long version = instrumentationChanges.get();
+    Selecting cached = selecting;
+    if (cached.version() == version) {
+      return cached.instrumentations();
+    }
+    List<Instrumentation> result = new ArrayList<>(0);
+    instrumentations.forEach(informer -> informer.getStore().list().stream().filter(InstrumentationSource::selects)
+        .forEach(result::add));
+    // a change during the listing moved the version on: the next admission lists again (the store is updated a
+    // moment before its handlers run, so a new selector is seen within that moment)
+    List<Instrumentation> listed = List.copyOf(result);
+    selecting = new Selecting(version, listed);
+    return listed;
   }
 
   /** The number of objects each cache holds, per kind: read when metrics are collected. */
@@ -121,10 +164,7 @@ public final class WebhookCaches implements AutoCloseable {
 
       @Override
       public List<Instrumentation> selecting() {
-        List<Instrumentation> result = new ArrayList<>(0);
-        instrumentations.forEach(informer -> informer.getStore().list().stream().filter(InstrumentationSource::selects)
-            .forEach(result::add));
-        return result;
+        return WebhookCaches.this.selecting();
       }
 
       @Override

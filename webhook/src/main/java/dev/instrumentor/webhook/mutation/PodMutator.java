@@ -7,6 +7,7 @@ import dev.instrumentor.api.Language;
 import dev.instrumentor.webhook.json.PatchOperation;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -106,20 +107,32 @@ public final class PodMutator {
       outcomes.add(outcome.requestedWith(requestedWith));
     }
     outcomes.addAll(selected.outcomes());
-    if (outcomes.isEmpty()) {
-      return new Result(pod.node(), outcomes, patch, null);
+    if (!outcomes.isEmpty()) {
+      recordOutcomes(pod, previous, outcomes, patch);
     }
+    return new Result(pod.node(), outcomes, patch, null);
+  }
+
+  /**
+   * The status annotation merged with this admission's outcomes, and the instrumented label, where they change.
+   * Its own method: the admission's hot loop above stays small enough for the JIT to inline what it calls.
+   */
+  private static void recordOutcomes(PodJson pod, String previous, List<InjectionOutcome> outcomes,
+      List<PatchOperation> patch) {
     String status = InjectionStatusAnnotation.merge(previous, outcomes);
     PodEdits metadata = new PodEdits(pod);
     if (!status.equals(previous) || !patch.isEmpty()) {
       metadata.putAnnotation(InstrumentorAnnotations.STATUS, status);
     }
-    String label = instrumentedLabel(status);
+    // the statuses from what is at hand, not by parsing the value just written: the previous one is parsed only
+    // on a reinvocation (or a copied pod), which carries it
+    Map<String, String> statuses = new LinkedHashMap<>(previous == null ? Map.of() : InjectionStatusAnnotation.statuses(previous));
+    outcomes.forEach(outcome -> statuses.put(outcome.language(), outcome.status().value()));
+    String label = instrumentedLabel(statuses);
     if (label != null && !label.equals(pod.labels().get(InstrumentorAnnotations.INSTRUMENTED_LABEL))) {
       metadata.putLabel(InstrumentorAnnotations.INSTRUMENTED_LABEL, label);
     }
     metadata.applyTo(patch);
-    return new Result(pod.node(), outcomes, patch, null);
   }
 
   /** What the selectors choose; nothing, and an error outcome, when choosing fails (the pod is admitted). */
@@ -138,11 +151,11 @@ public final class PodMutator {
   public static final String SELECTION = "selector";
 
   /**
-   * The {@link InstrumentorAnnotations#INSTRUMENTED_LABEL} for a pod whose outcomes are {@code status}: the languages
-   * injected, {@code "false"} when none was; null when the outcomes are only the collector sidecar's.
+   * The {@link InstrumentorAnnotations#INSTRUMENTED_LABEL} for a pod whose outcomes are {@code statuses} (per injection,
+   * e.g. {@code java -> injected}): the languages injected, {@code "false"} when none was; null when the outcomes are
+   * only the collector sidecar's.
    */
-  static String instrumentedLabel(String status) {
-    Map<String, String> statuses = InjectionStatusAnnotation.statuses(status);
+  static String instrumentedLabel(Map<String, String> statuses) {
     List<String> injected = new ArrayList<>(1);
     boolean languages = false;
     for (Language language : Language.values()) {
