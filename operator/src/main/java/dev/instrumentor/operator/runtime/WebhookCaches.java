@@ -2,6 +2,7 @@ package dev.instrumentor.operator.runtime;
 
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
+import dev.instrumentor.operator.kube.OnAnyChange;
 import dev.instrumentor.webhook.admission.NamespaceAnnotations;
 import dev.instrumentor.webhook.agent.InstrumentationSource;
 import dev.instrumentor.webhook.sidecar.CollectorSource;
@@ -10,7 +11,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.ArrayList;
@@ -53,22 +53,8 @@ public final class WebhookCaches implements AutoCloseable {
     }
     namespaces = client.namespaces().runnableInformer(0);
     // every admission asks which Instrumentations select: they are listed again only when one changed
-    instrumentations.forEach(informer -> informer.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Instrumentation added) {
-        instrumentationChanges.incrementAndGet();
-      }
-
-      @Override
-      public void onUpdate(Instrumentation before, Instrumentation after) {
-        instrumentationChanges.incrementAndGet();
-      }
-
-      @Override
-      public void onDelete(Instrumentation deleted, boolean unknownFinalState) {
-        instrumentationChanges.incrementAndGet();
-      }
-    }));
+    instrumentations.forEach(informer -> informer.addEventHandler(
+        new OnAnyChange<>(instrumentationChanges::incrementAndGet)));
   }
 
   /** The Instrumentations with a spec.selector, listed again only after an Instrumentation changed. */

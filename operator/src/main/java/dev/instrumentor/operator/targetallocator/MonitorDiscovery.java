@@ -2,6 +2,7 @@ package dev.instrumentor.operator.targetallocator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.instrumentor.operator.kube.OnAnyChange;
 import dev.instrumentor.webhook.json.LabelSelectors;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;

@@ -1,6 +1,7 @@
 package dev.instrumentor.operator.targetallocator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.instrumentor.operator.kube.OnAnyChange;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,13 +1,16 @@
-package dev.instrumentor.operator.targetallocator;
+package dev.instrumentor.operator.kube;
 
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 
-/** An informer handler that only says something changed: the allocator recomputes from the caches, not the events. */
-final class OnAnyChange<T> implements ResourceEventHandler<T> {
+/**
+ * An informer handler that only says something changed: its user recomputes from the caches, not the events (the
+ * target allocator; the webhook's list of selecting Instrumentations).
+ */
+public final class OnAnyChange<T> implements ResourceEventHandler<T> {
 
   private final Runnable changed;
 
-  OnAnyChange(Runnable changed) {
+  public OnAnyChange(Runnable changed) {
     this.changed = changed;
   }
 
