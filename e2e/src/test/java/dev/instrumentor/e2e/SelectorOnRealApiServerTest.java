@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,6 +62,15 @@ class SelectorOnRealApiServerTest {
     return instrumentation;
   }
 
+  /** An API call inside an await: a refusal or a lost connection is an AssertionError, which the await retries. */
+  private static <T> T api(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (KubernetesClientException e) {
+      throw new AssertionError("the API server answered: " + e.getMessage(), e);
+    }
+  }
+
   /** The pods of Deployment {@code app}, with the webhook's label as asked (null: absent). */
   private static List<Pod> pods(KubernetesClient client, String namespace, String app) {
     return client.pods().inNamespace(namespace).withLabel("app", app).list().getItems();
@@ -79,8 +89,8 @@ class SelectorOnRealApiServerTest {
         .addToLabels("team", "shop").endMetadata().withNewSpec().withContainers(container("app", "eclipse-temurin:21"))
         .endSpec().build();
     // the webhook's cache has the Instrumentation once a dry run is injected: only then are the workloads created
-    await().atMost(SETTLE).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
-        assertThat(client.resource(probe).dryRun().create().getMetadata().getLabels()).as("a dry-run pod is chosen")
+    await().atMost(SETTLE).untilAsserted(() ->
+        assertThat(api(() -> client.resource(probe).dryRun().create()).getMetadata().getLabels()).as("a dry-run pod is chosen")
             .containsEntry(INSTRUMENTED, "java"));
 
     Map<String, String> shop = Map.of("team", "shop");
@@ -98,7 +108,7 @@ class SelectorOnRealApiServerTest {
 
     await().atMost(SETTLE).untilAsserted(() -> {
       for (String app : List.of("cart", "web", "front", "cache", "legacy", "billing")) {
-        assertThat(pods(client, namespace, app)).as(app + "'s pod").hasSize(1);
+        assertThat(api(() -> pods(client, namespace, app))).as(app + "'s pod").hasSize(1);
       }
     });
     assertThat(client.pods().inNamespace(namespace).withLabel(INSTRUMENTED, "java").list().getItems())
@@ -133,8 +143,9 @@ class SelectorOnRealApiServerTest {
     }
 
     // the fleet view counts them, and the condition says the selector is honoured
-    await().atMost(SETTLE).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() -> {
-      Instrumentation found = client.resources(Instrumentation.class).inNamespace(namespace).withName("shop").get();
+    await().atMost(SETTLE).untilAsserted(() -> {
+      Instrumentation found = api(() -> client.resources(Instrumentation.class).inNamespace(namespace).withName("shop").get());
+      assertThat(found).isNotNull();
       assertThat(found.getStatus()).as("status").isNotNull();
       assertThat(found.getStatus().getInjected()).as("injected: cart, web's two containers count once, front")
           .isEqualTo(3);
@@ -166,15 +177,17 @@ class SelectorOnRealApiServerTest {
       client.resource(platform).create();
       Pod pod = new PodBuilder().withNewMetadata().withName("app").withNamespace(namespace).endMetadata()
           .withNewSpec().withContainers(container("app", "amazoncorretto:21", "java", "-jar", "/app.jar")).endSpec().build();
-      await().atMost(SETTLE).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() ->
-          assertThat(client.resource(pod).dryRun().create().getMetadata().getAnnotations())
+      await().atMost(SETTLE).untilAsserted(() ->
+          assertThat(api(() -> client.resource(pod).dryRun().create()).getMetadata().getAnnotations())
               .as("chosen by the operator namespace's Instrumentation").containsKey(InstrumentorAnnotations.STATUS));
       Pod created = client.resource(pod).create();
       assertThat(created.getMetadata().getAnnotations().get(InstrumentorAnnotations.STATUS))
           .contains("chosen by spec.selector of " + operatorNamespace + "/" + mark)
           .as("the tenant's own namespaceSelector is not honoured").doesNotContain("tenant-wide");
-      await().atMost(SETTLE).ignoreExceptionsInstanceOf(KubernetesClientException.class).untilAsserted(() -> {
-        Instrumentation found = client.resources(Instrumentation.class).inNamespace(namespace).withName("tenant-wide").get();
+      await().atMost(SETTLE).untilAsserted(() -> {
+        Instrumentation found = api(() -> client.resources(Instrumentation.class).inNamespace(namespace)
+            .withName("tenant-wide").get());
+        assertThat(found).isNotNull();
         assertThat(found.getStatus()).as("status").isNotNull();
         assertThat(found.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Selector"))
             .extracting(Condition::getStatus, Condition::getReason)
