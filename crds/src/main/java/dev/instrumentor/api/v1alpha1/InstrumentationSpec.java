@@ -85,6 +85,20 @@ public class InstrumentationSpec {
    */
   private InstrumentationSelector selector;
 
+  /**
+   * Health of the workloads this Instrumentation injects, and their automatic rollback when its agent makes
+   * them fail (off by default: failing pods are reported in status either way).
+   */
+  private Rollback rollback;
+
+  public Rollback getRollback() {
+    return rollback;
+  }
+
+  public void setRollback(Rollback rollback) {
+    this.rollback = rollback;
+  }
+
   public InstrumentationSelector getSelector() {
     return selector;
   }
@@ -246,18 +260,19 @@ public class InstrumentationSpec {
         && Objects.equals(apacheHttpd, other.apacheHttpd)
         && Objects.equals(nginx, other.nginx)
         && Objects.equals(rollout, other.rollout)
-        && Objects.equals(selector, other.selector);
+        && Objects.equals(selector, other.selector)
+        && Objects.equals(rollback, other.rollback);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(exporter, propagators, sampler, resource, defaults, env, imagePullPolicy, initContainerSecurityContext, java, python,
-        nodejs, dotnet, go, apacheHttpd, nginx, rollout, selector);
+        nodejs, dotnet, go, apacheHttpd, nginx, rollout, selector, rollback);
   }
 
   @Override
   public String toString() {
     return "InstrumentationSpec{" + "exporter=" + exporter + ", propagators=" + propagators + ", sampler=" + sampler + ", resource=" + resource + ", defaults=" + defaults + ", env=" + env + ", imagePullPolicy=" + imagePullPolicy + ", initContainerSecurityContext=" + initContainerSecurityContext + ", java=" + java + ", python=" + python
-        + ", nodejs=" + nodejs + ", dotnet=" + dotnet + ", go=" + go + ", apacheHttpd=" + apacheHttpd + ", nginx=" + nginx + ", rollout=" + rollout + "}";
+        + ", nodejs=" + nodejs + ", dotnet=" + dotnet + ", go=" + go + ", apacheHttpd=" + apacheHttpd + ", nginx=" + nginx + ", rollout=" + rollout + ", selector=" + selector + ", rollback=" + rollback + "}";
   }
 }

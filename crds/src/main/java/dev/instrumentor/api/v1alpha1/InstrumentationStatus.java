@@ -56,6 +56,43 @@ public class InstrumentationStatus {
   private RolloutStatus rollout;
 
   /**
+   * Injected pods failing now (CrashLoopBackOff, OOMKilled, the agent's init container failing, or not Ready
+   * past spec.rollback.graceTime while the workload's pods without the agent are).
+   */
+  private Integer failing;
+
+  /** Pods the webhook left without the agent because their workload was rolled back. */
+  private Integer rolledBack;
+
+  /** Workloads rolled back (spec.rollback): not injected until the spec changes. */
+  @Size(max = 100)
+  private List<RolledBackWorkload> rollbacks;
+
+  public Integer getFailing() {
+    return failing;
+  }
+
+  public void setFailing(Integer failing) {
+    this.failing = failing;
+  }
+
+  public Integer getRolledBack() {
+    return rolledBack;
+  }
+
+  public void setRolledBack(Integer rolledBack) {
+    this.rolledBack = rolledBack;
+  }
+
+  public List<RolledBackWorkload> getRollbacks() {
+    return rollbacks;
+  }
+
+  public void setRollbacks(List<RolledBackWorkload> rollbacks) {
+    this.rollbacks = rollbacks;
+  }
+
+  /**
    * The latest generation the operator found valid. While the current one is not (Ready=False), pods that
    * ask for this Instrumentation are configured from this one, and their injection-status says so.
    */
@@ -179,6 +216,9 @@ public class InstrumentationStatus {
         && Objects.equals(languages, other.languages)
         && Objects.equals(workloads, other.workloads)
         && Objects.equals(rollout, other.rollout)
+        && Objects.equals(failing, other.failing)
+        && Objects.equals(rolledBack, other.rolledBack)
+        && Objects.equals(rollbacks, other.rollbacks)
         && Objects.equals(lastValidGeneration, other.lastValidGeneration)
         && Objects.equals(lastValidSpec, other.lastValidSpec);
   }
@@ -186,13 +226,13 @@ public class InstrumentationStatus {
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, conditions, injected, stale, missed, unresolved, unresolvedPods, languages, workloads, rollout,
-        lastValidGeneration, lastValidSpec);
+        failing, rolledBack, rollbacks, lastValidGeneration, lastValidSpec);
   }
 
   @Override
   public String toString() {
     return "InstrumentationStatus{" + "observedGeneration=" + observedGeneration + ", conditions=" + conditions + ", injected=" + injected
         + ", stale=" + stale + ", missed=" + missed + ", unresolved=" + unresolved + ", languages=" + languages + ", workloads=" + workloads
-        + ", rollout=" + rollout + "}";
+        + ", rollout=" + rollout + ", failing=" + failing + ", rolledBack=" + rolledBack + ", rollbacks=" + rollbacks + "}";
   }
 }

@@ -19,6 +19,17 @@ public class LanguagePods {
   /** Pods that asked and are not injected (created while the webhook was down, or skipped). */
   private Integer missed;
 
+  /** Its pods left without the agent because their workload was rolled back (absent when none). */
+  private Integer rolledBack;
+
+  public Integer getRolledBack() {
+    return rolledBack;
+  }
+
+  public void setRolledBack(Integer rolledBack) {
+    this.rolledBack = rolledBack;
+  }
+
   public String getLanguage() {
     return language;
   }
@@ -57,16 +68,17 @@ public class LanguagePods {
         && Objects.equals(language, other.language)
         && Objects.equals(injected, other.injected)
         && Objects.equals(stale, other.stale)
-        && Objects.equals(missed, other.missed);
+        && Objects.equals(missed, other.missed)
+        && Objects.equals(rolledBack, other.rolledBack);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(language, injected, stale, missed);
+    return Objects.hash(language, injected, stale, missed, rolledBack);
   }
 
   @Override
   public String toString() {
-    return "LanguagePods{" + "language=" + language + ", " + "injected=" + injected + ", " + "stale=" + stale + ", " + "missed=" + missed + "}";
+    return "LanguagePods{" + "language=" + language + ", " + "injected=" + injected + ", " + "stale=" + stale + ", " + "missed=" + missed + ", rolledBack=" + rolledBack + "}";
   }
 }

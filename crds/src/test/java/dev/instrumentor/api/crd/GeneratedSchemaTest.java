@@ -195,6 +195,8 @@ class GeneratedSchemaTest {
             Tuple.tuple("Injected", ".status.injected"),
             Tuple.tuple("Stale", ".status.stale"),
             Tuple.tuple("Missed", ".status.missed"),
+            Tuple.tuple("Failing", ".status.failing"),
+            Tuple.tuple("RolledBack", ".status.rolledBack"),
             Tuple.tuple("Unresolved", ".status.unresolved"),
             Tuple.tuple("Age", ".metadata.creationTimestamp"));
     assertThat(version(COLLECTOR).getAdditionalPrinterColumns())

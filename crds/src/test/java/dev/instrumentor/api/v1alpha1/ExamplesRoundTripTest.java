@@ -68,7 +68,7 @@ class ExamplesRoundTripTest {
   private static final List<String> OWN_OBJECTS = Stream.concat(
       Stream.of("exporter", "tls", "sampler", "resource", "defaults", "extensions", "scale", "autoscaler", "ports",
       "observability", "metrics", "targetAllocator", "prometheusCR", "mtls", "podDisruptionBudget", "ingress", "route",
-      "httpRoute", "networkPolicy", "livenessProbe", "configmaps", "selector", "images"), LANGUAGES.stream()).toList();
+      "httpRoute", "networkPolicy", "livenessProbe", "configmaps", "selector", "images", "rollback", "rollbacks"), LANGUAGES.stream()).toList();
 
   /** Fields the schema forbids together: a fixture sets one of each pair. */
   private static final Map<String, String> EXCLUSIVE = exclusive();
