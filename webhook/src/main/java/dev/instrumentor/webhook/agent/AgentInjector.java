@@ -7,6 +7,7 @@ import dev.instrumentor.api.Language;
 import dev.instrumentor.api.v1alpha1.AgentSpec;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
+import dev.instrumentor.api.v1alpha1.RolledBackWorkload;
 import dev.instrumentor.webhook.agent.AgentLanguage.Copy;
 import dev.instrumentor.webhook.json.AdmissionJson;
 import dev.instrumentor.webhook.mutation.InjectionOutcome;
@@ -159,6 +160,11 @@ public final class AgentInjector implements Injector {
         instrumentations::list, instrumentations::get);
     if (resolved.resource() == null) {
       return InjectionOutcome.skipped(name, resolved.problem(), null);
+    }
+    RolledBackWorkload rolledBack = Rollbacks.of(resolved.resource(), context.namespace(), context.owners());
+    if (rolledBack != null) {
+      return InjectionOutcome.rolledBack(name, Rollbacks.why(rolledBack, Resolved.reference(resolved.resource())),
+          Resolved.reference(resolved.resource()));
     }
     UsableInstrumentation usable = usableInstrumentations.of(resolved.resource());
     if (usable.problem() != null) {

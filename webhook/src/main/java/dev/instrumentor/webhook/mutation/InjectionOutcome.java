@@ -43,10 +43,13 @@ public record InjectionOutcome(String language, Status status, String reason, St
     /** The annotation says {@code "false"}: nothing to do, nothing to warn about. */
     DISABLED,
     /** An internal error; the pod was admitted unchanged (fail open). */
-    ERROR;
+    ERROR,
+    /** Not injected: the agent made this pod's workload fail, and it was rolled back (spec.rollback). */
+    ROLLED_BACK;
 
+    /** As the annotation, metrics and the CLI show it: {@code injected}, {@code rolled-back}. */
     public String value() {
-      return name().toLowerCase(Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 
@@ -68,13 +71,18 @@ public record InjectionOutcome(String language, Status status, String reason, St
     return new InjectionOutcome(language, Status.DISABLED, reason, null, List.of(), false);
   }
 
+  /** Not injected because the workload was rolled back: {@code reason} says by what and how to retry. */
+  public static InjectionOutcome rolledBack(String language, String reason, String instrumentation) {
+    return new InjectionOutcome(language, Status.ROLLED_BACK, reason, instrumentation, List.of(), false);
+  }
+
   public static InjectionOutcome error(String language, String reason, String instrumentation) {
     return new InjectionOutcome(language, Status.ERROR, reason, instrumentation, List.of(), false);
   }
 
   /** True when the pod asked for this language and did not get it, or got it with a caveat: the user should be told. */
   public boolean warrantsWarning() {
-    return status == Status.SKIPPED || status == Status.ERROR || caveat;
+    return status == Status.SKIPPED || status == Status.ERROR || status == Status.ROLLED_BACK || caveat;
   }
 
   /** One line for admission warnings, logs and the CLI. */
