@@ -10,19 +10,21 @@ import dev.instrumentor.api.v1alpha1.LanguagePods;
 import dev.instrumentor.api.v1alpha1.UnresolvedPods;
 import dev.instrumentor.api.v1alpha1.WorkloadPods;
 import dev.instrumentor.webhook.agent.InstrumentationSource;
+import dev.instrumentor.webhook.mutation.InjectionOutcome;
 import dev.instrumentor.webhook.mutation.InjectionRequestValue;
 import dev.instrumentor.webhook.mutation.Resolved;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodStatus;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -42,6 +44,7 @@ public final class Fleet {
   public static final int MAX_WORKLOAD_SERIES = 100;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TEMPLATE_HASH = "pod-template-hash";
+  private static final String ROLLED_BACK = InjectionOutcome.Status.ROLLED_BACK.value();
 
   private static Map<String, String> orderedLanguages() {
     Map<String, String> languages = new LinkedHashMap<>();
@@ -51,8 +54,11 @@ public final class Fleet {
     return Collections.unmodifiableMap(languages);
   }
 
-  /** What became of one language's request in a pod. */
-  public enum State { INJECTED, STALE, MISSED }
+  /**
+   * What became of one language's request in a pod: injected with the current generation, an older one, not
+   * injected, or not injected because its workload was rolled back at the current generation.
+   */
+  public enum State { INJECTED, STALE, MISSED, ROLLED_BACK }
 
   /** Why a request resolves to no Instrumentation (the webhook admits such a pod uninstrumented). */
   public enum Reason {
@@ -111,11 +117,18 @@ public final class Fleet {
   /**
    * One Instrumentation's pods.
    *
-   * @param languages per language {injected, stale, missed}
+   * @param languages per language {injected, stale, missed, rolled back}
    * @param workloads workloads with stale or missed pods: language -> {stale, missed}
+   * @param troubled  injected pods (current or older generation) the cache keeps a health digest for, by workload,
+   *                  with the languages each got ({@link Health}); empty while every injected pod is healthy
    */
   public record View(Map<String, int[]> languages, Map<Workload, Map<String, int[]>> workloads,
-      Map<Unresolved, Integer> unresolved) {
+      Map<Unresolved, Integer> unresolved, Map<Workload, Map<Pod, Set<String>>> troubled) {
+
+    public View(Map<String, int[]> languages, Map<Workload, Map<String, int[]>> workloads,
+        Map<Unresolved, Integer> unresolved) {
+      this(languages, workloads, unresolved, Map.of());
+    }
 
     /** Pods of the Instrumentation's namespace whose request resolves to no Instrumentation. */
     public int unresolvedTotal() {
@@ -152,6 +165,7 @@ public final class Fleet {
         pods.setInjected(counts[0]);
         pods.setStale(counts[1]);
         pods.setMissed(counts[2]);
+        pods.setRolledBack(counts[3] == 0 ? null : counts[3]);
         result.add(pods);
       });
       return result;
@@ -217,6 +231,7 @@ public final class Fleet {
     Map<String, int[]> languages = new LinkedHashMap<>();
     Map<Workload, Map<String, int[]>> workloads = new TreeMap<>();
     Map<Unresolved, Integer> unresolved = new LinkedHashMap<>();
+    Map<Workload, Map<Pod, Set<String>>> troubled = new TreeMap<>();
     for (Pod pod : pods) {
       if (!live(pod)) {
         continue;
@@ -233,14 +248,18 @@ public final class Fleet {
         }
         String language = ask.language();
         State state = state(pod, language, Resolved.reference(instrumentation));
-        languages.computeIfAbsent(language, l -> new int[3])[state.ordinal()]++;
-        if (state != State.INJECTED) {
+        languages.computeIfAbsent(language, l -> new int[State.values().length])[state.ordinal()]++;
+        if (state == State.STALE || state == State.MISSED) {
           workloads.computeIfAbsent(workload(pod), w -> new TreeMap<>())
               .computeIfAbsent(language, l -> new int[2])[state == State.STALE ? 0 : 1]++;
         }
+        if ((state == State.INJECTED || state == State.STALE) && inTrouble(pod)) {
+          troubled.computeIfAbsent(workload(pod), w -> new LinkedHashMap<>())
+              .computeIfAbsent(pod, p -> new TreeSet<>()).add(language);
+        }
       }
     }
-    return new View(languages, workloads, unresolved);
+    return new View(languages, workloads, unresolved, troubled);
   }
 
   /**
@@ -270,8 +289,29 @@ public final class Fleet {
     return instrumentation.getMetadata().getNamespace() + "/" + instrumentation.getMetadata().getName();
   }
 
+  /** Whether the pod cache keeps a health digest for it (a container restarted, waits, or Ready is not True). */
+  static boolean inTrouble(Pod pod) {
+    return pod.getStatus() != null && (notEmpty(pod.getStatus().getConditions())
+        || notEmpty(pod.getStatus().getContainerStatuses()) || notEmpty(pod.getStatus().getInitContainerStatuses()));
+  }
+
+  private static boolean notEmpty(List<?> list) {
+    return list != null && !list.isEmpty();
+  }
+
+  /** Whether the webhook injected {@code language} into the pod with {@code instrumentation} ({@code namespace/name}), any generation. */
+  public static boolean injectedBy(Pod pod, String instrumentation) {
+    for (Map.Entry<String, JsonNode> outcome : outcomes(pod).properties()) {
+      String by = outcome.getValue().path("instrumentation").asText("");
+      if ("injected".equals(outcome.getValue().path("status").asText()) && by.startsWith(instrumentation + "@")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A pod that runs or will: not terminating, not finished. */
-  static boolean live(Pod pod) {
+  public static boolean live(Pod pod) {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     return pod.getMetadata().getDeletionTimestamp() == null && !"Succeeded".equals(phase) && !"Failed".equals(phase);
   }
@@ -344,11 +384,17 @@ public final class Fleet {
   /** What the webhook's outcome annotation says of {@code language}, {@code current} being the Instrumentation's reference. */
   static State state(Pod pod, String language, String current) {
     JsonNode outcome = outcomes(pod).path(language);
-    if (!"injected".equals(outcome.path("status").asText())) {
+    // the webhook records the Instrumentation it used as Resolved.reference: namespace/name@generation
+    boolean currentGeneration = outcome.path("instrumentation").asText("").equals(current);
+    String status = outcome.path("status").asText();
+    if (ROLLED_BACK.equals(status)) {
+      // rolled back at an older generation: the new one tries the agent again, so a restart injects it
+      return currentGeneration ? State.ROLLED_BACK : State.MISSED;
+    }
+    if (!"injected".equals(status)) {
       return State.MISSED;
     }
-    // the webhook records the Instrumentation it used as Resolved.reference: namespace/name@generation
-    return outcome.path("instrumentation").asText("").equals(current) ? State.INJECTED : State.STALE;
+    return currentGeneration ? State.INJECTED : State.STALE;
   }
 
 
@@ -370,7 +416,7 @@ public final class Fleet {
   /**
    * What the operator's pod cache keeps: name, namespace, controller owner, the template-hash label,
    * Instrumentor's and the OpenTelemetry Operator's annotations and the phase — not the spec, so the
-   * cache stays small however large the pods. The pod is trimmed in place: the informer hands the very
+   * cache stays small however large the pods — and, for a pod in trouble only, a health digest ({@link Health#digest}). The pod is trimmed in place: the informer hands the very
    * object it cached to its listeners, so no full copy waits in their queue (it did: 10,000 pods listed
    * at once exhausted the chart's heap while the listener caught up).
    */
@@ -395,13 +441,7 @@ public final class Fleet {
     // never null: JOSDK's informer reads every cached pod's annotations (its "previous" annotation) on each
     // event, and a pod without any would throw there, losing the event (seen with real kubelet updates)
     pod.getMetadata().setAnnotations(annotations.isEmpty() ? Map.of() : annotations);
-    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-    PodStatus status = null;
-    if (phase != null) {
-      status = new PodStatus();
-      status.setPhase(phase);
-    }
-    pod.setStatus(status);
+    pod.setStatus(Health.digest(pod.getStatus()));
     pod.setSpec(null);
     pod.getAdditionalProperties().clear();
     return pod;

@@ -91,6 +91,27 @@ public final class Rollouts {
   }
 
   /**
+   * The rollout stops at {@code generation} because a workload was rolled back ({@code why}): nothing more is
+   * restarted for it; a new generation resumes.
+   */
+  public Step halt(Instrumentation instrumentation, long generation, RolloutStatus previous, String why) {
+    RolloutStatus status = new RolloutStatus();
+    if (previous != null) {
+      status.setLastFinishedAt(previous.getLastFinishedAt());
+      if (previous.getHalted() != null && Long.valueOf(generation).equals(previous.getHaltedGeneration())) {
+        status.setHalted(previous.getHalted());
+        status.setHaltedGeneration(generation);
+        return new Step(status, null);
+      }
+    }
+    status.setHalted(why + ": the rollout stopped; it resumes when the spec changes");
+    status.setHaltedGeneration(generation);
+    LOG.warn("rollout of {}@{} halted: {}", Fleet.key(instrumentation), generation, status.getHalted());
+    events.record(instrumentation, "Warning", "RolloutHalted", "Rollout", status.getHalted());
+    return new Step(status, null);
+  }
+
+  /**
    * Restarts {@code workload} for {@code reason} unless it is gone, paused, updated only on delete or
    * restarted for it already (its pods are reported) or the API server refuses (tried again later).
    *

@@ -2,13 +2,16 @@ package dev.instrumentor.operator.instrumentation;
 
 import dev.instrumentor.api.Language;
 import dev.instrumentor.api.v1alpha1.InstrumentationStatus;
+import dev.instrumentor.api.v1alpha1.RolledBackWorkload;
 import dev.instrumentor.api.v1alpha1.Rollout;
 import dev.instrumentor.api.v1alpha1.RolloutStatus;
+import dev.instrumentor.operator.fleet.Health;
 import dev.instrumentor.operator.fleet.Rollouts;
 import dev.instrumentor.operator.kube.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -23,6 +26,12 @@ final class InstrumentationConditions {
   static final String SUPPORTED = Conditions.SUPPORTED;
   /** Whether spec.rollout is restarting, done, halted or off. */
   static final String ROLLOUT = "Rollout";
+  /** Whether the pods this Instrumentation injected run: none in CrashLoopBackOff, OOMKilled, ... */
+  static final String HEALTHY = "Healthy";
+  /** Whether spec.rollback rolled workloads back at this generation (present with spec.rollback or records). */
+  static final String ROLLED_BACK = "RolledBack";
+  /** Workloads named in a condition's message; the status lists them all. */
+  private static final int NAMED = 3;
   /** Whether spec.selector chooses pods as written (present only with a selector). */
   static final String SELECTOR = "Selector";
 
@@ -77,6 +86,38 @@ final class InstrumentationConditions {
     } else {
       set(SELECTOR, true, "Honoured", "pods without an inject-* annotation that spec.selector chooses are instrumented"
           + " with each container's language as detected; the outcome on each pod says how it was told");
+    }
+  }
+
+  /** Healthy: whether any injected pod fails, and the most affected workloads. */
+  void health(List<Health.Verdict> verdicts) {
+    if (verdicts.isEmpty()) {
+      set(HEALTHY, true, "NoFailingPods", "no pod this Instrumentation injected is in CrashLoopBackOff, OOMKilled, failing"
+          + " in the agent's init container or not Ready past spec.rollback.graceTime while its workload's pods without"
+          + " the agent are");
+      return;
+    }
+    List<String> named = new ArrayList<>();
+    verdicts.stream().sorted(Comparator.comparingInt(Health.Verdict::failing).reversed()).limit(NAMED).forEach(v ->
+        named.add(v.workload() + ": " + v.failing() + " pod(s) " + v.failure().reason() + " (" + v.failure().message() + ")"
+            + (v.rollBack() ? ", rolled back" : ", not rolled back: " + v.why())));
+    int pods = verdicts.stream().mapToInt(Health.Verdict::failing).sum();
+    set(HEALTHY, false, "PodsFailing", pods + " injected pod(s) of " + verdicts.size() + " workload(s) fail: "
+        + String.join("; ", named) + (verdicts.size() > NAMED ? "; ..." : ""));
+  }
+
+  /** RolledBack: the workloads recorded at this generation; gone when rollback is off and none is. */
+  void rolledBack(boolean enabled, List<RolledBackWorkload> records, long generation) {
+    if (records.isEmpty() && !enabled) {
+      status.getConditions().removeIf(condition -> ROLLED_BACK.equals(condition.getType()));
+    } else if (records.isEmpty()) {
+      set(ROLLED_BACK, false, "NoRollback", "no workload is rolled back at generation " + generation);
+    } else {
+      List<String> named = records.stream().limit(NAMED).map(r -> r.getKind() + " " + r.getNamespace() + "/" + r.getName()
+          + " (" + r.getReason() + ", " + String.join(", ", r.getAgents() == null ? List.of() : r.getAgents()) + ")").toList();
+      set(ROLLED_BACK, true, "AgentRolledBack", records.size() + " workload(s) rolled back at generation " + generation
+          + ", their pods not injected until the spec changes (spec.rollback.retry): " + String.join("; ", named)
+          + (records.size() > NAMED ? "; ..." : ""));
     }
   }
 

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
 import dev.instrumentor.api.v1alpha1.InstrumentationStatus;
+import dev.instrumentor.api.v1alpha1.Rollback;
+import dev.instrumentor.api.v1alpha1.RolledBackWorkload;
 import dev.instrumentor.api.v1alpha1.Rollout;
 import dev.instrumentor.api.v1alpha1.RolloutStatus;
 import dev.instrumentor.operator.fleet.Fleet;
 import dev.instrumentor.operator.fleet.Fleet.View;
+import dev.instrumentor.operator.fleet.Health;
+import dev.instrumentor.operator.fleet.Rollbacks;
 import dev.instrumentor.operator.fleet.RolloutPlanner;
 import dev.instrumentor.operator.fleet.Rollouts;
 import dev.instrumentor.operator.fleet.Workloads;
@@ -71,6 +75,9 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
   private final Clock clock;
   private final FleetSources fleetSources;
   private final Rollouts rollouts;
+  private final Rollbacks rollbacks;
+  /** Per Instrumentation, its workloads' failing injected pods when last counted (an Event when they change). */
+  private final Map<String, Map<Fleet.Workload, Integer>> failing = new ConcurrentHashMap<>();
   private final WrittenStatuses<InstrumentationStatus> written = new WrittenStatuses<>();
   /** The last view of each Instrumentation's pods, for the metrics. */
   private final Map<String, View> views = new ConcurrentHashMap<>();
@@ -92,6 +99,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     this.clock = clock;
     this.fleetSources = fleet;
     this.rollouts = fleet == null ? null : new Rollouts(fleet.workloads(), events);
+    this.rollbacks = fleet == null ? null : new Rollbacks(fleet.workloads(), events);
   }
 
   /**
@@ -119,6 +127,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     // an Instrumentation deleted since it was counted is forgotten here (this reconciler is not told)
     views.keySet().removeIf(key -> fleetSources.instrumentations().get(key.substring(0, key.indexOf('/')),
         key.substring(key.indexOf('/') + 1)).isEmpty());
+    failing.keySet().retainAll(views.keySet());
     return Collections.unmodifiableMap(views);
   }
 
@@ -307,23 +316,73 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
       }
     });
     long generation = instrumentation.getMetadata().getGeneration() == null ? 0 : instrumentation.getMetadata().getGeneration();
+    Rollbacks.Step rolledBack = health(instrumentation, generation, pods, view, previous, status, conditions);
     Rollout rollout = instrumentation.getSpec().getRollout();
     if (!RolloutPlanner.restarts(rollout)) {
       status.setRollout(null);
       conditions.rolloutOff();
-      return null;
+      return rolledBack.recheckIn();
     }
     if (!valid) {
       conditions.rolloutWhileInvalid();
-      return null;
+      return rolledBack.recheckIn();
     }
-    Rollouts.Step step = rollouts.step(instrumentation, generation, view, previous == null ? null : previous.getRollout(),
-        clock.instant());
+    RolloutStatus previousRollout = previous == null ? null : previous.getRollout();
+    Rollouts.Step step = rolledBack.records().isEmpty()
+        ? rollouts.step(instrumentation, generation, view, previousRollout, clock.instant())
+        : rollouts.halt(instrumentation, generation, previousRollout, rolledBack.records().get(0).getKind() + " "
+            + rolledBack.records().get(0).getNamespace() + "/" + rolledBack.records().get(0).getName() + " was rolled back ("
+            + rolledBack.records().get(0).getReason() + ")");
     RolloutStatus next = step.status();
     status.setRollout(next.getRestarting() == null && next.getHalted() == null && next.getLastFinishedAt() == null
         ? null : next);
     conditions.rollout(step, rollout);
-    return step.recheckIn();
+    return earliest(step.recheckIn(), rolledBack.recheckIn());
+  }
+
+  private static Duration earliest(Duration a, Duration b) {
+    return a == null ? b : b == null || a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /**
+   * The health of the pods this Instrumentation injected, and spec.rollback's step: failing pods counted and
+   * reported (an Event when a workload's count changes), workloads rolled back recorded in status.
+   */
+  private Rollbacks.Step health(Instrumentation instrumentation, long generation, InformerEventSource<Pod, Instrumentation> pods,
+      View view, InstrumentationStatus previous, InstrumentationStatus status, InstrumentationConditions conditions) {
+    String key = Fleet.key(instrumentation);
+    Rollback rollback = instrumentation.getSpec().getRollback();
+    Health.Judgement judgement = Health.judge(view.troubled(), workload -> pods.list(workload.namespace(),
+        pod -> Fleet.live(pod) && workload.equals(Fleet.workload(pod)) && !Fleet.injectedBy(pod, key)).toList(),
+        rollback, clock.instant());
+    status.setFailing(judgement.verdicts().stream().mapToInt(Health.Verdict::failing).sum());
+    status.setRolledBack(view.total(Fleet.State.ROLLED_BACK) == 0 ? null : view.total(Fleet.State.ROLLED_BACK));
+    Map<Fleet.Workload, Integer> before = failing.getOrDefault(key, Map.of());
+    Map<Fleet.Workload, Integer> now = new java.util.TreeMap<>();
+    for (Health.Verdict verdict : judgement.verdicts()) {
+      now.put(verdict.workload(), verdict.failing());
+      if (!verdict.rollBack() && !Integer.valueOf(verdict.failing()).equals(before.get(verdict.workload()))
+          && now.size() <= Fleet.MAX_WORKLOADS) {
+        events.record(Workloads.reference(verdict.workload()), "Warning", "InjectedPodsFailing", "Inspect",
+            verdict.failing() + " pod(s) injected by Instrumentation " + key + " fail (" + verdict.failure().reason() + ": "
+                + verdict.failure().message() + "); not rolled back: " + verdict.why());
+      }
+    }
+    failing.put(key, now);
+    Rollbacks.Step step = rollbacks.step(instrumentation, generation, previous == null ? null : previous.getRollbacks(),
+        judgement.verdicts(), record -> webhookSkips(instrumentation, record), clock.instant());
+    status.setRollbacks(step.records().isEmpty() ? null : step.records());
+    conditions.health(judgement.verdicts());
+    conditions.rolledBack(rollback != null && Boolean.TRUE.equals(rollback.getEnabled()), step.records(), generation);
+    return new Rollbacks.Step(step.records(), step.added(), earliest(step.recheckIn(), judgement.recheckIn()));
+  }
+
+  /** Whether this replica's webhook has {@code record} in its cache of the Instrumentation (it skips the workload). */
+  private boolean webhookSkips(Instrumentation instrumentation, RolledBackWorkload record) {
+    return fleetSources.instrumentations().get(instrumentation.getMetadata().getNamespace(),
+        instrumentation.getMetadata().getName()).map(Instrumentation::getStatus).map(InstrumentationStatus::getRollbacks)
+        .orElse(List.of()).stream().anyMatch(cached -> cached.is(record.getKind(), record.getNamespace(), record.getName())
+            && java.util.Objects.equals(cached.getGeneration(), record.getGeneration()));
   }
 
 }

@@ -124,6 +124,7 @@ public final class InstrumentorOperator implements AutoCloseable {
         caches.collectorSource(), settings, config.selectorNamespaces());
     metrics.cacheSizes(caches.sizes(), LongSupplier::getAsLong);
     metrics.conditions(caches::conditions);
+    metrics.rolledBack(caches::rolledBack);
     return new PodAdmission(mutator, caches.namespaceAnnotations(), new AdmissionReporting(metrics, events, telemetry));
   }
 

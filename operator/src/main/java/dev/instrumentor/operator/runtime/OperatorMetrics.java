@@ -105,7 +105,7 @@ public final class OperatorMetrics {
   }
 
   /**
-   * {@code instrumentor_instrumentation_pods{instrumentation, language, state}} (injected, stale, missed)
+   * {@code instrumentor_instrumentation_pods{instrumentation, language, state}} (injected, stale, missed, rolled-back)
    * and {@code instrumentor_workload_missed_pods{instrumentation, namespace, workload, language}}, read at
    * collection from the reconciler's latest view of each Instrumentation.
    */
@@ -115,9 +115,9 @@ public final class OperatorMetrics {
     AttributeKey<String> namespace = AttributeKey.stringKey("namespace");
     AttributeKey<String> workload = AttributeKey.stringKey("workload");
     meter.gaugeBuilder("instrumentor.instrumentation.pods").ofLongs()
-        .setDescription("Pods that ask for an Instrumentation, per language and state (injected, stale, missed).")
+        .setDescription("Pods that ask for an Instrumentation, per language and state (injected, stale, missed, rolled-back).")
         .buildWithCallback(measurement -> views.get().forEach((key, view) -> view.languages().forEach((language, counts) -> {
-          String[] states = {"injected", "stale", "missed"};
+          String[] states = {"injected", "stale", "missed", "rolled-back"};
           for (int i = 0; i < states.length; i++) {
             measurement.record(counts[i], Attributes.of(instrumentation, key, LANGUAGE, language, state, states[i]));
           }
@@ -150,6 +150,29 @@ public final class OperatorMetrics {
         .buildWithCallback(measurement -> pods.get().forEach((unresolved, count) -> measurement.record(count,
             Attributes.of(namespace, unresolved.namespace(), LANGUAGE, unresolved.language(), reason,
                 unresolved.reason().label()))));
+  }
+
+  /**
+   * {@code instrumentor_workload_rolled_back{instrumentation, namespace, workload, language, agent, reason}} = 1 for
+   * each workload an Instrumentation rolled back at its current generation (at most 100 each), as the API server has
+   * it: which agent broke what, for an alert.
+   */
+  void rolledBack(Supplier<List<WebhookCaches.RolledBack>> workloads) {
+    AttributeKey<String> instrumentation = AttributeKey.stringKey("instrumentation");
+    AttributeKey<String> namespace = AttributeKey.stringKey("namespace");
+    AttributeKey<String> workload = AttributeKey.stringKey("workload");
+    AttributeKey<String> agent = AttributeKey.stringKey("agent");
+    AttributeKey<String> reason = AttributeKey.stringKey("reason");
+    meter.gaugeBuilder("instrumentor.workload.rolled.back").ofLongs()
+        .setDescription("1 for each workload rolled back (spec.rollback): its pods are not injected until the spec changes.")
+        .buildWithCallback(measurement -> workloads.get().forEach(rolled -> {
+          var record = rolled.workload();
+          measurement.record(1, Attributes.builder().put(instrumentation, rolled.instrumentation())
+              .put(namespace, record.getNamespace()).put(workload, record.getKind() + "/" + record.getName())
+              .put(LANGUAGE, String.join(",", record.getLanguages() == null ? List.of() : record.getLanguages()))
+              .put(agent, String.join(",", record.getAgents() == null ? List.of() : record.getAgents()))
+              .put(reason, String.valueOf(record.getReason())).build());
+        }));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.instrumentor.operator.runtime;
 
 import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.RolledBackWorkload;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.operator.kube.OnAnyChange;
 import dev.instrumentor.webhook.admission.NamespaceAnnotations;
@@ -96,6 +97,22 @@ public final class WebhookCaches implements AutoCloseable {
     collectors.forEach(informer -> informer.getStore().list().forEach(c -> result.add(new ResourceConditions(
         "TelemetryCollector", c.getMetadata().getNamespace(), c.getMetadata().getName(),
         c.getStatus() == null || c.getStatus().getConditions() == null ? List.of() : c.getStatus().getConditions()))));
+    return result;
+  }
+
+  /** A workload an Instrumentation ({@code namespace/name}) rolled back. */
+  public record RolledBack(String instrumentation, RolledBackWorkload workload) {
+  }
+
+  /** The workloads rolled back by every Instrumentation cached, at its current generation: read when metrics are collected. */
+  List<RolledBack> rolledBack() {
+    List<RolledBack> result = new ArrayList<>();
+    instrumentations.forEach(informer -> informer.getStore().list().forEach(i -> {
+      if (i.getStatus() != null && i.getStatus().getRollbacks() != null) {
+        i.getStatus().getRollbacks().stream().filter(r -> java.util.Objects.equals(r.getGeneration(), i.getMetadata().getGeneration()))
+            .forEach(r -> result.add(new RolledBack(i.getMetadata().getNamespace() + "/" + i.getMetadata().getName(), r)));
+      }
+    }));
     return result;
   }
 

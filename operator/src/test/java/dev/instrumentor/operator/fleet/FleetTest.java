@@ -60,7 +60,7 @@ class FleetTest {
         new PodBuilder(pod("shop", "leaving", "cart", Map.of("instrumentor.dev/inject-java", "true"))).editMetadata()
             .withDeletionTimestamp("2026-11-30T10:00:00Z").endMetadata().build());
     Fleet.View view = Fleet.view(java, pods, namespace -> null, source);
-    assertThat(view.languages().get("java")).containsExactly(1, 1, 3);
+    assertThat(view.languages().get("java")).containsExactly(1, 1, 3, 0);
     assertThat(view.total(Fleet.State.MISSED)).isEqualTo(3);
     assertThat(view.workloadPods()).extracting(w -> w.getKind() + " " + w.getName() + " " + w.getStale() + "/" + w.getMissed())
         .containsExactly("Deployment cart 0/2", "Deployment checkout 1/0", "Pod bare 0/1");
@@ -91,7 +91,7 @@ class FleetTest {
         Map.entry(new Fleet.Unresolved("shop", "java", Fleet.Reason.INVALID_VALUE, null), 1),
         Map.entry(new Fleet.Unresolved("shop", "python", Fleet.Reason.AMBIGUOUS, null), 2));
     Fleet.View ofA = Fleet.view(a, pods, namespace -> null, two);
-    assertThat(ofA.languages().get("java")).containsExactly(0, 0, 1);
+    assertThat(ofA.languages().get("java")).containsExactly(0, 0, 1, 0);
     assertThat(ofA.unresolvedPods()).extracting(u -> u.getLanguage() + " " + u.getReason() + " " + u.getPods() + " "
         + u.getMessage()).containsExactly(
             "python Ambiguous 2 2 Instrumentations in namespace shop (a, b): name one in the annotation instead of \"true\"",
@@ -99,7 +99,7 @@ class FleetTest {
                 + " \"<name>\" or \"<namespace>/<name>\"");
     // b deleted: "true" is a's again, and nothing is unresolved but the typo
     Fleet.View alone = Fleet.view(a, pods, namespace -> null, InstrumentationSource.of(List.of(a)));
-    assertThat(alone.languages().get("python")).containsExactly(0, 0, 2);
+    assertThat(alone.languages().get("python")).containsExactly(0, 0, 2, 0);
     assertThat(alone.unresolvedTotal()).isEqualTo(1);
   }
 
@@ -110,7 +110,7 @@ class FleetTest {
     Map<String, Map<String, String>> namespaces = new HashMap<>();
     namespaces.put("shop", Map.of("instrumentor.dev/inject-java", "true"));
     assertThat(Fleet.view(java, List.of(plain), namespaces::get, InstrumentationSource.of(List.of(java)))
-        .languages().get("java")).containsExactly(0, 0, 1);
+        .languages().get("java")).containsExactly(0, 0, 1, 0);
     // two Instrumentations in the namespace: "true" names none of them (the webhook skips such a pod too)
     assertThat(Fleet.requests(plain, namespaces.get("shop"), InstrumentationSource.of(List.of(java,
         instrumentation("shop", "other", 1))))).isEmpty();
@@ -130,7 +130,7 @@ class FleetTest {
             chosen.replace(",\"requestedWith\":\"spec.selector\"", ""))));
     Fleet.View view = Fleet.view(shop, pods, namespace -> null, source);
     assertThat(view.languages()).containsOnlyKeys("python");
-    assertThat(view.languages().get("python")).as("injected, stale, missed").containsExactly(1, 1, 0);
+    assertThat(view.languages().get("python")).as("injected, stale, missed, rolled back").containsExactly(1, 1, 0, 0);
     assertThat(Fleet.requests(pods.get(0), null, source)).containsExactly(Map.entry("python", "shop/shop"));
   }
 
@@ -152,5 +152,22 @@ class FleetTest {
     // JOSDK's InformerEventSource reads getAnnotations().get("javaoperatorsdk.io/previous") on every event
     assertThat(slim.getMetadata().getAnnotations()).isNotNull().isEmpty();
     assertThat(slim.getMetadata().getAnnotations().get("javaoperatorsdk.io/previous")).isNull();
+  }
+
+  @Test
+  void podsLeftWithoutTheAgentByARollbackAreCountedApartUntilANewGenerationMakesThemMissed() {
+    Instrumentation java = instrumentation("shop", "java", 3);
+    InstrumentationSource source = InstrumentationSource.of(List.of(java));
+    List<Pod> pods = List.of(
+        pod("shop", "cart-1", "cart", Map.of("instrumentor.dev/inject-java", "true",
+            "instrumentor.dev/injection-status", outcome("java", "rolled-back", "shop/java@3"))),
+        pod("shop", "cart-2", "cart", Map.of("instrumentor.dev/inject-java", "true",
+            "instrumentor.dev/injection-status", outcome("java", "rolled-back", "shop/java@2"))));
+    Fleet.View view = Fleet.view(java, pods, namespace -> null, source);
+    assertThat(view.languages().get("java")).as("injected, stale, missed, rolled back").containsExactly(0, 0, 1, 1);
+    assertThat(view.missedByWorkload()).as("only the older generation's is missed (a restart retries it)")
+        .containsExactly(Map.entry(new Fleet.Workload("Deployment", "shop", "cart"), 1));
+    assertThat(view.languagePods()).singleElement().satisfies(p -> assertThat(p.getRolledBack()).isEqualTo(1));
+    assertThat(view.troubled()).isEmpty();
   }
 }

@@ -1,0 +1,327 @@
+package dev.instrumentor.operator.fleet;
+
+import dev.instrumentor.api.v1alpha1.Rollback;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Pure code: what the kubelet says of the pods an Instrumentation injected, and whether their workload is
+ * to be rolled back. The pod cache keeps a health digest only for pods in trouble ({@link #digest}): a
+ * healthy pod costs nothing more. A pod fails when a container waits in CrashLoopBackOff, was OOMKilled, or
+ * the agent's init container fails (its image not pulled, a non-zero exit); or when it is not Ready past
+ * the grace time while the workload's pods without the agent are.
+ */
+public final class Health {
+
+  /** Why injected pods fail, as records, status and Events name it. */
+  public static final String CRASH_LOOP = "CrashLoopBackOff";
+  public static final String OOM_KILLED = "OOMKilled";
+  public static final String AGENT_INIT_FAILED = "AgentInitFailed";
+  public static final String NOT_READY = "NotReady";
+  /** Our init containers: {@code instrumentor-<language>-agent}, with a variant's suffix. */
+  private static final String AGENT_INIT_PREFIX = "instrumentor-";
+  private static final Set<String> PULL_FAILURES = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName");
+  private static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
+  private static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
+
+  private Health() {
+  }
+
+  /** Why one pod fails, in a line. */
+  public record Failure(String reason, String message) {
+  }
+
+  /**
+   * One workload's injected pods that fail, judged.
+   *
+   * @param languages   the languages its failing pods got from the Instrumentation
+   * @param agents      the agent images they ran ({@code language=image}), where the pod says
+   * @param failing     how many of its injected pods fail
+   * @param failure     the failure shown (of a pod within the stability window when there is one)
+   * @param rollBack    whether to roll it back now
+   * @param why         when it is not rolled back though failing, why (within the grace time, after the stability
+   *                    window, its pods without the agent fail too, rollback off, not restartable), else null
+   */
+  public record Verdict(Fleet.Workload workload, Set<String> languages, List<String> agents, int failing,
+      Failure failure, boolean rollBack, String why) {
+  }
+
+  /**
+   * The status the pod cache keeps: the phase, and for a pod in trouble only (a container restarted, waiting or
+   * terminated with an error, or Ready not True) its start time, Ready condition and containers' states, trimmed.
+   */
+  public static PodStatus digest(PodStatus full) {
+    if (full == null || full.getPhase() == null) {
+      return null;
+    }
+    PodStatus slim = new PodStatus();
+    slim.setPhase(full.getPhase());
+    // the model starts every list empty: null costs nothing in the cache, and a healthy pod keeps none
+    slim.setConditions(null);
+    slim.setContainerStatuses(null);
+    slim.setInitContainerStatuses(null);
+    slim.setEphemeralContainerStatuses(null);
+    slim.setHostIPs(null);
+    slim.setPodIPs(null);
+    slim.setResourceClaimStatuses(null);
+    PodCondition ready = full.getConditions() == null ? null : full.getConditions().stream()
+        .filter(condition -> "Ready".equals(condition.getType())).findFirst().orElse(null);
+    boolean troubled = ready != null && !"True".equals(ready.getStatus());
+    troubled |= troubled(full.getContainerStatuses()) || troubled(full.getInitContainerStatuses());
+    if (troubled) {
+      slim.setStartTime(full.getStartTime());
+      if (ready != null) {
+        PodCondition condition = new PodCondition();
+        condition.setType("Ready");
+        condition.setStatus(ready.getStatus());
+        slim.setConditions(List.of(condition));
+      }
+      slim.setContainerStatuses(trimmed(full.getContainerStatuses()));  // null when none
+      slim.setInitContainerStatuses(trimmed(full.getInitContainerStatuses()));
+    }
+    return slim;
+  }
+
+  private static boolean troubled(List<ContainerStatus> statuses) {
+    if (statuses == null) {
+      return false;
+    }
+    for (ContainerStatus status : statuses) {
+      ContainerState state = status.getState();
+      if (status.getRestartCount() != null && status.getRestartCount() > 0 || state != null
+          && (state.getWaiting() != null && !"PodInitializing".equals(state.getWaiting().getReason())
+          && !"ContainerCreating".equals(state.getWaiting().getReason())
+          || state.getTerminated() != null && state.getTerminated().getExitCode() != null
+          && state.getTerminated().getExitCode() != 0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<ContainerStatus> trimmed(List<ContainerStatus> statuses) {
+    if (statuses == null || statuses.isEmpty()) {
+      return null;
+    }
+    List<ContainerStatus> result = new ArrayList<>(statuses.size());
+    for (ContainerStatus status : statuses) {
+      ContainerStatus slim = new ContainerStatus();
+      slim.setName(status.getName());
+      slim.setRestartCount(status.getRestartCount());
+      slim.setReady(status.getReady());
+      slim.setVolumeMounts(null);
+      slim.setAllocatedResourcesStatus(null);
+      if (status.getName() != null && status.getName().startsWith(AGENT_INIT_PREFIX)) {
+        slim.setImage(status.getImage());
+      }
+      slim.setState(trimmed(status.getState()));
+      slim.setLastState(trimmed(status.getLastState()));
+      result.add(slim);
+    }
+    return result;
+  }
+
+  private static ContainerState trimmed(ContainerState state) {
+    if (state == null || state.getWaiting() == null && state.getTerminated() == null) {
+      return state == null || state.getRunning() == null ? null : new ContainerState(null, null, null);
+    }
+    ContainerState slim = new ContainerState();
+    if (state.getWaiting() != null) {
+      slim.setWaiting(new ContainerStateWaiting(null, state.getWaiting().getReason()));
+    }
+    if (state.getTerminated() != null) {
+      ContainerStateTerminated terminated = new ContainerStateTerminated();
+      terminated.setExitCode(state.getTerminated().getExitCode());
+      terminated.setReason(state.getTerminated().getReason());
+      slim.setTerminated(terminated);
+    }
+    return slim;
+  }
+
+  /** Why the pod fails by a container's state (not readiness), or null. */
+  public static Failure failure(Pod pod) {
+    PodStatus status = pod.getStatus();
+    if (status == null) {
+      return null;
+    }
+    for (ContainerStatus init : nonNull(status.getInitContainerStatuses())) {
+      if (init.getName() == null || !init.getName().startsWith(AGENT_INIT_PREFIX)) {
+        continue;
+      }
+      String waiting = waitingReason(init.getState());
+      ContainerStateTerminated terminated = init.getState() == null ? null : init.getState().getTerminated();
+      if (waiting != null && (PULL_FAILURES.contains(waiting) || CRASH_LOOP.equals(waiting))
+          || terminated != null && terminated.getExitCode() != null && terminated.getExitCode() != 0) {
+        return new Failure(AGENT_INIT_FAILED, "pod " + pod.getMetadata().getName() + ": the agent's init container "
+            + init.getName() + (waiting != null ? " waits in " + waiting : " exited " + terminated.getExitCode())
+            + (init.getImage() == null ? "" : " (" + init.getImage() + ")"));
+      }
+    }
+    List<ContainerStatus> all = new ArrayList<>(nonNull(status.getInitContainerStatuses()));
+    all.addAll(nonNull(status.getContainerStatuses()));
+    for (ContainerStatus container : all) {
+      ContainerStateTerminated last = container.getLastState() == null ? null : container.getLastState().getTerminated();
+      if (last != null && OOM_KILLED.equals(last.getReason())) {
+        return new Failure(OOM_KILLED, describe(pod, container, last));
+      }
+      if (CRASH_LOOP.equals(waitingReason(container.getState()))) {
+        return new Failure(CRASH_LOOP, describe(pod, container, last));
+      }
+    }
+    return null;
+  }
+
+  private static String describe(Pod pod, ContainerStatus container, ContainerStateTerminated last) {
+    return "pod " + pod.getMetadata().getName() + ", container " + container.getName()
+        + (last == null ? "" : ": exit code " + last.getExitCode() + (last.getReason() == null ? "" : " (" + last.getReason() + ")"))
+        + ", " + (container.getRestartCount() == null ? 0 : container.getRestartCount()) + " restart(s)";
+  }
+
+  private static String waitingReason(ContainerState state) {
+    return state == null || state.getWaiting() == null ? null : state.getWaiting().getReason();
+  }
+
+  private static <T> List<T> nonNull(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  /** Ready as the kubelet says; a running pod the cache keeps no digest for is Ready (healthy pods keep none). */
+  public static boolean ready(Pod pod) {
+    PodStatus status = pod.getStatus();
+    if (status == null || !"Running".equals(status.getPhase())) {
+      return false;
+    }
+    if (status.getConditions() == null || status.getConditions().isEmpty()) {
+      return status.getContainerStatuses() == null || status.getContainerStatuses().isEmpty();
+    }
+    return status.getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** The agent images the pod's init containers ran, as {@code language=image}. */
+  static List<String> agents(Pod pod) {
+    List<String> agents = new ArrayList<>(1);
+    for (ContainerStatus init : pod.getStatus() == null ? List.<ContainerStatus>of() : nonNull(pod.getStatus()
+        .getInitContainerStatuses())) {
+      if (init.getName() != null && init.getName().startsWith(AGENT_INIT_PREFIX) && init.getImage() != null) {
+        String language = init.getName().substring(AGENT_INIT_PREFIX.length());
+        language = language.contains("-") ? language.substring(0, language.indexOf('-')) : language;
+        agents.add(language + "=" + init.getImage());
+      }
+    }
+    return agents;
+  }
+
+  private static Instant started(Pod pod) {
+    String at = pod.getStatus() == null ? null : pod.getStatus().getStartTime();
+    try {
+      return at == null ? null : Instant.parse(at);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** The verdicts on the workloads with failing injected pods, and when to judge again as time alone passes. */
+  public record Judgement(List<Verdict> verdicts, Duration recheckIn) {
+  }
+
+  /**
+   * Judges each workload with injected pods in trouble. A workload is rolled back when one of its failing pods
+   * started at least the grace time and less than the stability window ago, rollback is on, it can be
+   * restarted, and none of its pods without the agent fails (then the agent is not the cause).
+   *
+   * @param troubled     per workload, its injected pods (current or older generation) the cache keeps a digest for,
+   *                     with the languages each got
+   * @param withoutAgent a workload's live pods not injected by this Instrumentation (the baseline)
+   * @param rollback     the Instrumentation's spec.rollback, or null (report only)
+   */
+  public static Judgement judge(Map<Fleet.Workload, Map<Pod, Set<String>>> troubled,
+      Function<Fleet.Workload, List<Pod>> withoutAgent, Rollback rollback, Instant now) {
+    boolean enabled = rollback != null && Boolean.TRUE.equals(rollback.getEnabled());
+    Duration grace = rollback == null || rollback.getGraceTime() == null ? DEFAULT_GRACE
+        : RolloutPlanner.pause(rollback.getGraceTime());
+    Duration window = rollback == null || rollback.getStabilityWindow() == null ? DEFAULT_WINDOW
+        : RolloutPlanner.pause(rollback.getStabilityWindow());
+    List<Verdict> verdicts = new ArrayList<>();
+    Duration recheck = null;
+    for (Map.Entry<Fleet.Workload, Map<Pod, Set<String>>> entry : troubled.entrySet()) {
+      Fleet.Workload workload = entry.getKey();
+      List<Pod> baseline = withoutAgent.apply(workload);
+      boolean baselineReady = baseline.stream().anyMatch(Health::ready);
+      Failure shown = null;
+      Set<String> languages = new TreeSet<>();
+      List<String> agents = new ArrayList<>();
+      int failing = 0;
+      Duration young = null;
+      boolean eligible = false;
+      for (Map.Entry<Pod, Set<String>> podEntry : entry.getValue().entrySet()) {
+        Pod pod = podEntry.getKey();
+        Instant started = started(pod);
+        Duration age = started == null ? Duration.ZERO : Duration.between(started, now);
+        Failure failure = failure(pod);
+        if (failure == null && baselineReady && !ready(pod) && "Running".equals(pod.getStatus().getPhase())) {
+          if (age.compareTo(grace) < 0) {
+            recheck = min(recheck, grace.minus(age)); // it may turn NotReady by time alone
+            continue;
+          }
+          failure = new Failure(NOT_READY, "pod " + pod.getMetadata().getName() + " is not Ready " + age.toSeconds()
+              + "s after its start, while a pod of the workload without the agent is");
+        }
+        if (failure == null) {
+          continue;
+        }
+        failing++;
+        languages.addAll(podEntry.getValue());
+        agents(pod).stream().filter(agent -> !agents.contains(agent)).forEach(agents::add);
+        boolean inWindow = age.compareTo(grace) >= 0 && age.compareTo(window) < 0;
+        if (age.compareTo(grace) < 0) {
+          young = min(young, grace.minus(age));
+        }
+        if (shown == null || inWindow && !eligible) {
+          shown = failure;
+        }
+        eligible |= inWindow;
+      }
+      if (failing == 0) {
+        continue;
+      }
+      Failure baselineFailure = baseline.stream().map(Health::failure).filter(Objects::nonNull).findFirst().orElse(null);
+      String why = null;
+      if (baselineFailure != null) {
+        why = "its pods without the agent fail too (" + baselineFailure.reason() + ": " + baselineFailure.message() + ")";
+      } else if (!enabled) {
+        why = "spec.rollback is not enabled";
+      } else if (!workload.restartable()) {
+        why = "only Deployments, StatefulSets and DaemonSets are rolled back";
+      } else if (!eligible && young != null) {
+        why = "within spec.rollback.graceTime (" + grace.toSeconds() + "s from the pod's start)";
+        recheck = min(recheck, young);
+      } else if (!eligible) {
+        why = "its failing pods started more than spec.rollback.stabilityWindow (" + window.toSeconds() + "s) ago: not"
+            + " taken for the agent's failure";
+      }
+      agents.sort(Comparator.naturalOrder());
+      verdicts.add(new Verdict(workload, languages, agents, failing, shown, why == null, why));
+    }
+    return new Judgement(verdicts, recheck);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a == null ? b : b == null || a.compareTo(b) <= 0 ? a : b;
+  }
+}
