@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
-import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.KubeNode;
 import dev.instrumentor.e2e.harness.NodeWorkloads;
 import dev.instrumentor.e2e.harness.RealCluster;
@@ -15,7 +14,6 @@ import dev.instrumentor.e2e.otlp.ReceivedSpan;
 import dev.instrumentor.operator.runtime.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
@@ -30,19 +28,14 @@ import org.junit.jupiter.api.Test;
  * injected agents send to its Service's name and exports it on; and a sidecar collector in the
  * application's own pod, which the agent reaches on localhost.
  */
-class CollectorOnRealNodeTest {
+class CollectorOnRealNodeTest extends OnRealNode {
 
-  private static E2eCluster cluster;
-  private static KubernetesClient client;
   private static OtlpHttpReceiver sink;
 
   private static OperatorConfig before;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = E2eCluster.fromEnvironment();
-    RealCluster.node(cluster);
-    client = cluster.client();
     sink = new OtlpHttpReceiver(KubeNode.ADDRESS);
     // as the chart runs it: every config here is rolled out only once the collector image accepted it
     before = ((RealCluster) cluster).restartOperator(config -> config.withCollectorConfigValidation(true));

@@ -4,22 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.instrumentor.api.v1alpha1.Instrumentation;
-import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.NodeImages;
 import dev.instrumentor.e2e.harness.NodeWorkloads;
-import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.operator.kube.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,17 +25,8 @@ import org.junit.jupiter.api.Test;
  * done; then a new agent image that breaks the JVM makes the restarted pod crash-loop, the Deployment
  * exceeds its progress deadline and the rollout halts on it, leaving the rest of the fleet alone.
  */
-class FleetOnRealNodeTest {
+class FleetOnRealNodeTest extends OnRealNode {
 
-  static E2eCluster cluster;
-  static KubernetesClient client;
-
-  @BeforeAll
-  static void start() {
-    cluster = E2eCluster.fromEnvironment();
-    RealCluster.node(cluster);
-    client = cluster.client();
-  }
 
   @Test
   void missedPodsAreCountedRestartedOnceAndABrokenAgentHaltsTheRollout() {

@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.instrumentor.api.v1alpha1.Instrumentation;
-import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.NodeWorkloads;
-import dev.instrumentor.e2e.harness.RealCluster;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,17 +22,8 @@ import org.junit.jupiter.api.Test;
  * with nothing more), the agent's own start-up line is in the container's log as {@code kubectl logs}
  * reads it, and the agent volume's size limit is enforced by eviction.
  */
-class InjectedPodsOnRealNodeTest {
+class InjectedPodsOnRealNodeTest extends OnRealNode {
 
-  private static E2eCluster cluster;
-  private static KubernetesClient client;
-
-  @BeforeAll
-  static void start() {
-    cluster = E2eCluster.fromEnvironment();
-    RealCluster.node(cluster);
-    client = cluster.client();
-  }
 
   private static void instrumentation(String namespace, String volumeLimitSize) {
     Instrumentation instrumentation = NodeWorkloads.instrumentation(namespace, "http://collector:4318");

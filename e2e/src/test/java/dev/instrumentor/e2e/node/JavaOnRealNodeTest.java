@@ -3,15 +3,12 @@ package dev.instrumentor.e2e.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.KubeNode;
 import dev.instrumentor.e2e.harness.NodeWorkloads;
-import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
 import dev.instrumentor.e2e.otlp.ReceivedSpan;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -29,18 +26,13 @@ import org.junit.jupiter.api.Test;
  * exports over the pod network; a front service calls a back service through a ClusterIP Service that
  * kube-proxy routes and a name CoreDNS resolves, and both export one trace.
  */
-class JavaOnRealNodeTest {
+class JavaOnRealNodeTest extends OnRealNode {
 
-  private static E2eCluster cluster;
-  private static KubernetesClient client;
   private static OtlpHttpReceiver receiver;
   private static String namespace;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = E2eCluster.fromEnvironment();
-    RealCluster.node(cluster);
-    client = cluster.client();
     receiver = new OtlpHttpReceiver(KubeNode.ADDRESS);
     namespace = cluster.namespace("java-node", Map.of());
     client.resource(NodeWorkloads.instrumentation(namespace, receiver.endpoint())).create();

@@ -3,14 +3,11 @@ package dev.instrumentor.e2e.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.KubeNode;
 import dev.instrumentor.e2e.harness.NodeWorkloads;
-import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
 import dev.instrumentor.e2e.otlp.ReceivedSpan;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -28,18 +25,13 @@ import org.junit.jupiter.api.Test;
  * copied its agent from the agent image built by that image's recipe, and both export, through a gateway
  * TelemetryCollector, one trace with their Deployment's name as the service and their real pod's name.
  */
-class PythonAndNodeJsOnRealNodeTest {
+class PythonAndNodeJsOnRealNodeTest extends OnRealNode {
 
-  private static E2eCluster cluster;
-  private static KubernetesClient client;
   private static OtlpHttpReceiver receiver;
   private static String namespace;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = E2eCluster.fromEnvironment();
-    RealCluster.node(cluster);
-    client = cluster.client();
     receiver = new OtlpHttpReceiver(KubeNode.ADDRESS);
     namespace = cluster.namespace("python-nodejs", Map.of());
     // the agents send to a gateway collector (the collector built here), which exports to the test's receiver

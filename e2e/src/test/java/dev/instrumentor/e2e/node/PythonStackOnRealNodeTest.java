@@ -6,17 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
-import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.KubeNode;
 import dev.instrumentor.e2e.harness.NodeWorkloads;
-import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.e2e.harness.ShopStack;
 import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
 import dev.instrumentor.e2e.otlp.ReceivedLog;
 import dev.instrumentor.e2e.otlp.ReceivedSpan;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -44,22 +41,18 @@ import org.junit.jupiter.api.Test;
  * arrive (the agent image's hook flushes before billiard's {@code os._exit}); log records carry their trace; the
  * web tier's {@code http.server.duration} arrives.
  */
-class PythonStackOnRealNodeTest {
+class PythonStackOnRealNodeTest extends OnRealNode {
 
   private static final String SALE = "shop.tasks.record_sale";
   private static final Pattern WORKER_LOG = Pattern.compile("sale of product (\\d+) recorded by worker process (\\d+)");
   private static final Pattern WEB_LOG = Pattern.compile("product (\\d+) sold by web process (\\d+)");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static KubernetesClient client;
   private static OtlpHttpReceiver receiver;
   private static String namespace;
 
   @BeforeAll
   static void start() throws Exception {
-    E2eCluster cluster = E2eCluster.fromEnvironment();
-    RealCluster.node(cluster);
-    client = cluster.client();
     receiver = new OtlpHttpReceiver(KubeNode.ADDRESS);
     namespace = cluster.namespace("python-stack", Map.of());
     client.resource(NodeWorkloads.collector(client, namespace, "gateway", "deployment", receiver.endpoint())).create();

@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.instrumentor.api.InstrumentorAnnotations;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.InstrumentationSelector;
-import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.KubeNode;
 import dev.instrumentor.e2e.harness.NodeWorkloads;
-import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.e2e.otlp.OtlpHttpReceiver;
 import dev.instrumentor.e2e.otlp.ReceivedSpan;
 import io.fabric8.kubernetes.api.model.Container;
@@ -17,7 +15,6 @@ import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -32,19 +29,14 @@ import org.junit.jupiter.api.Test;
  * image cannot tell: it is the same), starts with it and exports spans in that language's SDK; a pod labelled
  * {@code instrumentor.dev/inject: "false"} runs as it is.
  */
-class SelectorOnRealNodeTest {
+class SelectorOnRealNodeTest extends OnRealNode {
 
   private static final String CHOSEN = "instrumentor-e2e-chosen";
-  private static E2eCluster cluster;
-  private static KubernetesClient client;
   private static OtlpHttpReceiver receiver;
   private static String namespace;
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = E2eCluster.fromEnvironment();
-    RealCluster.node(cluster);
-    client = cluster.client();
     receiver = new OtlpHttpReceiver(KubeNode.ADDRESS);
     namespace = cluster.namespace("selector-node", Map.of());
     client.resource(NodeWorkloads.collector(client, namespace, "gateway", "deployment", receiver.endpoint())).create();

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.e2e.harness.ChartRelease;
-import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.KubeNode;
 import dev.instrumentor.e2e.harness.NodeImages;
 import dev.instrumentor.e2e.harness.NodeWorkloads;
@@ -22,7 +21,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -50,7 +48,7 @@ import org.junit.jupiter.api.Test;
  * one replica, with the labels the monitors give, and when the collector scales down to two its targets move to
  * the others.
  */
-class TargetAllocatorOnRealNodeTest {
+class TargetAllocatorOnRealNodeTest extends OnRealNode {
 
   private static final String ROLE = "instrumentor-collector-target-allocator";
   /**
@@ -59,8 +57,6 @@ class TargetAllocatorOnRealNodeTest {
    */
   private static final int TARGETS = 9;
 
-  private static E2eCluster cluster;
-  private static KubernetesClient client;
   private static OtlpHttpReceiver sink;
   private static OperatorConfig before;
   private static boolean roleCreated;
@@ -71,9 +67,6 @@ class TargetAllocatorOnRealNodeTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = E2eCluster.fromEnvironment();
-    RealCluster.node(cluster);
-    client = cluster.client();
     sink = new OtlpHttpReceiver(KubeNode.ADDRESS);
     // as the chart runs it: allocators run the operator's image, configs are validated by the collector image
     before = ((RealCluster) cluster).restartOperator(config -> config.withCollectorConfigValidation(true)
