@@ -1,6 +1,7 @@
 package dev.instrumentor.e2e.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.instrumentor.api.v1alpha1.Instrumentation;
@@ -12,13 +13,20 @@ import dev.instrumentor.e2e.harness.NodeImages;
 import dev.instrumentor.e2e.harness.NodeWorkloads;
 import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.operator.kube.Conditions;
+import dev.instrumentor.operator.runtime.InstrumentorOperator;
+import dev.instrumentor.operator.runtime.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,12 +35,13 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * spec.rollback on a real node: an agent release that breaks the JVM makes an injected Deployment's pod
+ * spec.rollback on a real node (its CEL rule and defaults on the API server first): an agent release that breaks the JVM makes an injected Deployment's pod
  * crash-loop (the kubelet's CrashLoopBackOff); after the grace time the operator records the rollback in the
  * Instrumentation's status, the webhook stops injecting the Deployment, the operator restarts it once and the
  * new pod, without the agent, turns Ready by the kubelet's probe. A healthy Deployment of another Instrumentation
- * with rollback on is left alone. The record survives an operator restart (fresh caches and memory, as a new
- * leader has): no second restart, and a pod re-created is still left without the agent. A new generation with a
+ * with rollback on is left alone. The record survives an operator restart and a leader change (a second replica
+ * takes the Lease when the first stops): no second restart, and a pod re-created is admitted by the new leader's
+ * webhook without the agent. A new generation with a
  * working agent tries again, and spec.rollout injects the Deployment.
  */
 class RollbackOnRealNodeTest extends OnRealNode {
@@ -41,6 +50,18 @@ class RollbackOnRealNodeTest extends OnRealNode {
   @Test
   void aBrokenAgentIsRolledBackOnceAndTheWorkloadServesAgainUntilTheSpecChanges() {
     String ns = cluster.namespace("rollback", Map.of());
+    // the API server's CEL rule: the grace time must end within the stability window; defaults applied
+    Instrumentation inverted = instrumentation(ns, "inverted", NodeImages.JAVA_AGENT);
+    inverted.getSpec().getRollback().setGraceTime("1h");
+    inverted.getSpec().getRollback().setStabilityWindow("30m");
+    assertThatThrownBy(() -> client.resource(inverted).create()).isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.rollback.graceTime must be shorter than spec.rollback.stabilityWindow");
+    Instrumentation defaults = instrumentation(ns, "defaults", NodeImages.JAVA_AGENT);
+    defaults.getSpec().setRollback(new Rollback());
+    Rollback applied = client.resource(defaults).create().getSpec().getRollback();
+    assertThat(applied.getEnabled()).isFalse();
+    assertThat(applied.getGraceTime() + " " + applied.getStabilityWindow()).isEqualTo("5m 1h");
+    client.resource(defaults).delete();
     client.resource(instrumentation(ns, "broken", NodeImages.BROKEN_JAVA_AGENT)).create();
     client.resource(instrumentation(ns, "good", NodeImages.JAVA_AGENT)).create();
     client.resource(NodeWorkloads.deployment(ns, "shop", Map.of("instrumentor.dev/inject-java", "good"),
@@ -100,21 +121,44 @@ class RollbackOnRealNodeTest extends OnRealNode {
     assertThat(reason(good, "Healthy")).isEqualTo("NoFailingPods");
     assertThat(restartedFor(ns, "shop")).isNull();
 
-    // an operator restart (new caches and memory, as a new leader's): the record holds, no second restart, and a
-    // pod re-created is admitted without the agent
+    // an operator restart, then a leader change: the restarted operator leads, a second replica follows, the leader
+    // stops; the new leader (empty memory, its own caches) keeps the record and restarts nothing, and a pod re-created
+    // is admitted by its webhook (the only one left) without the agent
     long cartGeneration = deployment(ns, "cart").getMetadata().getGeneration();
-    ((RealCluster) cluster).restartOperator(config -> config);
-    client.pods().inNamespace(ns).withName(serving.getMetadata().getName()).delete();
-    await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(get(() -> NodeWorkloads.pods(client, ns, "cart")))
-        .singleElement().satisfies(pod -> {
-          assertThat(pod.getMetadata().getName()).isNotEqualTo(serving.getMetadata().getName());
-          assertThat(status(pod)).contains("\"status\":\"rolled-back\"");
-        }));
-    NodeWorkloads.awaitAvailable(client, ns, "cart", Duration.ofMinutes(1));
-    await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(get(() -> deployment(ns, "cart")).getMetadata().getGeneration()).as("not restarted again")
-            .isEqualTo(cartGeneration));
-    assertThat(instrumentation(ns, "broken").getStatus().getRollbacks()).hasSize(1);
+    RealCluster real = (RealCluster) cluster;
+    OperatorConfig original = real.restartOperator(config -> config.withLeaderElection(config.instance() + "-a"));
+    if (client.namespaces().withName(original.operatorNamespace()).get() == null) {
+      client.resource(new NamespaceBuilder().withNewMetadata().withName(original.operatorNamespace()).endMetadata().build())
+          .create();
+    }
+    InstrumentorOperator follower = startReplica(original.withLeaderElection(original.instance() + "-b"));
+    try {
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+          assertThat(get(() -> holder(original))).isEqualTo(original.instance() + "-a"));
+      // the restarted leader reconciled (it counts the pod left without the agent) before it stops
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(real.metrics()).containsPattern(rolledBackPods(ns)));
+      real.pauseOperator(); // releases the Lease and removes its webhook
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(get(() -> holder(original))).isEqualTo(original.instance() + "-b"));
+      client.pods().inNamespace(ns).withName(serving.getMetadata().getName()).delete();
+      await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(get(() -> NodeWorkloads.pods(client, ns, "cart")))
+          .singleElement().satisfies(pod -> {
+            assertThat(pod.getMetadata().getName()).isNotEqualTo(serving.getMetadata().getName());
+            assertThat(status(pod)).contains("\"status\":\"rolled-back\"");
+          }));
+      NodeWorkloads.awaitAvailable(client, ns, "cart", Duration.ofMinutes(1));
+      // the new leader counted the re-created pod (it reconciled), kept the record and restarted nothing
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(follower.metrics().scrape())
+          .containsPattern(rolledBackPods(ns)));
+      await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(get(() -> deployment(ns, "cart")).getMetadata().getGeneration()).as("not restarted again")
+              .isEqualTo(cartGeneration));
+      assertThat(instrumentation(ns, "broken").getStatus().getRollbacks()).singleElement()
+          .satisfies(r -> assertThat(r.getRestartedAt()).isNotNull());
+    } finally {
+      follower.close();
+      real.restartOperator(config -> original);
+    }
 
     // retry: a working agent in a new generation drops the record; spec.rollout restarts cart with the agent
     client.resources(Instrumentation.class).inNamespace(ns).withName("broken").patch(PatchContext.of(PatchType.JSON_MERGE),
@@ -132,6 +176,24 @@ class RollbackOnRealNodeTest extends OnRealNode {
             .containsExactly(NodeImages.JAVA_AGENT)));
     assertThat(client.resources(Event.class).inNamespace(ns).list().getItems())
         .anySatisfy(event -> assertThat(event.getReason()).isEqualTo("RollbackRetried"));
+  }
+
+  private static InstrumentorOperator startReplica(OperatorConfig config) {
+    try {
+      return new InstrumentorOperator(config, client, Clock.systemUTC()).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The fleet metric of the pods Instrumentation {@code ns/broken} left without the agent: one. */
+  private static String rolledBackPods(String ns) {
+    return "instrumentor_instrumentation_pods\\{[^}]*instrumentation=\"" + ns + "/broken\"[^}]*state=\"rolled-back\"[^}]*\\} 1";
+  }
+
+  private static String holder(OperatorConfig config) {
+    Lease lease = client.leases().inNamespace(config.operatorNamespace()).withName(config.leaseName()).get();
+    return lease == null ? null : lease.getSpec().getHolderIdentity();
   }
 
   private static Instrumentation instrumentation(String ns, String name, String javaImage) {

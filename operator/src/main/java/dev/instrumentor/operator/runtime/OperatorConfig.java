@@ -103,6 +103,15 @@ public record OperatorConfig(
         selectorNamespaces);
   }
 
+  /** This config as replica {@code instance} (its Lease identity and webhook name) of a leader-elected deployment. */
+  public OperatorConfig withLeaderElection(String instance) {
+    return new OperatorConfig(watchNamespaces, operatorNamespace, instance, true, leaseName, webhookHost,
+        webhookPort, certificateFile, keyFile, localWebhook, localWebhookUrlHost, serverSideApply, agentImages,
+        collectorImage, agentRunAsUser, metricsHost, metricsPort, logFormat, logLevel, selfManaged,
+        collectorClusterRolePrefix, collectorSecretNamespaces, fleetView, collectorConfigValidation, targetAllocatorImage,
+        selectorNamespaces);
+  }
+
   /** This config honouring the namespaceSelector of Instrumentations in {@code namespaces} ("*": all). */
   public OperatorConfig withSelectorNamespaces(Set<String> namespaces) {
     return new OperatorConfig(watchNamespaces, operatorNamespace, instance, leaderElection, leaseName, webhookHost,
