@@ -22,7 +22,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -120,10 +119,10 @@ public final class Fleet {
    * @param languages per language {injected, stale, missed, rolled back}
    * @param workloads workloads with stale or missed pods: language -> {stale, missed}
    * @param troubled  injected pods (current or older generation) the cache keeps a health digest for, by workload,
-   *                  with the languages each got ({@link Health}); empty while every injected pod is healthy
+   *                  with what each got ({@link Health}); empty while every injected pod is healthy
    */
   public record View(Map<String, int[]> languages, Map<Workload, Map<String, int[]>> workloads,
-      Map<Unresolved, Integer> unresolved, Map<Workload, Map<Pod, Set<String>>> troubled) {
+      Map<Unresolved, Integer> unresolved, Map<Workload, Map<Pod, Health.Injected>> troubled) {
 
     public View(Map<String, int[]> languages, Map<Workload, Map<String, int[]>> workloads,
         Map<Unresolved, Integer> unresolved) {
@@ -231,7 +230,7 @@ public final class Fleet {
     Map<String, int[]> languages = new LinkedHashMap<>();
     Map<Workload, Map<String, int[]>> workloads = new TreeMap<>();
     Map<Unresolved, Integer> unresolved = new LinkedHashMap<>();
-    Map<Workload, Map<Pod, Set<String>>> troubled = new TreeMap<>();
+    Map<Workload, Map<Pod, Health.Injected>> troubled = new TreeMap<>();
     for (Pod pod : pods) {
       if (!live(pod)) {
         continue;
@@ -255,7 +254,8 @@ public final class Fleet {
         }
         if ((state == State.INJECTED || state == State.STALE) && inTrouble(pod)) {
           troubled.computeIfAbsent(workload(pod), w -> new LinkedHashMap<>())
-              .computeIfAbsent(pod, p -> new TreeSet<>()).add(language);
+              .computeIfAbsent(pod, p -> new Health.Injected(new TreeSet<>(), state == State.INJECTED)).languages()
+              .add(language);
         }
       }
     }
@@ -299,11 +299,20 @@ public final class Fleet {
     return list != null && !list.isEmpty();
   }
 
-  /** Whether the webhook injected {@code language} into the pod with {@code instrumentation} ({@code namespace/name}), any generation. */
+  /** Whether the webhook injected the pod with {@code instrumentation} ({@code namespace/name}), any generation. */
   public static boolean injectedBy(Pod pod, String instrumentation) {
+    return injected(pod, by -> by.startsWith(instrumentation + "@"));
+  }
+
+  /** Whether the webhook injected the pod with {@code reference} ({@code namespace/name@generation}). */
+  public static boolean injectedWith(Pod pod, String reference) {
+    return injected(pod, reference::equals);
+  }
+
+  private static boolean injected(Pod pod, java.util.function.Predicate<String> by) {
     for (Map.Entry<String, JsonNode> outcome : outcomes(pod).properties()) {
-      String by = outcome.getValue().path("instrumentation").asText("");
-      if ("injected".equals(outcome.getValue().path("status").asText()) && by.startsWith(instrumentation + "@")) {
+      if ("injected".equals(outcome.getValue().path("status").asText())
+          && by.test(outcome.getValue().path("instrumentation").asText(""))) {
         return true;
       }
     }

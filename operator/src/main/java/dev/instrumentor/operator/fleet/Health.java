@@ -18,14 +18,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * Pure code: what the kubelet says of the pods an Instrumentation injected, and whether their workload is
  * to be rolled back. The pod cache keeps a health digest only for pods in trouble ({@link #digest}): a
- * healthy pod costs nothing more. A pod fails when a container waits in CrashLoopBackOff, was OOMKilled, or
- * the agent's init container fails (its image not pulled, a non-zero exit); or when it is not Ready past
- * the grace time while the workload's pods without the agent are.
+ * healthy pod costs nothing more. A pod fails when an app container crash-loops (waiting in CrashLoopBackOff,
+ * or not Ready again after a failed exit; OOMKilled when that exit was), or the agent's init container fails
+ * (its image not pulled, a non-zero exit); or when it is not Ready past the grace time while the workload's
+ * pods without the agent are. The user's own init containers and sidecars are not the agent's.
  */
 public final class Health {
 
@@ -173,24 +173,25 @@ public final class Health {
             + (init.getImage() == null ? "" : " (" + init.getImage() + ")"));
       }
     }
-    List<ContainerStatus> all = new ArrayList<>(nonNull(status.getInitContainerStatuses()));
-    all.addAll(nonNull(status.getContainerStatuses()));
-    for (ContainerStatus container : all) {
+    // the app's containers (the agent runs in them), not the user's own init containers or sidecars
+    for (ContainerStatus container : nonNull(status.getContainerStatuses())) {
       ContainerStateTerminated last = container.getLastState() == null ? null : container.getLastState().getTerminated();
-      if (last != null && OOM_KILLED.equals(last.getReason())) {
-        return new Failure(OOM_KILLED, describe(pod, container, last));
+      boolean crashLooping = CRASH_LOOP.equals(waitingReason(container.getState()));
+      // between two back-offs the kubelet runs it again: still crash-looping while it is not Ready after a failure
+      boolean restarting = !Boolean.TRUE.equals(container.getReady()) && last != null && last.getExitCode() != null
+          && last.getExitCode() != 0 && container.getRestartCount() != null && container.getRestartCount() > 0;
+      if (!crashLooping && !restarting) {
+        continue; // an OOM kill or crash long recovered from (Ready again) is not a failure
       }
-      if (CRASH_LOOP.equals(waitingReason(container.getState()))) {
-        return new Failure(CRASH_LOOP, describe(pod, container, last));
-      }
+      return new Failure(last != null && OOM_KILLED.equals(last.getReason()) ? OOM_KILLED : CRASH_LOOP,
+          describe(pod, container, last));
     }
     return null;
   }
 
   private static String describe(Pod pod, ContainerStatus container, ContainerStateTerminated last) {
     return "pod " + pod.getMetadata().getName() + ", container " + container.getName()
-        + (last == null ? "" : ": exit code " + last.getExitCode() + (last.getReason() == null ? "" : " (" + last.getReason() + ")"))
-        + ", " + (container.getRestartCount() == null ? 0 : container.getRestartCount()) + " restart(s)";
+        + (last == null ? "" : ": exit code " + last.getExitCode() + (last.getReason() == null ? "" : " (" + last.getReason() + ")"));
   }
 
   private static String waitingReason(ContainerState state) {
@@ -240,85 +241,135 @@ public final class Health {
   public record Judgement(List<Verdict> verdicts, Duration recheckIn) {
   }
 
+  /** What an injected pod got: the languages, and whether from the Instrumentation's current generation. */
+  public record Injected(Set<String> languages, boolean current) {
+  }
+
+  /** Where the judge looks beside the troubled pods: a workload's other live pods. */
+  public interface Peers {
+
+    /** Its pods not injected by this Instrumentation (the baseline). */
+    List<Pod> withoutAgent(Fleet.Workload workload);
+
+    /** Its pods injected by this Instrumentation's current generation. */
+    List<Pod> withAgent(Fleet.Workload workload);
+  }
+
+  /** The rollback settings, defaults applied. */
+  private record Settings(boolean enabled, Duration grace, Duration window) {
+
+    static Settings of(Rollback rollback) {
+      return new Settings(rollback != null && Boolean.TRUE.equals(rollback.getEnabled()),
+          rollback == null || rollback.getGraceTime() == null ? DEFAULT_GRACE : RolloutPlanner.pause(rollback.getGraceTime()),
+          rollback == null || rollback.getStabilityWindow() == null ? DEFAULT_WINDOW
+              : RolloutPlanner.pause(rollback.getStabilityWindow()));
+    }
+  }
+
   /**
-   * Judges each workload with injected pods in trouble. A workload is rolled back when one of its failing pods
-   * started at least the grace time and less than the stability window ago, rollback is on, it can be
-   * restarted, and none of its pods without the agent fails (then the agent is not the cause).
+   * Judges each workload with injected pods in trouble. A workload is rolled back when one of its pods injected by
+   * the current generation fails and started at least the grace time and less than the stability window ago,
+   * rollback is on, it can be restarted, none of its pods without the agent fails (then the agent is not the cause),
+   * and, for a Deployment, no pod of another template runs Ready with the same agent (then the template's change is).
    *
-   * @param troubled     per workload, its injected pods (current or older generation) the cache keeps a digest for,
-   *                     with the languages each got
-   * @param withoutAgent a workload's live pods not injected by this Instrumentation (the baseline)
-   * @param rollback     the Instrumentation's spec.rollback, or null (report only)
+   * @param troubled per workload, its injected pods (current or older generation) the cache keeps a digest for
+   * @param rollback the Instrumentation's spec.rollback, or null (report only)
    */
-  public static Judgement judge(Map<Fleet.Workload, Map<Pod, Set<String>>> troubled,
-      Function<Fleet.Workload, List<Pod>> withoutAgent, Rollback rollback, Instant now) {
-    boolean enabled = rollback != null && Boolean.TRUE.equals(rollback.getEnabled());
-    Duration grace = rollback == null || rollback.getGraceTime() == null ? DEFAULT_GRACE
-        : RolloutPlanner.pause(rollback.getGraceTime());
-    Duration window = rollback == null || rollback.getStabilityWindow() == null ? DEFAULT_WINDOW
-        : RolloutPlanner.pause(rollback.getStabilityWindow());
+  public static Judgement judge(Map<Fleet.Workload, Map<Pod, Injected>> troubled, Peers peers, Rollback rollback,
+      Instant now) {
+    Settings settings = Settings.of(rollback);
     List<Verdict> verdicts = new ArrayList<>();
-    Duration recheck = null;
-    for (Map.Entry<Fleet.Workload, Map<Pod, Set<String>>> entry : troubled.entrySet()) {
-      Fleet.Workload workload = entry.getKey();
-      List<Pod> baseline = withoutAgent.apply(workload);
-      boolean baselineReady = baseline.stream().anyMatch(Health::ready);
-      Failure shown = null;
-      Set<String> languages = new TreeSet<>();
-      List<String> agents = new ArrayList<>();
-      int failing = 0;
-      Duration young = null;
-      boolean eligible = false;
-      for (Map.Entry<Pod, Set<String>> podEntry : entry.getValue().entrySet()) {
-        Pod pod = podEntry.getKey();
-        Instant started = started(pod);
-        Duration age = started == null ? Duration.ZERO : Duration.between(started, now);
-        Failure failure = failure(pod);
-        if (failure == null && baselineReady && !ready(pod) && "Running".equals(pod.getStatus().getPhase())) {
-          if (age.compareTo(grace) < 0) {
-            recheck = min(recheck, grace.minus(age)); // it may turn NotReady by time alone
-            continue;
-          }
-          failure = new Failure(NOT_READY, "pod " + pod.getMetadata().getName() + " is not Ready " + age.toSeconds()
-              + "s after its start, while a pod of the workload without the agent is");
-        }
-        if (failure == null) {
+    Duration[] recheck = {null};
+    troubled.forEach((workload, pods) -> {
+      Verdict verdict = judge(workload, pods, peers, settings, now, recheck);
+      if (verdict != null) {
+        verdicts.add(verdict);
+      }
+    });
+    return new Judgement(verdicts, recheck[0]);
+  }
+
+  private static Verdict judge(Fleet.Workload workload, Map<Pod, Injected> pods, Peers peers, Settings settings,
+      Instant now, Duration[] recheck) {
+    List<Pod> baseline = peers.withoutAgent(workload);
+    boolean baselineReady = baseline.stream().anyMatch(Health::ready);
+    Failure shown = null;
+    Set<String> languages = new TreeSet<>();
+    List<String> agents = new ArrayList<>();
+    int failing = 0;
+    Duration young = null;
+    Pod eligible = null;
+    List<Pod> sorted = pods.keySet().stream().sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+    for (Pod pod : sorted) {
+      Instant started = started(pod);
+      Duration age = started == null ? Duration.ZERO : Duration.between(started, now);
+      Failure failure = failure(pod);
+      if (failure == null && baselineReady && !ready(pod) && "Running".equals(pod.getStatus().getPhase())) {
+        if (age.compareTo(settings.grace()) < 0) {
+          recheck[0] = min(recheck[0], settings.grace().minus(age)); // it may turn NotReady by time alone
           continue;
         }
-        failing++;
-        languages.addAll(podEntry.getValue());
-        agents(pod).stream().filter(agent -> !agents.contains(agent)).forEach(agents::add);
-        boolean inWindow = age.compareTo(grace) >= 0 && age.compareTo(window) < 0;
-        if (age.compareTo(grace) < 0) {
-          young = min(young, grace.minus(age));
-        }
-        if (shown == null || inWindow && !eligible) {
-          shown = failure;
-        }
-        eligible |= inWindow;
+        failure = new Failure(NOT_READY, "pod " + pod.getMetadata().getName() + " is not Ready " + settings.grace().toSeconds()
+            + "s (spec.rollback.graceTime) after its start, while a pod of the workload without the agent is");
       }
-      if (failing == 0) {
+      if (failure == null) {
         continue;
       }
-      Failure baselineFailure = baseline.stream().map(Health::failure).filter(Objects::nonNull).findFirst().orElse(null);
-      String why = null;
-      if (baselineFailure != null) {
-        why = "its pods without the agent fail too (" + baselineFailure.reason() + ": " + baselineFailure.message() + ")";
-      } else if (!enabled) {
-        why = "spec.rollback is not enabled";
-      } else if (!workload.restartable()) {
-        why = "only Deployments, StatefulSets and DaemonSets are rolled back";
-      } else if (!eligible && young != null) {
-        why = "within spec.rollback.graceTime (" + grace.toSeconds() + "s from the pod's start)";
-        recheck = min(recheck, young);
-      } else if (!eligible) {
-        why = "its failing pods started more than spec.rollback.stabilityWindow (" + window.toSeconds() + "s) ago: not"
-            + " taken for the agent's failure";
+      failing++;
+      languages.addAll(pods.get(pod).languages());
+      agents(pod).stream().filter(agent -> !agents.contains(agent)).forEach(agents::add);
+      boolean current = pods.get(pod).current();
+      if (current && age.compareTo(settings.grace()) < 0) {
+        young = min(young, settings.grace().minus(age));
       }
-      agents.sort(Comparator.naturalOrder());
-      verdicts.add(new Verdict(workload, languages, agents, failing, shown, why == null, why));
+      boolean inWindow = current && age.compareTo(settings.grace()) >= 0 && age.compareTo(settings.window()) < 0;
+      if (shown == null || inWindow && eligible == null) {
+        shown = failure;
+      }
+      eligible = eligible == null && inWindow ? pod : eligible;
     }
-    return new Judgement(verdicts, recheck);
+    if (failing == 0) {
+      return null;
+    }
+    String why = whyNot(workload, baseline, eligible, young, peers, settings);
+    if (why != null && why.startsWith("within")) {
+      recheck[0] = min(recheck[0], young);
+    }
+    agents.sort(Comparator.naturalOrder());
+    return new Verdict(workload, languages, agents, failing, shown, why == null, why);
+  }
+
+  /** Why a workload with failing injected pods is not rolled back, or null. */
+  private static String whyNot(Fleet.Workload workload, List<Pod> baseline, Pod eligible, Duration young, Peers peers,
+      Settings settings) {
+    Failure baselineFailure = baseline.stream().map(Health::failure).filter(Objects::nonNull).findFirst().orElse(null);
+    if (baselineFailure != null) {
+      return "its pods without the agent fail too (" + baselineFailure.reason() + ": " + baselineFailure.message() + ")";
+    }
+    if (!settings.enabled()) {
+      return "spec.rollback is not enabled";
+    }
+    if (!workload.restartable()) {
+      return "only Deployments, StatefulSets and DaemonSets are rolled back";
+    }
+    if (eligible == null && young != null) {
+      return "within spec.rollback.graceTime (" + settings.grace().toSeconds() + "s from the pod's start)";
+    }
+    if (eligible == null) {
+      return "its failing pods were injected by an older generation (a restart gives them the current one) or started"
+          + " more than spec.rollback.stabilityWindow (" + settings.window().toSeconds() + "s) ago";
+    }
+    String template = template(eligible);
+    if (template != null && peers.withAgent(workload).stream()
+        .anyMatch(other -> ready(other) && template(other) != null && !template.equals(template(other)))) {
+      return "a pod of another template of the Deployment runs Ready with the same agent: the template's change, not the"
+          + " agent, is the likely cause";
+    }
+    return null;
+  }
+
+  private static String template(Pod pod) {
+    return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get("pod-template-hash");
   }
 
   private static Duration min(Duration a, Duration b) {

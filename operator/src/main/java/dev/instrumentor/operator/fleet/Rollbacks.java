@@ -5,6 +5,7 @@ import dev.instrumentor.api.v1alpha1.RolledBackWorkload;
 import dev.instrumentor.operator.kube.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ public final class Rollbacks {
   public static final int MAX_RECORDS = 100;
   /** How soon to look again while a record waits to reach the webhook's cache. */
   static final Duration SETTLE = Duration.ofSeconds(2);
+  /** How soon to try a restart again that the API server failed (not refused). */
+  static final Duration RETRY = Duration.ofSeconds(10);
   private static final Logger LOG = LoggerFactory.getLogger(Rollbacks.class);
 
   private final Workloads workloads;
@@ -92,7 +95,9 @@ public final class Rollbacks {
         recheck = SETTLE; // restarted only once the webhook skips the new pods
         continue;
       }
-      restart(record, key + "@" + generation, now);
+      if (!restart(record, key + "@" + generation, now)) {
+        recheck = RETRY; // the API server did not answer: tried again
+      }
     }
     return new Step(records, added, recheck);
   }
@@ -112,9 +117,14 @@ public final class Rollbacks {
     return record;
   }
 
-  /** Restarts the workload once, without the agent (its new pods are skipped); says why not where it cannot. */
-  private void restart(RolledBackWorkload record, String reference, Instant now) {
+  /**
+   * Restarts the workload once, without the agent (its new pods are skipped); says why not where it cannot.
+   *
+   * @return false when the API server failed to answer (tried again later)
+   */
+  private boolean restart(RolledBackWorkload record, String reference, Instant now) {
     Fleet.Workload workload = workload(record);
+    String reason = "rollback " + reference;
     try {
       HasMetadata live = workloads.get(workload.kind(), workload.namespace(), workload.name());
       String why = live == null ? "it is gone" : Workloads.whyNotRestartable(live);
@@ -122,22 +132,31 @@ public final class Rollbacks {
         record.setNotRestarted(why);
         events.record(Workloads.reference(workload), "Warning", "RollbackNotRestarted", "Rollback", "not restarted"
             + " without the agent: " + why + "; delete its failing pods and the new ones start without it");
-        return;
+        return true;
       }
-      workloads.restart(workload, "rollback " + reference, now);
+      if (reason.equals(Workloads.restartedFor(live))) {
+        // restarted before, and the status that said so was not written (a conflict, a lost leader): not again
+        record.setRestartedAt(Workloads.restartedAt(live) == null ? now.toString() : Workloads.restartedAt(live));
+        return true;
+      }
+      workloads.restart(workload, reason, now);
       record.setRestartedAt(now.toString());
     } catch (KubernetesClientException e) {
       LOG.warn("could not restart {} to roll it back: {}", workload, e.getMessage());
+      if (e.getCode() != HttpURLConnection.HTTP_FORBIDDEN && e.getCode() != 422) {
+        return false; // unavailable, throttled, a conflict: tried again
+      }
       record.setNotRestarted("the API server refused the restart: " + e.getMessage());
       events.record(Workloads.reference(workload), "Warning", "RollbackNotRestarted", "Rollback",
           "could not restart it without the agent: " + e.getMessage() + "; delete its failing pods");
-      return;
+      return true;
     }
     LOG.info("restarted {} without the agent of {}", workload, reference);
     events.record(Workloads.reference(workload), "Normal", "RestartedWithoutAgent", "Rollback",
         "restarted so that its pods run without the agent of " + reference
             + (workload.kind().equals("StatefulSet") ? "; a StatefulSet does not replace a pod that is not Ready:"
             + " delete its failing pods" : ""));
+    return true;
   }
 
   private static RolledBackWorkload copy(RolledBackWorkload record) {

@@ -70,12 +70,21 @@ public final class Workloads {
     return null;
   }
 
+  /** When its pod template says it was last restarted, or null. */
+  public static String restartedAt(HasMetadata workload) {
+    return templateAnnotation(workload, RESTARTED_AT);
+  }
+
   /** What its pod template says it was last restarted for, or null. */
   public static String restartedFor(HasMetadata workload) {
+    return templateAnnotation(workload, RESTARTED_FOR);
+  }
+
+  private static String templateAnnotation(HasMetadata workload, String key) {
     PodTemplateSpec template = template(workload);
     Map<String, String> annotations = template == null || template.getMetadata() == null ? null
         : template.getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(RESTARTED_FOR);
+    return annotations == null ? null : annotations.get(key);
   }
 
   /** Restarts it (a merge patch of two pod-template annotations). */

@@ -19,6 +19,7 @@ import dev.instrumentor.operator.kube.EventRecorder;
 import dev.instrumentor.operator.kube.WrittenStatuses;
 import dev.instrumentor.webhook.admission.NamespaceAnnotations;
 import dev.instrumentor.webhook.agent.InstrumentationSource;
+import dev.instrumentor.webhook.mutation.Resolved;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -352,9 +353,20 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
       View view, InstrumentationStatus previous, InstrumentationStatus status, InstrumentationConditions conditions) {
     String key = Fleet.key(instrumentation);
     Rollback rollback = instrumentation.getSpec().getRollback();
-    Health.Judgement judgement = Health.judge(view.troubled(), workload -> pods.list(workload.namespace(),
-        pod -> Fleet.live(pod) && workload.equals(Fleet.workload(pod)) && !Fleet.injectedBy(pod, key)).toList(),
-        rollback, clock.instant());
+    String reference = Resolved.reference(instrumentation);
+    Health.Judgement judgement = Health.judge(view.troubled(), new Health.Peers() {
+      @Override
+      public List<Pod> withoutAgent(Fleet.Workload workload) {
+        return pods.list(workload.namespace(), pod -> Fleet.live(pod) && workload.equals(Fleet.workload(pod))
+            && !Fleet.injectedBy(pod, key)).toList();
+      }
+
+      @Override
+      public List<Pod> withAgent(Fleet.Workload workload) {
+        return pods.list(workload.namespace(), pod -> Fleet.live(pod) && workload.equals(Fleet.workload(pod))
+            && Fleet.injectedWith(pod, reference)).toList();
+      }
+    }, rollback, clock.instant());
     status.setFailing(judgement.verdicts().stream().mapToInt(Health.Verdict::failing).sum());
     status.setRolledBack(view.total(Fleet.State.ROLLED_BACK) == 0 ? null : view.total(Fleet.State.ROLLED_BACK));
     Map<Fleet.Workload, Integer> before = failing.getOrDefault(key, Map.of());

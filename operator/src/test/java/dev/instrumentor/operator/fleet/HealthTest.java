@@ -71,14 +71,33 @@ class HealthTest {
     return rollback;
   }
 
-  private static Map<Fleet.Workload, Map<Pod, Set<String>>> troubled(Pod... pods) {
-    Map<Pod, Set<String>> byPod = new java.util.LinkedHashMap<>();
+  private static Map<Fleet.Workload, Map<Pod, Health.Injected>> troubled(Pod... pods) {
+    Map<Pod, Health.Injected> byPod = new java.util.LinkedHashMap<>();
     for (Pod pod : pods) {
-      byPod.put(pod, Set.of("java"));
+      byPod.put(pod, new Health.Injected(Set.of("java"), true));
     }
-    Map<Fleet.Workload, Map<Pod, Set<String>>> result = new TreeMap<>();
+    Map<Fleet.Workload, Map<Pod, Health.Injected>> result = new TreeMap<>();
     result.put(CART, byPod);
     return result;
+  }
+
+  /** The workload's other pods: {@code withoutAgent}, and {@code withAgent} injected by the current generation. */
+  private static Health.Peers peers(List<Pod> withoutAgent, List<Pod> withAgent) {
+    return new Health.Peers() {
+      @Override
+      public List<Pod> withoutAgent(Fleet.Workload workload) {
+        return withoutAgent;
+      }
+
+      @Override
+      public List<Pod> withAgent(Fleet.Workload workload) {
+        return withAgent;
+      }
+    };
+  }
+
+  private static Health.Peers without(Pod... pods) {
+    return peers(List.of(pods), List.of());
   }
 
   @Test
@@ -102,14 +121,14 @@ class HealthTest {
     assertThat(crashing.getStatus().getHostIP()).isNull();
     assertThat(crashing.getStatus().getInitContainerStatuses().get(0).getImage()).isEqualTo("agent:broken");
     assertThat(Health.failure(crashing)).isEqualTo(new Health.Failure("CrashLoopBackOff",
-        "pod cart-1, container app: exit code 1 (Error), 3 restart(s)"));
+        "pod cart-1, container app: exit code 1 (Error)"));
     assertThat(Health.agents(crashing)).containsExactly("java=agent:broken");
   }
 
   @Test
   void eachSignalIsNamed() {
-    Pod oom = pod("oom", "Running", "2026-12-03T09:50:00Z", true, List.of(new ContainerStatusBuilder().withName("app")
-        .withRestartCount(1).withReady(true).withNewState().withNewRunning().endRunning().endState().withNewLastState()
+    Pod oom = pod("oom", "Running", "2026-12-03T09:50:00Z", false, List.of(new ContainerStatusBuilder().withName("app")
+        .withRestartCount(1).withReady(false).withNewState().withNewRunning().endRunning().endState().withNewLastState()
         .withNewTerminated().withExitCode(137).withReason("OOMKilled").endTerminated().endLastState().build()), null);
     assertThat(Health.failure(oom).reason()).isEqualTo("OOMKilled");
     Pod pull = pod("pull", "Pending", "2026-12-03T09:50:00Z", false, null,
@@ -128,7 +147,7 @@ class HealthTest {
   void aCrashLoopIsRolledBackAfterTheGraceTimeWithinTheWindowUnlessThePodsWithoutTheAgentFailToo() {
     Pod young = pod("cart-young", "Running", "2026-12-03T09:59:30Z", false, List.of(crashLooping("app", 2, "Error")),
         List.of(agentInit("agent:broken", null, 0)));
-    Health.Judgement waiting = Health.judge(troubled(young), w -> List.of(healthy("cart-old")), rollback(true), NOW);
+    Health.Judgement waiting = Health.judge(troubled(young), without(healthy("cart-old")), rollback(true), NOW);
     assertThat(waiting.verdicts()).singleElement().satisfies(v -> {
       assertThat(v.rollBack()).isFalse();
       assertThat(v.why()).contains("graceTime");
@@ -137,7 +156,7 @@ class HealthTest {
 
     Pod old = pod("cart-1", "Running", "2026-12-03T09:58:00Z", false, List.of(crashLooping("app", 4, "Error")),
         List.of(agentInit("agent:broken", null, 0)));
-    Health.Judgement due = Health.judge(troubled(young, old), w -> List.of(healthy("cart-old")), rollback(true), NOW);
+    Health.Judgement due = Health.judge(troubled(young, old), without(healthy("cart-old")), rollback(true), NOW);
     assertThat(due.verdicts()).singleElement().satisfies(v -> {
       assertThat(v.rollBack()).isTrue();
       assertThat(v.failing()).isEqualTo(2);
@@ -148,25 +167,25 @@ class HealthTest {
 
     Pod baselineCrashing = pod("cart-plain", "Running", "2026-12-03T09:00:00Z", false,
         List.of(crashLooping("app", 9, "Error")), null);
-    assertThat(Health.judge(troubled(old), w -> List.of(baselineCrashing), rollback(true), NOW).verdicts())
+    assertThat(Health.judge(troubled(old), without(baselineCrashing), rollback(true), NOW).verdicts())
         .singleElement().satisfies(v -> {
           assertThat(v.rollBack()).isFalse();
           assertThat(v.why()).startsWith("its pods without the agent fail too");
         });
-    assertThat(Health.judge(troubled(old), w -> List.of(), rollback(false), NOW).verdicts())
+    assertThat(Health.judge(troubled(old), without(), rollback(false), NOW).verdicts())
         .singleElement().satisfies(v -> assertThat(v.why()).isEqualTo("spec.rollback is not enabled"));
-    assertThat(Health.judge(troubled(old), w -> List.of(), null, NOW).verdicts()).singleElement()
+    assertThat(Health.judge(troubled(old), without(), null, NOW).verdicts()).singleElement()
         .satisfies(v -> assertThat(v.rollBack()).isFalse());
 
     Pod stable = pod("cart-2", "Running", "2026-12-03T08:00:00Z", false, List.of(crashLooping("app", 40, "Error")),
         List.of(agentInit("agent:1", null, 0)));
-    assertThat(Health.judge(troubled(stable), w -> List.of(), rollback(true), NOW).verdicts()).singleElement()
+    assertThat(Health.judge(troubled(stable), without(), rollback(true), NOW).verdicts()).singleElement()
         .satisfies(v -> {
           assertThat(v.rollBack()).as("after the stability window").isFalse();
           assertThat(v.why()).contains("stabilityWindow");
         });
     Fleet.Workload job = new Fleet.Workload("Job", "shop", "migrate");
-    assertThat(Health.judge(Map.of(job, Map.of(old, Set.of("java"))), w -> List.of(), rollback(true), NOW).verdicts())
+    assertThat(Health.judge(Map.of(job, Map.of(old, new Health.Injected(Set.of("java"), true))), without(), rollback(true), NOW).verdicts())
         .singleElement().satisfies(v -> assertThat(v.why()).contains("only Deployments"));
   }
 
@@ -175,16 +194,59 @@ class HealthTest {
     ContainerStatus running = new ContainerStatusBuilder().withName("app").withRestartCount(0).withReady(false)
         .withNewState().withNewRunning().endRunning().endState().build();
     Pod slow = pod("cart-1", "Running", "2026-12-03T09:55:00Z", false, List.of(running), null);
-    assertThat(Health.judge(troubled(slow), w -> List.of(), rollback(true), NOW).verdicts())
+    assertThat(Health.judge(troubled(slow), without(), rollback(true), NOW).verdicts())
         .as("no baseline: a slow app is not judged").isEmpty();
-    assertThat(Health.judge(troubled(slow), w -> List.of(healthy("cart-plain")), rollback(true), NOW).verdicts())
+    assertThat(Health.judge(troubled(slow), without(healthy("cart-plain")), rollback(true), NOW).verdicts())
         .singleElement().satisfies(v -> {
           assertThat(v.failure().reason()).isEqualTo("NotReady");
           assertThat(v.rollBack()).isTrue();
         });
     Pod fresh = pod("cart-2", "Running", "2026-12-03T09:59:45Z", false, List.of(running), null);
-    Health.Judgement judgement = Health.judge(troubled(fresh), w -> List.of(healthy("cart-plain")), rollback(true), NOW);
+    Health.Judgement judgement = Health.judge(troubled(fresh), without(healthy("cart-plain")), rollback(true), NOW);
     assertThat(judgement.verdicts()).isEmpty();
     assertThat(judgement.recheckIn()).isEqualTo(Duration.ofSeconds(45));
+  }
+
+  @Test
+  void onlyTheAppsContainersAndOurInitContainerCountAndARecoveredOneDoesNot() {
+    Pod userInit = pod("cart-1", "Pending", "2026-12-03T09:50:00Z", false, null,
+        List.of(agentInit("agent:1", null, 0), crashLooping("wait-for-db", 5, "Error")));
+    assertThat(Health.failure(userInit)).as("the user's own init container").isNull();
+    Pod recovered = pod("cart-2", "Running", "2026-12-03T09:50:00Z", true, List.of(new ContainerStatusBuilder()
+        .withName("app").withRestartCount(1).withReady(true).withNewState().withNewRunning().endRunning().endState()
+        .withNewLastState().withNewTerminated().withExitCode(137).withReason("OOMKilled").endTerminated().endLastState()
+        .build()), null);
+    assertThat(Health.failure(recovered)).as("OOMKilled once, Ready again").isNull();
+    Pod betweenBackOffs = pod("cart-3", "Running", "2026-12-03T09:50:00Z", false, List.of(new ContainerStatusBuilder()
+        .withName("app").withRestartCount(3).withReady(false).withNewState().withNewRunning().endRunning().endState()
+        .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error").endTerminated().endLastState().build()),
+        null);
+    assertThat(Health.failure(betweenBackOffs).reason()).as("running again between two back-offs")
+        .isEqualTo("CrashLoopBackOff");
+  }
+
+  @Test
+  void olderGenerationsAndAnotherTemplateRunningReadyWithTheSameAgentAreNotRolledBack() {
+    Pod old = pod("cart-1", "Running", "2026-12-03T09:58:00Z", false, List.of(crashLooping("app", 4, "Error")),
+        List.of(agentInit("agent:1", null, 0)));
+    Map<Fleet.Workload, Map<Pod, Health.Injected>> stale = Map.of(CART, Map.of(old,
+        new Health.Injected(Set.of("java"), false)));
+    assertThat(Health.judge(stale, without(), rollback(true), NOW).verdicts()).singleElement().satisfies(v -> {
+      assertThat(v.rollBack()).isFalse();
+      assertThat(v.why()).contains("older generation");
+    });
+
+    old.getMetadata().setLabels(Map.of("pod-template-hash", "new"));
+    Pod previousTemplate = healthy("cart-0");
+    previousTemplate.getMetadata().setLabels(Map.of("pod-template-hash", "old"));
+    assertThat(Health.judge(troubled(old), peers(List.of(), List.of(previousTemplate)), rollback(true), NOW).verdicts())
+        .singleElement().satisfies(v -> {
+          assertThat(v.rollBack()).as("a new app release crashes, not the agent").isFalse();
+          assertThat(v.why()).contains("another template");
+        });
+    Pod sameTemplate = healthy("cart-9");
+    sameTemplate.getMetadata().setLabels(Map.of("pod-template-hash", "new"));
+    assertThat(Health.judge(troubled(old), peers(List.of(), List.of(sameTemplate)), rollback(true), NOW).verdicts())
+        .singleElement().satisfies(v -> assertThat(v.rollBack()).isTrue());
   }
 }

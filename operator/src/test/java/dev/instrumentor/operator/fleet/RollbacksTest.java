@@ -94,6 +94,13 @@ class RollbacksTest {
     assertThat(first.records().get(0).getRestartedAt()).as("the previous status is not changed in place").isNull();
 
     long generation = client.apps().deployments().inNamespace("shop").withName("cart").get().getMetadata().getGeneration();
+    // the status that said it was restarted was not written (a conflict, a leader lost): it is not restarted again
+    Rollbacks.Step lost = rollbacks.step(instrumentation(), 3, first.records(), List.of(failing("cart")), record -> true,
+        NOW.plusSeconds(30));
+    assertThat(lost.records()).filteredOn(r -> r.getName().equals("cart")).singleElement()
+        .satisfies(r -> assertThat(r.getRestartedAt()).isEqualTo(NOW.plusSeconds(2).toString()));
+    assertThat(client.apps().deployments().inNamespace("shop").withName("cart").get().getMetadata().getGeneration())
+        .isEqualTo(generation);
     Rollbacks.Step third = rollbacks.step(instrumentation(), 3, second.records(), List.of(failing("cart")), record -> true,
         NOW.plusSeconds(60));
     assertThat(third.records()).isEqualTo(second.records());
