@@ -110,9 +110,8 @@ class RollbackOnRealNodeTest extends OnRealNode {
           assertThat(event.getNote()).contains(NodeImages.BROKEN_JAVA_AGENT).contains("CrashLoopBackOff");
         })
         .anySatisfy(event -> assertThat(event.getReason()).isEqualTo("RestartedWithoutAgent"));
-    if (cluster instanceof RealCluster real) {
-      assertThat(real.metrics()).contains("instrumentor_workload_rolled_back{").contains("workload=\"Deployment/cart\"");
-    }
+    RealCluster real = (RealCluster) cluster; // the node runs only with the control plane built here
+    assertThat(real.metrics()).contains("instrumentor_workload_rolled_back{").contains("workload=\"Deployment/cart\"");
 
     // the healthy Deployment of the other Instrumentation keeps its agent and is not restarted
     Instrumentation good = instrumentation(ns, "good");
@@ -125,7 +124,6 @@ class RollbackOnRealNodeTest extends OnRealNode {
     // stops; the new leader (empty memory, its own caches) keeps the record and restarts nothing, and a pod re-created
     // is admitted by its webhook (the only one left) without the agent
     long cartGeneration = deployment(ns, "cart").getMetadata().getGeneration();
-    RealCluster real = (RealCluster) cluster;
     OperatorConfig original = real.restartOperator(config -> config.withLeaderElection(config.instance() + "-a"));
     if (client.namespaces().withName(original.operatorNamespace()).get() == null) {
       client.resource(new NamespaceBuilder().withNewMetadata().withName(original.operatorNamespace()).endMetadata().build())
@@ -241,7 +239,8 @@ class RollbackOnRealNodeTest extends OnRealNode {
   }
 
   private static String status(Pod pod) {
-    return String.valueOf(pod.getMetadata().getAnnotations().get("instrumentor.dev/injection-status"));
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    return annotations == null ? "" : String.valueOf(annotations.get("instrumentor.dev/injection-status"));
   }
 
   private static String reason(Instrumentation instrumentation, String type) {
