@@ -69,8 +69,13 @@ class RollbackOnRealNodeTest extends OnRealNode {
     client.resource(NodeWorkloads.deployment(ns, "cart", Map.of("instrumentor.dev/inject-java", "broken"),
         NodeWorkloads.javaApp(List.of()))).create();
     Instant created = Instant.now();
+    RealCluster real = (RealCluster) cluster; // the node runs only with the control plane built here
 
-    // the kubelet crash-loops the JVM that refuses the agent; after graceTime the operator rolls cart back
+    // the kubelet crash-loops the JVM that refuses the agent: reported while graceTime runs
+    await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(real.metrics()).containsPattern(
+        "instrumentor_workload_failing_pods\\{[^}]*workload=\"Deployment/cart\"[^}]*\\} 1"));
+
+    // after graceTime the operator rolls cart back
     await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
       Instrumentation broken = get(() -> instrumentation(ns, "broken"));
       assertThat(broken.getStatus().getRollbacks()).as(String.valueOf(broken.getStatus())).singleElement().satisfies(r -> {
@@ -110,7 +115,6 @@ class RollbackOnRealNodeTest extends OnRealNode {
           assertThat(event.getNote()).contains(NodeImages.BROKEN_JAVA_AGENT).contains("CrashLoopBackOff");
         })
         .anySatisfy(event -> assertThat(event.getReason()).isEqualTo("RestartedWithoutAgent"));
-    RealCluster real = (RealCluster) cluster; // the node runs only with the control plane built here
     assertThat(real.metrics()).contains("instrumentor_workload_rolled_back{").contains("workload=\"Deployment/cart\"");
 
     // the healthy Deployment of the other Instrumentation keeps its agent and is not restarted

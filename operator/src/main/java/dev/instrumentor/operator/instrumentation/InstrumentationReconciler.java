@@ -77,8 +77,8 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
   private final FleetSources fleetSources;
   private final Rollouts rollouts;
   private final Rollbacks rollbacks;
-  /** Per Instrumentation, its workloads' failing injected pods when last counted (an Event when they change). */
-  private final Map<String, Map<Fleet.Workload, Integer>> failing = new ConcurrentHashMap<>();
+  /** Per Instrumentation, its workloads with failing injected pods when last judged (an Event when they change). */
+  private final Map<String, Map<Fleet.Workload, Health.Verdict>> failing = new ConcurrentHashMap<>();
   private final WrittenStatuses<InstrumentationStatus> written = new WrittenStatuses<>();
   /** The last view of each Instrumentation's pods, for the metrics. */
   private final Map<String, View> views = new ConcurrentHashMap<>();
@@ -130,6 +130,12 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
         key.substring(key.indexOf('/') + 1)).isEmpty());
     failing.keySet().retainAll(views.keySet());
     return Collections.unmodifiableMap(views);
+  }
+
+  /** Per Instrumentation ({@code namespace/name}), its workloads with failing injected pods when last judged. */
+  public Map<String, Map<Fleet.Workload, Health.Verdict>> failing() {
+    failing.keySet().retainAll(views().keySet());
+    return Collections.unmodifiableMap(failing);
   }
 
   /**
@@ -369,11 +375,12 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     }, rollback, clock.instant());
     status.setFailing(judgement.verdicts().stream().mapToInt(Health.Verdict::failing).sum());
     status.setRolledBack(view.total(Fleet.State.ROLLED_BACK) == 0 ? null : view.total(Fleet.State.ROLLED_BACK));
-    Map<Fleet.Workload, Integer> before = failing.getOrDefault(key, Map.of());
-    Map<Fleet.Workload, Integer> now = new java.util.TreeMap<>();
+    Map<Fleet.Workload, Health.Verdict> before = failing.getOrDefault(key, Map.of());
+    Map<Fleet.Workload, Health.Verdict> now = new java.util.TreeMap<>();
     for (Health.Verdict verdict : judgement.verdicts()) {
-      now.put(verdict.workload(), verdict.failing());
-      if (!verdict.rollBack() && !Integer.valueOf(verdict.failing()).equals(before.get(verdict.workload()))
+      now.put(verdict.workload(), verdict);
+      Health.Verdict previously = before.get(verdict.workload());
+      if (!verdict.rollBack() && (previously == null || previously.failing() != verdict.failing())
           && now.size() <= Fleet.MAX_WORKLOADS) {
         events.record(Workloads.reference(verdict.workload()), "Warning", "InjectedPodsFailing", "Inspect",
             verdict.failing() + " pod(s) injected by Instrumentation " + key + " fail (" + verdict.failure().reason() + ": "

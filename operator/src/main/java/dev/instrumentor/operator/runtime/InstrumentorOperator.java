@@ -198,6 +198,7 @@ public final class InstrumentorOperator implements AutoCloseable {
         config.fleetView() ? new InstrumentationReconciler.FleetSources(caches.namespaceAnnotations(),
             caches.instrumentationSource(), new Workloads(client)) : null);
     metrics.fleet(instrumentations::views);
+    metrics.failing(instrumentations::failing);
     metrics.unresolved(instrumentations::unresolved);
     operator.register(instrumentations, overrider -> namespaces(overrider));
     operator.register(new TelemetryCollectorReconciler(

@@ -1,6 +1,7 @@
 package dev.instrumentor.operator.runtime;
 
 import dev.instrumentor.operator.fleet.Fleet;
+import dev.instrumentor.operator.fleet.Health;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
@@ -150,6 +151,25 @@ public final class OperatorMetrics {
         .buildWithCallback(measurement -> pods.get().forEach((unresolved, count) -> measurement.record(count,
             Attributes.of(namespace, unresolved.namespace(), LANGUAGE, unresolved.language(), reason,
                 unresolved.reason().label()))));
+  }
+
+  /**
+   * {@code instrumentor_workload_failing_pods{instrumentation, namespace, workload, reason}}: a workload's injected pods
+   * failing now (CrashLoopBackOff, OOMKilled, AgentInitFailed, NotReady), rolled back or not, read at collection from
+   * the reconciler's latest judgement (the workloads the fleet view holds: at most one series per failing workload).
+   */
+  public void failing(Supplier<Map<String, Map<Fleet.Workload, Health.Verdict>>> failing) {
+    AttributeKey<String> instrumentation = AttributeKey.stringKey("instrumentation");
+    AttributeKey<String> namespace = AttributeKey.stringKey("namespace");
+    AttributeKey<String> workload = AttributeKey.stringKey("workload");
+    AttributeKey<String> reason = AttributeKey.stringKey("reason");
+    meter.gaugeBuilder("instrumentor.workload.failing.pods").ofLongs()
+        .setDescription("Injected pods of a workload that fail now (CrashLoopBackOff, OOMKilled, AgentInitFailed, NotReady).")
+        .buildWithCallback(measurement -> failing.get().forEach((key, workloads) -> workloads.entrySet().stream()
+            .limit(Fleet.MAX_WORKLOAD_SERIES).forEach(entry -> measurement.record(entry.getValue().failing(),
+                Attributes.builder().put(instrumentation, key).put(namespace, entry.getKey().namespace())
+                    .put(workload, entry.getKey().kind() + "/" + entry.getKey().name())
+                    .put(reason, entry.getValue().failure().reason()).build()))));
   }
 
   /**
