@@ -253,9 +253,10 @@ public final class Fleet {
               .computeIfAbsent(language, l -> new int[2])[state == State.STALE ? 0 : 1]++;
         }
         if ((state == State.INJECTED || state == State.STALE) && inTrouble(pod)) {
-          troubled.computeIfAbsent(workload(pod), w -> new LinkedHashMap<>())
-              .computeIfAbsent(pod, p -> new Health.Injected(new TreeSet<>(), state == State.INJECTED)).languages()
-              .add(language);
+          Health.Injected injected = troubled.computeIfAbsent(workload(pod), w -> new LinkedHashMap<>())
+              .computeIfAbsent(pod, p -> new Health.Injected(new TreeSet<>(), state == State.INJECTED, new TreeSet<>()));
+          injected.languages().add(language);
+          outcomes(pod).path(language).path("containers").forEach(name -> injected.containers().add(name.asText()));
         }
       }
     }

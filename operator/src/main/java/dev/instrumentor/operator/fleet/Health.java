@@ -154,8 +154,18 @@ public final class Health {
     return slim;
   }
 
-  /** Why the pod fails by a container's state (not readiness), or null. */
+  /** Why the pod fails by a container's state (not readiness), any of its app containers judged, or null. */
   public static Failure failure(Pod pod) {
+    return failure(pod, null);
+  }
+
+  /**
+   * Why the pod fails by a container's state (not readiness), or null.
+   *
+   * @param targets the app containers to judge (those that got the agent: a crashing sidecar is not the agent's
+   *                doing), or null for all
+   */
+  public static Failure failure(Pod pod, Set<String> targets) {
     PodStatus status = pod.getStatus();
     if (status == null) {
       return null;
@@ -175,11 +185,15 @@ public final class Health {
     }
     // the app's containers (the agent runs in them), not the user's own init containers or sidecars
     for (ContainerStatus container : nonNull(status.getContainerStatuses())) {
+      if (targets != null && !targets.contains(container.getName())) {
+        continue;
+      }
       ContainerStateTerminated last = container.getLastState() == null ? null : container.getLastState().getTerminated();
       boolean crashLooping = CRASH_LOOP.equals(waitingReason(container.getState()));
-      // between two back-offs the kubelet runs it again: still crash-looping while it is not Ready after a failure
+      // between two back-offs the kubelet runs it again: still crash-looping while it is not Ready after failing
+      // twice (one failure, then a slow start, is a restart, not a loop)
       boolean restarting = !Boolean.TRUE.equals(container.getReady()) && last != null && last.getExitCode() != null
-          && last.getExitCode() != 0 && container.getRestartCount() != null && container.getRestartCount() > 0;
+          && last.getExitCode() != 0 && container.getRestartCount() != null && container.getRestartCount() > 1;
       if (!crashLooping && !restarting) {
         continue; // an OOM kill or crash long recovered from (Ready again) is not a failure
       }
@@ -241,8 +255,15 @@ public final class Health {
   public record Judgement(List<Verdict> verdicts, Duration recheckIn) {
   }
 
-  /** What an injected pod got: the languages, and whether from the Instrumentation's current generation. */
-  public record Injected(Set<String> languages, boolean current) {
+  /**
+   * What an injected pod got: the languages, whether from the Instrumentation's current generation, and the
+   * containers that got the agent (the only ones judged).
+   */
+  public record Injected(Set<String> languages, boolean current, Set<String> containers) {
+
+    public Injected(Set<String> languages, boolean current) {
+      this(languages, current, null);
+    }
   }
 
   /** Where the judge looks beside the troubled pods: a workload's other live pods. */
@@ -303,7 +324,8 @@ public final class Health {
     for (Pod pod : sorted) {
       Instant started = started(pod);
       Duration age = started == null ? Duration.ZERO : Duration.between(started, now);
-      Failure failure = failure(pod);
+      Set<String> targets = pods.get(pod).containers();
+      Failure failure = failure(pod, targets == null || targets.isEmpty() ? null : targets);
       if (failure == null && baselineReady && !ready(pod) && "Running".equals(pod.getStatus().getPhase())) {
         if (age.compareTo(settings.grace()) < 0) {
           recheck[0] = min(recheck[0], settings.grace().minus(age)); // it may turn NotReady by time alone
@@ -362,8 +384,8 @@ public final class Health {
     String template = template(eligible);
     if (template != null && peers.withAgent(workload).stream()
         .anyMatch(other -> ready(other) && template(other) != null && !template.equals(template(other)))) {
-      return "a pod of another template of the Deployment runs Ready with the same agent: the template's change, not the"
-          + " agent, is the likely cause";
+      return "a pod of another template of the Deployment runs Ready with the same agent and configuration: the agent"
+          + " is not the likely cause";
     }
     return null;
   }

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -134,17 +136,18 @@ public final class Rollbacks {
             + " without the agent: " + why + "; delete its failing pods and the new ones start without it");
         return true;
       }
-      if (reason.equals(Workloads.restartedFor(live))) {
+      String restartedAt = Workloads.restartedAt(live);
+      if (reason.equals(Workloads.restartedFor(live)) && notBefore(restartedAt, record.getAt())) {
         // restarted before, and the status that said so was not written (a conflict, a lost leader): not again
-        record.setRestartedAt(Workloads.restartedAt(live) == null ? now.toString() : Workloads.restartedAt(live));
+        record.setRestartedAt(restartedAt);
         return true;
       }
       workloads.restart(workload, reason, now);
       record.setRestartedAt(now.toString());
     } catch (KubernetesClientException e) {
       LOG.warn("could not restart {} to roll it back: {}", workload, e.getMessage());
-      if (e.getCode() != HttpURLConnection.HTTP_FORBIDDEN && e.getCode() != 422) {
-        return false; // unavailable, throttled, a conflict: tried again
+      if (worthRetrying(e.getCode())) {
+        return false; // unreachable, throttled, a conflict, a server error: tried again
       }
       record.setNotRestarted("the API server refused the restart: " + e.getMessage());
       events.record(Workloads.reference(workload), "Warning", "RollbackNotRestarted", "Rollback",
@@ -157,6 +160,22 @@ public final class Rollbacks {
             + (workload.kind().equals("StatefulSet") ? "; a StatefulSet does not replace a pod that is not Ready:"
             + " delete its failing pods" : ""));
     return true;
+  }
+
+  /** No answer (0), a timeout, a conflict, throttling or a server error: worth trying again; other codes refuse. */
+  static boolean worthRetrying(int code) {
+    return code == 0 || code == HttpURLConnection.HTTP_CLIENT_TIMEOUT || code == HttpURLConnection.HTTP_CONFLICT
+        || code == 429 || code >= HttpURLConnection.HTTP_INTERNAL_ERROR;
+  }
+
+  /** Whether time {@code at} (RFC 3339, any offset) is not before {@code since}; false when either does not parse. */
+  static boolean notBefore(String at, String since) {
+    try {
+      return at != null && since != null && !OffsetDateTime.parse(at).toInstant().isBefore(OffsetDateTime.parse(since)
+          .toInstant());
+    } catch (DateTimeParseException e) {
+      return false;
+    }
   }
 
   private static RolledBackWorkload copy(RolledBackWorkload record) {

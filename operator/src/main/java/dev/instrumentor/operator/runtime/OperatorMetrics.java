@@ -8,6 +8,7 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -154,22 +155,24 @@ public final class OperatorMetrics {
   }
 
   /**
-   * {@code instrumentor_workload_failing_pods{instrumentation, namespace, workload, reason}}: a workload's injected pods
-   * failing now (CrashLoopBackOff, OOMKilled, AgentInitFailed, NotReady), rolled back or not, read at collection from
-   * the reconciler's latest judgement (the workloads the fleet view holds: at most one series per failing workload).
+   * {@code instrumentor_workload_failing_pods{instrumentation, namespace, workload}}: a workload's injected pods failing
+   * now (CrashLoopBackOff, OOMKilled, AgentInitFailed, NotReady), rolled back or not, read at collection from the
+   * reconciler's latest judgement: the 100 workloads with the most per Instrumentation. No reason label: one pod's
+   * reason may change from one look to the next, and a series per reason would restart alerts (status and Events
+   * say why).
    */
   public void failing(Supplier<Map<String, Map<Fleet.Workload, Health.Verdict>>> failing) {
     AttributeKey<String> instrumentation = AttributeKey.stringKey("instrumentation");
     AttributeKey<String> namespace = AttributeKey.stringKey("namespace");
     AttributeKey<String> workload = AttributeKey.stringKey("workload");
-    AttributeKey<String> reason = AttributeKey.stringKey("reason");
     meter.gaugeBuilder("instrumentor.workload.failing.pods").ofLongs()
         .setDescription("Injected pods of a workload that fail now (CrashLoopBackOff, OOMKilled, AgentInitFailed, NotReady).")
         .buildWithCallback(measurement -> failing.get().forEach((key, workloads) -> workloads.entrySet().stream()
+            .sorted(Comparator.comparingInt((Map.Entry<Fleet.Workload, Health.Verdict> e) -> -e.getValue().failing())
+                .thenComparing(Map.Entry::getKey))
             .limit(Fleet.MAX_WORKLOAD_SERIES).forEach(entry -> measurement.record(entry.getValue().failing(),
-                Attributes.builder().put(instrumentation, key).put(namespace, entry.getKey().namespace())
-                    .put(workload, entry.getKey().kind() + "/" + entry.getKey().name())
-                    .put(reason, entry.getValue().failure().reason()).build()))));
+                Attributes.of(instrumentation, key, namespace, entry.getKey().namespace(), workload,
+                    entry.getKey().kind() + "/" + entry.getKey().name())))));
   }
 
   /**

@@ -128,7 +128,7 @@ class HealthTest {
   @Test
   void eachSignalIsNamed() {
     Pod oom = pod("oom", "Running", "2026-12-03T09:50:00Z", false, List.of(new ContainerStatusBuilder().withName("app")
-        .withRestartCount(1).withReady(false).withNewState().withNewRunning().endRunning().endState().withNewLastState()
+        .withRestartCount(2).withReady(false).withNewState().withNewRunning().endRunning().endState().withNewLastState()
         .withNewTerminated().withExitCode(137).withReason("OOMKilled").endTerminated().endLastState().build()), null);
     assertThat(Health.failure(oom).reason()).isEqualTo("OOMKilled");
     Pod pull = pod("pull", "Pending", "2026-12-03T09:50:00Z", false, null,
@@ -223,6 +223,17 @@ class HealthTest {
         null);
     assertThat(Health.failure(betweenBackOffs).reason()).as("running again between two back-offs")
         .isEqualTo("CrashLoopBackOff");
+    Pod restartedOnce = pod("cart-4", "Running", "2026-12-03T09:50:00Z", false, List.of(new ContainerStatusBuilder()
+        .withName("app").withRestartCount(1).withReady(false).withNewState().withNewRunning().endRunning().endState()
+        .withNewLastState().withNewTerminated().withExitCode(137).withReason("OOMKilled").endTerminated().endLastState()
+        .build()), null);
+    assertThat(Health.failure(restartedOnce)).as("killed once, starting again (its readiness probe not passed yet)")
+        .isNull();
+    Pod sidecarCrashing = pod("cart-5", "Running", "2026-12-03T09:50:00Z", false, List.of(new ContainerStatusBuilder()
+        .withName("app").withRestartCount(0).withReady(true).withNewState().withNewRunning().endRunning().endState()
+        .build(), crashLooping("proxy", 4, "Error")), List.of(agentInit("agent:1", null, 0)));
+    assertThat(Health.failure(sidecarCrashing, Set.of("app"))).as("a sidecar that did not get the agent").isNull();
+    assertThat(Health.failure(sidecarCrashing, null)).as("any container, as for pods without the agent").isNotNull();
   }
 
   @Test

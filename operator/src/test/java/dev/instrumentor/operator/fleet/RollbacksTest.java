@@ -114,4 +114,30 @@ class RollbacksTest {
     assertThat(client.resources(Event.class).inNamespace("shop").list().getItems()).extracting(Event::getReason)
         .contains("AgentRolledBack", "RestartedWithoutAgent", "RollbackNotRestarted", "RollbackRetried");
   }
+
+  @Test
+  void anOldRollbackAnnotationDoesNotPassForThisRestartAndOnlyTransientFailuresAreRetried() {
+    deployment("cart", false);
+    Workloads workloads = new Workloads(client);
+    // a previous Instrumentation of the same name and generation rolled it back an hour ago
+    workloads.restart(new Fleet.Workload("Deployment", "shop", "cart"), "rollback shop/java@3", NOW.minusSeconds(3600));
+    long generation = client.apps().deployments().inNamespace("shop").withName("cart").get().getMetadata().getGeneration();
+    Rollbacks rollbacks = new Rollbacks(workloads,
+        new EventRecorder(client, "test", Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC)));
+    Rollbacks.Step first = rollbacks.step(instrumentation(), 3, null, List.of(failing("cart")), record -> true, NOW);
+    assertThat(first.records()).singleElement().satisfies(r -> assertThat(r.getRestartedAt()).isEqualTo(NOW.toString()));
+    assertThat(client.apps().deployments().inNamespace("shop").withName("cart").get().getMetadata().getGeneration())
+        .as("restarted for this rollback").isGreaterThan(generation);
+
+    assertThat(Rollbacks.worthRetrying(0)).isTrue();
+    assertThat(Rollbacks.worthRetrying(409)).isTrue();
+    assertThat(Rollbacks.worthRetrying(429)).isTrue();
+    assertThat(Rollbacks.worthRetrying(503)).isTrue();
+    assertThat(Rollbacks.worthRetrying(400)).as("an admission policy's denial").isFalse();
+    assertThat(Rollbacks.worthRetrying(403)).isFalse();
+    assertThat(Rollbacks.worthRetrying(422)).isFalse();
+    assertThat(Rollbacks.notBefore("2026-12-03T10:00:00.5Z", "2026-12-03T10:00:00Z")).isTrue();
+    assertThat(Rollbacks.notBefore("2026-12-03T11:00:00+01:00", "2026-12-03T10:00:00.1Z")).isFalse();
+    assertThat(Rollbacks.notBefore("yesterday", "2026-12-03T10:00:00Z")).isFalse();
+  }
 }
