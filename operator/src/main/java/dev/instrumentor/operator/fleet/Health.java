@@ -260,10 +260,6 @@ public final class Health {
    * containers that got the agent (the only ones judged).
    */
   public record Injected(Set<String> languages, boolean current, Set<String> containers) {
-
-    public Injected(Set<String> languages, boolean current) {
-      this(languages, current, null);
-    }
   }
 
   /** Where the judge looks beside the troubled pods: a workload's other live pods. */

@@ -74,7 +74,7 @@ class HealthTest {
   private static Map<Fleet.Workload, Map<Pod, Health.Injected>> troubled(Pod... pods) {
     Map<Pod, Health.Injected> byPod = new java.util.LinkedHashMap<>();
     for (Pod pod : pods) {
-      byPod.put(pod, new Health.Injected(Set.of("java"), true));
+      byPod.put(pod, new Health.Injected(Set.of("java"), true, Set.of("app")));
     }
     Map<Fleet.Workload, Map<Pod, Health.Injected>> result = new TreeMap<>();
     result.put(CART, byPod);
@@ -185,7 +185,7 @@ class HealthTest {
           assertThat(v.why()).contains("stabilityWindow");
         });
     Fleet.Workload job = new Fleet.Workload("Job", "shop", "migrate");
-    assertThat(Health.judge(Map.of(job, Map.of(old, new Health.Injected(Set.of("java"), true))), without(), rollback(true), NOW).verdicts())
+    assertThat(Health.judge(Map.of(job, Map.of(old, new Health.Injected(Set.of("java"), true, Set.of("app")))), without(), rollback(true), NOW).verdicts())
         .singleElement().satisfies(v -> assertThat(v.why()).contains("only Deployments"));
   }
 
@@ -241,7 +241,7 @@ class HealthTest {
     Pod old = pod("cart-1", "Running", "2026-12-03T09:58:00Z", false, List.of(crashLooping("app", 4, "Error")),
         List.of(agentInit("agent:1", null, 0)));
     Map<Fleet.Workload, Map<Pod, Health.Injected>> stale = Map.of(CART, Map.of(old,
-        new Health.Injected(Set.of("java"), false)));
+        new Health.Injected(Set.of("java"), false, Set.of("app"))));
     assertThat(Health.judge(stale, without(), rollback(true), NOW).verdicts()).singleElement().satisfies(v -> {
       assertThat(v.rollBack()).isFalse();
       assertThat(v.why()).contains("older generation");

@@ -1,6 +1,7 @@
 package dev.instrumentor.operator.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
@@ -111,8 +112,10 @@ class RollbacksTest {
     Rollbacks.Step retried = rollbacks.step(instrumentation(), 4, third.records(), List.of(), record -> true,
         NOW.plusSeconds(90));
     assertThat(retried.records()).as("a new generation tries again").isEmpty();
-    assertThat(client.resources(Event.class).inNamespace("shop").list().getItems()).extracting(Event::getReason)
-        .contains("AgentRolledBack", "RestartedWithoutAgent", "RollbackNotRestarted", "RollbackRetried");
+    // the recorder sends its Events off the caller's thread
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.resources(Event.class).inNamespace("shop")
+        .list().getItems()).extracting(Event::getReason)
+        .contains("AgentRolledBack", "RestartedWithoutAgent", "RollbackNotRestarted", "RollbackRetried"));
   }
 
   @Test
