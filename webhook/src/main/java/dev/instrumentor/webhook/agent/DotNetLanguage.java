@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * OpenTelemetry .NET automatic instrumentation, with the contract of the OpenTelemetry Operator's
  * autoinstrumentation-dotnet images: {@code /autoinstrumentation} holds the CLR profiler per runtime
- * ({@code linux/} for glibc, {@code linux-musl/}), the startup hook ({@code net/}), the additional
+ * ({@code linux-x64/} for glibc, {@code linux-musl-x64/}, as the release archives name them), the startup hook ({@code net/}), the additional
  * deps and the shared store; it is copied into the volume. The CLR loads the profiler named by
  * CORECLR_*; DOTNET_STARTUP_HOOKS, DOTNET_ADDITIONAL_DEPS and DOTNET_SHARED_STORE are lists, so a
  * container's own value is kept before ours. Read from the OpenTelemetry Operator's
@@ -34,8 +34,8 @@ final class DotNetLanguage extends AgentLanguage {
       new Loader("DOTNET_SHARED_STORE", null, MOUNT_PATH + "/store", ":"));
 
   private static final Map<String, List<JsonNode>> DEFAULTS = Map.of(
-      GLIBC, runtimeDefaults("linux"),
-      MUSL, runtimeDefaults("linux-musl"));
+      GLIBC, runtimeDefaults(GLIBC),
+      MUSL, runtimeDefaults(MUSL));
 
   private static List<JsonNode> runtimeDefaults(String profilerDirectory) {
     return List.of(

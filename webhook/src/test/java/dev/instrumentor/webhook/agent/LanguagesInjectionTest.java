@@ -186,7 +186,7 @@ class LanguagesInjectionTest {
     assertThat(env(container(pod, "api")))
         .containsEntry("CORECLR_ENABLE_PROFILING", "1")
         .containsEntry("CORECLR_PROFILER", "{918728DD-259F-4A6A-AC2B-B85E1B658318}")
-        .containsEntry("CORECLR_PROFILER_PATH", "/instrumentor/dotnet/linux/OpenTelemetry.AutoInstrumentation.Native.so")
+        .containsEntry("CORECLR_PROFILER_PATH", "/instrumentor/dotnet/linux-x64/OpenTelemetry.AutoInstrumentation.Native.so")
         .containsEntry("DOTNET_STARTUP_HOOKS", "/instrumentor/dotnet/net/OpenTelemetry.AutoInstrumentation.StartupHook.dll")
         .containsEntry("DOTNET_ADDITIONAL_DEPS", "/instrumentor/dotnet/AdditionalDeps")
         .containsEntry("DOTNET_SHARED_STORE", "/instrumentor/dotnet/store")
@@ -197,7 +197,7 @@ class LanguagesInjectionTest {
   @Test
   void theRuntimeAnnotationChoosesTheMuslProfilerOnThePodOrTheNamespaceUnderEitherKey() {
     demo();
-    String musl = "/instrumentor/dotnet/linux-musl/OpenTelemetry.AutoInstrumentation.Native.so";
+    String musl = "/instrumentor/dotnet/linux-musl-x64/OpenTelemetry.AutoInstrumentation.Native.so";
     Pod ours = mutate(pod(Map.of("instrumentor.dev/inject-dotnet", "true",
         "instrumentor.dev/dotnet-runtime", "linux-musl-x64"), app("api"))).pod();
     assertThat(env(container(ours, "api"))).containsEntry("CORECLR_PROFILER_PATH", musl);
@@ -208,7 +208,7 @@ class LanguagesInjectionTest {
         "instrumentor.dev/dotnet-runtime", "linux-x64"), app("api")),
         Map.of("instrumentor.dev/dotnet-runtime", "linux-musl-x64")).pod();
     assertThat(env(container(explicit, "api"))).as("the pod's wins over the Namespace's")
-        .containsEntry("CORECLR_PROFILER_PATH", "/instrumentor/dotnet/linux/OpenTelemetry.AutoInstrumentation.Native.so");
+        .containsEntry("CORECLR_PROFILER_PATH", "/instrumentor/dotnet/linux-x64/OpenTelemetry.AutoInstrumentation.Native.so");
 
     PodMutator.Result windowsRuntime = mutate(pod(Map.of("instrumentor.dev/inject-dotnet", "true",
         "instrumentor.dev/dotnet-runtime", "win-x64"), app("api")));
