@@ -14,7 +14,6 @@ import dev.instrumentor.operator.collector.CollectorManifests;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,14 +63,14 @@ class UpstreamCollectorAssertsTest {
     for (Map.Entry<String, List<Manifest>> test : appliedByTest.entrySet()) {
       for (Map.Entry<Path, JsonNode> assertion : asserts(root.resolve(test.getKey()))) {
         // the collectors as they are at the assert's step: every document of the steps up to it applied in order
-        int step = step(assertion.getKey());
+        int step = UpstreamOperator.step(assertion.getKey());
         Map<String, ObjectNode> collectors = new LinkedHashMap<>();
         for (Manifest manifest : test.getValue()) {
-          if (step(Path.of(manifest.file())) <= step) {
+          if (UpstreamOperator.step(Path.of(manifest.file())) <= step) {
             // chainsaw's apply merges into the object as it is (a null deletes a field)
             String name = manifest.object().path("metadata").path("name").asText();
             collectors.put(name, collectors.containsKey(name)
-                ? mergePatch(collectors.get(name).deepCopy(), manifest.object()) : manifest.object().deepCopy());
+                ? UpstreamOperator.mergePatch(collectors.get(name).deepCopy(), manifest.object()) : manifest.object().deepCopy());
           }
         }
         JsonNode expected = assertion.getValue();
@@ -97,14 +96,15 @@ class UpstreamCollectorAssertsTest {
         }
         compared++;
         List<String> paths = new ArrayList<>();
-        contained(expected.path("spec"), actual.path("spec"), "spec", paths);
+        UpstreamOperator.contained(expected.path("spec"), actual.path("spec"), "spec", paths);
         if (kind.equals("ConfigMap")) {
           data(expected.path("data"), actual.path("data"), paths);
         }
         paths.forEach(path -> differences.add(where + ": " + path));
       }
     }
-    Set<String> documented = documented();
+    Set<String> documented = new TreeSet<>();
+    UpstreamOperator.documented("/upstream-collector-differences.txt").forEach(line -> documented.add(line.text()));
     List<String> undocumented = differences.stream().filter(d -> documented.stream().noneMatch(d::startsWith)).toList();
     System.out.printf("upstream's collector asserts: %d objects of a collector asserted, %d created by us and"
         + " compared; %d differences, all documented: %s%n", objects, compared, differences.size(), undocumented.isEmpty());
@@ -136,40 +136,13 @@ class UpstreamCollectorAssertsTest {
     return name;
   }
 
-  /** RFC 7386 merge patch: objects merged, a null removes, anything else replaces. */
-  private static ObjectNode mergePatch(ObjectNode into, JsonNode patch) {
-    patch.fields().forEachRemaining(field -> {
-      if (field.getValue().isNull()) {
-        into.remove(field.getKey());
-      } else if (field.getValue().isObject() && into.path(field.getKey()).isObject()) {
-        mergePatch((ObjectNode) into.get(field.getKey()), field.getValue());
-      } else {
-        into.set(field.getKey(), field.getValue().deepCopy());
-      }
-    });
-    return into;
-  }
-
-  /** A file's step: the number its name starts with (chainsaw's convention here), -1 without one. */
-  private static int step(Path file) {
-    java.util.regex.Matcher number = java.util.regex.Pattern.compile("^(\\d+)-").matcher(file.getFileName().toString());
-    return number.find() ? Integer.parseInt(number.group(1)) : -1;
-  }
-
   /** The documents of a test's assert files, each with its file. */
   private static List<Map.Entry<Path, JsonNode>> asserts(Path test) {
     List<Map.Entry<Path, JsonNode>> documents = new ArrayList<>();
     try (Stream<Path> files = Files.list(test)) {
       for (Path file : files.filter(f -> f.getFileName().toString().contains("assert")
           && f.toString().endsWith(".yaml")).sorted().toList()) {
-        try (var parser = YAML.createParser(file.toFile())) {
-          for (var it = YAML.readValues(parser, JsonNode.class); it.hasNext(); ) {
-            JsonNode document = it.next();
-            if (document != null && document.isObject()) {
-              documents.add(Map.entry(file, document));
-            }
-          }
-        }
+        UpstreamOperator.documents(file).forEach(document -> documents.add(Map.entry(file, document)));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -187,69 +160,7 @@ class UpstreamCollectorAssertsTest {
       }
       JsonNode want = YAML.readTree(entry.getValue().asText());
       JsonNode have = YAML.readTree(actual.path(entry.getKey()).asText());
-      contained(want, have, "data." + entry.getKey(), out);
+      UpstreamOperator.contained(want, have, "data." + entry.getKey(), out);
     }
-  }
-
-  /** Paths of {@code expected} that {@code actual} does not hold (chainsaw's partial match, without expressions). */
-  private static void contained(JsonNode expected, JsonNode actual, String path, List<String> out) {
-    if (expected.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
-        if (field.getKey().startsWith("(") || field.getKey().startsWith("~")) {
-          continue; // an expression
-        }
-        if (!actual.has(field.getKey()) || actual.get(field.getKey()).isNull()) {
-          if (!field.getValue().isNull()) {
-            out.add(path + "." + field.getKey() + " missing");
-          }
-          continue;
-        }
-        contained(field.getValue(), actual.get(field.getKey()), path + "." + field.getKey(), out);
-      }
-    } else if (expected.isArray()) {
-      if (!actual.isArray()) {
-        out.add(path + " is not a list");
-        return;
-      }
-      for (int i = 0; i < expected.size(); i++) {
-        JsonNode element = expected.get(i);
-        boolean found = false;
-        for (JsonNode candidate : actual) {
-          List<String> none = new ArrayList<>();
-          contained(element, candidate, path, none);
-          if (none.isEmpty()) {
-            found = true;
-            break;
-          }
-        }
-        if (!found) {
-          out.add(path + "[" + i + "] " + summary(element) + " not matched");
-        }
-      }
-    } else if (!expected.asText().equals(actual.asText())) {
-      out.add(path + " is " + actual + ", asserted " + expected);
-    }
-  }
-
-  private static String summary(JsonNode element) {
-    String text = element.toString();
-    return text.length() > 80 ? text.substring(0, 77) + "..." : text;
-  }
-
-  /** Known differences, one prefix per line, each after a comment giving its reason. */
-  private static Set<String> documented() throws IOException {
-    Set<String> prefixes = new TreeSet<>();
-    try (InputStream in = UpstreamCollectorAssertsTest.class.getResourceAsStream("/upstream-collector-differences.txt")) {
-      if (in == null) {
-        return prefixes;
-      }
-      for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-        if (!line.isBlank() && !line.startsWith("#")) {
-          prefixes.add(line.trim());
-        }
-      }
-    }
-    return prefixes;
   }
 }

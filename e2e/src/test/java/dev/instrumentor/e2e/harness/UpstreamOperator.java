@@ -8,12 +8,18 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +33,7 @@ public final class UpstreamOperator {
       "tests/e2e-autoscale", "tests/e2e-sidecar", "tests/e2e-collector-metrics");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Pattern STEP = Pattern.compile("^(\\d+)-");
 
   private UpstreamOperator() {
   }
@@ -84,6 +91,123 @@ public final class UpstreamOperator {
       client.apiextensions().v1().customResourceDefinitions().withName(name).waitUntilCondition(c -> c == null, 60,
           TimeUnit.SECONDS);
     }
+  }
+
+  /** The YAML documents of {@code file} that are objects, in order. */
+  public static List<ObjectNode> documents(Path file) {
+    List<ObjectNode> documents = new ArrayList<>();
+    try (var parser = YAML.createParser(file.toFile())) {
+      for (var it = YAML.readValues(parser, JsonNode.class); it.hasNext(); ) {
+        if (it.next() instanceof ObjectNode object) {
+          documents.add(object);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return documents;
+  }
+
+  /** A test file's step: the number its name starts with (chainsaw's convention in the suites), -1 without one. */
+  public static int step(Path file) {
+    Matcher number = STEP.matcher(file.getFileName().toString());
+    return number.find() ? Integer.parseInt(number.group(1)) : -1;
+  }
+
+  /** RFC 7386 merge patch, as chainsaw's apply merges into an object as it is: objects merged, a null removes. */
+  public static ObjectNode mergePatch(ObjectNode into, JsonNode patch) {
+    patch.properties().forEach(field -> {
+      if (field.getValue().isNull()) {
+        into.remove(field.getKey());
+      } else if (field.getValue().isObject() && into.path(field.getKey()).isObject()) {
+        mergePatch((ObjectNode) into.get(field.getKey()), field.getValue());
+      } else {
+        into.set(field.getKey(), field.getValue().deepCopy());
+      }
+    });
+    return into;
+  }
+
+  /**
+   * One line of a documented-differences file of the test resources: what it says (a prefix of a difference, or a
+   * mapping), and the reason given after {@code " # "} on the same line ({@code ""} when the reason is a comment line
+   * above it instead).
+   */
+  public record Documented(String text, String reason) {
+  }
+
+  /**
+   * The lines of the test resource {@code name} (e.g. {@code /upstream-collector-differences.txt}) that are neither
+   * blank nor a {@code #} comment; none when there is no such resource.
+   */
+  public static List<Documented> documented(String name) {
+    List<Documented> lines = new ArrayList<>();
+    try (InputStream in = UpstreamOperator.class.getResourceAsStream(name)) {
+      if (in == null) {
+        return lines;
+      }
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (line.isBlank() || line.trim().startsWith("#")) {
+          continue;
+        }
+        int comment = line.indexOf(" # ");
+        lines.add(comment < 0 ? new Documented(line.trim(), "")
+            : new Documented(line.substring(0, comment).trim(), line.substring(comment + 3).trim()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return lines;
+  }
+
+  /**
+   * Adds to {@code out} the paths of {@code expected} that {@code actual} does not hold: chainsaw's partial match,
+   * without expressions (a key in parentheses or after {@code ~} is skipped); a list's elements each matched by one of
+   * {@code actual}'s, in any order.
+   */
+  public static void contained(JsonNode expected, JsonNode actual, String path, List<String> out) {
+    if (expected.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        if (field.getKey().startsWith("(") || field.getKey().startsWith("~")) {
+          continue; // an expression
+        }
+        if (!actual.has(field.getKey()) || actual.get(field.getKey()).isNull()) {
+          if (!field.getValue().isNull()) {
+            out.add(path + "." + field.getKey() + " missing");
+          }
+          continue;
+        }
+        contained(field.getValue(), actual.get(field.getKey()), path + "." + field.getKey(), out);
+      }
+    } else if (expected.isArray()) {
+      if (!actual.isArray()) {
+        out.add(path + " is not a list");
+        return;
+      }
+      for (int i = 0; i < expected.size(); i++) {
+        JsonNode element = expected.get(i);
+        boolean found = false;
+        for (JsonNode candidate : actual) {
+          List<String> none = new ArrayList<>();
+          contained(element, candidate, path, none);
+          if (none.isEmpty()) {
+            found = true;
+            break;
+          }
+        }
+        if (!found) {
+          out.add(path + "[" + i + "] " + summary(element) + " not matched");
+        }
+      }
+    } else if (!expected.asText().equals(actual.asText())) {
+      out.add(path + " is " + actual + ", asserted " + expected);
+    }
+  }
+
+  private static String summary(JsonNode element) {
+    String text = element.toString();
+    return text.length() > 80 ? text.substring(0, 77) + "..." : text;
   }
 
   /** A document of a file of its suites, and where it came from. */
