@@ -51,6 +51,21 @@ public final class InstrumentorAnnotations {
   public static final String DOTNET_RUNTIME = PREFIX + "dotnet-runtime";
 
   /**
+   * As {@link #INJECT_JAVA}, for Go: a sidecar attaches the eBPF instrumentation to the container's process
+   * (one container per pod).
+   */
+  public static final String INJECT_GO = PREFIX + "inject-go";
+
+  /** The one container to instrument with Go; wins over {@link #CONTAINER_NAMES}. */
+  public static final String GO_CONTAINER_NAMES = PREFIX + "go-container-names";
+
+  /**
+   * The path of the Go executable inside the container (the process the sidecar attaches to), e.g.
+   * {@code /app/server}; else OTEL_GO_AUTO_TARGET_EXE in the Instrumentation's {@code go.env} or {@code env}.
+   */
+  public static final String GO_TARGET_EXE = PREFIX + "otel-go-auto-target-exe";
+
+  /**
    * As {@link #INJECT_JAVA}, for containers whose code sets up the OpenTelemetry SDK itself: they get
    * the OTEL_* environment only, no agent.
    */
@@ -91,9 +106,9 @@ public final class InstrumentorAnnotations {
   private static Set<String> known() {
     Set<String> keys = new TreeSet<>(List.of(CONTAINER_NAMES, PYTHON_PLATFORM,
         DOTNET_RUNTIME, INJECT_SIDECAR, STATUS, RESTARTED_FOR, PREFIX + "config-hash", PREFIX + "inputs-hash",
-        Upstream.PREFIX + "container-names", Upstream.INJECT_GO, Upstream.INJECT_APACHE_HTTPD, Upstream.INJECT_NGINX,
-        Upstream.PREFIX + "go-container-names", Upstream.PREFIX + "apache-httpd-container-names",
-        Upstream.PREFIX + "inject-nginx-container-names", Upstream.PREFIX + "otel-go-auto-target-exe",
+        Upstream.PREFIX + "container-names", Upstream.INJECT_APACHE_HTTPD, Upstream.INJECT_NGINX,
+        Upstream.PREFIX + "apache-httpd-container-names", Upstream.PREFIX + "inject-nginx-container-names",
+        GO_TARGET_EXE, Upstream.GO_TARGET_EXE,
         Upstream.PYTHON_PLATFORM, Upstream.DOTNET_RUNTIME));
     for (Language language : Language.values()) {
       keys.add(language.injectAnnotation());
@@ -142,8 +157,8 @@ public final class InstrumentorAnnotations {
     public static final String PREFIX = "instrumentation.opentelemetry.io/";
     public static final String PYTHON_PLATFORM = PREFIX + "otel-python-platform";
     public static final String DOTNET_RUNTIME = PREFIX + "otel-dotnet-auto-runtime";
+    public static final String GO_TARGET_EXE = PREFIX + "otel-go-auto-target-exe";
     /** Languages the OpenTelemetry Operator injects and Instrumentor does not (pods asking get a skipped outcome). */
-    public static final String INJECT_GO = PREFIX + "inject-go";
     public static final String INJECT_APACHE_HTTPD = PREFIX + "inject-apache-httpd";
     public static final String INJECT_NGINX = PREFIX + "inject-nginx";
 
@@ -153,7 +168,7 @@ public final class InstrumentorAnnotations {
     /** Every key with an upstream equivalent, computed once (the admission path asks per pod). */
     private static final Map<String, String> KEYS = Stream.concat(
         Stream.of(CONTAINER_NAMES, InstrumentorAnnotations.PYTHON_PLATFORM,
-            InstrumentorAnnotations.DOTNET_RUNTIME),
+            InstrumentorAnnotations.DOTNET_RUNTIME, InstrumentorAnnotations.GO_TARGET_EXE),
         Arrays.stream(Language.values()).flatMap(language -> Stream.of(
             language.injectAnnotation(), language.containerNamesAnnotation())))
         .collect(Collectors.toUnmodifiableMap(key -> key, Upstream::compute));

@@ -15,6 +15,8 @@ public enum Language {
   NODEJS("nodejs", "Node.js", InstrumentorAnnotations.INJECT_NODEJS, InstrumentorAnnotations.NODEJS_CONTAINER_NAMES, true),
   PYTHON("python", "Python", InstrumentorAnnotations.INJECT_PYTHON, InstrumentorAnnotations.PYTHON_CONTAINER_NAMES, true),
   DOTNET("dotnet", ".NET", InstrumentorAnnotations.INJECT_DOTNET, InstrumentorAnnotations.DOTNET_CONTAINER_NAMES, true),
+  /** eBPF: a sidecar attaches to the application's process; its image is the agent. */
+  GO("go", "Go", InstrumentorAnnotations.INJECT_GO, InstrumentorAnnotations.GO_CONTAINER_NAMES, true),
   /** The OTEL_* environment only, for applications that set up the OpenTelemetry SDK themselves. */
   SDK("sdk", "SDK", InstrumentorAnnotations.INJECT_SDK, InstrumentorAnnotations.SDK_CONTAINER_NAMES, false);
 

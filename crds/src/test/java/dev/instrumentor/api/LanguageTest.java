@@ -20,8 +20,9 @@ class LanguageTest {
 
   @Test
   void messagesListThemInInjectionOrder() {
-    assertThat(Language.listed()).isEqualTo("java, nodejs, python, dotnet and sdk");
-    assertThat(Language.withAgents()).containsExactly(Language.JAVA, Language.NODEJS, Language.PYTHON, Language.DOTNET);
+    assertThat(Language.listed()).isEqualTo("java, nodejs, python, dotnet, go and sdk");
+    assertThat(Language.withAgents()).containsExactly(Language.JAVA, Language.NODEJS, Language.PYTHON, Language.DOTNET,
+        Language.GO);
   }
 
   @Test

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * What users get without naming an image is what the tests prove: each default image's tag is the
  * version the proofs run, built from the registries (the Java agent from Maven Central through the
  * pom, the Python distro from PyPI through the agent image's requirements, the Node.js packages from
- * npm through its package.json, the collector from the Go module proxy through the e2e manifest), and
+ * npm through its package.json, the collector from the Go module proxy through the e2e manifest, the Go
+ * instrumentation from the Go module proxy through e2e/go/build.sh), and
  * the chart's defaults are the operator's. .NET has no proof here (no .NET runtime can be installed).
  */
 class DefaultVersionsTest {
@@ -42,6 +43,8 @@ class DefaultVersionsTest {
         .isEqualTo(find(Path.of("images/nodejs-agent/package.json"), "\"@opentelemetry/auto-instrumentations-node\": \"([^\"]+)\""));
     assertThat(tag(InjectorSettings.DEFAULT_COLLECTOR_IMAGE)).as("collector: default image vs the collector the node runs")
         .isEqualTo(find(Path.of("e2e/collector/manifest.yaml"), "^  version: (\\S+)"));
+    assertThat(tag(AgentImages.DEFAULT_GO)).as("Go: default image vs the instrumentation the e2e builds")
+        .isEqualTo(find(Path.of("e2e/go/build.sh"), "^GO_AUTO_VERSION=\"\\$\\{GO_AUTO_VERSION:-(v[^}]+)\\}\""));
     assertThat(find(Path.of("images/java-agent/Dockerfile"), "^ARG AGENT_VERSION=(\\S+)"))
         .as("the Java agent image recipe's default").isEqualTo(tag(AgentImages.DEFAULT_JAVA));
   }
@@ -53,6 +56,7 @@ class DefaultVersionsTest {
     assertThat(find(values, "^  nodejsAgentImage: (\\S+)")).isEqualTo(AgentImages.DEFAULT_NODEJS);
     assertThat(find(values, "^  pythonAgentImage: (\\S+)")).isEqualTo(AgentImages.DEFAULT_PYTHON);
     assertThat(find(values, "^  dotnetAgentImage: (\\S+)")).isEqualTo(AgentImages.DEFAULT_DOTNET);
+    assertThat(find(values, "^  goAgentImage: (\\S+)")).isEqualTo(AgentImages.DEFAULT_GO);
     assertThat(find(values, "^  collectorImage: (\\S+)")).isEqualTo(InjectorSettings.DEFAULT_COLLECTOR_IMAGE);
   }
 }

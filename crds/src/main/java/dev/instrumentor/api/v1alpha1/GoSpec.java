@@ -6,10 +6,10 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import java.util.Objects;
 
 /**
- * The OpenTelemetry Operator's Go (eBPF) auto-instrumentation block.
- * Accepted so that the OpenTelemetry Operator's Instrumentations apply unchanged; Instrumentor does
- * not inject Go: the Instrumentation's status says so (condition Supported), and pods asking for it
- * get a skipped outcome.
+ * Go automatic instrumentation (eBPF): a sidecar running this image attaches to the process of the pod's Go
+ * executable (annotation otel-go-auto-target-exe, or OTEL_GO_AUTO_TARGET_EXE in env). image, env, resources and
+ * securityContext are the sidecar's; volumeLimitSize and volumeClaimTemplate are accepted as the OpenTelemetry
+ * Operator accepts them, and unused (the sidecar copies nothing).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!(has(self.volumeLimitSize) && has(self.volumeClaimTemplate))",
@@ -19,7 +19,10 @@ import java.util.Objects;
         + " same setting: set one")
 public class GoSpec extends LanguageSpec {
 
-  /** Security context of the Go instrumentation sidecar (upstream: it needs privileges). */
+  /**
+   * The sidecar's security context. Default: root with capabilities SYS_ADMIN, SYS_PTRACE and KILL (all others
+   * dropped), not privileged, no privilege escalation, a read-only root filesystem.
+   */
   private SecurityContext securityContext;
 
   public SecurityContext getSecurityContext() {

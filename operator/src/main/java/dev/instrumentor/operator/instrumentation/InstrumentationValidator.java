@@ -70,13 +70,10 @@ public final class InstrumentationValidator {
 
   /**
    * The blocks of the OpenTelemetry Operator's Instrumentation that are accepted and not injected
-   * (go, apacheHttpd, nginx), as {@code spec.<block>}; empty when there are none.
+   * (apacheHttpd, nginx), as {@code spec.<block>}; empty when there are none.
    */
   public static List<String> unsupportedBlocks(InstrumentationSpec spec) {
-    List<String> blocks = new ArrayList<>(3);
-    if (spec != null && spec.getGo() != null) {
-      blocks.add("spec.go");
-    }
+    List<String> blocks = new ArrayList<>(2);
     if (spec != null && spec.getApacheHttpd() != null) {
       blocks.add("spec.apacheHttpd");
     }

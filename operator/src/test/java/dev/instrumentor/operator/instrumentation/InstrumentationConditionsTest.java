@@ -31,11 +31,11 @@ class InstrumentationConditionsTest {
     InstrumentationStatus status = new InstrumentationStatus();
     InstrumentationConditions conditions = new InstrumentationConditions(status, null, 3L, EARLIER);
     conditions.ready(new InstrumentationValidator.Verdict(false, "InvalidSampler", "spec.sampler.argument: 1.5"));
-    conditions.supported(List.of("spec.go", "spec.nginx"));
+    conditions.supported(List.of("spec.apacheHttpd", "spec.nginx"));
 
     assertThat(said(status, "Ready")).isEqualTo("False InvalidSampler: spec.sampler.argument: 1.5");
-    assertThat(said(status, "Supported")).startsWith("False UnsupportedBlocks: spec.go, spec.nginx: accepted from")
-        .contains("java, nodejs, python, dotnet and sdk");
+    assertThat(said(status, "Supported")).startsWith("False UnsupportedBlocks: spec.apacheHttpd, spec.nginx: accepted from")
+        .contains("java, nodejs, python, dotnet, go and sdk");
     assertThat(status.getConditions()).extracting(Condition::getObservedGeneration).containsOnly(3L);
   }
 

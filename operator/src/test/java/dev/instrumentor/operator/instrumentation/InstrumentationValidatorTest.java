@@ -65,8 +65,9 @@ class InstrumentationValidatorTest {
     spec.setNodejs(new NodeJsSpec());
     assertThat(InstrumentationValidator.unsupportedBlocks(spec)).isEmpty();
     spec.setGo(new GoSpec());
+    assertThat(InstrumentationValidator.unsupportedBlocks(spec)).as("Go is injected").isEmpty();
     spec.setNginx(new NginxSpec());
-    assertThat(InstrumentationValidator.unsupportedBlocks(spec)).containsExactly("spec.go", "spec.nginx");
+    assertThat(InstrumentationValidator.unsupportedBlocks(spec)).containsExactly("spec.nginx");
     assertThat(InstrumentationValidator.unsupportedBlocks(null)).isEmpty();
   }
 

@@ -1,6 +1,7 @@
 package dev.instrumentor.webhook.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.api.InstrumentorAnnotations;
 import dev.instrumentor.api.Language;
@@ -39,9 +40,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AgentInjector implements Injector {
 
   static final String DEFAULT_VOLUME_SIZE = "200Mi";
-  /** Every language's agent volume: a container that mounts another's is that language's. */
+  /** The languages with an agent volume: a container that mounts another's is that language's. */
   private static final List<AgentLanguage> LANGUAGES = Language.withAgents().stream()
-      .map(AgentInjector::contract).toList();
+      .map(AgentInjector::contract).filter(AgentLanguage::hasAgent).toList();
   private static final String KIND = "Instrumentation";
 
   private final AgentLanguage language;
@@ -74,6 +75,7 @@ public final class AgentInjector implements Injector {
       case NODEJS -> new NodeJsLanguage();
       case PYTHON -> new PythonLanguage();
       case DOTNET -> new DotNetLanguage();
+      case GO -> new GoLanguage();
       case SDK -> new SdkLanguage();
     };
   }
@@ -93,14 +95,9 @@ public final class AgentInjector implements Injector {
     return InstrumentorAnnotations.Upstream.of(language.injectAnnotation());
   }
 
-  /** With an agent: its volume and init container are there. Without: the status annotation alone tells. */
   @Override
   public boolean alreadyInjected(PodJson pod) {
-    if (!language.hasAgent()) {
-      return true;
-    }
-    return pod.hasVolume(language.volume())
-        && pod.initContainers().stream().anyMatch(container -> language.volume().equals(container.name()));
+    return language.presentIn(pod);
   }
 
   /**
@@ -196,6 +193,10 @@ public final class AgentInjector implements Injector {
       return InjectionOutcome.skipped(name, variant.problem(), reference);
     }
     Prepared prepared = prepare(instrumentation);
+    String attached = selected == null ? language.attached() : language.attached() + "; " + selected.why();
+    if (language.sidecar()) {
+      return injectSidecar(pod, context, targets, prepared, usable.caveat(), attached, edits);
+    }
     String collision = collision(pod, targets.containers(), prepared, variant.name());
     if (collision != null) {
       return InjectionOutcome.skipped(name, collision, reference);
@@ -220,10 +221,62 @@ public final class AgentInjector implements Injector {
     if (usable.caveat() != null) {
       caveats.add(0, usable.caveat());
     }
-    String attached = selected == null ? language.attached() : language.attached() + "; " + selected.why();
     return caveats.isEmpty() ? InjectionOutcome.injected(name, attached, reference, targets.names())
         : InjectionOutcome.injectedWithCaveat(name, attached + "; " + String.join("; ", caveats), reference,
             targets.names());
+  }
+
+  /**
+   * Go's eBPF instrumentation: a sidecar with the OTEL_* environment of the target container, in a pod that shares
+   * one process namespace, attached to the process of the executable the pod or the Instrumentation names.
+   */
+  private InjectionOutcome injectSidecar(PodJson pod, PodContext context, TargetContainers targets, Prepared prepared,
+      String usableCaveat, String attached, PodEdits edits) {
+    String name = language.name();
+    String reference = Resolved.reference(prepared.source());
+    String problem = GoLanguage.problem(pod, context, targets.containers());
+    String kind = pod.containerNamed(GoLanguage.SIDECAR);
+    if (problem == null && kind != null) {
+      problem = "the pod has " + kind + " named " + GoLanguage.SIDECAR + " that Instrumentor did not add: rename it";
+    }
+    if (problem == null && pod.hasVolume(GoLanguage.SECURITYFS_VOLUME)) {
+      problem = "the pod has a volume named " + GoLanguage.SECURITYFS_VOLUME + " that Instrumentor did not add: rename it";
+    }
+    PodContainer target = targets.containers().get(0);
+    EnvComposer env = new EnvComposer(GoLanguage.sidecarEnv(pod, target), prepared.languageEnv(), prepared.specEnv());
+    if (problem == null) {
+      problem = GoLanguage.noTargetExe(env);
+    }
+    if (problem != null) {
+      return InjectionOutcome.skipped(name, problem, reference);
+    }
+    OtelEnvironment otel = new OtelEnvironment(prepared.spec(), pod, context, false);
+    List<JsonNode> vars = env.compose(otel.generated(target, env), otel.attributesBelowUsers(target), List.of());
+    AgentSpec block = language.block(prepared.spec());
+    ObjectNode sidecar = PodJson.NODES.objectNode();
+    sidecar.put("name", GoLanguage.SIDECAR);
+    sidecar.put("image", block == null || block.getImage() == null || block.getImage().isBlank()
+        ? language.defaultImage(settings) : block.getImage());
+    if (prepared.spec().getImagePullPolicy() != null) {
+      sidecar.put("imagePullPolicy", prepared.spec().getImagePullPolicy().value());
+    }
+    sidecar.set("env", PodJson.NODES.arrayNode().addAll(vars));
+    sidecar.set("resources", block != null && block.initContainerResources() != null
+        ? completed(PodJson.tree(block.initContainerResources())) : defaultResources());
+    sidecar.set("securityContext", GoLanguage.securityContext(block));
+    sidecar.put("terminationMessagePolicy", "FallbackToLogsOnError");
+    ArrayNode mounts = sidecar.putArray("volumeMounts");
+    mounts.add(PodJson.volumeMount(GoLanguage.SECURITYFS_VOLUME, GoLanguage.SECURITYFS_PATH, true));
+    prepared.tlsMounts().forEach(mounts::add);
+    List<ObjectNode> volumes = new ArrayList<>(List.of(GoLanguage.securityfsVolume()));
+    for (ObjectNode tls : prepared.tlsVolumes()) {
+      if (!pod.hasVolume(PodJson.text(tls, "name"))) {
+        volumes.add(tls);
+      }
+    }
+    edits.addVolumes(volumes).addContainers(List.of(sidecar)).shareProcessNamespace();
+    return usableCaveat == null ? InjectionOutcome.injected(name, attached, reference, targets.names())
+        : InjectionOutcome.injectedWithCaveat(name, attached + "; " + usableCaveat, reference, targets.names());
   }
 
   /** The agent's volume and the TLS volumes the pod does not have yet. */

@@ -69,6 +69,21 @@ abstract class AgentLanguage {
     return volume != null;
   }
 
+  /**
+   * Whether {@code pod} carries this language's injection (with the status annotation saying so, it is left as it
+   * is): the agent's volume and the init container that fills it; a language without an agent leaves no trace but
+   * the status annotation.
+   */
+  boolean presentIn(PodJson pod) {
+    return !hasAgent() || pod.hasVolume(volume)
+        && pod.initContainers().stream().anyMatch(container -> volume.equals(container.name()));
+  }
+
+  /** Whether the agent runs in a sidecar of its own beside the target (Go's eBPF), not inside the target's process. */
+  boolean sidecar() {
+    return false;
+  }
+
   /** The language block of an Instrumentation; null when it has none. */
   abstract AgentSpec block(InstrumentationSpec spec);
 
@@ -97,11 +112,14 @@ abstract class AgentLanguage {
   /** The init containers' copy steps for {@code variant}: the first is the agent's, the volume it fills. */
   List<Copy> copies(AgentSpec block, String agentImage, String variant) {
     // the OpenTelemetry Operator's layout for most languages: the image's /autoinstrumentation, copied whole
-    return List.of(new Copy("", agentImage, List.of("cp", "-r", "/autoinstrumentation/.", mountPath())));
+    return hasAgent() ? List.of(new Copy("", agentImage, List.of("cp", "-r", "/autoinstrumentation/.", mountPath())))
+        : List.of();
   }
 
-  /** The variables through which the process loads the agent, with what is put around their values. */
-  abstract List<Loader> loaders(AgentSpec block, String variant);
+  /** The variables through which the process loads the agent, with what is put around their values: none by default. */
+  List<Loader> loaders(AgentSpec block, String variant) {
+    return List.of();
+  }
 
   /** Variables the agent needs unless a user sets them: lowest precedence, as generated ones. */
   List<JsonNode> defaults(String variant) {

@@ -4,7 +4,6 @@ import dev.instrumentor.api.Language;
 
 import dev.instrumentor.api.v1alpha1.AgentSpec;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
-import java.util.List;
 
 /**
  * No agent: for containers whose code sets up the OpenTelemetry SDK itself (a TracerProvider with an
@@ -24,15 +23,5 @@ final class SdkLanguage extends AgentLanguage {
   @Override
   AgentSpec block(InstrumentationSpec spec) {
     return null;
-  }
-
-  @Override
-  List<Copy> copies(AgentSpec block, String agentImage, String variant) {
-    return List.of();
-  }
-
-  @Override
-  List<Loader> loaders(AgentSpec block, String variant) {
-    return List.of();
   }
 }

@@ -27,10 +27,9 @@ final class UnsupportedLanguage implements Injector {
     this.description = description;
   }
 
-  /** Go (eBPF), Apache HTTPD and nginx. */
+  /** Apache HTTPD and nginx. */
   static List<Injector> all() {
     return List.of(
-        new UnsupportedLanguage("go", InstrumentorAnnotations.Upstream.INJECT_GO, "Go (eBPF) auto-instrumentation"),
         new UnsupportedLanguage("apache-httpd", InstrumentorAnnotations.Upstream.INJECT_APACHE_HTTPD,
             "the Apache HTTPD OpenTelemetry module"),
         new UnsupportedLanguage("nginx", InstrumentorAnnotations.Upstream.INJECT_NGINX, "the nginx OpenTelemetry module"));

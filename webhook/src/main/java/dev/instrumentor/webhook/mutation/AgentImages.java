@@ -8,7 +8,7 @@ import java.util.Objects;
  * The agent image per language when an Instrumentation names none: images in the layout of the
  * OpenTelemetry Operator's autoinstrumentation images.
  */
-public record AgentImages(String java, String nodejs, String python, String dotnet) {
+public record AgentImages(String java, String nodejs, String python, String dotnet, String go) {
 
   /** {@code /javaagent.jar} inside. */
   public static final String DEFAULT_JAVA =
@@ -23,7 +23,12 @@ public record AgentImages(String java, String nodejs, String python, String dotn
   public static final String DEFAULT_DOTNET =
       "ghcr.io/open-telemetry/opentelemetry-operator/autoinstrumentation-dotnet:1.16.0";
 
-  public static final AgentImages DEFAULTS = new AgentImages(DEFAULT_JAVA, DEFAULT_NODEJS, DEFAULT_PYTHON, DEFAULT_DOTNET);
+  /** The eBPF instrumentation's executable as the sidecar's entrypoint (the OpenTelemetry Go project's image). */
+  public static final String DEFAULT_GO =
+      "ghcr.io/open-telemetry/opentelemetry-go-instrumentation/autoinstrumentation-go:v0.24.0";
+
+  public static final AgentImages DEFAULTS = new AgentImages(DEFAULT_JAVA, DEFAULT_NODEJS, DEFAULT_PYTHON, DEFAULT_DOTNET,
+      DEFAULT_GO);
 
   /** The image of {@code language} (one with an agent). */
   public String image(Language language) {
@@ -32,6 +37,7 @@ public record AgentImages(String java, String nodejs, String python, String dotn
       case NODEJS -> nodejs;
       case PYTHON -> python;
       case DOTNET -> dotnet;
+      case GO -> go;
       case SDK -> throw new IllegalArgumentException("the SDK environment has no agent image");
     };
   }
@@ -46,7 +52,8 @@ public record AgentImages(String java, String nodejs, String python, String dotn
     return new AgentImages(language == Language.JAVA ? image : java,
         language == Language.NODEJS ? image : nodejs,
         language == Language.PYTHON ? image : python,
-        language == Language.DOTNET ? image : dotnet);
+        language == Language.DOTNET ? image : dotnet,
+        language == Language.GO ? image : go);
   }
 
   public AgentImages {
@@ -54,5 +61,6 @@ public record AgentImages(String java, String nodejs, String python, String dotn
     Objects.requireNonNull(nodejs, "nodejs");
     Objects.requireNonNull(python, "python");
     Objects.requireNonNull(dotnet, "dotnet");
+    Objects.requireNonNull(go, "go");
   }
 }

@@ -26,6 +26,7 @@ public final class PodEdits {
   private final List<JsonNode> containers = new ArrayList<>();
   private final List<JsonNode> initContainers = new ArrayList<>();
   private int initContainersAt;
+  private boolean shareProcessNamespace;
   private final Map<String, String> annotations = new LinkedHashMap<>();
   private final Map<String, String> labels = new LinkedHashMap<>();
 
@@ -67,6 +68,12 @@ public final class PodEdits {
     return this;
   }
 
+  /** Sets the pod's {@code shareProcessNamespace} to true. */
+  public PodEdits shareProcessNamespace() {
+    shareProcessNamespace = true;
+    return this;
+  }
+
   /** Sets a pod annotation. */
   public PodEdits putAnnotation(String key, String value) {
     annotations.put(key, value);
@@ -95,8 +102,12 @@ public final class PodEdits {
       PodContainer container = edit.getKey();
       append(patch, containerPath(container), container.node(), "volumeMounts", edit.getValue());
     }
-    if (!volumes.isEmpty() || !containers.isEmpty() || !initContainers.isEmpty()) {
+    if (!volumes.isEmpty() || !containers.isEmpty() || !initContainers.isEmpty() || shareProcessNamespace) {
       ObjectNode spec = object(patch, "", root, "spec");
+      if (shareProcessNamespace && !spec.path("shareProcessNamespace").asBoolean(false)) {
+        operation(patch, "add", "/spec/shareProcessNamespace", PodJson.NODES.booleanNode(true));
+        spec.put("shareProcessNamespace", true);
+      }
       append(patch, "/spec", spec, "volumes", volumes);
       append(patch, "/spec", spec, PodJson.CONTAINERS, containers);
       insert(patch, spec, initContainersAt, initContainers);

@@ -21,8 +21,8 @@ import java.util.Map;
 public final class PodJson {
 
   public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  static final String CONTAINERS = "containers";
-  static final String INIT_CONTAINERS = "initContainers";
+  public static final String CONTAINERS = "containers";
+  public static final String INIT_CONTAINERS = "initContainers";
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private static final JsonProjection CONTAINER = JsonProjection.object(
@@ -46,6 +46,7 @@ public final class PodJson {
           "volumes", JsonProjection.listOf(JsonProjection.object("name", JsonProjection.WHOLE)),
           "securityContext", JsonProjection.object("runAsUser", JsonProjection.WHOLE, "fsGroup", JsonProjection.WHOLE),
           "os", JsonProjection.object("name", JsonProjection.WHOLE),
+          "shareProcessNamespace", JsonProjection.WHOLE, "hostPID", JsonProjection.WHOLE,
           "nodeSelector", JsonProjection.object("kubernetes.io/os", JsonProjection.WHOLE)));
 
   private final ObjectNode pod;

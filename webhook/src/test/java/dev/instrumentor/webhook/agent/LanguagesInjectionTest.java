@@ -419,15 +419,15 @@ class LanguagesInjectionTest {
   @Test
   void languagesInstrumentorDoesNotInjectAreReportedNotSilentlySkipped() {
     demo();
-    PodMutator.Result result = mutate(pod(Map.of("instrumentation.opentelemetry.io/inject-go", "true",
+    PodMutator.Result result = mutate(pod(Map.of("instrumentation.opentelemetry.io/inject-apache-httpd", "true",
         "instrumentation.opentelemetry.io/inject-nginx", "false"), app("web")));
     assertThat(result.changed()).as("only the status annotation").isTrue();
     assertThat(result.pod().getSpec()).isEqualTo(pod(Map.of(), app("web")).getSpec());
     assertThat(result.outcomes()).extracting(InjectionOutcome::language, InjectionOutcome::status).containsExactly(
-        Tuple.tuple("go", Status.SKIPPED),
+        Tuple.tuple("apache-httpd", Status.SKIPPED),
         Tuple.tuple("nginx", Status.DISABLED));
-    assertThat(result.warnings()).singleElement().isEqualTo("instrumentor: go skipped: Instrumentor does not inject"
-        + " Go (eBPF) auto-instrumentation, which instrumentation.opentelemetry.io/inject-go asks for: the pod runs"
-        + " without it (Instrumentor injects java, nodejs, python, dotnet and sdk)");
+    assertThat(result.warnings()).singleElement().isEqualTo("instrumentor: apache-httpd skipped: Instrumentor does not"
+        + " inject the Apache HTTPD OpenTelemetry module, which instrumentation.opentelemetry.io/inject-apache-httpd asks"
+        + " for: the pod runs without it (Instrumentor injects java, nodejs, python, dotnet, go and sdk)");
   }
 }
