@@ -40,6 +40,12 @@ up() {
   iptables -A "$CHAIN" ! -i "$BRIDGE" -o "$BRIDGE" -j DROP
   iptables -I FORWARD 1 -j "$CHAIN"
   log "pod bridge $BRIDGE $BRIDGE_ADDRESS/16, nothing forwarded off it"
+  # securityfs, as every systemd host mounts it (the Go instrumentation reads the kernel's lockdown mode there);
+  # unmounted by `down` when this run mounted it
+  if ! mountpoint -q /sys/kernel/security && mount -t securityfs securityfs /sys/kernel/security 2>/dev/null; then
+    touch "$STATE/mounted-securityfs"
+    log "securityfs mounted at /sys/kernel/security"
+  fi
 }
 
 # removes every rule jumping to a chain of the node (kube-proxy's KUBE-*, the CNI plugins' CNI-*, ours), then the chains
@@ -91,6 +97,9 @@ down() {
   ip route del "$SERVICE_CIDR" 2>/dev/null
   # the kubelet's pod cgroups (cgroup v1: one tree per controller), deepest first; busy ones stay
   find /sys/fs/cgroup -mindepth 2 -depth -type d -path '*/kubepods*' -exec rmdir {} \; 2>/dev/null
+  if [[ -f $STATE/mounted-securityfs ]]; then
+    umount /sys/kernel/security 2>/dev/null
+  fi
   if [[ -f $STATE/host-settings ]]; then
     while IFS= read -r setting; do sysctl -q -w "$setting" >/dev/null 2>&1; done < "$STATE/host-settings"
   fi

@@ -28,6 +28,11 @@ public final class NodeImages {
   public static final String JAVA_AGENT = "instrumentor.local/java-agent:e2e";
   public static final String PYTHON_AGENT = "instrumentor.local/python-agent:e2e";
   public static final String NODEJS_AGENT = "instrumentor.local/nodejs-agent:e2e";
+  /**
+   * The Go eBPF instrumentation ({@code e2e/go/build.sh}, from the Go module proxy) as the OpenTelemetry Go project's
+   * image holds it: {@code /otel-go-instrumentation}, its entrypoint, run as root.
+   */
+  public static final String GO_AGENT = "instrumentor.local/go-agent:e2e";
   /** An agent image whose {@code /javaagent.jar} is no jar: the JVM it is attached to refuses to start. */
   public static final String BROKEN_JAVA_AGENT = "instrumentor.local/java-agent:broken";
   public static final String OPERATOR = "instrumentor.local/instrumentor:e2e";
@@ -36,7 +41,7 @@ public final class NodeImages {
   /**
    * The test applications on the Debian runtime: {@code java -cp /apps/java dev.instrumentor.e2e.app.HelloApp};
    * the Python ones under {@code /apps/python} with their packages in {@code /apps/python/site-packages}; the
-   * Node.js ones under {@code /apps/nodejs}. Debian's uWSGI ({@code uwsgi --plugin python3}), and the servers
+   * Node.js ones under {@code /apps/nodejs}; the Go server {@code /apps/go/rolldice} (not stripped). Debian's uWSGI ({@code uwsgi --plugin python3}), and the servers
    * the shop talks to ({@code redis-server}, {@code mariadbd}, {@code memcached}) are in it too: one image
    * for every pod of the test applications' stack, so the node imports one large layer once.
    */
@@ -104,7 +109,16 @@ public final class NodeImages {
           nodejsAgent.resolve("autoinstrumentation"));
       archives.add(pack(work, NODEJS_AGENT_RECIPE, List.of("dir:" + busybox, "dir:" + nodejsAgent)));
 
+      Path go = Commands.buildOutput("e2e/go/build.sh").resolve("bin");
+      Path goAgent = Files.createDirectories(work.resolve("go-agent"));
+      Files.copy(go.resolve("otel-go-instrumentation"), goAgent.resolve("otel-go-instrumentation"),
+          StandardCopyOption.COPY_ATTRIBUTES);
+      archives.add(pack(work, GO_AGENT, List.of("dir:" + goAgent), null, List.of("/otel-go-instrumentation"), List.of(),
+          null));
+
       Path apps = Files.createDirectories(work.resolve("apps/apps/java"));
+      Files.createDirectories(work.resolve("apps/apps/go"));
+      Files.copy(go.resolve("rolldice"), work.resolve("apps/apps/go/rolldice"), StandardCopyOption.COPY_ATTRIBUTES);
       Path testClasses = Path.of(System.getProperty("e2e.test.classes", ROOT.resolve("e2e/target/test-classes").toString()));
       copyTree(testClasses.resolve("dev/instrumentor/e2e/app"), apps.resolve("dev/instrumentor/e2e/app"));
       copyTree(ROOT.resolve("e2e/src/test/python"), work.resolve("apps/apps/python"));

@@ -1,0 +1,3 @@
+module instrumentor.dev/e2e/rolldice
+
+go 1.26.0
