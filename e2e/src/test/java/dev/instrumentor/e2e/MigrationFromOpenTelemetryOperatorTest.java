@@ -107,10 +107,8 @@ class MigrationFromOpenTelemetryOperatorTest {
       supported[0] = Conditions.get(found.getStatus().getConditions(), "Supported");
       assertThat(supported[0]).as("Supported condition").isNotNull();
     });
-    assertThat(supported[0].getStatus()).isEqualTo("False");
-    assertThat(supported[0].getReason()).isEqualTo("UnsupportedBlocks");
-    assertThat(supported[0].getMessage()).startsWith("spec.go: accepted from the OpenTelemetry Operator's Instrumentation"
-        + " and not injected by Instrumentor");
+    assertThat(supported[0].getStatus()).as("its go block is injected too").isEqualTo("True");
+    assertThat(supported[0].getReason()).isEqualTo("AllBlocksInjected");
 
     Deployment deployment = client.getKubernetesSerialization().unmarshal(resource("upstream-deployment.yaml"),
         Deployment.class);
@@ -166,15 +164,29 @@ class MigrationFromOpenTelemetryOperatorTest {
   }
 
   @Test
-  void aPodAskingForALanguageInstrumentorDoesNotInjectIsAdmittedAndToldWhy() {
-    Pod pod = cluster.create(new PodBuilder().withNewMetadata().withName("go-service").withNamespace(namespace)
+  void aGoPodGetsTheSidecarWithTheGoBlocksEnvironment() throws IOException {
+    KubernetesClient client = cluster.client();
+    String goNamespace = cluster.namespace("migration-go", Map.of());
+    GenericKubernetesResource instrumentation = client.getKubernetesSerialization()
+        .unmarshal(withOurApiVersion(resource("upstream-instrumentation.yaml")), GenericKubernetesResource.class);
+    instrumentation.getMetadata().setNamespace(goNamespace);
+    client.resource(instrumentation).create();
+    Pod template = new PodBuilder().withNewMetadata().withName("go-service").withNamespace(goNamespace)
         .addToAnnotations("instrumentation.opentelemetry.io/inject-go", "true")
         .addToAnnotations("instrumentation.opentelemetry.io/otel-go-auto-target-exe", "/app/server").endMetadata()
         .withNewSpec().addNewContainer().withName("server").withImage("registry.example.com/go/server:1.0")
-        .endContainer().endSpec().build()).pod();
-    assertThat(pod.getSpec().getInitContainers()).isNullOrEmpty();
-    JsonNode go = statuses(pod).path("go");
-    assertThat(go.path("status").asText()).isEqualTo("skipped");
-    assertThat(go.path("reason").asText()).startsWith("Instrumentor does not inject Go (eBPF) auto-instrumentation");
+        .endContainer().endSpec().build();
+    // the webhook's cache has the Instrumentation once a dry run of the pod gets the sidecar
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() ->
+        client.resource(template).dryRun().create().getSpec().getContainers().size() == 2);
+    Pod pod = cluster.create(template).pod();
+    assertThat(pod.getSpec().getShareProcessNamespace()).isTrue();
+    assertThat(pod.getSpec().getContainers()).extracting(Container::getName).containsExactly("server",
+        "instrumentor-go-agent");
+    Map<String, String> sidecar = env(container(pod, "instrumentor-go-agent"));
+    assertThat(sidecar).containsEntry("OTEL_GO_AUTO_TARGET_EXE", "/app/server")
+        .containsEntry("OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel-collector:4318")
+        .containsEntry("OTEL_SERVICE_NAME", "go-service");
+    assertThat(statuses(pod).path("go").path("status").asText()).isEqualTo("injected");
   }
 }
