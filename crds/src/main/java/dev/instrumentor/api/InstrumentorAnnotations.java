@@ -66,6 +66,24 @@ public final class InstrumentorAnnotations {
   public static final String GO_TARGET_EXE = PREFIX + "otel-go-auto-target-exe";
 
   /**
+   * As {@link #INJECT_JAVA}, for Apache HTTPD: init containers copy the OpenTelemetry module and add it to a copy of
+   * the server's configuration, which replaces the container's.
+   */
+  public static final String INJECT_APACHE_HTTPD = PREFIX + "inject-apache-httpd";
+
+  /** Comma-separated container names to instrument with Apache HTTPD's module; wins over {@link #CONTAINER_NAMES}. */
+  public static final String APACHE_HTTPD_CONTAINER_NAMES = PREFIX + "apache-httpd-container-names";
+
+  /** As {@link #INJECT_APACHE_HTTPD}, for nginx. */
+  public static final String INJECT_NGINX = PREFIX + "inject-nginx";
+
+  /**
+   * Comma-separated container names to instrument with nginx's module; wins over {@link #CONTAINER_NAMES}. The
+   * OpenTelemetry Operator's key is {@code instrumentation.opentelemetry.io/inject-nginx-container-names}.
+   */
+  public static final String NGINX_CONTAINER_NAMES = PREFIX + "nginx-container-names";
+
+  /**
    * As {@link #INJECT_JAVA}, for containers whose code sets up the OpenTelemetry SDK itself: they get
    * the OTEL_* environment only, no agent.
    */
@@ -106,9 +124,7 @@ public final class InstrumentorAnnotations {
   private static Set<String> known() {
     Set<String> keys = new TreeSet<>(List.of(CONTAINER_NAMES, PYTHON_PLATFORM,
         DOTNET_RUNTIME, INJECT_SIDECAR, STATUS, RESTARTED_FOR, PREFIX + "config-hash", PREFIX + "inputs-hash",
-        Upstream.PREFIX + "container-names", Upstream.INJECT_APACHE_HTTPD, Upstream.INJECT_NGINX,
-        Upstream.PREFIX + "apache-httpd-container-names", Upstream.PREFIX + "inject-nginx-container-names",
-        GO_TARGET_EXE, Upstream.GO_TARGET_EXE,
+        Upstream.PREFIX + "container-names", GO_TARGET_EXE, Upstream.GO_TARGET_EXE,
         Upstream.PYTHON_PLATFORM, Upstream.DOTNET_RUNTIME));
     for (Language language : Language.values()) {
       keys.add(language.injectAnnotation());
@@ -158,9 +174,8 @@ public final class InstrumentorAnnotations {
     public static final String PYTHON_PLATFORM = PREFIX + "otel-python-platform";
     public static final String DOTNET_RUNTIME = PREFIX + "otel-dotnet-auto-runtime";
     public static final String GO_TARGET_EXE = PREFIX + "otel-go-auto-target-exe";
-    /** Languages the OpenTelemetry Operator injects and Instrumentor does not (pods asking get a skipped outcome). */
-    public static final String INJECT_APACHE_HTTPD = PREFIX + "inject-apache-httpd";
-    public static final String INJECT_NGINX = PREFIX + "inject-nginx";
+    /** Its name for {@link InstrumentorAnnotations#NGINX_CONTAINER_NAMES}, unlike every other language's. */
+    public static final String NGINX_CONTAINER_NAMES = PREFIX + "inject-nginx-container-names";
 
     private Upstream() {
     }
@@ -185,6 +200,9 @@ public final class InstrumentorAnnotations {
       }
       if (ours.equals(InstrumentorAnnotations.DOTNET_RUNTIME)) {
         return DOTNET_RUNTIME;
+      }
+      if (ours.equals(InstrumentorAnnotations.NGINX_CONTAINER_NAMES)) {
+        return NGINX_CONTAINER_NAMES;
       }
       if (!ours.startsWith(InstrumentorAnnotations.PREFIX)) {
         throw new IllegalArgumentException(ours + " is not an instrumentor.dev annotation");

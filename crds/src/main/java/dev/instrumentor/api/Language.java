@@ -17,6 +17,11 @@ public enum Language {
   DOTNET("dotnet", ".NET", InstrumentorAnnotations.INJECT_DOTNET, InstrumentorAnnotations.DOTNET_CONTAINER_NAMES, true),
   /** eBPF: a sidecar attaches to the application's process; its image is the agent. */
   GO("go", "Go", InstrumentorAnnotations.INJECT_GO, InstrumentorAnnotations.GO_CONTAINER_NAMES, true),
+  /** The OpenTelemetry web server module, loaded by the server's configuration (which init containers rewrite). */
+  APACHE_HTTPD("apache-httpd", "Apache HTTPD", InstrumentorAnnotations.INJECT_APACHE_HTTPD,
+      InstrumentorAnnotations.APACHE_HTTPD_CONTAINER_NAMES, true),
+  /** As Apache HTTPD's, for nginx. */
+  NGINX("nginx", "nginx", InstrumentorAnnotations.INJECT_NGINX, InstrumentorAnnotations.NGINX_CONTAINER_NAMES, true),
   /** The OTEL_* environment only, for applications that set up the OpenTelemetry SDK themselves. */
   SDK("sdk", "SDK", InstrumentorAnnotations.INJECT_SDK, InstrumentorAnnotations.SDK_CONTAINER_NAMES, false);
 

@@ -13,6 +13,9 @@ class LanguageTest {
       assertThat(language.injectAnnotation()).isEqualTo("instrumentor.dev/inject-" + language.key());
       assertThat(language.containerNamesAnnotation()).isEqualTo("instrumentor.dev/" + language.key() + "-container-names");
       assertThat(language.upstreamInjectAnnotation()).isEqualTo("instrumentation.opentelemetry.io/inject-" + language.key());
+      assertThat(InstrumentorAnnotations.Upstream.of(language.containerNamesAnnotation())).as("upstream's own names")
+          .isEqualTo(language == Language.NGINX ? "instrumentation.opentelemetry.io/inject-nginx-container-names"
+              : "instrumentation.opentelemetry.io/" + language.key() + "-container-names");
       assertThat(InstrumentorAnnotations.KNOWN).contains(language.injectAnnotation(), language.containerNamesAnnotation(),
           language.upstreamInjectAnnotation(), InstrumentorAnnotations.Upstream.of(language.containerNamesAnnotation()));
     }
@@ -20,9 +23,9 @@ class LanguageTest {
 
   @Test
   void messagesListThemInInjectionOrder() {
-    assertThat(Language.listed()).isEqualTo("java, nodejs, python, dotnet, go and sdk");
+    assertThat(Language.listed()).isEqualTo("java, nodejs, python, dotnet, go, apache-httpd, nginx and sdk");
     assertThat(Language.withAgents()).containsExactly(Language.JAVA, Language.NODEJS, Language.PYTHON, Language.DOTNET,
-        Language.GO);
+        Language.GO, Language.APACHE_HTTPD, Language.NGINX);
   }
 
   @Test

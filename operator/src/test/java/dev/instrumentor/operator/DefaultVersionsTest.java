@@ -57,6 +57,8 @@ class DefaultVersionsTest {
     assertThat(find(values, "^  pythonAgentImage: (\\S+)")).isEqualTo(AgentImages.DEFAULT_PYTHON);
     assertThat(find(values, "^  dotnetAgentImage: (\\S+)")).isEqualTo(AgentImages.DEFAULT_DOTNET);
     assertThat(find(values, "^  goAgentImage: (\\S+)")).isEqualTo(AgentImages.DEFAULT_GO);
+    assertThat(find(values, "^  apacheHttpdAgentImage: (\\S+)")).isEqualTo(AgentImages.DEFAULT_WEB_SERVER);
+    assertThat(find(values, "^  nginxAgentImage: (\\S+)")).isEqualTo(AgentImages.DEFAULT_WEB_SERVER);
     assertThat(find(values, "^  collectorImage: (\\S+)")).isEqualTo(InjectorSettings.DEFAULT_COLLECTOR_IMAGE);
   }
 }

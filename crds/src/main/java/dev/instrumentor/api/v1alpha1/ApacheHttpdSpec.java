@@ -7,10 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The OpenTelemetry Operator's Apache HTTPD module block.
- * Accepted so that the OpenTelemetry Operator's Instrumentations apply unchanged; Instrumentor does
- * not inject Apache HTTPD: the Instrumentation's status says so (condition Supported), and pods asking for it
- * get a skipped outcome.
+ * The OpenTelemetry Apache HTTPD module: init containers copy the module (image, default the OpenTelemetry Operator's
+ * autoinstrumentation-apache-httpd) and a copy of the configuration directory that loads it, which replaces the
+ * container's; attrs set the module's directives (ApacheModule*), over the generated ones.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!(has(self.volumeLimitSize) && has(self.volumeClaimTemplate))",
@@ -18,17 +17,18 @@ import java.util.Objects;
 @ValidationRule(value = "!(has(self.resources) && has(self.resourceRequirements))",
     message = "spec.apacheHttpd.resources and spec.apacheHttpd.resourceRequirements (the OpenTelemetry Operator's name) are the"
         + " same setting: set one")
-public class ApacheHttpdSpec extends LanguageSpec {
+public class ApacheHttpdSpec extends LanguageSpec implements WebServerSpec {
 
   /** Settings of the OpenTelemetry Apache module. */
   private List<EnvVar> attrs;
 
-  /** Apache HTTPD version, 2.2 or 2.4. */
+  /** Apache HTTPD version, 2.2 or 2.4 (default): which build of the module is loaded. */
   private String version;
 
-  /** Directory of the Apache configuration. */
+  /** Directory of the Apache configuration; default /usr/local/apache2/conf (the official image's). */
   private String configPath;
 
+  @Override
   public List<EnvVar> getAttrs() {
     return attrs;
   }

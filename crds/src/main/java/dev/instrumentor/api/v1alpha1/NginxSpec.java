@@ -7,10 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The OpenTelemetry Operator's nginx module block.
- * Accepted so that the OpenTelemetry Operator's Instrumentations apply unchanged; Instrumentor does
- * not inject nginx: the Instrumentation's status says so (condition Supported), and pods asking for it
- * get a skipped outcome.
+ * The OpenTelemetry nginx module: init containers copy the module (image, default the OpenTelemetry Operator's
+ * autoinstrumentation-apache-httpd) and a copy of the configuration directory that loads it, which replaces the
+ * container's; attrs set the module's directives (NginxModule*), over the generated ones.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!(has(self.volumeLimitSize) && has(self.volumeClaimTemplate))",
@@ -18,14 +17,15 @@ import java.util.Objects;
 @ValidationRule(value = "!(has(self.resources) && has(self.resourceRequirements))",
     message = "spec.nginx.resources and spec.nginx.resourceRequirements (the OpenTelemetry Operator's name) are the"
         + " same setting: set one")
-public class NginxSpec extends LanguageSpec {
+public class NginxSpec extends LanguageSpec implements WebServerSpec {
 
   /** Settings of the OpenTelemetry nginx module. */
   private List<EnvVar> attrs;
 
-  /** The nginx configuration file. */
+  /** The nginx configuration file; default /etc/nginx/nginx.conf. Its directory is copied and replaced. */
   private String configFile;
 
+  @Override
   public List<EnvVar> getAttrs() {
     return attrs;
   }

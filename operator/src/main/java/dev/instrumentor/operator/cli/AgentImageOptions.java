@@ -19,9 +19,9 @@ public final class AgentImageOptions implements IModelTransformer {
     return "--" + language.key() + "-agent-image";
   }
 
-  /** {@code INSTRUMENTOR_JAVA_AGENT_IMAGE}, ... */
+  /** {@code INSTRUMENTOR_JAVA_AGENT_IMAGE}, ..., {@code INSTRUMENTOR_APACHE_HTTPD_AGENT_IMAGE} */
   static String variable(Language language) {
-    return "INSTRUMENTOR_" + language.key().toUpperCase(Locale.ROOT) + "_AGENT_IMAGE";
+    return "INSTRUMENTOR_" + language.key().toUpperCase(Locale.ROOT).replace('-', '_') + "_AGENT_IMAGE";
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.instrumentor.operator.instrumentation;
 
-import dev.instrumentor.api.Language;
 import dev.instrumentor.api.v1alpha1.InstrumentationStatus;
 import dev.instrumentor.api.v1alpha1.RolledBackWorkload;
 import dev.instrumentor.api.v1alpha1.Rollout;
@@ -62,16 +61,11 @@ final class InstrumentationConditions {
     set(READY, verdict.valid(), verdict.reason(), verdict.message());
   }
 
-  /** @param unsupported the spec's blocks that are accepted and not injected */
-  void supported(List<String> unsupported) {
-    if (unsupported.isEmpty()) {
-      set(SUPPORTED, true, "AllBlocksInjected", "every block of the spec is injected into the pods that ask for it");
-    } else {
-      set(SUPPORTED, false, "UnsupportedBlocks", String.join(", ", unsupported) + ": accepted from the OpenTelemetry"
-          + " Operator's Instrumentation and not injected by Instrumentor (it injects " + Language.listed() + "); pods"
-          + " that ask for them run without, and their instrumentor.dev/injection-status says so");
-    }
+  /** Supported: every block of the spec is injected (the OpenTelemetry Operator's Go, nginx and Apache HTTPD too). */
+  void supported() {
+    set(SUPPORTED, true, "AllBlocksInjected", "every block of the spec is injected into the pods that ask for it");
   }
+
 
   /**
    * spec.selector's condition: gone without a selector; else whether it is honoured as written.

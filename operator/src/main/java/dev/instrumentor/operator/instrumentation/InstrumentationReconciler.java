@@ -237,7 +237,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     InstrumentationConditions conditions = new InstrumentationConditions(status, previous,
         instrumentation.getMetadata().getGeneration(), clock);
     conditions.ready(verdict);
-    conditions.supported(InstrumentationValidator.unsupportedBlocks(instrumentation.getSpec()));
+    conditions.supported();
     conditions.selector(instrumentation.getSpec() != null && instrumentation.getSpec().getSelector() != null,
         validator.selectorProblem(instrumentation));
     keepLastValid(instrumentation, verdict.valid(), previous, status);

@@ -7,9 +7,7 @@ import dev.instrumentor.api.v1alpha1.SamplerType;
 import dev.instrumentor.api.v1alpha1.Tls;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
@@ -66,21 +64,6 @@ public final class InstrumentationValidator {
         ? "no namespace" : String.join(", ", selectorNamespaces.stream().sorted().toList())) + " (the chart's"
         + " selectorNamespaces), not in " + namespace + ": this selector chooses no pod; use podSelector alone for"
         + " pods of " + namespace;
-  }
-
-  /**
-   * The blocks of the OpenTelemetry Operator's Instrumentation that are accepted and not injected
-   * (apacheHttpd, nginx), as {@code spec.<block>}; empty when there are none.
-   */
-  public static List<String> unsupportedBlocks(InstrumentationSpec spec) {
-    List<String> blocks = new ArrayList<>(2);
-    if (spec != null && spec.getApacheHttpd() != null) {
-      blocks.add("spec.apacheHttpd");
-    }
-    if (spec != null && spec.getNginx() != null) {
-      blocks.add("spec.nginx");
-    }
-    return blocks;
   }
 
   public Verdict validate(Instrumentation instrumentation) {

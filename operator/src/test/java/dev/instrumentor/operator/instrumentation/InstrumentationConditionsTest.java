@@ -27,15 +27,15 @@ class InstrumentationConditionsTest {
   }
 
   @Test
-  void readyAndSupportedSayTheVerdictAndNameTheBlocksNotInjected() {
+  void readyAndSupportedSayTheVerdict() {
     InstrumentationStatus status = new InstrumentationStatus();
     InstrumentationConditions conditions = new InstrumentationConditions(status, null, 3L, EARLIER);
     conditions.ready(new InstrumentationValidator.Verdict(false, "InvalidSampler", "spec.sampler.argument: 1.5"));
-    conditions.supported(List.of("spec.apacheHttpd", "spec.nginx"));
+    conditions.supported();
 
     assertThat(said(status, "Ready")).isEqualTo("False InvalidSampler: spec.sampler.argument: 1.5");
-    assertThat(said(status, "Supported")).startsWith("False UnsupportedBlocks: spec.apacheHttpd, spec.nginx: accepted from")
-        .contains("java, nodejs, python, dotnet, go and sdk");
+    assertThat(said(status, "Supported")).isEqualTo("True AllBlocksInjected: every block of the spec is injected into"
+        + " the pods that ask for it");
     assertThat(status.getConditions()).extracting(Condition::getObservedGeneration).containsOnly(3L);
   }
 
@@ -44,17 +44,17 @@ class InstrumentationConditionsTest {
     InstrumentationStatus first = new InstrumentationStatus();
     InstrumentationConditions before = new InstrumentationConditions(first, null, 1L, EARLIER);
     before.ready(new InstrumentationValidator.Verdict(true, "Valid", "ok"));
-    before.supported(List.of());
+    before.supported();
 
     InstrumentationStatus second = new InstrumentationStatus();
     InstrumentationConditions after = new InstrumentationConditions(second, first, 2L, LATER);
-    after.ready(new InstrumentationValidator.Verdict(true, "Valid", "ok"));
-    after.supported(List.of("spec.go"));
+    after.ready(new InstrumentationValidator.Verdict(false, "InvalidSampler", "spec.sampler.argument: 1.5"));
+    after.supported();
 
-    assertThat(InstrumentationConditions.of(second, "Ready").getLastTransitionTime())
-        .isEqualTo(InstrumentationConditions.of(first, "Ready").getLastTransitionTime());
-    assertThat(InstrumentationConditions.of(second, "Supported").getLastTransitionTime()).startsWith("2026-12-02T11:00");
-    assertThat(InstrumentationConditions.of(first, "Supported").getStatus()).as("the previous status is not changed")
+    assertThat(InstrumentationConditions.of(second, "Supported").getLastTransitionTime())
+        .isEqualTo(InstrumentationConditions.of(first, "Supported").getLastTransitionTime());
+    assertThat(InstrumentationConditions.of(second, "Ready").getLastTransitionTime()).startsWith("2026-12-02T11:00");
+    assertThat(InstrumentationConditions.of(first, "Ready").getStatus()).as("the previous status is not changed")
         .isEqualTo("True");
   }
 

@@ -2,12 +2,9 @@ package dev.instrumentor.operator.instrumentation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.instrumentor.api.v1alpha1.GoSpec;
 import dev.instrumentor.api.v1alpha1.Instrumentation;
 import dev.instrumentor.api.v1alpha1.InstrumentationSelector;
 import dev.instrumentor.api.v1alpha1.InstrumentationSpec;
-import dev.instrumentor.api.v1alpha1.NginxSpec;
-import dev.instrumentor.api.v1alpha1.NodeJsSpec;
 import dev.instrumentor.api.v1alpha1.Sampler;
 import dev.instrumentor.api.v1alpha1.SamplerType;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -57,18 +54,6 @@ class InstrumentationValidatorTest {
         + " no pod; use podSelector alone for pods of tenant");
     assertThat(new InstrumentationValidator((ns, name) -> true, Set.of("*")).selectorProblem(instrumentation)).isNull();
     assertThat(new InstrumentationValidator((ns, name) -> true, Set.of("tenant")).selectorProblem(instrumentation)).isNull();
-  }
-
-  @Test
-  void theBlocksNotInjectedAreNamed() {
-    InstrumentationSpec spec = new InstrumentationSpec();
-    spec.setNodejs(new NodeJsSpec());
-    assertThat(InstrumentationValidator.unsupportedBlocks(spec)).isEmpty();
-    spec.setGo(new GoSpec());
-    assertThat(InstrumentationValidator.unsupportedBlocks(spec)).as("Go is injected").isEmpty();
-    spec.setNginx(new NginxSpec());
-    assertThat(InstrumentationValidator.unsupportedBlocks(spec)).containsExactly("spec.nginx");
-    assertThat(InstrumentationValidator.unsupportedBlocks(null)).isEmpty();
   }
 
   @Test

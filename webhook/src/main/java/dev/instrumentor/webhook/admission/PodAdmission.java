@@ -194,8 +194,10 @@ public final class PodAdmission {
         json.writeStartObject();
         json.writeStringField("op", operation.op());
         json.writeStringField("path", operation.path());
-        json.writeFieldName("value");
-        operation.value().serialize(json, serializers);
+        if (operation.value() != null) {
+          json.writeFieldName("value");
+          operation.value().serialize(json, serializers);
+        }
         json.writeEndObject();
       }
       json.writeEndArray();

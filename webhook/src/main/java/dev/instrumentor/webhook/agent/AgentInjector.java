@@ -76,6 +76,8 @@ public final class AgentInjector implements Injector {
       case PYTHON -> new PythonLanguage();
       case DOTNET -> new DotNetLanguage();
       case GO -> new GoLanguage();
+      case APACHE_HTTPD -> new ApacheHttpdLanguage();
+      case NGINX -> new NginxLanguage();
       case SDK -> new SdkLanguage();
     };
   }
@@ -197,6 +199,12 @@ public final class AgentInjector implements Injector {
     if (language.sidecar()) {
       return injectSidecar(pod, context, targets, prepared, usable.caveat(), attached, edits);
     }
+    if (language instanceof WebServerLanguage server) {
+      return WebServerInjection.inject(server, pod, context, targets.containers(), prepared.spec(),
+          new WebServerInjection.Shared(prepared.languageEnv(), prepared.specEnv(), prepared.agentVolume(),
+              initContainerResources(language.block(prepared.spec())), image(language.block(prepared.spec()))),
+          edits).outcome(name(), attached, Resolved.reference(prepared.source()), targets.names(), usable.caveat());
+    }
     String collision = collision(pod, targets.containers(), prepared, variant.name());
     if (collision != null) {
       return InjectionOutcome.skipped(name, collision, reference);
@@ -255,14 +263,12 @@ public final class AgentInjector implements Injector {
     AgentSpec block = language.block(prepared.spec());
     ObjectNode sidecar = PodJson.NODES.objectNode();
     sidecar.put("name", GoLanguage.SIDECAR);
-    sidecar.put("image", block == null || block.getImage() == null || block.getImage().isBlank()
-        ? language.defaultImage(settings) : block.getImage());
+    sidecar.put("image", image(block));
     if (prepared.spec().getImagePullPolicy() != null) {
       sidecar.put("imagePullPolicy", prepared.spec().getImagePullPolicy().value());
     }
     sidecar.set("env", PodJson.NODES.arrayNode().addAll(vars));
-    sidecar.set("resources", block != null && block.initContainerResources() != null
-        ? completed(PodJson.tree(block.initContainerResources())) : defaultResources());
+    sidecar.set("resources", initContainerResources(block));
     sidecar.set("securityContext", GoLanguage.securityContext(block));
     sidecar.put("terminationMessagePolicy", "FallbackToLogsOnError");
     ArrayNode mounts = sidecar.putArray("volumeMounts");
@@ -472,15 +478,25 @@ public final class AgentInjector implements Injector {
     return volume;
   }
 
+  /** The block's image, else the default one. */
+  private String image(AgentSpec block) {
+    return block == null || block.getImage() == null || block.getImage().isBlank()
+        ? language.defaultImage(settings) : block.getImage();
+  }
+
+  /** The block's resources, completed with the defaults; the defaults when it has none. */
+  private static ObjectNode initContainerResources(AgentSpec block) {
+    return block != null && block.initContainerResources() != null
+        ? completed(PodJson.tree(block.initContainerResources())) : defaultResources();
+  }
+
   private List<ObjectNode> initContainers(AgentSpec block, InstrumentationSpec spec, String variant,
       boolean podUserIsNonRoot) {
     JsonNode security = spec.getInitContainerSecurityContext() != null
         ? PodJson.tree(spec.getInitContainerSecurityContext()) : restrictedSecurityContext(podUserIsNonRoot);
-    JsonNode resources = block != null && block.initContainerResources() != null
-        ? completed(PodJson.tree(block.initContainerResources())) : defaultResources();
+    JsonNode resources = initContainerResources(block);
     String pullPolicy = spec.getImagePullPolicy() == null ? null : spec.getImagePullPolicy().value();
-    String image = block == null || block.getImage() == null || block.getImage().isBlank()
-        ? language.defaultImage(settings) : block.getImage();
+    String image = image(block);
     List<ObjectNode> containers = new ArrayList<>(1);
     for (Copy copy : language.copies(block, image, variant)) {
       containers.add(initContainer(language.volume() + copy.suffix(), copy.image(), pullPolicy, resources, security,

@@ -3,7 +3,6 @@ package dev.instrumentor.webhook.agent;
 import dev.instrumentor.webhook.mutation.Injector;
 import dev.instrumentor.webhook.mutation.InjectorSettings;
 import dev.instrumentor.webhook.mutation.PodMutator;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -13,14 +12,9 @@ public final class Agents {
   private Agents() {
   }
 
-  /**
-   * Every language (Java, Node.js, Python, .NET, SDK-only), then the languages of the OpenTelemetry
-   * Operator's annotations that are not injected (a skipped outcome).
-   */
+  /** Every language, in the order their init containers come. */
   public static List<Injector> injectors(InstrumentationSource instrumentations, InjectorSettings settings) {
-    List<Injector> injectors = new ArrayList<>(AgentInjector.all(instrumentations, settings));
-    injectors.addAll(UnsupportedLanguage.all());
-    return injectors;
+    return List.copyOf(AgentInjector.all(instrumentations, settings));
   }
 
   /** The languages without the sidecar, with no selector choosing pods. */

@@ -57,8 +57,6 @@ public final class SelectorTargeting implements PodSelection {
       keys.add(language.injectAnnotation());
       keys.add(language.upstreamInjectAnnotation());
     }
-    keys.addAll(List.of(InstrumentorAnnotations.Upstream.INJECT_APACHE_HTTPD,
-        InstrumentorAnnotations.Upstream.INJECT_NGINX));
     return List.copyOf(keys);
   }
 

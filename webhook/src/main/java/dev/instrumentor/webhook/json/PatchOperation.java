@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * One RFC 6902 operation ({@code add} or {@code replace}) of an admission patch. The value may be
- * shared with other patches (values built once per Instrumentation): never change it.
+ * One RFC 6902 operation ({@code add}, {@code replace}, or {@code remove} without a value) of an admission patch.
+ * The value may be shared with other patches (values built once per Instrumentation): never change it.
  */
 public record PatchOperation(String op, String path, JsonNode value) {
 
@@ -16,7 +16,9 @@ public record PatchOperation(String op, String path, JsonNode value) {
     ObjectNode operation = JsonNodeFactory.instance.objectNode();
     operation.put("op", op);
     operation.put("path", path);
-    operation.set("value", value.deepCopy());
+    if (value != null) {
+      operation.set("value", value.deepCopy());
+    }
     return operation;
   }
 }

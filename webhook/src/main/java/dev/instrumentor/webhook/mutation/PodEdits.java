@@ -22,6 +22,7 @@ public final class PodEdits {
   private final PodJson pod;
   private final Map<PodContainer, List<JsonNode>> env = new LinkedHashMap<>();
   private final Map<PodContainer, List<JsonNode>> mounts = new LinkedHashMap<>();
+  private final Map<PodContainer, Integer> removedMounts = new LinkedHashMap<>();
   private final List<JsonNode> volumes = new ArrayList<>();
   private final List<JsonNode> containers = new ArrayList<>();
   private final List<JsonNode> initContainers = new ArrayList<>();
@@ -43,6 +44,12 @@ public final class PodEdits {
   /** Appends volume mounts to {@code container}. */
   public PodEdits addVolumeMounts(PodContainer container, List<? extends JsonNode> added) {
     mounts.computeIfAbsent(container, c -> new ArrayList<>()).addAll(added);
+    return this;
+  }
+
+  /** Removes {@code container}'s volume mount at {@code index} of its list (before any mount is appended). */
+  public PodEdits removeVolumeMount(PodContainer container, int index) {
+    removedMounts.put(container, index);
     return this;
   }
 
@@ -97,6 +104,11 @@ public final class PodEdits {
     ObjectNode root = pod.node();
     for (Map.Entry<PodContainer, List<JsonNode>> edit : env.entrySet()) {
       setEnvOf(patch, edit.getKey(), edit.getValue());
+    }
+    for (Map.Entry<PodContainer, Integer> removal : removedMounts.entrySet()) {
+      String path = containerPath(removal.getKey()) + "/volumeMounts/" + removal.getValue();
+      patch.add(new PatchOperation("remove", path, null));
+      ((ArrayNode) removal.getKey().node().get("volumeMounts")).remove(removal.getValue().intValue());
     }
     for (Map.Entry<PodContainer, List<JsonNode>> edit : mounts.entrySet()) {
       PodContainer container = edit.getKey();

@@ -28,7 +28,7 @@ public final class PodJson {
   private static final JsonProjection CONTAINER = JsonProjection.object(
       "name", JsonProjection.WHOLE, "image", JsonProjection.WHOLE, "command", JsonProjection.WHOLE,
       "args", JsonProjection.WHOLE, "env", JsonProjection.WHOLE, "envFrom", JsonProjection.WHOLE, "volumeMounts", JsonProjection.WHOLE,
-      "securityContext", JsonProjection.object("runAsUser", JsonProjection.WHOLE));
+      "imagePullPolicy", JsonProjection.WHOLE, "securityContext", JsonProjection.WHOLE);
 
   /**
    * The parts of a pod that injections read and edit, and so all that the admission path parses:

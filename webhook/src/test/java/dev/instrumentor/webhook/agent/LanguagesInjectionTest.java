@@ -416,18 +416,4 @@ class LanguagesInjectionTest {
         + " instrumentation.opentelemetry.io/java-container-names on the pod not found: the pod has web");
   }
 
-  @Test
-  void languagesInstrumentorDoesNotInjectAreReportedNotSilentlySkipped() {
-    demo();
-    PodMutator.Result result = mutate(pod(Map.of("instrumentation.opentelemetry.io/inject-apache-httpd", "true",
-        "instrumentation.opentelemetry.io/inject-nginx", "false"), app("web")));
-    assertThat(result.changed()).as("only the status annotation").isTrue();
-    assertThat(result.pod().getSpec()).isEqualTo(pod(Map.of(), app("web")).getSpec());
-    assertThat(result.outcomes()).extracting(InjectionOutcome::language, InjectionOutcome::status).containsExactly(
-        Tuple.tuple("apache-httpd", Status.SKIPPED),
-        Tuple.tuple("nginx", Status.DISABLED));
-    assertThat(result.warnings()).singleElement().isEqualTo("instrumentor: apache-httpd skipped: Instrumentor does not"
-        + " inject the Apache HTTPD OpenTelemetry module, which instrumentation.opentelemetry.io/inject-apache-httpd asks"
-        + " for: the pod runs without it (Instrumentor injects java, nodejs, python, dotnet, go and sdk)");
-  }
 }
