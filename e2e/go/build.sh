@@ -35,20 +35,8 @@ mkdir -p "$WORK/bin"
 # Debian's clang compiles the probes (bpf2go calls clang and llvm-strip); libbpf-dev as the agent's Dockerfile
 # has it, though the probes include the module's own copy of the libbpf headers (internal/include/libbpf)
 install_compilers() {
-  local need=() pair tool package
-  for pair in clang:clang llvm-strip:llvm /usr/include/bpf/bpf_helpers.h:libbpf-dev; do
-    tool=${pair%%:*} package=${pair#*:}
-    if [[ $tool == /* ]]; then [[ -e $tool ]] || need+=("$package"); else command -v "$tool" >/dev/null || need+=("$package"); fi
-  done
-  [[ ${#need[@]} -eq 0 ]] && return 0
-  if [[ $(id -u) -ne 0 ]]; then
-    log "root is needed to install ${need[*]} (apt-get), which build the Go agent's eBPF programs"
-    exit 3
-  fi
-  log "installing ${need[*]} from Debian"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >&2
-  apt-get install -y -q --no-install-recommends "${need[@]}" >&2
+  debian_packages "build the Go agent's eBPF programs" clang:clang llvm-strip:llvm \
+    /usr/include/bpf/bpf_helpers.h:libbpf-dev
 }
 
 # module_dir MODULE@VERSION: downloads the module (module cache) and prints its read-only directory

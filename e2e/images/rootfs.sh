@@ -8,13 +8,14 @@
 #   rootfs.sh         the base (the operator's image)
 #   rootfs.sh apps    the base with what the test applications' stack runs: uWSGI with its Python 3 plugin,
 #                     and the servers a Django app with Celery workers talks to (redis-server, mariadb-server,
-#                     memcached), each started by its pod as a non-root user
+#                     memcached), each started by its pod as a non-root user; and Debian's web servers (nginx,
+#                     apache2), which the web server modules are injected into
 set -euo pipefail
 source "$(dirname "$0")/../lib/go-build.sh"
 PACKAGES="openjdk-17-jre-headless,python3,nodejs,ca-certificates"
 case "${1:-}" in
   "") ;;
-  apps) PACKAGES="$PACKAGES,uwsgi-core,uwsgi-plugin-python3,redis-server,mariadb-server,memcached" ;;
+  apps) PACKAGES="$PACKAGES,uwsgi-core,uwsgi-plugin-python3,redis-server,mariadb-server,memcached,nginx,apache2" ;;
   *) echo "rootfs.sh: unknown variant '$1' (none, or apps)" >&2; exit 2 ;;
 esac
 SUITE=bookworm

@@ -51,3 +51,25 @@ build_kube_commands() {
   mkdir -p "$out"
   go build -tags providerless -trimpath -ldflags "$ldflags" -o "$out/" "${packages[@]}"
 }
+
+# debian_packages WHY TOOL:PACKAGE...: installs with apt-get the packages whose tool (a command, or an absolute path)
+# is missing, and sets DEBIAN_INSTALLED to those it installed; exit 3 when that needs root and this is not it.
+debian_packages() {
+  local why=$1 need=() pair tool package
+  shift
+  DEBIAN_INSTALLED=()
+  for pair in "$@"; do
+    tool=${pair%%:*} package=${pair#*:}
+    if [[ $tool == /* ]]; then [[ -e $tool ]] || need+=("$package"); else command -v "$tool" >/dev/null || need+=("$package"); fi
+  done
+  [[ ${#need[@]} -eq 0 ]] && return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "root is needed to install ${need[*]} (apt-get), which $why" >&2
+    exit 3
+  fi
+  echo "installing ${need[*]} from Debian" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >&2
+  apt-get install -y -q --no-install-recommends "${need[@]}" >&2
+  DEBIAN_INSTALLED=("${need[@]}")
+}

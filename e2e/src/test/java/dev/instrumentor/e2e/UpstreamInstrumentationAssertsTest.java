@@ -82,7 +82,7 @@ import org.junit.jupiter.api.Test;
 class UpstreamInstrumentationAssertsTest {
 
   /** The languages, by upstream's annotation {@code inject-<language>}, whose steps may not be injected yet. */
-  static final Set<String> NOT_YET_INJECTED = Set.of("nginx", "apache-httpd");
+  static final Set<String> NOT_YET_INJECTED = Set.of();
 
   /** Upstream tests that assert no Pod, and why. */
   private static final Map<String, String> WITHOUT_POD = Map.of("instrumentation-blocked-upgrade",

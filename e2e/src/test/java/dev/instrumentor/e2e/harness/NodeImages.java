@@ -33,6 +33,12 @@ public final class NodeImages {
    * image holds it: {@code /otel-go-instrumentation}, its entrypoint, run as root.
    */
   public static final String GO_AGENT = "instrumentor.local/go-agent:e2e";
+  /**
+   * The web server module image's layout ({@code /opt/opentelemetry}: the SDK's libraries, the Apache and nginx
+   * modules, the log configuration's template) with stand-in modules built for Debian's Apache and nginx
+   * ({@code e2e/webserver/build.sh}: the real module is on no registry reachable here), on busybox as upstream's.
+   */
+  public static final String WEB_SERVER_MODULE = "instrumentor.local/webserver-module:e2e";
   /** An agent image whose {@code /javaagent.jar} is no jar: the JVM it is attached to refuses to start. */
   public static final String BROKEN_JAVA_AGENT = "instrumentor.local/java-agent:broken";
   public static final String OPERATOR = "instrumentor.local/instrumentor:e2e";
@@ -116,6 +122,10 @@ public final class NodeImages {
       archives.add(pack(work, GO_AGENT, List.of("dir:" + goAgent), null, List.of("/otel-go-instrumentation"), List.of(),
           null));
 
+      Path module = Commands.buildOutput("e2e/webserver/build.sh");
+      archives.add(pack(work, WEB_SERVER_MODULE, List.of("dir:" + busybox, "dir:" + module), null, List.of(), List.of(),
+          null));
+
       Path apps = Files.createDirectories(work.resolve("apps/apps/java"));
       Files.createDirectories(work.resolve("apps/apps/go"));
       Files.copy(go.resolve("rolldice"), work.resolve("apps/apps/go/rolldice"), StandardCopyOption.COPY_ATTRIBUTES);
@@ -185,7 +195,8 @@ public final class NodeImages {
   private static Path busyboxLayer(Path layer) throws IOException {
     Path bin = Files.createDirectories(layer.resolve("bin"));
     Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
-    for (String applet : List.of("sh", "cp", "ls", "cat", "mkdir", "chmod", "du", "echo", "sleep", "true")) {
+    for (String applet : List.of("sh", "cp", "ls", "cat", "mkdir", "chmod", "du", "echo", "sleep", "true", "sed", "mv",
+        "printf")) {
       Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
     }
     return layer;

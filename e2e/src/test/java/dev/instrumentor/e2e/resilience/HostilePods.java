@@ -114,7 +114,7 @@ final class HostilePods {
         annotations.put("instrumentor.dev/python-container-names", pick(new ArrayList<>(names)));
       }
     }
-    for (String language : List.of("nodejs", "dotnet", "sdk")) {
+    for (String language : List.of("nodejs", "dotnet", "go", "apache-httpd", "nginx", "sdk")) {
       if (chance(4)) {
         // ours or the OpenTelemetry Operator's key, sometimes both
         String prefix = pick(List.of("instrumentor.dev/", "instrumentor.dev/", "instrumentation.opentelemetry.io/"));
@@ -130,6 +130,10 @@ final class HostilePods {
     if (chance(5)) {
       annotations.put(pick(List.of("instrumentor.dev/dotnet-runtime", "instrumentation.opentelemetry.io/otel-dotnet-auto-runtime")),
           pick(List.of("linux-x64", "linux-musl-x64", "win-x64", "")));
+    }
+    if (chance(3)) {
+      annotations.put(pick(List.of("instrumentor.dev/otel-go-auto-target-exe",
+          "instrumentation.opentelemetry.io/otel-go-auto-target-exe")), pick(List.of("/app/server", "", " ", "server")));
     }
     if (chance(8)) {
       annotations.put(pick(List.of("instrumentation.opentelemetry.io/inject-go", "instrumentation.opentelemetry.io/inject-nginx",
