@@ -74,7 +74,7 @@ public enum Language {
     return Arrays.stream(values()).filter(Language::hasAgent).toList();
   }
 
-  /** {@code java, nodejs, python, dotnet and sdk}: for messages. */
+  /** {@code java, nodejs, python, dotnet, go, apache-httpd, nginx and sdk}: for messages. */
   public static String listed() {
     List<String> keys = Arrays.stream(values()).map(Language::key).toList();
     return keys.subList(0, keys.size() - 1).stream().collect(Collectors.joining(", ")) + " and " + keys.get(keys.size() - 1);

@@ -64,13 +64,13 @@ public class InstrumentationSpec {
   /** .NET auto-instrumentation: the image of the CLR profiler and startup hook, its environment, resources. */
   private DotNetSpec dotnet;
 
-  /** Accepted from the OpenTelemetry Operator; not injected by Instrumentor (reported in status). */
+  /** Go automatic instrumentation (eBPF): the sidecar's image, environment, resources, security context. */
   private GoSpec go;
 
-  /** Accepted from the OpenTelemetry Operator; not injected by Instrumentor (reported in status). */
+  /** The Apache HTTPD module: its image, directives (attrs), the server's version and configuration directory. */
   private ApacheHttpdSpec apacheHttpd;
 
-  /** Accepted from the OpenTelemetry Operator; not injected by Instrumentor (reported in status). */
+  /** The nginx module: its image, directives (attrs), the server's configuration file. */
   private NginxSpec nginx;
 
   /**

@@ -19,9 +19,8 @@ public class InstrumentationStatus {
 
   /**
    * Conditions: Ready tells whether the spec is valid and usable (reasons Valid, InvalidEndpoint,
-   * TlsConfigMapMissing, InvalidSampler); Supported whether every block is injected (reasons
-   * AllBlocksInjected, UnsupportedBlocks naming the go, apacheHttpd and nginx blocks kept from the
-   * OpenTelemetry Operator).
+   * TlsConfigMapMissing, InvalidSampler); Supported whether every block is injected (AllBlocksInjected:
+   * every block of the OpenTelemetry Operator's Instrumentation is).
    */
   private List<Condition> conditions;
 

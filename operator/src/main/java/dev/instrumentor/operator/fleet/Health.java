@@ -1,5 +1,6 @@
 package dev.instrumentor.operator.fleet;
 
+import dev.instrumentor.api.Language;
 import dev.instrumentor.api.v1alpha1.Rollback;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -36,7 +37,12 @@ public final class Health {
   public static final String NOT_READY = "NotReady";
   /** Our init containers: {@code instrumentor-<language>-agent}, with a variant's suffix. */
   private static final String AGENT_INIT_PREFIX = "instrumentor-";
-  private static final Set<String> PULL_FAILURES = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName");
+  /**
+   * What keeps our init container from ever running: its image cannot be pulled, or the kubelet refuses its
+   * configuration (e.g. runAsNonRoot over an image that runs as root).
+   */
+  private static final Set<String> PULL_FAILURES = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName",
+      "CreateContainerConfigError", "CreateContainerError");
   private static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
   private static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
 
@@ -228,15 +234,23 @@ public final class Health {
     return status.getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  /** The agent images the pod's init containers ran, as {@code language=image}. */
+  /**
+   * The agent images the pod ran, as {@code language=image}: those of the init containers named
+   * {@code instrumentor-<language>-agent} (a web server's configuration clone runs the application's image, not an
+   * agent's) and of Go's sidecar, {@code instrumentor-go-agent}.
+   */
   static List<String> agents(Pod pod) {
     List<String> agents = new ArrayList<>(1);
-    for (ContainerStatus init : pod.getStatus() == null ? List.<ContainerStatus>of() : nonNull(pod.getStatus()
-        .getInitContainerStatuses())) {
-      if (init.getName() != null && init.getName().startsWith(AGENT_INIT_PREFIX) && init.getImage() != null) {
-        String language = init.getName().substring(AGENT_INIT_PREFIX.length());
-        language = language.contains("-") ? language.substring(0, language.indexOf('-')) : language;
-        agents.add(language + "=" + init.getImage());
+    if (pod.getStatus() == null) {
+      return agents;
+    }
+    List<ContainerStatus> all = new ArrayList<>(nonNull(pod.getStatus().getInitContainerStatuses()));
+    all.addAll(nonNull(pod.getStatus().getContainerStatuses()));
+    for (ContainerStatus status : all) {
+      for (Language language : Language.withAgents()) {
+        if ((AGENT_INIT_PREFIX + language.key() + "-agent").equals(status.getName()) && status.getImage() != null) {
+          agents.add(language.key() + "=" + status.getImage());
+        }
       }
     }
     return agents;

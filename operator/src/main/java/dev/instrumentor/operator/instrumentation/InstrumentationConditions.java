@@ -21,7 +21,7 @@ final class InstrumentationConditions {
 
   /** Whether the spec is valid, so that pods get it (else they keep the last valid one). */
   static final String READY = Conditions.READY;
-  /** Whether every block of the spec is injected (upstream's Go, nginx, Apache HTTPD are accepted, not injected). */
+  /** Whether every block of the spec is injected (it is: kept for the clients that read it). */
   static final String SUPPORTED = Conditions.SUPPORTED;
   /** Whether spec.rollout is restarting, done, halted or off. */
   static final String ROLLOUT = "Rollout";

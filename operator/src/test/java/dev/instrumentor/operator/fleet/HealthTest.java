@@ -126,6 +126,19 @@ class HealthTest {
   }
 
   @Test
+  void aWebServersModuleTheKubeletRefusesToStartIsTheAgentsFailureAndItsCloneIsNoAgent() {
+    ContainerStatus clone = new ContainerStatusBuilder().withName("instrumentor-apache-httpd-conf").withImage("httpd:2.4")
+        .withRestartCount(0).withNewState().withNewTerminated().withExitCode(0).endTerminated().endState().build();
+    ContainerStatus module = new ContainerStatusBuilder().withName("instrumentor-apache-httpd-agent")
+        .withImage("module:1").withRestartCount(0).withNewState().withNewWaiting()
+        .withReason("CreateContainerConfigError").endWaiting().endState().build();
+    Pod pending = pod("web-1", "Pending", "2026-12-03T09:50:00Z", false, List.of(), List.of(clone, module));
+    assertThat(Health.failure(pending)).isEqualTo(new Health.Failure("AgentInitFailed", "pod web-1: the agent's init"
+        + " container instrumentor-apache-httpd-agent waits in CreateContainerConfigError (module:1)"));
+    assertThat(Health.agents(pending)).containsExactly("apache-httpd=module:1");
+  }
+
+  @Test
   void eachSignalIsNamed() {
     Pod oom = pod("oom", "Running", "2026-12-03T09:50:00Z", false, List.of(new ContainerStatusBuilder().withName("app")
         .withRestartCount(2).withReady(false).withNewState().withNewRunning().endRunning().endState().withNewLastState()

@@ -200,10 +200,7 @@ public final class AgentInjector implements Injector {
       return injectSidecar(pod, context, targets, prepared, usable.caveat(), attached, edits);
     }
     if (language instanceof WebServerLanguage server) {
-      return WebServerInjection.inject(server, pod, context, targets.containers(), prepared.spec(),
-          new WebServerInjection.Shared(prepared.languageEnv(), prepared.specEnv(), prepared.agentVolume(),
-              initContainerResources(language.block(prepared.spec())), image(language.block(prepared.spec()))),
-          edits).outcome(name(), attached, Resolved.reference(prepared.source()), targets.names(), usable.caveat());
+      return injectWebServer(server, pod, context, targets, prepared, usable.caveat(), attached, edits);
     }
     String collision = collision(pod, targets.containers(), prepared, variant.name());
     if (collision != null) {
@@ -281,8 +278,20 @@ public final class AgentInjector implements Injector {
       }
     }
     edits.addVolumes(volumes).addContainers(List.of(sidecar)).shareProcessNamespace();
-    return usableCaveat == null ? InjectionOutcome.injected(name, attached, reference, targets.names())
-        : InjectionOutcome.injectedWithCaveat(name, attached + "; " + usableCaveat, reference, targets.names());
+    // the agent runs in the sidecar: health judges it with the application
+    List<String> containers = List.of(target.name(), GoLanguage.SIDECAR);
+    return usableCaveat == null ? InjectionOutcome.injected(name, attached, reference, containers)
+        : InjectionOutcome.injectedWithCaveat(name, attached + "; " + usableCaveat, reference, containers);
+  }
+
+  /** Apache HTTPD's or nginx's module: {@link WebServerInjection}. */
+  private InjectionOutcome injectWebServer(WebServerLanguage server, PodJson pod, PodContext context,
+      TargetContainers targets, Prepared prepared, String usableCaveat, String attached, PodEdits edits) {
+    AgentSpec block = language.block(prepared.spec());
+    WebServerInjection.Shared shared = new WebServerInjection.Shared(prepared.languageEnv(), prepared.specEnv(),
+        prepared.agentVolume(), initContainerResources(block), image(block), settings.agentRunAsUser());
+    return WebServerInjection.inject(server, pod, context, targets.containers(), prepared.spec(), shared, edits)
+        .outcome(name(), attached, Resolved.reference(prepared.source()), targets.names(), usableCaveat);
   }
 
   /** The agent's volume and the TLS volumes the pod does not have yet. */

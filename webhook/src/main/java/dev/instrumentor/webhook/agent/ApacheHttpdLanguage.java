@@ -27,19 +27,25 @@ final class ApacheHttpdLanguage extends WebServerLanguage {
       "libopentelemetry_trace.so", "libopentelemetry_otlp_recordable.so", "libopentelemetry_exporter_ostream_span.so",
       "libopentelemetry_exporter_otlp_grpc.so", "libopentelemetry_webserver_sdk.so");
 
+  /** $1: the configuration directory; a directory the image does not have leaves the copy empty. */
+  private static final String CLONE = """
+      cp -r "$1"/. %1$s || echo "instrumentor: the image has no $1" >&2
+      """.formatted(SOURCE_CONF);
+
   /**
    * $1: the configuration directory as the server sees it (where the Include points). Every value from a user comes
    * as an argument or a variable, never inside the script.
    */
-  private static final String ATTACH = """
-      set -e
+  private static final String ATTACH = SKIP + """
+      main=%2$s/httpd.conf
+      if [ ! -f "$main" ] && [ -f %2$s/apache2.conf ]; then main=%2$s/apache2.conf; fi
+      [ -f "$main" ] || skip "$1 has neither httpd.conf nor apache2.conf"
       cp -r /opt/opentelemetry/. %1$s
+      """.formatted(AGENT_DIR, SOURCE_CONF) + PERMISSIONS + """
       sed "s,__agent_log_dir__,%1$s/logs,g" %1$s/conf/opentelemetry_sdk_log4cxx.xml.template \\
         > %1$s/conf/opentelemetry_sdk_log4cxx.xml
       printf '%%s\\n' "$%3$s" | sed "s,%4$s,$%5$s,g" > %2$s/%6$s
-      main=%2$s/httpd.conf
-      if [ ! -f "$main" ] && [ -f %2$s/apache2.conf ]; then main=%2$s/apache2.conf; fi
-      printf '\\nInclude %%s/%6$s\\n' "$1" >> "$main"
+      printf '\\nInclude "%%s/%6$s"\\n' "$1" >> "$main"
       """.formatted(AGENT_DIR, SOURCE_CONF, CONFIG_VARIABLE, INSTANCE_PLACEHOLDER, INSTANCE_VARIABLE, MODULE_CONFIG);
 
   ApacheHttpdLanguage() {
@@ -64,7 +70,7 @@ final class ApacheHttpdLanguage extends WebServerLanguage {
 
   @Override
   List<String> cloneCommand(String confDir) {
-    return List.of("cp", "-r", confDir + "/.", SOURCE_CONF);
+    return List.of("/bin/sh", "-c", CLONE, "--", confDir);
   }
 
   @Override

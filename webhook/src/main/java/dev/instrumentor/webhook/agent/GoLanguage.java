@@ -83,6 +83,14 @@ final class GoLanguage extends AgentLanguage {
       return "the pod sets shareProcessNamespace: false, and the Go instrumentation's sidecar must see the"
           + " application's process";
     }
+    String restart = pod.spec().path("restartPolicy").asText("Always");
+    if (!restart.isEmpty() && !"Always".equals(restart)) {
+      return "the pod's restartPolicy is " + restart + " (a Job's): the Go instrumentation's sidecar runs until it is"
+          + " stopped, so the pod would never complete";
+    }
+    if (pod.spec().path("hostUsers").isBoolean() && !pod.spec().path("hostUsers").asBoolean()) {
+      return "the pod sets hostUsers: false: in a user namespace the Go instrumentation cannot load eBPF programs";
+    }
     if (pod.spec().path("hostPID").asBoolean(false)) {
       return "the pod sets hostPID: true, which cannot be combined with the shared process namespace the Go"
           + " instrumentation needs";

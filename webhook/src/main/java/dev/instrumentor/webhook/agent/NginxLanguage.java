@@ -24,26 +24,32 @@ final class NginxLanguage extends WebServerLanguage {
   static final String INSTANCE_VARIABLE = "OTEL_NGINX_SERVICE_INSTANCE_ID";
   static final String LIBRARY_PATH = "LD_LIBRARY_PATH";
 
-  /** $1: the configuration directory. Runs in the server's own image: its nginx tells the version. */
+  /**
+   * $1: the configuration directory. Runs in the server's own image: its nginx tells the version (none: the module
+   * init container then finds no build for it and leaves the configuration alone).
+   */
   private static final String CLONE = """
       set -e
       cp -r "$1"/. %1$s
-      version="$( { nginx -v; } 2>&1 )"
+      version="$( { nginx -v; } 2>&1 )" || version=unknown
       echo "${version##*/}" > %1$s/version.txt
       """.formatted(SOURCE_CONF);
 
   /** $1: the configuration file's name in the directory. */
-  private static final String ATTACH = """
-      set -e
-      cp -r /opt/opentelemetry/. %1$s
+  private static final String ATTACH = SKIP + """
+      config="%2$s/$1"
+      [ -f "$config" ] || skip "the configuration directory has no $1"
       version=$(cat %2$s/version.txt)
+      version=${version%%%% *}
+      build="WebServerModule/Nginx/$version/ngx_http_opentelemetry_module.so"
+      [ -f "/opt/opentelemetry/$build" ] || skip "the module image has no build for nginx $version"
+      cp -r /opt/opentelemetry/. %1$s
+      """.formatted(AGENT_DIR, SOURCE_CONF) + PERMISSIONS + """
       sed "s,__agent_log_dir__,%1$s/logs,g" %1$s/conf/opentelemetry_sdk_log4cxx.xml.template \\
         > %1$s/conf/opentelemetry_sdk_log4cxx.xml
       mkdir -p %2$s/conf.d
       printf '%%s\\n' "$%3$s" | sed "s,%4$s,$%5$s,g" > %2$s/conf.d/%6$s
-      config="%2$s/$1"
-      { printf 'env OTEL_RESOURCE_ATTRIBUTES;\\nload_module %1$s/WebServerModule/Nginx/%%s/ngx_http_opentelemetry_module.so;\\n' \\
-          "$version"; cat "$config"; } > "$config.instrumented"
+      { printf 'env OTEL_RESOURCE_ATTRIBUTES;\\nload_module %1$s/%%s;\\n' "$build"; cat "$config"; } > "$config.instrumented"
       mv "$config.instrumented" "$config"
       """.formatted(AGENT_DIR, SOURCE_CONF, CONFIG_VARIABLE, INSTANCE_PLACEHOLDER, INSTANCE_VARIABLE, MODULE_CONFIG);
 

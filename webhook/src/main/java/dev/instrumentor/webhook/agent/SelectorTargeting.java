@@ -37,7 +37,7 @@ import java.util.Set;
  */
 public final class SelectorTargeting implements PodSelection {
 
-  /** Every annotation asking for a language: ours and the OpenTelemetry Operator's, those we do not inject too. */
+  /** Every annotation asking for a language: ours and the OpenTelemetry Operator's. */
   private static final List<String> LANGUAGE_ANNOTATIONS = languageAnnotations();
 
   private final InstrumentationSource instrumentations;

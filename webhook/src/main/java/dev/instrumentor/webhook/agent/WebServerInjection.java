@@ -21,18 +21,29 @@ final class WebServerInjection {
 
   /** What the Instrumentation gives every pod (built once per version of it). */
   record Shared(List<JsonNode> languageEnv, List<JsonNode> specEnv, ObjectNode agentVolume, ObjectNode resources,
-      String image) {
+      String image, long agentRunAsUser) {
   }
 
-  /** Injected, or skipped for {@code problem}. */
-  record Result(String problem) {
+  /** The exporter's TLS files: the module reads none of them (its settings name its endpoint only). */
+  private static final java.util.Set<String> TLS_VARIABLES = java.util.Set.of("OTEL_EXPORTER_OTLP_CERTIFICATE",
+      "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", "OTEL_EXPORTER_OTLP_CLIENT_KEY");
 
-    InjectionOutcome outcome(String name, String attached, String reference, List<String> targets, String caveat) {
+  /** Injected (with a caveat, or null), or skipped for {@code problem}. */
+  record Result(String problem, String caveat) {
+
+    InjectionOutcome outcome(String name, String attached, String reference, List<String> targets, String usable) {
       if (problem != null) {
         return InjectionOutcome.skipped(name, problem, reference);
       }
-      return caveat == null ? InjectionOutcome.injected(name, attached, reference, targets)
-          : InjectionOutcome.injectedWithCaveat(name, attached + "; " + caveat, reference, targets);
+      List<String> caveats = new ArrayList<>(2);
+      if (usable != null) {
+        caveats.add(usable);
+      }
+      if (caveat != null) {
+        caveats.add(caveat);
+      }
+      return caveats.isEmpty() ? InjectionOutcome.injected(name, attached, reference, targets)
+          : InjectionOutcome.injectedWithCaveat(name, attached + "; " + String.join("; ", caveats), reference, targets);
     }
   }
 
@@ -42,41 +53,70 @@ final class WebServerInjection {
   static Result inject(WebServerLanguage server, PodJson pod, PodContext context, List<PodContainer> targets,
       InstrumentationSpec spec, Shared shared, PodEdits edits) {
     AgentSpec block = server.block(spec);
+    String confDir = server.confDir(block);
+    PodContainer first = targets.get(0);
+    OtelEnvironment otel = new OtelEnvironment(spec, pod, context, false);
+    String endpoint = spec.getExporter() == null ? null : spec.getExporter().getEndpoint();
     String problem = problem(server, pod, targets);
     if (problem == null) {
       problem = server.attrsProblem(block);
     }
-    if (problem != null) {
-      return new Result(problem);
+    if (problem == null) {
+      problem = WebServerLanguage.pathProblem(confDir);
     }
-    String confDir = server.confDir(block);
-    PodContainer first = targets.get(0);
-    OtelEnvironment otel = new OtelEnvironment(spec, pod, context, false);
+    if (problem == null) {
+      problem = WebServerLanguage.valueProblem(otel.serviceName(first), context.namespace(), endpoint);
+    }
+    if (problem != null) {
+      return new Result(problem, null);
+    }
     for (int i = 0; i < targets.size(); i++) {
       PodContainer target = targets.get(i);
       EnvComposer env = new EnvComposer(target.env(), shared.languageEnv(), shared.specEnv());
-      edits.setEnv(target, env.compose(otel.generated(target, env), otel.attributesBelowUsers(target),
+      List<JsonNode> generated = new ArrayList<>(otel.generated(target, env));
+      generated.removeIf(var -> TLS_VARIABLES.contains(EnvComposer.name(var)));
+      edits.setEnv(target, env.compose(generated, otel.attributesBelowUsers(target),
           i == 0 ? server.loaders(block, "") : List.of()));
     }
-    int replaced = mountUnder(first, confDir);
-    if (replaced >= 0) {
-      edits.removeVolumeMount(first, replaced); // its configuration reaches the server through the copy
-    }
+    // its configuration reaches the server through the copy, which the clone made with these mounts
+    edits.removeVolumeMounts(first, mountsUnder(first, confDir));
     edits.addVolumeMounts(first, List.of(PodJson.volumeMount(server.volume(), WebServerLanguage.AGENT_DIR, false),
         PodJson.volumeMount(server.confVolume(), confDir, false)));
     ObjectNode confVolume = PodJson.NODES.objectNode().put("name", server.confVolume());
     String size = block == null || block.getVolumeLimitSize() == null ? AgentInjector.DEFAULT_VOLUME_SIZE
         : block.getVolumeLimitSize();
-    confVolume.putObject("emptyDir").put("sizeLimit", size);
+    // in memory: the configuration may hold Secrets' files (certificates, keys), which must not reach the node's disk
+    confVolume.putObject("emptyDir").put("medium", "Memory").put("sizeLimit", size);
     edits.addVolumes(List.of(shared.agentVolume(), confVolume));
     // the server's own user reads what the init containers write: they run as the container does
     JsonNode security = spec.getInitContainerSecurityContext() != null
         ? PodJson.tree(spec.getInitContainerSecurityContext()) : first.node().get("securityContext");
     String settings = server.moduleConfig(server.settings(block, otel.serviceName(first), context.namespace(),
-        spec.getExporter() == null ? null : spec.getExporter().getEndpoint()), block);
+        endpoint), block);
     edits.insertInitContainers(pod.initContainers().size(), List.of(clone(server, first, confDir, shared, security),
-        attach(server, block, confDir, settings, spec, shared, security)));
-    return new Result(null);
+        attach(server, block, confDir, settings, spec, shared, attachSecurity(security, pod, shared))));
+    String port = endpoint == null ? null : OtelEnvironment.port(endpoint.trim());
+    return new Result(null, "4318".equals(port) ? "the endpoint " + endpoint.trim() + " is on 4318, OTLP/HTTP's port,"
+        + " and the " + server.language().displayName() + " module exports OTLP/gRPC: its spans will not arrive until"
+        + " spec.exporter.endpoint names the collector's 4317" : null);
+  }
+
+  /**
+   * The module's init container runs as the server does, so that the server can read what it writes; but its image
+   * runs as root, which a context that asks for a non-root user without naming one refuses: it then gets the
+   * configured non-root user (the files it writes are readable by all, the logs directory writable).
+   */
+  private static JsonNode attachSecurity(JsonNode security, PodJson pod, Shared shared) {
+    JsonNode podSecurity = pod.spec().path("securityContext");
+    boolean nonRoot = security != null && security.path("runAsNonRoot").asBoolean(false)
+        || podSecurity.path("runAsNonRoot").asBoolean(false);
+    boolean userNamed = security != null && security.hasNonNull("runAsUser") || podSecurity.hasNonNull("runAsUser");
+    if (!nonRoot || userNamed) {
+      return security;
+    }
+    ObjectNode named = security instanceof ObjectNode object ? object.deepCopy() : PodJson.NODES.objectNode();
+    named.put("runAsUser", shared.agentRunAsUser());
+    return named;
   }
 
   /** Why the module cannot be attached to {@code targets} of {@code pod}, or null. */
@@ -104,15 +144,22 @@ final class WebServerInjection {
     return null;
   }
 
-  /** The index of the first mount whose path is in (or above) {@code confDir}'s, as upstream finds it; -1 if none. */
-  private static int mountUnder(PodContainer container, String confDir) {
+  /**
+   * The indexes of the mounts at {@code confDir} or under it: the copy replaces them all (upstream removes the first
+   * mount whose path merely contains it, which leaves a second one to collide, or takes an unrelated one).
+   */
+  private static List<Integer> mountsUnder(PodContainer container, String confDir) {
+    List<Integer> under = new ArrayList<>(1);
     JsonNode mounts = container.node().path("volumeMounts");
     for (int i = 0; i < mounts.size(); i++) {
-      if (PodJson.text(mounts.get(i), "mountPath") != null && PodJson.text(mounts.get(i), "mountPath").contains(confDir)) {
-        return i;
+      String path = PodJson.text(mounts.get(i), "mountPath");
+      String normalized = path == null ? "" : path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1)
+          : path;
+      if (normalized.equals(confDir) || normalized.startsWith(confDir + "/")) {
+        under.add(i);
       }
     }
-    return -1;
+    return under;
   }
 
   /** The init container that copies the server's configuration: the first target's image, environment and mounts. */

@@ -34,6 +34,23 @@ abstract class WebServerLanguage extends AgentLanguage {
   /** Replaced by the pod's name (service.instance.id) in the module's configuration, at the pod's start. */
   static final String INSTANCE_PLACEHOLDER = "<<SID-PLACEHOLDER>>";
 
+  /**
+   * The scripts' first lines: {@code skip REASON} ends the init container successfully without touching the copied
+   * configuration, so that the server starts as it would without us (fail open), and says why in the container's
+   * log and its termination message ({@code kubectl describe pod}).
+   */
+  static final String SKIP = """
+      set -e
+      skip() {
+        echo "instrumentor: $*: the server runs without the OpenTelemetry module" >&2
+        echo "instrumentor: $*: the server runs without the OpenTelemetry module" > /dev/termination-log 2>/dev/null || true
+        exit 0
+      }
+      """;
+  /** After the module is copied: its files readable by the server's user, its logs directory writable. */
+  static final String PERMISSIONS = "mkdir -p " + AGENT_DIR + "/logs && chmod -R a+rX " + AGENT_DIR + " && chmod a+rwx "
+      + AGENT_DIR + "/logs\n";
+
   private final String confVolume;
   private final String settingsPrefix;
   private final String moduleConfigVariable;
@@ -98,7 +115,7 @@ abstract class WebServerLanguage extends AgentLanguage {
     settings.put(prefix + "Enabled", "ON");
     settings.put(prefix + "OtelSpanExporter", "otlp");
     settings.put(prefix + "OtelExporterEndpoint", endpoint == null || endpoint.isBlank() ? "http://localhost:4317/"
-        : endpoint);
+        : endpoint.trim());
     settings.put(prefix + "ServiceName", serviceName);
     settings.put(prefix + "ServiceNamespace", namespace);
     settings.put(prefix + "ServiceInstanceId", INSTANCE_PLACEHOLDER);
@@ -128,6 +145,28 @@ abstract class WebServerLanguage extends AgentLanguage {
       if (!attr.getValue().matches("[^\\r\\n;{}\"'\\\\#]+")) {
         return where + ": the value \"" + attr.getValue() + "\" has a character that would end the directive or"
             + " start another (a line break, ;, braces, quotes, \\ or #)";
+      }
+    }
+    return null;
+  }
+
+  /** Why a configuration directory cannot be copied and replaced, or null: an absolute path, not the root. */
+  static String pathProblem(String confDir) {
+    return confDir.matches("/[A-Za-z0-9._@+-]+(/[A-Za-z0-9._@+-]+)*") ? null : "the configuration directory \""
+        + confDir + "\" is not an absolute path of a directory under / (letters, digits, . _ @ + -): set"
+        + " spec.nginx.configFile or spec.apacheHttpd.configPath";
+  }
+
+  /**
+   * Why a generated setting (the service's name, the namespace, the endpoint) cannot be written into the server's
+   * configuration as one directive's argument, or null.
+   */
+  static String valueProblem(String serviceName, String namespace, String endpoint) {
+    for (String[] value : new String[][] {{"the service name", serviceName}, {"the namespace", namespace},
+        {"the endpoint", endpoint}}) {
+      if (value[1] != null && !value[1].trim().matches("[^\\s;{}\"'\\\\#]*")) {
+        return value[0] + " \"" + value[1] + "\" has a space or a character that would end the module's directive"
+            + " or start another (;, braces, quotes, \\ or #): the server would not start with it";
       }
     }
     return null;

@@ -22,7 +22,7 @@ public final class PodEdits {
   private final PodJson pod;
   private final Map<PodContainer, List<JsonNode>> env = new LinkedHashMap<>();
   private final Map<PodContainer, List<JsonNode>> mounts = new LinkedHashMap<>();
-  private final Map<PodContainer, Integer> removedMounts = new LinkedHashMap<>();
+  private final Map<PodContainer, List<Integer>> removedMounts = new LinkedHashMap<>();
   private final List<JsonNode> volumes = new ArrayList<>();
   private final List<JsonNode> containers = new ArrayList<>();
   private final List<JsonNode> initContainers = new ArrayList<>();
@@ -47,9 +47,9 @@ public final class PodEdits {
     return this;
   }
 
-  /** Removes {@code container}'s volume mount at {@code index} of its list (before any mount is appended). */
-  public PodEdits removeVolumeMount(PodContainer container, int index) {
-    removedMounts.put(container, index);
+  /** Removes {@code container}'s volume mounts at {@code indexes} of its list (before any mount is appended). */
+  public PodEdits removeVolumeMounts(PodContainer container, List<Integer> indexes) {
+    removedMounts.computeIfAbsent(container, c -> new ArrayList<>()).addAll(indexes);
     return this;
   }
 
@@ -105,10 +105,12 @@ public final class PodEdits {
     for (Map.Entry<PodContainer, List<JsonNode>> edit : env.entrySet()) {
       setEnvOf(patch, edit.getKey(), edit.getValue());
     }
-    for (Map.Entry<PodContainer, Integer> removal : removedMounts.entrySet()) {
-      String path = containerPath(removal.getKey()) + "/volumeMounts/" + removal.getValue();
-      patch.add(new PatchOperation("remove", path, null));
-      ((ArrayNode) removal.getKey().node().get("volumeMounts")).remove(removal.getValue().intValue());
+    for (Map.Entry<PodContainer, List<Integer>> removal : removedMounts.entrySet()) {
+      // the last first: each index stays that of the list as received
+      for (int index : removal.getValue().stream().distinct().sorted(java.util.Comparator.reverseOrder()).toList()) {
+        patch.add(new PatchOperation("remove", containerPath(removal.getKey()) + "/volumeMounts/" + index, null));
+        ((ArrayNode) removal.getKey().node().get("volumeMounts")).remove(index);
+      }
     }
     for (Map.Entry<PodContainer, List<JsonNode>> edit : mounts.entrySet()) {
       PodContainer container = edit.getKey();

@@ -44,9 +44,11 @@ public final class PodJson {
       "spec", JsonProjection.object(
           CONTAINERS, JsonProjection.listOf(CONTAINER), INIT_CONTAINERS, JsonProjection.listOf(CONTAINER),
           "volumes", JsonProjection.listOf(JsonProjection.object("name", JsonProjection.WHOLE)),
-          "securityContext", JsonProjection.object("runAsUser", JsonProjection.WHOLE, "fsGroup", JsonProjection.WHOLE),
+          "securityContext", JsonProjection.object("runAsUser", JsonProjection.WHOLE, "fsGroup", JsonProjection.WHOLE,
+              "runAsNonRoot", JsonProjection.WHOLE),
           "os", JsonProjection.object("name", JsonProjection.WHOLE),
-          "shareProcessNamespace", JsonProjection.WHOLE, "hostPID", JsonProjection.WHOLE,
+          "shareProcessNamespace", JsonProjection.WHOLE, "hostPID", JsonProjection.WHOLE, "hostUsers", JsonProjection.WHOLE,
+          "restartPolicy", JsonProjection.WHOLE,
           "nodeSelector", JsonProjection.object("kubernetes.io/os", JsonProjection.WHOLE)));
 
   private final ObjectNode pod;

@@ -77,6 +77,8 @@ class GoInjectionTest {
 
     assertThat(result.outcomes()).extracting(InjectionOutcome::language, InjectionOutcome::status)
         .containsExactly(tuple("go", Status.INJECTED));
+    assertThat(result.outcomes().get(0).containers()).as("health judges the sidecar with the application")
+        .containsExactly("dice", "instrumentor-go-agent");
     Pod pod = result.pod();
     assertThat(pod.getSpec().getShareProcessNamespace()).isTrue();
     assertThat(pod.getSpec().getContainers()).extracting(Container::getName).containsExactly("dice", "instrumentor-go-agent");
@@ -146,6 +148,12 @@ class GoInjectionTest {
     assertThat(mutate(pod(Map.of(INJECT, "true", EXE, "/rolldice"), app("dice")),
         Map.of("pod-security.kubernetes.io/enforce", "privileged")).outcomes().get(0).status())
         .isEqualTo(Status.INJECTED);
+    Pod job = pod(Map.of(INJECT, "true", EXE, "/rolldice"), app("dice"));
+    job.getSpec().setRestartPolicy("Never");
+    assertThat(skipped(job, Map.of())).startsWith("the pod's restartPolicy is Never (a Job's)");
+    Pod userNamespace = pod(Map.of(INJECT, "true", EXE, "/rolldice"), app("dice"));
+    userNamespace.getSpec().setHostUsers(false);
+    assertThat(skipped(userNamespace, Map.of())).startsWith("the pod sets hostUsers: false");
   }
 
   private String skipped(Pod pod, Map<String, String> namespaceLabels) {

@@ -137,7 +137,8 @@ class WebServerInjectionTest {
         "instrumentor.dev/container-names", "web,queue"), List.of(), httpd, rabbit)).pod();
 
     Container clone = Fixtures.container(pod, "instrumentor-apache-httpd-conf");
-    assertThat(clone.getCommand()).containsExactly("cp", "-r", "/etc/apache2/.", "/opt/opentelemetry-webserver/source-conf");
+    assertThat(clone.getCommand()).hasSize(5).startsWith("/bin/sh", "-c").endsWith("--", "/etc/apache2");
+    assertThat(clone.getCommand().get(2)).contains("cp -r \"$1\"/. /opt/opentelemetry-webserver/source-conf");
     Container attach = Fixtures.container(pod, "instrumentor-apache-httpd-agent");
     assertThat(attach.getCommand()).endsWith("--", "/etc/apache2");
     String config = attach.getEnv().get(0).getValue();
@@ -181,5 +182,54 @@ class WebServerInjectionTest {
     assertThat(mutate(pod(Map.of("instrumentor.dev/inject-nginx", "true"), List.of(), nginx())).outcomes().get(0).reason())
         .isEqualTo("spec.nginx.attrs NginxModuleTraceAsError has no value: the server would refuse the directive and not"
             + " start");
+  }
+
+  @Test
+  void everyMountUnderTheConfigurationDirectoryGivesWayToTheCopyAndNoOther() {
+    demo().getSpec().setNginx(new NginxSpec());
+    Container web = new ContainerBuilder(nginx())
+        .addNewVolumeMount().withName("conf-d").withMountPath("/etc/nginx/conf.d").endVolumeMount()
+        .addNewVolumeMount().withName("certs").withMountPath("/etc/nginx-certs").endVolumeMount()
+        .build();
+    Pod pod = mutate(pod(Map.of("instrumentor.dev/inject-nginx", "true"), List.of(nginxConf(),
+        new VolumeBuilder().withName("conf-d").withNewEmptyDir().endEmptyDir().build(),
+        new VolumeBuilder().withName("certs").withNewEmptyDir().endEmptyDir().build()), web)).pod();
+    assertThat(Fixtures.container(pod, "web").getVolumeMounts()).extracting(VolumeMount::getMountPath)
+        .containsExactly("/etc/nginx-certs", "/opt/opentelemetry-webserver/agent", "/etc/nginx");
+    assertThat(Fixtures.container(pod, "instrumentor-nginx-conf").getVolumeMounts()).extracting(VolumeMount::getMountPath)
+        .as("the clone sees them all").containsExactly("/etc/nginx/nginx.conf", "/etc/nginx/conf.d", "/etc/nginx-certs",
+            "/opt/opentelemetry-webserver/source-conf");
+  }
+
+  @Test
+  void theModulesInitContainerGetsAUserWhereTheServerIsNonRootByItsImage() {
+    demo().getSpec().setNginx(new NginxSpec());
+    Container web = new ContainerBuilder(nginx()).editSecurityContext().withRunAsNonRoot(true).endSecurityContext().build();
+    Pod pod = mutate(pod(Map.of("instrumentor.dev/inject-nginx", "true"), List.of(nginxConf()), web)).pod();
+    assertThat(Fixtures.container(pod, "instrumentor-nginx-conf").getSecurityContext().getRunAsUser())
+        .as("the clone runs the server's image, as the server").isNull();
+    assertThat(Fixtures.container(pod, "instrumentor-nginx-agent").getSecurityContext().getRunAsUser())
+        .as("the module image runs as root, which runAsNonRoot refuses").isEqualTo(65532L);
+  }
+
+  @Test
+  void whatTheModuleCannotTakeIsSaidAndAnEndpointOnOtlpHttpsPortIsACaveat() {
+    Instrumentation demo = demo();
+    demo.getSpec().getExporter().setEndpoint("http://collector.observability:4318");
+    PodMutator.Result result = mutate(pod(Map.of("instrumentor.dev/inject-nginx", "true"), List.of(nginxConf()),
+        nginx()));
+    assertThat(result.outcomes().get(0).status()).isEqualTo(Status.INJECTED);
+    assertThat(result.outcomes().get(0).caveat()).isTrue();
+    assertThat(result.outcomes().get(0).reason()).contains("is on 4318, OTLP/HTTP's port, and the nginx module exports"
+        + " OTLP/gRPC");
+    NginxSpec root = new NginxSpec();
+    root.setConfigFile("nginx.conf");
+    demo.getSpec().setNginx(root);
+    assertThat(mutate(pod(Map.of("instrumentor.dev/inject-nginx", "true"), List.of(nginxConf()), nginx())).outcomes()
+        .get(0).reason()).startsWith("the configuration directory \"/\" is not an absolute path of a directory under /");
+    demo.getSpec().setNginx(null);
+    Pod named = pod(Map.of("instrumentor.dev/inject-nginx", "true", "resource.opentelemetry.io/service.name", "my shop"),
+        List.of(nginxConf()), nginx());
+    assertThat(mutate(named).outcomes().get(0).reason()).startsWith("the service name \"my shop\" has a space");
   }
 }
