@@ -42,7 +42,7 @@ public final class Fleet {
   /** Workloads with a missed-pods metric series, per Instrumentation. */
   public static final int MAX_WORKLOAD_SERIES = 100;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String TEMPLATE_HASH = "pod-template-hash";
+  static final String TEMPLATE_HASH = "pod-template-hash";
   private static final String ROLLED_BACK = InjectionOutcome.Status.ROLLED_BACK.value();
 
   private static Map<String, String> orderedLanguages() {

@@ -76,16 +76,7 @@ public final class Health {
     if (full == null || full.getPhase() == null) {
       return null;
     }
-    PodStatus slim = new PodStatus();
-    slim.setPhase(full.getPhase());
-    // the model starts every list empty: null costs nothing in the cache, and a healthy pod keeps none
-    slim.setConditions(null);
-    slim.setContainerStatuses(null);
-    slim.setInitContainerStatuses(null);
-    slim.setEphemeralContainerStatuses(null);
-    slim.setHostIPs(null);
-    slim.setPodIPs(null);
-    slim.setResourceClaimStatuses(null);
+    PodStatus slim = phaseOnly(full.getPhase());
     PodCondition ready = full.getConditions() == null ? null : full.getConditions().stream()
         .filter(condition -> "Ready".equals(condition.getType())).findFirst().orElse(null);
     boolean troubled = ready != null && !"True".equals(ready.getStatus());
@@ -101,6 +92,24 @@ public final class Health {
       slim.setContainerStatuses(trimmed(full.getContainerStatuses()));  // null when none
       slim.setInitContainerStatuses(trimmed(full.getInitContainerStatuses()));
     }
+    return slim;
+  }
+
+  /** The digest of a pod not in trouble: its phase alone (null for none). */
+  static PodStatus phaseOnly(String phase) {
+    if (phase == null) {
+      return null;
+    }
+    PodStatus slim = new PodStatus();
+    slim.setPhase(phase);
+    // the model starts every list empty: null costs nothing in the cache, and a healthy pod keeps none
+    slim.setConditions(null);
+    slim.setContainerStatuses(null);
+    slim.setInitContainerStatuses(null);
+    slim.setEphemeralContainerStatuses(null);
+    slim.setHostIPs(null);
+    slim.setPodIPs(null);
+    slim.setResourceClaimStatuses(null);
     return slim;
   }
 
