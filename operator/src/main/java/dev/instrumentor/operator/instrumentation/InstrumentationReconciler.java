@@ -10,6 +10,7 @@ import dev.instrumentor.api.v1alpha1.Rollout;
 import dev.instrumentor.api.v1alpha1.RolloutStatus;
 import dev.instrumentor.operator.fleet.Fleet;
 import dev.instrumentor.operator.fleet.Fleet.View;
+import dev.instrumentor.operator.fleet.FleetPodStore;
 import dev.instrumentor.operator.fleet.Health;
 import dev.instrumentor.operator.fleet.Rollbacks;
 import dev.instrumentor.operator.fleet.RolloutPlanner;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * Validates each Instrumentation and reports it in status (Ready with a reason and message,
  * observedGeneration) and, when the verdict changes, in an Event. Re-checked every ten minutes, so a
  * TLS ConfigMap created later turns the Instrumentation Ready without watching every ConfigMap.
- * With {@link FleetSources}, it also counts the pods that ask for it (a slim pod cache; {@link Fleet})
+ * With {@link FleetSources}, it also counts the pods that ask for it (a compact pod cache, {@link FleetPodStore}; {@link Fleet})
  * and carries out spec.rollout ({@link RolloutPlanner}, {@link Workloads}).
  */
 @ControllerConfiguration(name = "instrumentation",
@@ -82,7 +83,8 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
   private final WrittenStatuses<InstrumentationStatus> written = new WrittenStatuses<>();
   /** The last view of each Instrumentation's pods, for the metrics. */
   private final Map<String, View> views = new ConcurrentHashMap<>();
-  private volatile InformerEventSource<Pod, Instrumentation> podSource;
+  /** Every pod, compact: read as a stream (JOSDK's list would build every pod at once, per concurrent reconcile). */
+  private volatile FleetPodStore podStore;
   private volatile InstrumentationSource primarySource;
 
   /** Where pods, their Namespaces' annotations and the Instrumentations they name are read, and workloads restarted. */
@@ -143,12 +145,12 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
    * now (for the metric; empty before the caches start).
    */
   public Map<Fleet.Unresolved, Integer> unresolved() {
-    InformerEventSource<Pod, Instrumentation> pods = podSource;
+    FleetPodStore pods = podStore;
     InstrumentationSource instrumentations = primarySource;
     if (pods == null || instrumentations == null) {
       return Map.of();
     }
-    return Fleet.unresolved(pods.list(pod -> true)::iterator, fleetSources.namespaces()::of, instrumentations);
+    return Fleet.unresolved(pods.values()::iterator, fleetSources.namespaces()::of, instrumentations);
   }
 
   @Override
@@ -157,27 +159,18 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
       return List.of();
     }
     InstrumentationSource primaries = primaries(context.getPrimaryCache());
-    // every pod, slimmed to what the fleet view reads: a pod's event reaches the Instrumentations it asks for,
-    // and one whose request resolves to none reaches those of its namespace (they show it as unresolved)
+    FleetPodStore store = new FleetPodStore();
+    // every pod, slimmed to what the fleet view reads and kept compact: a pod's event reaches the Instrumentations
+    // it asks for, and one whose request resolves to none reaches those of its namespace (they show it as unresolved)
     InformerEventSource<Pod, Instrumentation> pods = new InformerEventSource<>(InformerEventSourceConfiguration
         .from(Pod.class, Instrumentation.class)
         .withName(PODS)
         .withNamespacesInheritedFromController()
-        .withItemStore(new TransformingItemStore<Pod>(Fleet::slim))
+        .withItemStore(store)
         // listed in pages, each slimmed before the next: a single list of every pod would be held whole
         // (10,000 pods exhausted the chart's heap that way)
         .withInformerListLimit(LIST_PAGE)
-        .withSecondaryToPrimaryMapper(pod -> {
-          Set<ResourceID> targets = new HashSet<>();
-          for (Fleet.Ask ask : Fleet.asks(pod, fleetSources.namespaces().of(pod.getMetadata().getNamespace()), primaries)) {
-            if (ask.instrumentation() != null) {
-              targets.add(id(ask.instrumentation()));
-            } else {
-              primaries.list(pod.getMetadata().getNamespace()).forEach(i -> targets.add(ResourceID.fromResource(i)));
-            }
-          }
-          return targets;
-        })
+        .withSecondaryToPrimaryMapper(pod -> instrumentationsOf(pod, primaries))
         .build(), context);
     // what "true" resolves to changes with the set of a namespace's Instrumentations: one created or deleted
     // reaches the others of its namespace, whose pods may now count for another one or for none (names only kept)
@@ -191,9 +184,22 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
             .filter(other -> !other.getMetadata().getName().equals(changed.getMetadata().getName()))
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
         .build(), context);
-    podSource = pods;
+    podStore = store;
     primarySource = primaries;
     return List.of(pods, siblings);
+  }
+
+  /** The Instrumentations a pod's event reaches: those it asks for, all of its namespace's for a request unresolved. */
+  private Set<ResourceID> instrumentationsOf(Pod pod, InstrumentationSource primaries) {
+    Set<ResourceID> targets = new HashSet<>();
+    for (Fleet.Ask ask : Fleet.asks(pod, fleetSources.namespaces().of(pod.getMetadata().getNamespace()), primaries)) {
+      if (ask.instrumentation() != null) {
+        targets.add(id(ask.instrumentation()));
+      } else {
+        primaries.list(pod.getMetadata().getNamespace()).forEach(i -> targets.add(ResourceID.fromResource(i)));
+      }
+    }
+    return targets;
   }
 
   private static ResourceID id(String key) {
@@ -297,10 +303,8 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
   private Duration fleet(Instrumentation instrumentation, Context<Instrumentation> context,
       InstrumentationStatus previous, InstrumentationStatus status, InstrumentationConditions conditions,
       boolean valid) {
-    @SuppressWarnings("unchecked")
-    InformerEventSource<Pod, Instrumentation> pods = (InformerEventSource<Pod, Instrumentation>) context
-        .eventSourceRetriever().getEventSourceFor(Pod.class, PODS);
-    View view = Fleet.view(instrumentation, pods.list(pod -> true)::iterator,
+    FleetPodStore pods = podStore;
+    View view = Fleet.view(instrumentation, pods.values()::iterator,
         fleetSources.namespaces()::of, primaries(context.getPrimaryCache()));
     String key = Fleet.key(instrumentation);
     View before = views.put(key, view);
@@ -355,7 +359,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
    * The health of the pods this Instrumentation injected, and spec.rollback's step: failing pods counted and
    * reported (an Event when a workload's count changes), workloads rolled back recorded in status.
    */
-  private Rollbacks.Step health(Instrumentation instrumentation, long generation, InformerEventSource<Pod, Instrumentation> pods,
+  private Rollbacks.Step health(Instrumentation instrumentation, long generation, FleetPodStore pods,
       View view, InstrumentationStatus previous, InstrumentationStatus status, InstrumentationConditions conditions) {
     String key = Fleet.key(instrumentation);
     Rollback rollback = instrumentation.getSpec().getRollback();
@@ -363,13 +367,13 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
     Health.Judgement judgement = Health.judge(view.troubled(), new Health.Peers() {
       @Override
       public List<Pod> withoutAgent(Fleet.Workload workload) {
-        return pods.list(workload.namespace(), pod -> Fleet.live(pod) && workload.equals(Fleet.workload(pod))
+        return pods.values(workload.namespace()).filter(pod -> Fleet.live(pod) && workload.equals(Fleet.workload(pod))
             && !Fleet.injectedBy(pod, key)).toList();
       }
 
       @Override
       public List<Pod> withAgent(Fleet.Workload workload) {
-        return pods.list(workload.namespace(), pod -> Fleet.live(pod) && workload.equals(Fleet.workload(pod))
+        return pods.values(workload.namespace()).filter(pod -> Fleet.live(pod) && workload.equals(Fleet.workload(pod))
             && Fleet.injectedWith(pod, reference)).toList();
       }
     }, rollback, clock.instant());

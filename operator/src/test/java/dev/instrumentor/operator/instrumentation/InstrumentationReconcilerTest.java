@@ -4,16 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.InstrumentationStatus;
 import dev.instrumentor.api.v1alpha1.Sampler;
 import dev.instrumentor.api.v1alpha1.SamplerType;
 import dev.instrumentor.api.v1alpha1.Tls;
 import dev.instrumentor.operator.kube.Conditions;
 import dev.instrumentor.operator.runtime.InstrumentorOperator;
 import dev.instrumentor.operator.runtime.OperatorHarness;
+import dev.instrumentor.webhook.mutation.Resolved;
 import dev.instrumentor.webhook.testing.Fixtures;
 import dev.instrumentor.webhook.testing.TestTls;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -22,6 +26,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Instrumentation reconciler in the whole operator process, against the fabric8 mock API server in CRUD
- * mode: what Ready says of valid and invalid Instrumentations and when it changes. The fleet view and
- * resolution on a real API server: {@code e2e/.../InstrumentationResolutionTest}, {@code FleetOnRealNodeTest}.
+ * mode: what Ready says of valid and invalid Instrumentations and when it changes, and that the fleet view counts
+ * the pods the informer holds. The fleet view and resolution on a real API server:
+ * {@code e2e/.../InstrumentationResolutionTest}, {@code FleetOnRealNodeTest}.
  */
 @EnableKubernetesMockClient(crud = true)
 class InstrumentationReconcilerTest {
@@ -104,6 +111,48 @@ class InstrumentationReconcilerTest {
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"propagators\":[\"tracecontext\"]}}");
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(readyOf("with-tls").getStatus()).isEqualTo("True"));
+  }
+
+  private Pod pod(String deployment, String name, Map<String, String> annotations) {
+    return client.resource(new PodBuilder(Fixtures.deploymentPod(deployment, annotations).build()).editMetadata()
+        .withNamespace("apps").withName(name).withGenerateName(null).endMetadata().build()).create();
+  }
+
+  private InstrumentationStatus statusOf(String name) {
+    InstrumentationStatus status = client.resources(Instrumentation.class).inNamespace("apps").withName(name).get()
+        .getStatus();
+    assertThat(status).isNotNull();
+    return status;
+  }
+
+  /** The fleet view reads the pods the operator's informer holds (FleetPodStore): counts follow pods as they come and go. */
+  @Test
+  void theFleetViewCountsThePodsTheInformerHolds() {
+    client.resource(Fixtures.instrumentation("apps", "java", "http://collector:4317")).create();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(readyOf("java").getStatus()).isEqualTo("True"));
+    String injected = "{\"java\":{\"status\":\"injected\",\"reason\":\"Java agent attached\",\"instrumentation\":\""
+        + Resolved.reference(client.resources(Instrumentation.class).inNamespace("apps").withName("java").get())
+        + "\",\"containers\":[\"app\"]}}";
+    for (int i = 0; i < 3; i++) {
+      pod("checkout", "checkout-7d4b9c8f6d-" + i, Map.of("instrumentor.dev/inject-java", "true",
+          "instrumentor.dev/injection-status", injected));
+    }
+    pod("cart", "cart-7d4b9c8f6d-0", Map.of("instrumentor.dev/inject-java", "true")); // created while the webhook was down
+    pod("plain", "plain-7d4b9c8f6d-0", Map.of());
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(statusOf("java").getInjected()).isEqualTo(3);
+      assertThat(statusOf("java").getMissed()).isEqualTo(1);
+      assertThat(statusOf("java").getWorkloads()).singleElement().satisfies(workload -> assertThat(List.of(
+          workload.getKind(), workload.getName(), workload.getMissed())).containsExactly("Deployment", "cart", 1));
+    });
+
+    client.pods().inNamespace("apps").withName("checkout-7d4b9c8f6d-0").delete();
+    client.pods().inNamespace("apps").withName("cart-7d4b9c8f6d-0").delete();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(statusOf("java").getInjected()).isEqualTo(2);
+      assertThat(statusOf("java").getMissed()).isZero();
+      assertThat(statusOf("java").getWorkloads()).isNull();
+    });
   }
 
 }
