@@ -94,7 +94,8 @@ class AdmissionStormBenchmark {
       }
       for (OperatorProcess replica : replicas) {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-          assertThat(replica.alive()).as(replica.name() + " is running\n" + replica.log()).isTrue();
+          assertThat(replica.alive()).as(() -> replica.name() + " is running (exited " + exit(replica) + ")\n"
+              + replica.log()).isTrue();
           assertThat(replica.ready()).as(replica.name() + " /readyz").isTrue();
         });
         controlPlane.serviceProxy().addEndpoint(release.namespace(), service, "webhook", replica.webhookPort());
@@ -150,6 +151,15 @@ class AdmissionStormBenchmark {
         replica.close();
       }
       cluster.resumeOperator();
+    }
+  }
+
+  private static Integer exit(OperatorProcess replica) {
+    try {
+      return replica.awaitExit(Duration.ZERO);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
     }
   }
 
