@@ -220,6 +220,8 @@ class AdmissionStormBenchmark {
     double dials = delta(before.apiserver, after.apiserver, "apiserver_egress_dialer_dial_start_total", labels -> true);
     Histogram dialTimes = Histogram.of(after.apiserver, before.apiserver, "apiserver_egress_dialer_dial_duration_seconds",
         labels -> true);
+    Histogram serviceLists = Histogram.of(after.apiserver, before.apiserver, "apiserver_request_duration_seconds",
+        labels -> label(labels, "verb", "LIST") && label(labels, "resource", "services"));
     Map<String, Double> outcomes = byLabel(before.operators, after.operators, "instrumentor_webhook_requests_total",
         "outcome", labels -> true);
 
@@ -229,8 +231,8 @@ class AdmissionStormBenchmark {
         + " IfNeeded); rejected calls %.0f, rejection_count %.0f, fail_open_count %.0f, calls by code %s%n", WEBHOOK,
         apiserver.describe(), apiserver.bounds(), apiserver.total() / pods, rejectedCalls, rejections, failOpen, codes);
     System.out.printf("API server, pod POST (whole request): %s%n", podPosts.describe());
-    System.out.printf("API server, new connections to the webhook (egress dials): %.0f, dial %s%n", dials,
-        dialTimes.describe());
+    System.out.printf("API server, new connections to the webhook (egress dials): %.0f, dial %s; the proxy's LIST of"
+        + " Services as the API server timed it: %s%n", dials, dialTimes.describe(), serviceLists.describe());
     System.out.printf("webhook server (handling, all replicas): %s [buckets %s s]; outcomes %s%n", ours.describe(),
         ours.bounds(), outcomes);
     StringBuilder cpu = new StringBuilder();
