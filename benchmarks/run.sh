@@ -6,6 +6,9 @@
 # 10x the fuzzed reviews, 2,000 hostile pods on the real API server, 60 s of the largest reviews.
 # benchmarks/run.sh fleet measures what the fleet view's pod cache costs on the e2e control plane (root; about
 # five minutes): the chart's operator with 10,000 pods (-Dfleet.pods=N) with the view off and on.
+# benchmarks/run.sh storm scales a Deployment whose pods ask for Java from 0 to 1,000 (-Dstorm.pods=N) on the e2e
+# control plane, the chart's operator serving the chart's webhook: the admission latency as kube-apiserver and the
+# webhook saw it, the wall time, and no pod admitted uninstrumented (root; about three minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = resilience ]; then
@@ -19,6 +22,11 @@ if [ "${1:-}" = fleet ]; then
   shift
   ./mvnw -B -q -ntp install -DskipTests
   exec ./mvnw -B -ntp -pl e2e surefire:test -Dtest=FleetMemoryBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@"
+fi
+if [ "${1:-}" = storm ]; then
+  shift
+  ./mvnw -B -q -ntp install -DskipTests
+  exec ./mvnw -B -ntp -pl e2e surefire:test -Dtest=AdmissionStormBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@"
 fi
 if ! command -v wrk >/dev/null; then
   echo "wrk is missing: apt-get install -y wrk (or brew install wrk)" >&2

@@ -127,6 +127,9 @@ public final class ServiceProxy implements AutoCloseable {
       Socket upstream;
       try {
         upstream = new Socket();
+        // as Go's dialer does for kube-apiserver's own connections: with Nagle's algorithm, a request written in two
+        // pieces waits for the ACK of the first, which the webhook's kernel delays (40 ms on Linux)
+        upstream.setTcpNoDelay(true);
         upstream.connect(target, 10_000);
       } catch (IOException refused) {
         reply(downstream, "HTTP/1.1 502 Bad Gateway\r\n\r\n");

@@ -209,10 +209,21 @@ public final class WebhookCaches implements AutoCloseable {
     };
   }
 
+  /**
+   * The objects of {@code namespace}, read from each store rather than its namespace index: fabric8 updates an index
+   * entry by removing the key and adding it back, and {@code byIndex} takes no lock, so a read in between finds none
+   * (fabric8io/kubernetes-client#7265). During a storm of pods the leader rewrites the Instrumentation's status many
+   * times a second, and a pod now and then was admitted "no Instrumentation in namespace" (AdmissionStormBenchmark);
+   * the store replaces an object in one put.
+   */
   private static <T extends HasMetadata> List<T> byNamespace(List<SharedIndexInformer<T>> informers, String namespace) {
     List<T> found = new ArrayList<>();
     for (SharedIndexInformer<T> informer : informers) {
-      found.addAll(informer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace));
+      for (T object : informer.getStore().list()) {
+        if (namespace.equals(object.getMetadata().getNamespace())) {
+          found.add(object);
+        }
+      }
     }
     found.sort(Comparator.comparing(r -> r.getMetadata().getName()));
     return found;
