@@ -7,6 +7,7 @@ import dev.instrumentor.webhook.testing.AdmissionReviews;
 import dev.instrumentor.webhook.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +24,32 @@ final class Workloads {
 
   static Instrumentation instrumentation() {
     return Fixtures.instrumentation("demo", "java", "http://collector.observability:4317");
+  }
+
+  /**
+   * Pod {@code i} of a cluster: ReplicaSet pods of 50 workloads over 20 namespaces, every other one asking for
+   * Java in {@code demo} and carrying the webhook's outcome, as the fleet view's cache sees them.
+   */
+  static Pod fleetPod(int i) {
+    String workload = "shop-" + (i % 50);
+    String hash = Integer.toHexString(0x7d9f8c6 + i % 50);
+    boolean asks = i % 2 == 0;
+    PodBuilder pod = new PodBuilder().withNewMetadata().withName(workload + "-" + hash + "-" + Integer.toString(i, 36))
+        .withNamespace(asks ? "demo" : "apps-" + i % 20).withUid(java.util.UUID.randomUUID().toString())
+        .addToLabels("app", workload).addToLabels("pod-template-hash", hash)
+        .addToAnnotations("prometheus.io/scrape", "true")
+        .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName(workload + "-" + hash)
+        .withUid(java.util.UUID.nameUUIDFromBytes(workload.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString())
+        .withController(true).withBlockOwnerDeletion(true).endOwnerReference().endMetadata()
+        .withNewSpec().addNewContainer().withName("app").withImage("registry.example.com/shop/" + workload + ":1.0")
+        .endContainer().endSpec();
+    if (asks) {
+      pod.editMetadata().addToAnnotations("instrumentor.dev/inject-java", "true")
+          .addToAnnotations("instrumentor.dev/injection-status", "{\"java\":{\"status\":\"injected\",\"reason\":"
+              + "\"Injected\",\"message\":\"java agent into app\",\"instrumentation\":\"demo/java@1\"}}")
+          .endMetadata();
+    }
+    return pod.build();
   }
 
   static Pod typicalPod() {

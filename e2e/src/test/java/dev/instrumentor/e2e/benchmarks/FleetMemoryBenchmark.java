@@ -11,8 +11,12 @@ import dev.instrumentor.e2e.harness.E2eCluster;
 import dev.instrumentor.e2e.harness.OperatorProcess;
 import dev.instrumentor.e2e.harness.RealCluster;
 import dev.instrumentor.e2e.harness.Scenario;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -51,12 +55,26 @@ class FleetMemoryBenchmark {
     for (int i = 0; i < 12; i++) {
       env.add(new EnvVarBuilder().withName("SETTING_" + i).withValue("value-of-a-typical-setting-" + i).build());
     }
+    // as a cluster's pods share their ReplicaSet: 50 controller owners (ConfigMaps, which no controller manages:
+    // a ReplicaSet's controller would delete pods it did not make); -Dfleet.bare=true makes every pod its own workload
+    boolean bare = Boolean.getBoolean("fleet.bare");
+    List<OwnerReference> owners = new ArrayList<>();
+    for (int i = 0; i < 50 && !bare; i++) {
+      ConfigMap owner = admin.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+          .withName("shop-" + i + "-5d8f7c9b4").endMetadata().build()).create();
+      owners.add(new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
+          .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid()).withController(true)
+          .withBlockOwnerDeletion(true).build());
+    }
     long created = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(16);
     for (int i = 0; i < count; i++) {
       int n = i;
-      pool.submit(() -> admin.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("app-" + n)
+      pool.submit(() -> admin.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata()
+          .withName(bare ? "app-" + n : "shop-" + n % 50 + "-5d8f7c9b4-" + Integer.toString(n, 36))
+          .withOwnerReferences(bare ? List.of() : List.of(owners.get(n % 50)))
           .addToLabels("app", "shop-" + n % 50).addToLabels("team", "payments")
+          .addToLabels("pod-template-hash", "5d8f7c9b4")
           .addToAnnotations("instrumentor.dev/inject-java", "true")
           .addToAnnotations("prometheus.io/scrape", "true").endMetadata()
           .withNewSpec().addNewContainer().withName("app").withImage("registry.example.com/shop/app:1.0." + n % 50)
@@ -65,16 +83,21 @@ class FleetMemoryBenchmark {
           .endSpec().build()).create());
     }
     pool.shutdown();
-    assertThat(pool.awaitTermination(10, TimeUnit.MINUTES)).isTrue();
-    System.out.printf("created %d pods in %.1f s%n", count, (System.nanoTime() - created) / 1e9);
+    assertThat(pool.awaitTermination(30, TimeUnit.MINUTES)).isTrue();
+    System.out.printf("created %d pods (%s) in %.1f s%n", count, bare ? "bare" : "50 owners",
+        (System.nanoTime() - created) / 1e9);
 
     ChartRelease release = ChartRelease.render("mem", "instrumentor-memory", controlPlane.kubernetesVersion(), Map.of());
     release.install(admin);
     try {
-      long off = measure(release, controlPlane, admin, false, ns, count);
-      long on = measure(release, controlPlane, admin, true, ns, count);
-      System.out.printf("RSS with %d pods: fleet view off %d MiB, on %d MiB (%+d MiB, %.2fx)%n", count, off / 1024,
-          on / 1024, (on - off) / 1024, on / (double) off);
+      long[] off = measure(release, controlPlane, admin, false, ns, count);
+      long[] on = measure(release, controlPlane, admin, true, ns, count);
+      System.out.printf("RSS with %d pods: fleet view off %d MiB, on %d MiB (%+d MiB, %.2fx); peak %d MiB (limit %s)%n",
+          count, off[0] / 1024, on[0] / 1024, (on[0] - off[0]) / 1024, on[0] / (double) off[0], on[2] / 1024,
+          release.deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits()
+              .get("memory"));
+      System.out.printf("fleet view per pod: live heap %,d bytes (%,d vs %,d KiB after a full GC), RSS %,d bytes%n",
+          (on[1] - off[1]) * 1024 / count, on[1], off[1], (on[0] - off[0]) * 1024 / count);
     } finally {
       release.uninstall(admin);
       admin.namespaces().withName(ns).delete();
@@ -82,7 +105,8 @@ class FleetMemoryBenchmark {
     }
   }
 
-  private static long measure(ChartRelease release, ControlPlane controlPlane,
+  /** {RSS KiB, live heap KiB after a full GC, peak RSS KiB}. */
+  private static long[] measure(ChartRelease release, ControlPlane controlPlane,
       KubernetesClient admin, boolean fleetView, String ns, int count) throws Exception {
     Deployment deployment = release.deployment();
     deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
@@ -109,7 +133,8 @@ class FleetMemoryBenchmark {
       });
       sampler.setDaemon(true);
       sampler.start();
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      Duration patience = Duration.ofSeconds(Math.max(120, count / 200));
+      await().atMost(patience).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
         if (!operator.alive()) {
           System.out.println("last live histogram before exit:\n" + last.get());
         }
@@ -117,7 +142,7 @@ class FleetMemoryBenchmark {
         assertThat(operator.ready()).isTrue();
       });
       if (fleetView) {
-        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+        await().atMost(patience).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
           if (!operator.alive()) {
             System.out.println("last live histogram before exit:\n" + last.get());
           }
@@ -135,9 +160,31 @@ class FleetMemoryBenchmark {
         System.out.println(String.join("\n", histogram.lines().limit(25).toList()));
       }
       long rss = operator.rssKiB();
-      System.out.printf("fleet view %s: RSS %d MiB, peak %d MiB%n", fleetView ? "on" : "off", rss / 1024,
-          operator.peakRssKiB() / 1024);
-      return rss;
+      long live = liveHeapKiB(operator.pid());
+      System.out.printf("fleet view %s: RSS %d MiB, peak %d MiB, live heap %d KiB%n", fleetView ? "on" : "off", rss / 1024,
+          operator.peakRssKiB() / 1024, live);
+      return new long[] {rss, live, operator.peakRssKiB()};
     }
+  }
+
+  /** Heap used after a full GC (jcmd GC.run, then GC.heap_info: young and old generations). */
+  private static long liveHeapKiB(long pid) throws Exception {
+    jcmd(pid, "GC.run");
+    long used = 0;
+    for (String line : jcmd(pid, "GC.heap_info").split("\n")) {
+      java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("generation\\s+total \\d+K, used (\\d+)K")
+          .matcher(line);
+      if (matcher.find()) {
+        used += Long.parseLong(matcher.group(1));
+      }
+    }
+    return used;
+  }
+
+  private static String jcmd(long pid, String command) throws Exception {
+    Process jcmd = new ProcessBuilder("jcmd", String.valueOf(pid), command).redirectErrorStream(true).start();
+    String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    jcmd.waitFor(60, TimeUnit.SECONDS);
+    return output;
   }
 }
