@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Runs every benchmark and writes BENCHMARKS.md at the project root (about five minutes).
-# benchmarks/run.sh <section> runs one section (core, https, apicalls, startup, memory, reconcile) without writing it.
-# Needs wrk (Debian/Ubuntu: apt-get install wrk) for the HTTPS load.
+# Runs every benchmark and writes BENCHMARKS.md at the project root (about ten minutes).
+# benchmarks/run.sh <section> runs one section (core, https, apicalls, startup, memory, reconcile, tail) without writing it.
+# Needs wrk (Debian/Ubuntu: apt-get install wrk) for the HTTPS load, and Go for the tail section's open-loop client
+# (benchmarks/vegeta.sh builds vegeta once into ~/.cache/instrumentor). The tail section takes about three minutes
+# and keeps every request's latency under benchmarks/results/tail/; for experiments it reads BENCH_JVM_OPTIONS
+# (instead of the chart's flags), BENCH_EXTRA_JVM_OPTIONS (added to them), BENCH_OPERATOR_JAR, TAIL_SECONDS, TAIL_RATE,
+# TAIL_SCRAPE_SECONDS, TAIL_CHURN (new connections a second alongside the reviews, a TLS handshake each).
 # benchmarks/run.sh resilience runs the resilience suite longer than CI does (about ten minutes, no wrk needed):
 # 10x the fuzzed reviews, 2,000 hostile pods on the real API server, 60 s of the largest reviews.
 # benchmarks/run.sh fleet measures what the fleet view's pod cache costs on the e2e control plane (root; about
@@ -28,7 +32,7 @@ if [ "${1:-}" = storm ]; then
   ./mvnw -B -q -ntp install -DskipTests
   exec ./mvnw -B -ntp -pl e2e surefire:test -Dtest=AdmissionStormBenchmark -Dsurefire.failIfNoSpecifiedTests=false "$@"
 fi
-if ! command -v wrk >/dev/null; then
+if { [ -z "${1:-}" ] || [ "${1:-}" = https ] || [ "${1:-}" = startup ]; } && ! command -v wrk >/dev/null; then
   echo "wrk is missing: apt-get install -y wrk (or brew install wrk)" >&2
   exit 1
 fi

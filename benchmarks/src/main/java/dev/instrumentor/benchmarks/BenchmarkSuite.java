@@ -35,6 +35,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -43,7 +45,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -51,8 +57,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs every benchmark of issue 7 on this machine and writes {@code BENCHMARKS.md}: JMH for the
- * mutation core, wrk for admission over HTTPS, separate operator processes for startup and memory,
- * and the mock API server for reconcile scale and API-call counts. Usage: {@code benchmarks/run.sh}.
+ * mutation core, wrk for admission over HTTPS, separate operator processes for startup, memory and the
+ * latency tail at a fixed rate (vegeta), and the mock API server for reconcile scale and API-call counts.
+ * Usage: {@code benchmarks/run.sh}.
  */
 public final class BenchmarkSuite {
 
@@ -90,6 +97,9 @@ public final class BenchmarkSuite {
     }
     if (only.isEmpty() || only.contains("reconcile")) {
       suite.reconcileScale();
+    }
+    if (only.isEmpty() || only.contains("tail")) {
+      suite.tail();
     }
     if (only.isEmpty()) {
       suite.write(root.resolve("BENCHMARKS.md"));
@@ -377,6 +387,21 @@ public final class BenchmarkSuite {
     }
   }
 
+  /** What a load run against the webhook port reports (one line), once the process is ready. */
+  @FunctionalInterface
+  private interface Load {
+    String run(long pid, int webhookPort, int metricsPort) throws Exception;
+  }
+
+  /** Runs {@code load} against the operator as the chart runs it, once /readyz answers. */
+  private static String withOperator(Path jar, Path kubeconfig, String jvmOptions, long limitMiB, Load load)
+      throws Exception {
+    try (OperatorRun run = OperatorRun.start(jar, kubeconfig, jvmOptions, limitMiB)) {
+      run.awaitReady(Duration.ofSeconds(60));
+      return load.run(run.pid(), run.webhookPort, run.metricsPort);
+    }
+  }
+
   /** {@code clients} threads POSTing {@code body} back to back for {@code duration}: counts by status. */
   private static String largeReviews(int port, byte[] body, int clients, Duration duration) throws Exception {
     return ReviewLoad.run(port, body, clients, duration).toString()
@@ -438,6 +463,137 @@ public final class BenchmarkSuite {
             "request count at the mock API server");
       }
     }
+  }
+
+  // ---- 6. the tail: latency at a fixed rate from an open-loop client (vegeta), the real process
+
+  /**
+   * The operator as the startup section runs it (the chart's JVM flags, -XX:MaxRAM of its memory limit, the
+   * mock API server), its webhook attacked by vegeta at a fixed rate: each request leaves on its schedule whatever
+   * the answers before it took (wrk waits for an answer before the next request on its connection, so a stall
+   * delays the requests that would have measured it). A warm-up is not counted; then the typical review to
+   * {@code /mutate-pod} and, as the machine's own tail, the same body to {@code /healthz} (which only drains it).
+   * Percentiles are exact, from every request's latency. Environment, for experiments: BENCH_JVM_OPTIONS replaces
+   * the chart's flags, BENCH_EXTRA_JVM_OPTIONS is added after them (e.g. -Xlog:gc*), BENCH_OPERATOR_JAR names
+   * another jar, TAIL_SECONDS the measured seconds (60), TAIL_RATE the rate (500/s), TAIL_SCRAPE_SECONDS how often
+   * /metrics is scraped (30), TAIL_CHURN how many new connections a second open alongside the reviews (0).
+   */
+  private void tail() throws Exception {
+    JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("helm-chart/instrumentor/values.yaml").toFile());
+    String chartOptions = values.path("jvmOptions").asText();
+    String jvmOptions = (env("BENCH_JVM_OPTIONS", chartOptions) + " " + env("BENCH_EXTRA_JVM_OPTIONS", "")).trim();
+    long limitMiB = Long.parseLong(values.path("resources").path("limits").path("memory").asText().replace("Mi", ""));
+    Path jar = Path.of(env("BENCH_OPERATOR_JAR", root.resolve("operator/target/instrumentor.jar").toString()));
+    int rate = Integer.parseInt(env("TAIL_RATE", "500"));
+    int seconds = Integer.parseInt(env("TAIL_SECONDS", "60"));
+    int scrapeSeconds = Integer.parseInt(env("TAIL_SCRAPE_SECONDS", "30"));
+    int churnRate = Integer.parseInt(env("TAIL_CHURN", "0"));
+    int[] scrapes = new int[1];
+    String[] during = new String[2];
+    Path vegeta = Vegeta.binary(root);
+    Path directory = Files.createDirectories(root.resolve("benchmarks/results/tail"))
+        .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Files.createDirectories(directory);
+    Path body = directory.resolve("review.json");
+    Files.write(body, Workloads.typicalReview());
+    Vegeta.Result[] measured = new Vegeta.Result[2];
+    try (MockApiServer api = new MockApiServer(root)) {
+      for (String namespace : List.of("instrumentor-system", "demo")) {
+        api.client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+      }
+      api.client.resource(Workloads.instrumentation()).create();
+      System.out.println("tail: " + jvmOptions + " -XX:MaxRAM=" + limitMiB + "m; " + jar + "; results in " + directory);
+      withOperator(jar, api.kubeconfig(), jvmOptions, limitMiB, (pid, port, metricsPort) -> {
+        String base = "https://127.0.0.1:" + port;
+        Vegeta attack = new Vegeta(vegeta, directory, body);
+        attack.awaitPatch(base + "/mutate-pod", Duration.ofSeconds(30)); // the cache has seen the Instrumentation
+        // JIT, connections; not counted, but shown: the first seconds of a replica that just started
+        Vegeta.Result warmup = attack.run("warmup-mutate", base + "/mutate-pod", rate, 20);
+        System.out.println("tail: warm-up, the first 20 s of reviews: " + warmup);
+        attack.run("warmup-healthz", base + "/healthz", rate, 5);
+        try (ProcessProbe probe = new ProcessProbe(pid, port); Scraper scraper = new Scraper(metricsPort, scrapeSeconds)) {
+          ProcessProbe.Snapshot start = probe.snapshot();
+          System.out.println("tail: startup and warm-up: " + ProcessProbe.since(start));
+          // TAIL_CHURN: that many new connections a second meanwhile (a TLS handshake each), as an API server opens
+          // them when its connections are busy
+          CompletableFuture<Vegeta.Result> churn = churnRate == 0 ? CompletableFuture.completedFuture(null)
+              : CompletableFuture.supplyAsync(() -> {
+                try {
+                  return attack.run("churn", base + "/healthz", churnRate, seconds, false);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+          measured[0] = attack.run("mutate", base + "/mutate-pod", rate, seconds);
+          if (churn.join() != null) {
+            System.out.println("tail: new connections meanwhile, /healthz: " + churn.join());
+          }
+          ProcessProbe.Snapshot middle = probe.snapshot();
+          measured[1] = attack.run("healthz", base + "/healthz", rate, seconds);
+          ProcessProbe.Snapshot end = probe.snapshot();
+          scrapes[0] = scraper.count();
+          during[0] = ProcessProbe.between(start, middle);
+          during[1] = ProcessProbe.between(middle, end);
+        }
+        return "";
+      });
+    }
+    Vegeta.Result mutate = measured[0];
+    Vegeta.Result noop = measured[1];
+    System.out.println("tail: /mutate-pod " + mutate + "\ntail:   meanwhile " + during[0] + "\ntail: /healthz    " + noop
+        + "\ntail:   meanwhile " + during[1]);
+    row("p99.9 <= 10 ms at a fixed " + rate + " reviews/s",
+        String.format(Locale.ROOT, "p99.9 %.2f ms (p50 %.2f, p99 %.2f, max %.2f ms); %.1f/s sent, %.2f %% answered 200;"
+                + " no-op /healthz at the same rate p99.9 %.2f ms (max %.2f ms), %.1fx. During the reviews: %s",
+            mutate.millis(0.999), mutate.millis(0.5), mutate.millis(0.99), mutate.maxMillis(), mutate.rate(),
+            mutate.success() * 100, noop.millis(0.999), noop.maxMillis(), mutate.millis(0.999) / noop.millis(0.999),
+            during[0]),
+        mutate.millis(0.999) <= 10 && mutate.success() == 1.0,
+        "vegeta " + Vegeta.VERSION + " attack -rate=" + rate + "/s -duration=" + seconds + "s (open loop: requests leave"
+            + " on schedule whatever the latency), keep-alive HTTPS, typical pod, after 20 s at the same rate not counted;"
+            + " exact percentiles of every request's latency; the operator process with "
+            + (jvmOptions.equals(chartOptions) ? "the chart's JVM flags" : "the JVM flags " + jvmOptions) + " and"
+            + " -XX:MaxRAM=" + limitMiB + "m, /metrics scraped every " + scrapeSeconds + " s (" + scrapes[0]
+            + " scrapes) as the chart's ServiceMonitor does"
+            + (churnRate > 0 ? ", " + churnRate + " new connections a second to /healthz meanwhile" : "")
+            + "; then the same body to /healthz, which only drains it");
+  }
+
+  /** GETs /metrics every {@code seconds} (0: never), as Prometheus does with the chart's ServiceMonitor (30 s). */
+  private static final class Scraper implements AutoCloseable {
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final AtomicInteger count = new AtomicInteger();
+
+    Scraper(int port, int seconds) {
+      if (seconds > 0) {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build();
+        timer.scheduleAtFixedRate(() -> {
+          try {
+            http.send(scrape, HttpResponse.BodyHandlers.discarding());
+            count.incrementAndGet();
+          } catch (IOException e) {
+            System.out.println("tail: scrape failed: " + e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }, seconds, seconds, TimeUnit.SECONDS);
+      }
+    }
+
+    int count() {
+      return count.get();
+    }
+
+    @Override
+    public void close() {
+      timer.shutdownNow();
+    }
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
   }
 
   // ---- report
