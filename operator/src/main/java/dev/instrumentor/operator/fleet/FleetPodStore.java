@@ -3,6 +3,7 @@ package dev.instrumentor.operator.fleet;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
@@ -29,10 +30,13 @@ import java.util.stream.Stream;
  * With 100,000 pods of a made-up cluster, ~215 bytes a pod where the slim pods took ~1,670 ({@code
  * FleetPodStoreFootprint} in the tests measures it).
  *
- * <p>{@link #get} and {@link #values} build a slim pod equal to the one that was put, each time: read it, never change
- * it (its annotations are an unmodifiable map shared with other pods). Writes come from the informers (one at a time:
- * they are synchronized, and one store serves the informer of every watched namespace); reads run concurrently with
- * them and see each pod whole.
+ * <p>{@link #get}, {@link #values} and what {@link #put} and {@link #remove} answer are read-only pods ({@link HeldPod})
+ * that build their content, equal to the slim pod that was put, when first read: fabric8's informer lists the whole
+ * store at each (re)list to find the pods that are gone ({@code retainAll}), and only reads the key of each, so with
+ * 100,000 pods that list costs ~5 MB for a moment instead of ~130 MB of built pods, more than the chart's heap. Never
+ * change a pod read (its setters throw; its annotations are an unmodifiable map shared with other pods). Writes come
+ * from the informers (one at a time: they are synchronized, and one store serves the informer of every watched
+ * namespace); reads run concurrently with them and see each pod whole.
  */
 public final class FleetPodStore implements ItemStore<Pod> {
 
@@ -196,6 +200,9 @@ public final class FleetPodStore implements ItemStore<Pod> {
    */
   @Override
   public String getKey(Pod pod) {
+    if (pod instanceof HeldPod held) {
+      return held.entry.key;
+    }
     String key = Cache.metaNamespaceKeyFunc(pod);
     Entry held = pods.get(key);
     return held == null ? key : held.key;
@@ -212,7 +219,7 @@ public final class FleetPodStore implements ItemStore<Pod> {
       return null;
     }
     release(before.shape);
-    return pod(before);
+    return new HeldPod(before);
   }
 
   @Override
@@ -222,7 +229,7 @@ public final class FleetPodStore implements ItemStore<Pod> {
       return null;
     }
     release(before.shape);
-    return pod(before);
+    return new HeldPod(before);
   }
 
   @Override
@@ -230,15 +237,15 @@ public final class FleetPodStore implements ItemStore<Pod> {
     return pods.keySet().stream();
   }
 
-  /** Every pod, each built as the stream reaches it (nothing else is held meanwhile). */
+  /** Every pod, each built when read (~50 bytes a pod until then, for the informer's list of the store). */
   @Override
   public Stream<Pod> values() {
-    return pods.values().stream().map(FleetPodStore::pod);
+    return pods.values().stream().map(HeldPod::new);
   }
 
-  /** The pods of {@code namespace}, built as the stream reaches them (others are not built at all). */
+  /** The pods of {@code namespace}, each built when read (others are not built at all). */
   public Stream<Pod> values(String namespace) {
-    return pods.values().stream().filter(entry -> namespace.equals(entry.shape.namespace)).map(FleetPodStore::pod);
+    return pods.values().stream().filter(entry -> namespace.equals(entry.shape.namespace)).map(HeldPod::new);
   }
 
   @Override
@@ -249,13 +256,17 @@ public final class FleetPodStore implements ItemStore<Pod> {
   @Override
   public Pod get(String key) {
     Entry entry = pods.get(key);
-    return entry == null ? null : pod(entry);
+    return entry == null ? null : new HeldPod(entry);
   }
 
-  /** Not: the informer announces each pod as it is listed (a list in pages is not held whole). */
+  /**
+   * Yes: the informer announces the pods of its first list when the list is complete, each read back from this store
+   * ({@link #get}: a pod built when the listener reads it), not as each page arrives. A listener slower than the list
+   * (JOSDK's, mapping each pod to its Instrumentations) would otherwise hold every listed pod in its queue.
+   */
   @Override
   public boolean isFullState() {
-    return false;
+    return true;
   }
 
   /** Shapes held now (each with at least one pod). */
@@ -337,6 +348,98 @@ public final class FleetPodStore implements ItemStore<Pod> {
     pod.setMetadata(meta);
     pod.setStatus(extra != null && extra.status() != null ? extra.status() : Health.phaseOnly(shape.phase));
     return pod;
+  }
+
+  /**
+   * A pod of this store as it hands them out: its entry, and the slim pod built from it on the first read of anything
+   * but its key ({@link #getKey} reads the entry's). Read-only: the setters throw, since a change would be lost.
+   */
+  private static final class HeldPod extends Pod {
+    private final transient Entry entry;
+    private transient volatile Pod built;
+
+    HeldPod(Entry entry) {
+      this.entry = entry;
+      super.setAdditionalProperties(null); // the built pod's are read
+    }
+
+    private Pod built() {
+      Pod pod = built;
+      if (pod == null) {
+        pod = pod(entry);
+        built = pod;
+      }
+      return pod;
+    }
+
+    @Override
+    public String getApiVersion() {
+      return built().getApiVersion();
+    }
+
+    @Override
+    public String getKind() {
+      return built().getKind();
+    }
+
+    @Override
+    public ObjectMeta getMetadata() {
+      return built().getMetadata();
+    }
+
+    @Override
+    public PodSpec getSpec() {
+      return built().getSpec();
+    }
+
+    @Override
+    public PodStatus getStatus() {
+      return built().getStatus();
+    }
+
+    @Override
+    public Map<String, Object> getAdditionalProperties() {
+      return built().getAdditionalProperties();
+    }
+
+    @Override
+    public void setApiVersion(String apiVersion) {
+      throw readOnly();
+    }
+
+    @Override
+    public void setKind(String kind) {
+      throw readOnly();
+    }
+
+    @Override
+    public void setMetadata(ObjectMeta metadata) {
+      throw readOnly();
+    }
+
+    @Override
+    public void setSpec(PodSpec spec) {
+      throw readOnly();
+    }
+
+    @Override
+    public void setStatus(PodStatus status) {
+      throw readOnly();
+    }
+
+    @Override
+    public void setAdditionalProperty(String name, Object value) {
+      throw readOnly();
+    }
+
+    @Override
+    public void setAdditionalProperties(Map<String, Object> additionalProperties) {
+      throw readOnly();
+    }
+
+    private static UnsupportedOperationException readOnly() {
+      return new UnsupportedOperationException("a pod of the fleet view's cache is read-only");
+    }
   }
 
   /** The uid as a UUID when it is one written canonically (Kubernetes writes them so), else null. */

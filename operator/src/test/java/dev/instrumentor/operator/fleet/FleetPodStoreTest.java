@@ -1,6 +1,7 @@
 package dev.instrumentor.operator.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -148,7 +149,6 @@ class FleetPodStoreTest {
     assertThat(store.get("shop/a")).isNull();
     assertThat(store.size()).isEqualTo(1);
     assertThat(store.keySet()).containsExactly("other/a");
-    assertThat(store.isFullState()).as("each listed page announced as it comes").isFalse();
   }
 
   @Test
@@ -214,6 +214,43 @@ class FleetPodStoreTest {
     assertThat(cache.byIndex(CacheImpl.NAMESPACE_INDEX, "shop")).isEmpty();
     assertThat(cache.listKeys()).containsExactly("other/b");
     assertThat(store.shapes()).isEqualTo(1);
+  }
+
+  @Test
+  void theInformersListOfTheStoreReadsKeysWithoutBuildingPods() {
+    CacheImpl<Pod> cache = new CacheImpl<>();
+    FleetPodStore store = new FleetPodStore();
+    cache.setItemStore(store);
+    cache.put(pod("a", "checkout-5d8f7"));
+    cache.put(pod("b", "checkout-5d8f7"));
+    // fabric8's relist (ProcessorStore.retainAll) lists the store and keys each pod: the key is the one held
+    List<Pod> listed = cache.list();
+    assertThat(listed).extracting(cache::getKey).containsExactlyInAnyOrder("shop/a", "shop/b");
+    assertThat(cache.getKey(listed.get(0))).isSameAs(store.keySet().filter(cache.getKey(listed.get(0))::equals)
+        .findFirst().orElseThrow());
+    // a pod gone from the relist is removed through the pod listed, and reads whole for the delete notification
+    Pod gone = listed.stream().filter(pod -> cache.getKey(pod).equals("shop/a")).findFirst().orElseThrow();
+    assertThat(cache.remove(gone)).isEqualTo(Fleet.slim(pod("a", "checkout-5d8f7")));
+    assertThat(gone).isEqualTo(Fleet.slim(pod("a", "checkout-5d8f7")));
+    assertThat(cache.byIndex(CacheImpl.NAMESPACE_INDEX, "shop")).containsExactly(Fleet.slim(pod("b", "checkout-5d8f7")));
+    assertThat(store.isFullState()).as("first list announced when complete, read back from the store").isTrue();
+  }
+
+  @Test
+  void aPodReadFromTheStoreIsReadOnly() {
+    FleetPodStore store = new FleetPodStore();
+    Pod held = roundTrip(store, pod("a", "checkout-5d8f7"));
+    assertThat(held.getApiVersion()).isEqualTo("v1");
+    assertThat(held.getKind()).isEqualTo("Pod");
+    assertThat(held.getAdditionalProperties()).isEmpty();
+    assertThat(held.hashCode()).isEqualTo(Fleet.slim(pod("a", "checkout-5d8f7")).hashCode());
+    assertThatThrownBy(() -> held.setMetadata(null))
+        .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("read-only");
+    assertThatThrownBy(() -> held.setStatus(null))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> held.setAdditionalProperty("x", 1))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThat(new PodBuilder(held).build()).as("a copy is an ordinary pod").isEqualTo(held);
   }
 
   @Test
