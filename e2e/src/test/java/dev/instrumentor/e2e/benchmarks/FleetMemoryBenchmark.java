@@ -90,7 +90,9 @@ class FleetMemoryBenchmark {
     ChartRelease release = ChartRelease.render("mem", "instrumentor-memory", controlPlane.kubernetesVersion(), Map.of());
     release.install(admin);
     try {
-      long[] off = measure(release, controlPlane, admin, false, ns, count);
+      // -Dfleet.off=false skips the run without the view (its figures are then zero)
+      long[] off = Boolean.parseBoolean(System.getProperty("fleet.off", "true"))
+          ? measure(release, controlPlane, admin, false, ns, count) : new long[3];
       long[] on = measure(release, controlPlane, admin, true, ns, count);
       System.out.printf("RSS with %d pods: fleet view off %d MiB, on %d MiB (%+d MiB, %.2fx); peak %d MiB (limit %s)%n",
           count, off[0] / 1024, on[0] / 1024, (on[0] - off[0]) / 1024, on[0] / (double) off[0], on[2] / 1024,
@@ -113,6 +115,12 @@ class FleetMemoryBenchmark {
         .add(new EnvVarBuilder().withName("INSTRUMENTOR_FLEET_VIEW").withValue(String.valueOf(fleetView)).build());
     deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
         .removeIf(var -> var.getName().equals("INSTRUMENTOR_FLEET_VIEW") && !var.getValue().equals(String.valueOf(fleetView)));
+    // -Dfleet.jvm="-XX:+HeapDumpOnOutOfMemoryError ..." adds JVM options to the chart's
+    String extra = System.getProperty("fleet.jvm", "").trim();
+    List<String> command = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
+    if (!extra.isEmpty() && !command.containsAll(List.of(extra.split("\\s+")))) {
+      command.addAll(1, List.of(extra.split("\\s+")));
+    }
     try (OperatorProcess operator = OperatorProcess.start(deployment, release.fullname() + (fleetView ? "-on" : "-off"),
         controlPlane.tokenKubeconfig(release.serviceAccountToken(admin)), controlPlane.directory())) {
       AtomicReference<String> last = new AtomicReference<>("");
