@@ -31,10 +31,11 @@ import java.util.stream.Stream;
  * FleetPodStoreFootprint} in the tests measures it).
  *
  * <p>{@link #get}, {@link #values} and what {@link #put} and {@link #remove} answer are read-only pods ({@link HeldPod})
- * that build their content, equal to the slim pod that was put, when first read: fabric8's informer lists the whole
+ * equal to the slim pod that was put, whose parts are built as they are read: fabric8's informer lists the whole
  * store at each (re)list to find the pods that are gone ({@code retainAll}), and only reads the key of each, so with
- * 100,000 pods that list costs ~5 MB for a moment instead of ~130 MB of built pods, more than the chart's heap. Never
- * change a pod read (its setters throw; its annotations are an unmodifiable map shared with other pods). Writes come
+ * 100,000 pods that list costs ~5 MB for a moment instead of ~130 MB of built pods. {@link #pods()} streams built
+ * pods for the fleet view. Never change a pod read (a HeldPod's setters throw; annotations are an unmodifiable map
+ * shared with other pods). Writes come
  * from the informers (one at a time: they are synchronized, and one store serves the informer of every watched
  * namespace); reads run concurrently with them and see each pod whole.
  */
@@ -237,15 +238,20 @@ public final class FleetPodStore implements ItemStore<Pod> {
     return pods.keySet().stream();
   }
 
-  /** Every pod, each built when read (~50 bytes a pod until then, for the informer's list of the store). */
+  /** Every pod as a {@link HeldPod} (~50 bytes, for the informer's list of the store, which reads keys). */
   @Override
   public Stream<Pod> values() {
     return pods.values().stream().map(HeldPod::new);
   }
 
-  /** The pods of {@code namespace}, each built when read (others are not built at all). */
-  public Stream<Pod> values(String namespace) {
-    return pods.values().stream().filter(entry -> namespace.equals(entry.shape.namespace)).map(HeldPod::new);
+  /** Every pod, each built whole as the stream reaches it (nothing else is held meanwhile): for the fleet view. */
+  public Stream<Pod> pods() {
+    return pods.values().stream().map(FleetPodStore::pod);
+  }
+
+  /** The pods of {@code namespace}, built whole as the stream reaches them (others are not built at all). */
+  public Stream<Pod> pods(String namespace) {
+    return pods.values().stream().filter(entry -> namespace.equals(entry.shape.namespace)).map(FleetPodStore::pod);
   }
 
   @Override
@@ -322,7 +328,15 @@ public final class FleetPodStore implements ItemStore<Pod> {
     annotations.release(shape.annotations);
   }
 
+  /** The slim pod {@code entry} holds, built whole (for this package's readers, which read most of it). */
   private static Pod pod(Entry entry) {
+    Pod pod = new Pod();
+    pod.setMetadata(metadata(entry));
+    pod.setStatus(status(entry));
+    return pod;
+  }
+
+  private static ObjectMeta metadata(Entry entry) {
     Shape shape = entry.shape;
     Extra extra = entry.extra;
     ObjectMeta meta = new ObjectMeta();
@@ -344,62 +358,57 @@ public final class FleetPodStore implements ItemStore<Pod> {
     String templateHash = shape.templateHash();
     meta.setLabels(templateHash == null ? null : Map.of(Fleet.TEMPLATE_HASH, templateHash));
     meta.setAnnotations(shape.annotations);
-    Pod pod = new Pod();
-    pod.setMetadata(meta);
-    pod.setStatus(extra != null && extra.status() != null ? extra.status() : Health.phaseOnly(shape.phase));
-    return pod;
+    return meta;
+  }
+
+  private static PodStatus status(Entry entry) {
+    Extra extra = entry.extra;
+    return extra != null && extra.status() != null ? extra.status() : Health.phaseOnly(entry.shape.phase);
   }
 
   /**
-   * A pod of this store as it hands them out: its entry, and the slim pod built from it on the first read of anything
-   * but its key ({@link #getKey} reads the entry's). Read-only: the setters throw, since a change would be lost.
+   * A pod of this store as fabric8 and JOSDK get it: its entry, from which each read builds what it asks for ({@link
+   * #getKey} reads the entry's key). Nothing built is kept: the informer queues these pods for its listener (100,000 of
+   * them after the first list), long enough to reach the old generation, and a pod built into one of them would be
+   * kept alive from there until a full collection (with 100,000 pods that grew the heap by ~100 MB). Read-only: the
+   * setters throw, since a change would be lost.
    */
   private static final class HeldPod extends Pod {
     private final transient Entry entry;
-    private transient volatile Pod built;
 
     HeldPod(Entry entry) {
       this.entry = entry;
-      super.setAdditionalProperties(null); // the built pod's are read
-    }
-
-    private Pod built() {
-      Pod pod = built;
-      if (pod == null) {
-        pod = pod(entry);
-        built = pod;
-      }
-      return pod;
+      super.setAdditionalProperties(null); // empty: getAdditionalProperties answers
     }
 
     @Override
     public String getApiVersion() {
-      return built().getApiVersion();
+      return "v1";
     }
 
     @Override
     public String getKind() {
-      return built().getKind();
+      return "Pod";
     }
 
     @Override
     public ObjectMeta getMetadata() {
-      return built().getMetadata();
+      return metadata(entry);
     }
 
     @Override
     public PodSpec getSpec() {
-      return built().getSpec();
+      return null;
     }
 
     @Override
     public PodStatus getStatus() {
-      return built().getStatus();
+      return status(entry);
     }
 
     @Override
     public Map<String, Object> getAdditionalProperties() {
-      return built().getAdditionalProperties();
+      return Map.of();
     }
 
     @Override

@@ -142,7 +142,7 @@ class FleetPodStoreTest {
     store.put("other/a", pod("other", "a", null, "Pending"));
     assertThat(store.size()).isEqualTo(2);
     assertThat(store.keySet()).containsExactlyInAnyOrder("shop/a", "other/a");
-    assertThat(store.values(("other"))).singleElement()
+    assertThat(store.pods(("other"))).singleElement()
         .satisfies(pod -> assertThat(pod.getMetadata().getNamespace()).isEqualTo("other"));
     assertThat(store.remove("shop/a")).isEqualTo(Fleet.slim(updated));
     assertThat(store.remove("shop/a")).isNull();
