@@ -94,6 +94,10 @@ class FleetMemoryBenchmark {
       long[] off = Boolean.parseBoolean(System.getProperty("fleet.off", "true"))
           ? measure(release, controlPlane, admin, false, ns, count) : new long[3];
       long[] on = measure(release, controlPlane, admin, true, ns, count);
+      if (off[0] == 0) {
+        System.out.printf("RSS with %d pods, fleet view on: %d MiB; peak %d MiB%n", count, on[0] / 1024, on[2] / 1024);
+        return;
+      }
       System.out.printf("RSS with %d pods: fleet view off %d MiB, on %d MiB (%+d MiB, %.2fx); peak %d MiB (limit %s)%n",
           count, off[0] / 1024, on[0] / 1024, (on[0] - off[0]) / 1024, on[0] / (double) off[0], on[2] / 1024,
           release.deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits()

@@ -89,6 +89,7 @@ final class Commands {
   static void stopAll(List<Process> processes) {
     for (int i = processes.size() - 1; i >= 0; i--) {
       Process process = processes.get(i);
+      long start = System.nanoTime();
       process.destroy();
       try {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -96,6 +97,11 @@ final class Commands {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      if (millis > 2000) {
+        // the JVM's exit waits for this (a shutdown hook): say which process took its time
+        System.err.printf("stopping %s took %d ms%n", process.info().command().orElse("pid " + process.pid()), millis);
       }
     }
   }
