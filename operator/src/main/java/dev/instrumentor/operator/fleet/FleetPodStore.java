@@ -35,9 +35,8 @@ import java.util.stream.Stream;
  * store at each (re)list to find the pods that are gone ({@code retainAll}), and only reads the key of each, so with
  * 100,000 pods that list costs ~5 MB for a moment instead of ~130 MB of built pods. {@link #pods()} streams built
  * pods for the fleet view. Never change a pod read (a HeldPod's setters throw; annotations are an unmodifiable map
- * shared with other pods). Writes come
- * from the informers (one at a time: they are synchronized, and one store serves the informer of every watched
- * namespace); reads run concurrently with them and see each pod whole.
+ * shared with other pods). Writes come from the informers (one at a time: they are synchronized, and one store serves
+ * the informer of every watched namespace); reads run concurrently with them and see each pod whole.
  */
 public final class FleetPodStore implements ItemStore<Pod> {
 
@@ -370,8 +369,8 @@ public final class FleetPodStore implements ItemStore<Pod> {
    * A pod of this store as fabric8 and JOSDK get it: its entry, from which each read builds what it asks for ({@link
    * #getKey} reads the entry's key). Nothing built is kept: the informer queues these pods for its listener (100,000 of
    * them after the first list), long enough to reach the old generation, and a pod built into one of them would be
-   * kept alive from there until a full collection (with 100,000 pods that grew the heap by ~100 MB). Read-only: the
-   * setters throw, since a change would be lost.
+   * kept alive from there until a full collection (with 100,000 pods the heap grew to 168 MiB committed, against 129 MiB
+   * without). Read-only: the setters throw, since a change would be lost.
    */
   private static final class HeldPod extends Pod {
     private final transient Entry entry;
