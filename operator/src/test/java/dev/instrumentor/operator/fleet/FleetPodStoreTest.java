@@ -217,7 +217,7 @@ class FleetPodStoreTest {
   }
 
   @Test
-  void theInformersListOfTheStoreReadsKeysWithoutBuildingPods() {
+  void theInformersListOfTheStoreKeysEachPodByTheKeyHeldAndRemovesThroughIt() {
     CacheImpl<Pod> cache = new CacheImpl<>();
     FleetPodStore store = new FleetPodStore();
     cache.setItemStore(store);
