@@ -165,7 +165,11 @@ public final class NodeImages {
     }
   }
 
-  /** The jar as the Dockerfile copies it, and the AppCDS archive of its training run on the image's own JVM. */
+  /**
+   * The jar as the Dockerfile copies it, and the AppCDS archive of its training run on the image's own JVM; then
+   * the chart's JVM flags with {@code -Xshare:on} (which fails where the archive cannot be used) prove that the
+   * operator's pod will map it.
+   */
   private static Path operatorLayer(Path work, Path rootfs) throws IOException {
     Path jar = ROOT.resolve("operator/target/instrumentor.jar");
     if (!Files.isRegularFile(jar)) {
@@ -182,13 +186,33 @@ public final class NodeImages {
     Files.copy(ROOT.resolve("examples/instrumentation.yaml"), app.resolve("instrumentation.yaml"));
     Files.copy(ROOT.resolve("examples/java-deployment.yaml"), app.resolve("java-deployment.yaml"));
     // the Dockerfile's training run, on the JVM the image runs (an archive is valid for one JVM build only)
-    Commands.run(List.of("unshare", "--mount", "--fork", "--pid", "--mount-proc=" + chroot.resolve("proc"),
-        "chroot", chroot.toString(), "java", "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=/app/instrumentor.jsa",
-        "-cp", "/app/instrumentor.jar", "dev.instrumentor.operator.cli.CdsTraining", "/app/training"), Duration.ofMinutes(3));
+    inChroot(chroot, List.of("java", "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=/app/instrumentor.jsa", "-cp",
+        "/app/instrumentor.jar", "dev.instrumentor.operator.cli.CdsTraining", "/app/training"));
+    List<String> asChart = new ArrayList<>(List.of("java"));
+    asChart.addAll(List.of(chartJvmOptions().split(" ")));
+    asChart.addAll(List.of("-Xshare:on", "-jar", "/app/instrumentor.jar", "--version"));
+    inChroot(chroot, asChart);
     Files.move(chroot.resolve("app/instrumentor.jsa"), layer.resolve("instrumentor.jsa"));
     Files.setPosixFilePermissions(layer.resolve("instrumentor.jsa"), PosixFilePermissions.fromString("rw-r--r--"));
     deleteRecursively(chroot);
     return layer.getParent();
+  }
+
+  /** The chart's default {@code jvmOptions}, as its Deployment puts them on the command line. */
+  static String chartJvmOptions() throws IOException {
+    for (String line : Files.readAllLines(ROOT.resolve("helm-chart/instrumentor/values.yaml"))) {
+      if (line.startsWith("jvmOptions:")) {
+        return line.substring("jvmOptions:".length()).trim().replace("\"", "");
+      }
+    }
+    throw new IllegalStateException("helm-chart/instrumentor/values.yaml has no jvmOptions");
+  }
+
+  private static void inChroot(Path chroot, List<String> command) {
+    List<String> line = new ArrayList<>(List.of("unshare", "--mount", "--fork", "--pid",
+        "--mount-proc=" + chroot.resolve("proc"), "chroot", chroot.toString()));
+    line.addAll(command);
+    Commands.run(line, Duration.ofMinutes(3));
   }
 
   /** Debian's static busybox with the applets an init container needs, as the upstream agent images have them. */

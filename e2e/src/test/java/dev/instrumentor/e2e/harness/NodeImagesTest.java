@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -74,9 +75,14 @@ class NodeImagesTest {
   }
 
   @Test
-  void theChartsJvmOptionsUseTheImagesArchive() throws IOException {
-    String values = Files.readString(ControlPlane.projectRoot().resolve("helm-chart/instrumentor/values.yaml"));
-    assertThat(values).contains("-XX:SharedArchiveFile=/app/instrumentor.jsa");
+  void theChartsJvmOptionsUseTheArchiveTheDockerfileMakesOnTheJvmTheNodeImageRuns() throws IOException {
+    Path root = ControlPlane.projectRoot();
+    assertThat(NodeImages.chartJvmOptions()).contains("-XX:SharedArchiveFile=/app/instrumentor.jsa", "-XX:+UseSerialGC");
     assertThat(NodeImages.OPERATOR_RECIPE.paths()).contains("/app/instrumentor.jsa", "/app/instrumentor.jar");
+    String dockerfile = Files.readString(root.resolve("Dockerfile"));
+    assertThat(dockerfile).contains("\"-XX:ArchiveClassesAtExit=/app/instrumentor.jsa\"", "\"-XX:+UseSerialGC\"")
+        .containsPattern("FROM gcr.io/distroless/java17-debian13[:@]");
+    // the e2e operator image runs the same Java feature release as the Dockerfile's base
+    assertThat(Files.readString(root.resolve("e2e/images/rootfs.sh"))).contains("PACKAGES=\"openjdk-17-jre-headless,");
   }
 }

@@ -112,6 +112,9 @@ class ReadmeInstallOnRealNodeTest {
       String log = client.pods().inNamespace(RELEASE_NAMESPACE).withName(replica.getMetadata().getName()).getLog();
       assertThat(log.lines().filter(line -> line.contains("\"level\":\"ERROR\"")))
           .as("errors logged by " + replica.getMetadata().getName()).isEmpty();
+      // nothing but the JSON log stream: no JVM warning (an option it does not know, a launcher note) among it
+      assertThat(log.lines().filter(line -> !line.isBlank() && !line.startsWith("{")))
+          .as("lines of " + replica.getMetadata().getName() + " that are not JSON").isEmpty();
     }
 
     for (String command : upgradeAndUninstall.subList(upgrade.size(), upgradeAndUninstall.size())) {
