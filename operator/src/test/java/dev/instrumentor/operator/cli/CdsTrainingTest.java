@@ -11,10 +11,14 @@ import dev.instrumentor.webhook.admission.PodAdmission;
 import dev.instrumentor.webhook.agent.Agents;
 import dev.instrumentor.webhook.agent.InstrumentationSource;
 import dev.instrumentor.webhook.mutation.InjectorSettings;
+import dev.instrumentor.webhook.tls.CertificateAuthority;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CdsTrainingTest {
 
@@ -37,5 +41,25 @@ class CdsTrainingTest {
     assertThat(response.path("allowed").asBoolean()).isTrue();
     String patch = new String(Base64.getDecoder().decode(response.path("patch").asText()), StandardCharsets.UTF_8);
     assertThat(patch).contains("JAVA_TOOL_OPTIONS", "-javaagent:");
+  }
+
+  /** The run reviews over HTTPS and gets every answer injected; its certificate and key do not outlive it. */
+  @Test
+  void theTrainingRunServesEveryReviewAndLeavesNoKeyBehind(@TempDir Path scratch) throws Exception {
+    CertificateAuthority ca = CertificateAuthority.create("training-test", Duration.ofHours(1));
+
+    assertThat(CdsTraining.serveOnce(ca, EXAMPLES, scratch)).isTrue();
+
+    try (var left = Files.list(scratch)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  /** Without the examples there is nothing to train on: the run says so (and the image build fails). */
+  @Test
+  void aRunWithoutTheExamplesIsNotTrained(@TempDir Path scratch) {
+    CertificateAuthority ca = CertificateAuthority.create("training-test", Duration.ofHours(1));
+
+    assertThat(CdsTraining.serveOnce(ca, scratch.resolve("missing"), scratch)).isFalse();
   }
 }
