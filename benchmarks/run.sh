@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Runs every benchmark and writes BENCHMARKS.md at the project root (about ten minutes).
-# benchmarks/run.sh <section> runs one section (core, https, apicalls, startup, memory, reconcile, tail) without writing it.
+# benchmarks/run.sh <section> runs one section (core, https, apicalls, startup, pods, memory, reconcile, tail) without
+# writing it (startup: the start, idle and loaded memory; pods: those and the fleet view's cost per pod).
 # Needs wrk (Debian/Ubuntu: apt-get install wrk) for the HTTPS load, and Go for the tail section's open-loop client
 # (benchmarks/vegeta.sh builds vegeta once into ~/.cache/instrumentor). The tail section takes about three minutes
 # and keeps every request's latency under benchmarks/results/tail/; for experiments it reads BENCH_JVM_OPTIONS
 # (instead of the chart's flags), BENCH_EXTRA_JVM_OPTIONS (added to them), BENCH_OPERATOR_JAR, TAIL_SECONDS, TAIL_RATE,
-# TAIL_SCRAPE_SECONDS, TAIL_CHURN (new connections a second alongside the reviews, a TLS handshake each).
+# TAIL_SCRAPE_SECONDS, TAIL_CHURN (new connections a second alongside the reviews, a TLS handshake each); startup and
+# pods read BENCH_OPERATOR_JAR too. Every
+# section that starts the operator runs it as the image does: an archive from the Dockerfile's training run, made
+# here on BENCH_JAVA_HOME (the JDK of the operator's processes; this one by default; on Java 25+ an AOT cache),
+# configured as in a pod.
 # benchmarks/run.sh resilience runs the resilience suite longer than CI does (about ten minutes, no wrk needed):
 # 10x the fuzzed reviews, 2,000 hostile pods on the real API server, 60 s of the largest reviews.
 # benchmarks/run.sh fleet measures what the fleet view's pod cache costs on the e2e control plane (root; about

@@ -66,6 +66,8 @@ public final class BenchmarkSuite {
   private final Path root;
   private final List<String[]> rows = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+  /** The image's archive made once per set of flags and jar: the flags that name it. */
+  private final Map<String, String> trained = new HashMap<>();
 
   private BenchmarkSuite(Path root) {
     this.root = root;
@@ -89,8 +91,8 @@ public final class BenchmarkSuite {
     if (only.isEmpty() || only.contains("apicalls")) {
       suite.apiCallsDuringAdmissions();
     }
-    if (only.isEmpty() || only.contains("startup")) {
-      suite.startupAndMemory();
+    if (only.isEmpty() || only.contains("startup") || only.contains("pods")) {
+      suite.startupAndMemory(only.isEmpty() || only.contains("pods"));
     }
     if (only.isEmpty() || only.contains("memory")) {
       suite.memoryUnderLargeReviews();
@@ -225,44 +227,77 @@ public final class BenchmarkSuite {
 
   // ---- 4. startup and memory of the real process with the chart's JVM flags
 
-  private void startupAndMemory() throws Exception {
+  /** Startup and memory rows; with {@code pods}, also the fleet view's cost per pod (10,000 pods, minutes). */
+  private void startupAndMemory(boolean pods) throws Exception {
     JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("helm-chart/instrumentor/values.yaml").toFile());
     String jvmOptions = values.path("jvmOptions").asText();
     String memoryLimit = values.path("resources").path("limits").path("memory").asText(); // e.g. 256Mi
     long limitMiB = Long.parseLong(memoryLimit.replace("Mi", ""));
-    Path jar = root.resolve("operator/target/instrumentor.jar");
+    Path jar = Path.of(env("BENCH_OPERATOR_JAR", root.resolve("operator/target/instrumentor.jar").toString()));
     Path body = Files.createTempFile("review", ".json");
     Files.write(body, Workloads.typicalReview());
     try (MockApiServer api = new MockApiServer(root)) {
       api.client.resource(new NamespaceBuilder().withNewMetadata().withName("instrumentor-system").endMetadata().build()).create();
       api.client.resource(Workloads.instrumentation()).create();
       Path kubeconfig = api.kubeconfig();
-      // the image's AppCDS archive: the training run the Dockerfile does at build time
-      Path archive = Files.createTempDirectory("cds").resolve("instrumentor.jsa");
-      List<String> training = new ArrayList<>();
-      training.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      // as the Dockerfile's training run: the chart's SharedArchiveFile names the archive being made (a missing
-      // file there would replace the JDK's base archive, and a dynamic dump needs that one)
-      Arrays.stream(jvmOptions.split("\\s+")).filter(option -> !option.startsWith("-XX:SharedArchiveFile="))
-          .forEach(training::add);
-      training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-cp", jar.toString(),
-          "dev.instrumentor.operator.cli.CdsTraining", root.resolve("examples").toString()));
-      Process train = new ProcessBuilder(training).redirectErrorStream(true)
-          .redirectOutput(Files.createTempFile("cds-training", ".log").toFile()).start();
-      train.waitFor(120, TimeUnit.SECONDS);
-      String asImage = jvmOptions + " -XX:SharedArchiveFile=" + archive;
-      long[] plain = startup(jar, kubeconfig, jvmOptions, limitMiB);
+      String plainOptions = withoutArchive(jvmOptions);
+      String asImage = trainedAsImage(jvmOptions, jar);
+      long[] plain = startup(jar, kubeconfig, plainOptions, limitMiB);
       long[] cds = startup(jar, kubeconfig, asImage, limitMiB);
-      row("Startup as the image runs it (AppCDS archive from CdsTraining): process start to the first injected"
+      String archive = asImage.contains("-XX:AOTCache=") ? "AOT cache" : "AppCDS archive";
+      row("Startup as the image runs it (" + archive + " from CdsTraining): process start to the first injected"
           + " answer <= 1 s", cds[1] + " ms (/readyz after " + cds[0] + " ms)", cds[1] <= 1000,
-          "median of 3 processes; -XX:SharedArchiveFile from -XX:ArchiveClassesAtExit on the Dockerfile's training run;"
-              + " java -jar instrumentor.jar run --local-webhook against the mock API server, the typical review POSTed"
-              + " until the answer carries a patch");
-      row("Startup without the AppCDS archive <= 2 s", plain[1] + " ms (/readyz after " + plain[0] + " ms)",
-          plain[1] <= 2000, "the same, median of 3, without -XX:SharedArchiveFile");
+          "median of 3 processes on Java " + OperatorRun.javaFeature() + "; the " + archive + " of the Dockerfile's"
+              + " training run; java -jar instrumentor.jar run --local-webhook against the mock API server, the"
+              + " typical review POSTed until the answer carries a patch");
+      row("Startup without the " + archive + " <= 2 s", plain[1] + " ms (/readyz after " + plain[0] + " ms)",
+          plain[1] <= 2000, "the same, median of 3, without it");
       idleAndLoadedMemory(jar, kubeconfig, asImage, limitMiB, body);
-      podCost(api, jar, kubeconfig, asImage, limitMiB);
+      if (pods) {
+        podCost(api, jar, kubeconfig, asImage, limitMiB);
+      }
     }
+  }
+
+  private static final String ARCHIVE_OPTION = "-XX:(SharedArchiveFile|AOTCache)=\\S+";
+
+  /** The chart's JVM flags without the image's archive (the JVM's own CDS archive stays). */
+  private static String withoutArchive(String jvmOptions) {
+    return jvmOptions.replaceAll(ARCHIVE_OPTION, "").trim();
+  }
+
+  /**
+   * The chart's JVM flags with the archive they name made here as the Dockerfile makes it: the training run
+   * ({@code CdsTraining}) on the operator's JVM, writing a dynamic AppCDS archive ({@code -XX:ArchiveClassesAtExit},
+   * what the image holds) or, where {@code BENCH_JAVA_HOME} is Java 25 or later, an AOT cache
+   * ({@code -XX:AOTCacheOutput}, JEP 483/515: what an image on Java 25 would hold).
+   */
+  private String trainedAsImage(String jvmOptions, Path jar) throws Exception {
+    String key = jvmOptions + "\n" + jar;
+    if (trained.containsKey(key)) {
+      return trained.get(key);
+    }
+    boolean aot = OperatorRun.javaFeature() >= 25;
+    Path directory = Files.createTempDirectory("cds");
+    Path archive = directory.resolve(aot ? "instrumentor.aot" : "instrumentor.jsa");
+    directory.toFile().deleteOnExit(); // after the archive (deleted in the reverse order of registration)
+    archive.toFile().deleteOnExit();
+    List<String> training = new ArrayList<>();
+    training.add(OperatorRun.javaHome().resolve("bin/java").toString());
+    // the chart's options without the archive they name: the training run makes it (and a missing file named by
+    // SharedArchiveFile would replace the JDK's base archive, which a dynamic dump needs)
+    training.addAll(List.of(withoutArchive(jvmOptions).split("\\s+")));
+    training.addAll(List.of(aot ? "-XX:AOTCacheOutput=" + archive : "-XX:ArchiveClassesAtExit=" + archive, "-cp",
+        jar.toString(), "dev.instrumentor.operator.cli.CdsTraining", root.resolve("examples").toString()));
+    Path log = Files.createTempFile("cds-training", ".log");
+    Process train = new ProcessBuilder(training).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!train.waitFor(180, TimeUnit.SECONDS) || train.exitValue() != 0 || !Files.isRegularFile(archive)) {
+      train.destroyForcibly();
+      throw new IllegalStateException("the training run made no archive: see " + log);
+    }
+    String asImage = withoutArchive(jvmOptions) + (aot ? " -XX:AOTCache=" : " -XX:SharedArchiveFile=") + archive;
+    trained.put(key, asImage);
+    return asImage;
   }
 
   /** {median ms to /readyz, median ms to the first injected answer} of three processes. */
@@ -298,7 +333,7 @@ public final class BenchmarkSuite {
     }
     row("Idle RSS <= 80 MiB with the chart's JVM flags (the OpenTelemetry Operator's manager: 77 MiB)",
         OperatorRun.mib(idle) + " MiB", idle / 1024 <= 80, "VmRSS 15 s after the first injected answer; flags: "
-            + jvmOptions.replaceAll("-XX:SharedArchiveFile=\\S+", "-XX:SharedArchiveFile=<archive>") + " -XX:MaxRAM="
+            + jvmOptions.replaceAll("(-XX:(?:SharedArchiveFile|AOTCache)=)\\S+", "$1<archive>") + " -XX:MaxRAM="
             + limitMiB + "m (the chart's memory limit)");
     row("RSS after HTTPS load <= 100 MiB (the OpenTelemetry Operator's: 94-96 MiB)",
         String.format(Locale.ROOT, "%s MiB 5 s after, peak %s MiB (%,.0f reviews/s)", OperatorRun.mib(afterLoad),
@@ -361,7 +396,7 @@ public final class BenchmarkSuite {
 
   private void memoryUnderLargeReviews() throws Exception {
     JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("helm-chart/instrumentor/values.yaml").toFile());
-    String jvmOptions = values.path("jvmOptions").asText();
+    String jvmOptions = trainedAsImage(values.path("jvmOptions").asText(), root.resolve("operator/target/instrumentor.jar"));
     long limitMiB = Long.parseLong(values.path("resources").path("limits").path("memory").asText().replace("Mi", ""));
     // the API server refuses objects over 3 MiB: a pod whose instrumented container carries ~2.9 MB of env
     ObjectNode review =
@@ -480,10 +515,10 @@ public final class BenchmarkSuite {
    */
   private void tail() throws Exception {
     JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("helm-chart/instrumentor/values.yaml").toFile());
-    String chartOptions = values.path("jvmOptions").asText();
-    String jvmOptions = (env("BENCH_JVM_OPTIONS", chartOptions) + " " + env("BENCH_EXTRA_JVM_OPTIONS", "")).trim();
     long limitMiB = Long.parseLong(values.path("resources").path("limits").path("memory").asText().replace("Mi", ""));
     Path jar = Path.of(env("BENCH_OPERATOR_JAR", root.resolve("operator/target/instrumentor.jar").toString()));
+    String chartOptions = trainedAsImage(values.path("jvmOptions").asText(), jar); // the image's archive, of this jar
+    String jvmOptions = (env("BENCH_JVM_OPTIONS", chartOptions) + " " + env("BENCH_EXTRA_JVM_OPTIONS", "")).trim();
     int rate = Integer.parseInt(env("TAIL_RATE", "500"));
     int seconds = Integer.parseInt(env("TAIL_SECONDS", "60"));
     int scrapeSeconds = Integer.parseInt(env("TAIL_SCRAPE_SECONDS", "30"));

@@ -50,6 +50,9 @@ final class MockApiServer implements AutoCloseable {
     }
   }
 
+  /** The bearer token of the kubeconfig's user (the mock server accepts any). */
+  static final String TOKEN = "benchmark";
+
   /** A kubeconfig pointing at this server, for a separate process. */
   Path kubeconfig() throws IOException {
     Path file = Files.createTempFile("kubeconfig", ".yaml");
@@ -57,7 +60,7 @@ final class MockApiServer implements AutoCloseable {
         "apiVersion: v1", "kind: Config", "current-context: mock",
         "clusters:", "- name: mock", "  cluster:", "    server: " + client.getMasterUrl().toString().replaceAll("/$", ""),
         "contexts:", "- name: mock", "  context: {cluster: mock, user: mock, namespace: default}",
-        "users:", "- name: mock", "  user: {token: benchmark}", ""));
+        "users:", "- name: mock", "  user: {token: " + TOKEN + "}", ""));
     return file;
   }
 

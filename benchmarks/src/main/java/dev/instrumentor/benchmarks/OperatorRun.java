@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 final class OperatorRun implements AutoCloseable {
 
-  private static final Pattern NMT_LINE = Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
+  private static final Pattern NMT_LINE = Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB[,)]");
   private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
   private static final Pattern METASPACE_USED = Pattern.compile("Metaspace\\s+used (\\d+)K");
 
@@ -46,19 +46,54 @@ final class OperatorRun implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts the jar with {@code jvmOptions} (space-separated) and the chart's memory limit as -XX:MaxRAM. */
+  /**
+   * The JDK the operator runs on: {@code BENCH_JAVA_HOME}, else the one running the benchmarks (the image runs
+   * Java 17; the rows say which Java ran). For experiments with another JVM: its archive is made on it.
+   */
+  static Path javaHome() {
+    String home = System.getenv("BENCH_JAVA_HOME");
+    return Path.of(home == null || home.isBlank() ? System.getProperty("java.home") : home);
+  }
+
+  /** The feature version of {@link #javaHome()} (its {@code release} file's JAVA_VERSION). */
+  static int javaFeature() throws IOException {
+    for (String line : Files.readAllLines(javaHome().resolve("release"))) {
+      if (line.startsWith("JAVA_VERSION=")) {
+        return Integer.parseInt(line.replaceAll("[^0-9.]", "").split("\\.")[0]);
+      }
+    }
+    throw new IllegalStateException(javaHome() + "/release names no JAVA_VERSION");
+  }
+
+  /**
+   * Starts the jar with {@code jvmOptions} (space-separated) and the chart's memory limit as -XX:MaxRAM, against
+   * the API server {@code kubeconfig} names (its server; the user is the mock server's).
+   */
   static OperatorRun start(Path jar, Path kubeconfig, String jvmOptions, long limitMiB) throws IOException {
     int metricsPort = freePort();
     int webhookPort = freePort();
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(javaHome().resolve("bin/java").toString());
     command.addAll(List.of(jvmOptions.trim().split("\\s+")));
     command.add("-XX:MaxRAM=" + limitMiB + "m");
     command.addAll(List.of("-jar", jar.toString(), "run", "--local-webhook", "--webhook-port=" + webhookPort,
         "--metrics-host=127.0.0.1", "--metrics-port=" + metricsPort, "--log-level=WARN", "--no-server-side-apply"));
     Path log = Files.createTempFile("operator", ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    // configured as in a pod: the API server's address and token from the environment (fabric8 reads them as it
+    // reads the in-cluster ones), no kubeconfig file to parse, which a replica in a pod never has
+    Map<String, String> env = builder.environment();
+    env.remove("KUBECONFIG");
+    env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+    env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+    for (String line : Files.readAllLines(kubeconfig)) {
+      String field = line.trim();
+      if (field.startsWith("server:")) {
+        env.put("KUBERNETES_MASTER", field.substring("server:".length()).trim());
+      }
+    }
+    env.put("KUBERNETES_AUTH_TOKEN", MockApiServer.TOKEN);
+    env.put("KUBERNETES_NAMESPACE", "default");
     long started = System.nanoTime();
     return new OperatorRun(builder.start(), started, webhookPort, metricsPort, log);
   }
@@ -135,7 +170,9 @@ final class OperatorRun implements AutoCloseable {
     jcmd("GC.run");
     long used = 0;
     for (String line : jcmd("GC.heap_info").split("\n")) {
-      if (line.contains("generation") && line.contains("total")) {
+      // a generation's line ("def new generation   total ..., used ...K" on Java 17, "DefNew     total ..." on 25),
+      // not its spaces' lines
+      if (line.contains(" total ") && !line.contains("space")) {
         Matcher matcher = HEAP_USED.matcher(line);
         if (matcher.find()) {
           used += Long.parseLong(matcher.group(1));
@@ -171,7 +208,7 @@ final class OperatorRun implements AutoCloseable {
 
   /** One jcmd command's output. */
   String jcmd(String... command) throws Exception {
-    List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+    List<String> line = new ArrayList<>(List.of(javaHome().resolve("bin/jcmd").toString(),
         Long.toString(process.pid())));
     line.addAll(List.of(command));
     Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();

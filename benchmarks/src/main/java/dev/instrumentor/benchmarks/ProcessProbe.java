@@ -87,7 +87,7 @@ final class ProcessProbe implements AutoCloseable {
 
   /** jstat's one line of figures by column name (jstat -gc: YGC, YGCT, FGC, FGCT; -compiler: Compiled, Time). */
   private Map<String, Double> jstat(String option) throws IOException, InterruptedException {
-    Process jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(), option,
+    Process jstat = new ProcessBuilder(OperatorRun.javaHome().resolve("bin/jstat").toString(), option,
         Long.toString(pid)).redirectErrorStream(true).start();
     List<String> lines = new String(jstat.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
     jstat.waitFor();
