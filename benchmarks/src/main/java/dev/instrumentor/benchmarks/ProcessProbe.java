@@ -22,10 +22,13 @@ import java.util.stream.Stream;
  */
 final class ProcessProbe implements AutoCloseable {
 
-  /** One snapshot; times in milliseconds; the most connections open since the one before. */
+  /**
+   * One snapshot; times in milliseconds; the old generation's use and size in KiB (a full GC of the serial collector
+   * comes when it fills); the most connections open since the one before.
+   */
   record Snapshot(long at, double youngGcs, double youngGcMillis, double fullGcs, double fullGcMillis,
       double compilations, double compileMillis, double loopRunMillis, double loopWaitMillis, double cpuPressureMillis,
-      int connections) {
+      double oldUsedKiB, double oldCapacityKiB, int connections) {
   }
 
   private final long pid;
@@ -62,17 +65,18 @@ final class ProcessProbe implements AutoCloseable {
     return new Snapshot(System.nanoTime(), gc.getOrDefault("YGC", Double.NaN), gc.getOrDefault("YGCT", Double.NaN) * 1000,
         gc.getOrDefault("FGC", Double.NaN), gc.getOrDefault("FGCT", Double.NaN) * 1000,
         compiler.getOrDefault("Compiled", Double.NaN), compiler.getOrDefault("Time", Double.NaN) * 1000, loops[0],
-        loops[1], cpuPressureMillis(), maxConnections.getAndSet(0));
+        loops[1], cpuPressureMillis(), gc.getOrDefault("OU", Double.NaN), gc.getOrDefault("OC", Double.NaN),
+        maxConnections.getAndSet(0));
   }
 
   /** The difference of two snapshots, one line. */
   static String between(Snapshot before, Snapshot after) {
     double seconds = (after.at() - before.at()) / 1e9;
-    return String.format(Locale.ROOT, "%.0f young GCs (%.0f ms), %.0f full GCs (%.0f ms), %.0f JIT compilations"
-            + " (%.0f ms); the admission event loops ran %.0f ms and waited %.0f ms for a CPU; some task on the machine"
-            + " waited for a CPU %.0f %% of the time; up to %d connections",
+    return String.format(Locale.ROOT, "%.0f young GCs (%.0f ms), %.0f full GCs (%.0f ms; old generation %s then %s),"
+            + " %.0f JIT compilations (%.0f ms); the admission event loops ran %.0f ms and waited %.0f ms for a CPU;"
+            + " some task on the machine waited for a CPU %.0f %% of the time; up to %d connections",
         after.youngGcs() - before.youngGcs(), after.youngGcMillis() - before.youngGcMillis(),
-        after.fullGcs() - before.fullGcs(), after.fullGcMillis() - before.fullGcMillis(),
+        after.fullGcs() - before.fullGcs(), after.fullGcMillis() - before.fullGcMillis(), old(before), old(after),
         after.compilations() - before.compilations(), after.compileMillis() - before.compileMillis(),
         after.loopRunMillis() - before.loopRunMillis(), after.loopWaitMillis() - before.loopWaitMillis(),
         (after.cpuPressureMillis() - before.cpuPressureMillis()) / (seconds * 10), after.connections());
@@ -80,9 +84,15 @@ final class ProcessProbe implements AutoCloseable {
 
   /** What the process did before a snapshot, since it started. */
   static String since(Snapshot snapshot) {
-    return String.format(Locale.ROOT, "%.0f young GCs (%.0f ms), %.0f full GCs (%.0f ms), %.0f JIT compilations (%.0f ms)",
+    return String.format(Locale.ROOT, "%.0f young GCs (%.0f ms), %.0f full GCs (%.0f ms), %.0f JIT compilations (%.0f ms);"
+            + " old generation %s",
         snapshot.youngGcs(), snapshot.youngGcMillis(), snapshot.fullGcs(), snapshot.fullGcMillis(),
-        snapshot.compilations(), snapshot.compileMillis());
+        snapshot.compilations(), snapshot.compileMillis(), old(snapshot));
+  }
+
+  /** The old generation's use of its size, in MiB: "41.3/42.7 MiB". */
+  private static String old(Snapshot snapshot) {
+    return String.format(Locale.ROOT, "%.1f/%.1f MiB", snapshot.oldUsedKiB() / 1024, snapshot.oldCapacityKiB() / 1024);
   }
 
   /** jstat's one line of figures by column name (jstat -gc: YGC, YGCT, FGC, FGCT; -compiler: Compiled, Time). */
