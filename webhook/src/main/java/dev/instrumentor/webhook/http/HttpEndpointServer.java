@@ -75,6 +75,15 @@ public final class HttpEndpointServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The answer to a request that would go over the bytes in flight: 503 with {@code Retry-After: 1}, which the API
+   * server's client (client-go) takes as an invitation to call again, up to 10 times within the webhook's timeout,
+   * where a bare 503 or a closed connection fails the call (and {@code failurePolicy: Ignore} admits the pod as is).
+   */
+  static final Response BUSY = new Response(503, "text/plain; charset=utf-8",
+      "busy: too many large requests at once".getBytes(StandardCharsets.UTF_8),
+      Map.of(HttpHeaderNames.RETRY_AFTER.toString(), "1"));
+
   /** What the server does with a complete request. */
   @FunctionalInterface
   public interface Handler {
@@ -247,7 +256,7 @@ public final class HttpEndpointServer implements AutoCloseable {
         buffered.addAndGet(-reservation);
         LOG.warn("{}: {} bytes of request bodies in flight already; refusing one of {} bytes", name,
             buffered.get(), reservation);
-        respond(context, Response.text(503, "busy: too many large requests at once"), false);
+        respond(context, BUSY, false);
         return;
       }
       reserved = reservation;
