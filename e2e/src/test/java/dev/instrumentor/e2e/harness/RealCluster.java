@@ -101,6 +101,14 @@ public final class RealCluster implements E2eCluster {
     }
   }
 
+  /** The port of the in-process operator's webhook, on 127.0.0.1 (TLS, the local CA's certificate). */
+  public synchronized int webhookPort() {
+    if (operator == null) {
+      throw new IllegalStateException("the in-process operator is paused");
+    }
+    return operator.webhookPort();
+  }
+
   /** The in-process operator's metrics, as {@code /metrics} serves them. */
   public synchronized String metrics() {
     return operator == null ? "" : operator.metrics().scrape();
