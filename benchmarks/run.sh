@@ -7,7 +7,8 @@
 # and keeps every request's latency under benchmarks/results/tail/; for experiments it reads BENCH_JVM_OPTIONS
 # (instead of the chart's flags), BENCH_EXTRA_JVM_OPTIONS (added to them), BENCH_OPERATOR_JAR, TAIL_SECONDS, TAIL_RATE,
 # TAIL_SCRAPE_SECONDS, TAIL_CHURN (new connections a second alongside the reviews, a TLS handshake each); startup and
-# pods read BENCH_OPERATOR_JAR too. Every
+# pods read BENCH_OPERATOR_JAR and BENCH_EXTRA_JVM_OPTIONS too (e.g. -Xlog:class+load:file=/tmp/cl-%p.log), and
+# BENCH_DUMP_DIR, where the idle process's NMT summary, metaspace, live-heap histogram and smaps are written. Every
 # section that starts the operator runs it as the image does: an archive from the Dockerfile's training run, made
 # here on BENCH_JAVA_HOME (the JDK of the operator's processes; this one by default; on Java 25+ an AOT cache),
 # configured as in a pod.

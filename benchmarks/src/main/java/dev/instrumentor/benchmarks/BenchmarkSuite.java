@@ -230,7 +230,7 @@ public final class BenchmarkSuite {
   /** Startup and memory rows; with {@code pods}, also the fleet view's cost per pod (10,000 pods, minutes). */
   private void startupAndMemory(boolean pods) throws Exception {
     JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("helm-chart/instrumentor/values.yaml").toFile());
-    String jvmOptions = values.path("jvmOptions").asText();
+    String jvmOptions = (values.path("jvmOptions").asText() + " " + env("BENCH_EXTRA_JVM_OPTIONS", "")).trim();
     String memoryLimit = values.path("resources").path("limits").path("memory").asText(); // e.g. 256Mi
     long limitMiB = Long.parseLong(memoryLimit.replace("Mi", ""));
     Path jar = Path.of(env("BENCH_OPERATOR_JAR", root.resolve("operator/target/instrumentor.jar").toString()));
@@ -345,6 +345,17 @@ public final class BenchmarkSuite {
       TimeUnit.SECONDS.sleep(15);
       long rss = run.rssKiB();
       Map<String, Long> nmt = run.nativeMemory();
+      String dump = env("BENCH_DUMP_DIR", "");
+      if (!dump.isEmpty()) { // for finding where it goes: what NMT and a live heap histogram say of the idle process
+        Path directory = Files.createDirectories(Path.of(dump));
+        Files.writeString(directory.resolve("native-memory.txt"), run.jcmd("VM.native_memory", "summary"));
+        Files.writeString(directory.resolve("metaspace.txt"), run.jcmd("VM.metaspace"));
+        Files.writeString(directory.resolve("class-histogram.txt"), run.jcmd("GC.class_histogram"));
+        Files.writeString(directory.resolve("smaps_rollup.txt"),
+            Files.readString(Path.of("/proc/" + run.pid() + "/smaps_rollup")));
+        Files.copy(Path.of("/proc/" + run.pid() + "/smaps"), directory.resolve("smaps.txt"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
       long metadata = nmt.getOrDefault("Class", 0L) + nmt.getOrDefault("Metaspace", 0L);
       long classes = metadata + nmt.getOrDefault("Symbol", 0L) + nmt.getOrDefault("Shared class space", 0L);
       long tracked = nmt.values().stream().mapToLong(Long::longValue).sum();
