@@ -16,6 +16,7 @@ import dev.instrumentor.webhook.admission.NamespaceAnnotations;
 import dev.instrumentor.webhook.admission.PodAdmission;
 import dev.instrumentor.webhook.agent.Agents;
 import dev.instrumentor.webhook.agent.InstrumentationSource;
+import dev.instrumentor.webhook.json.KubeSerialization;
 import dev.instrumentor.webhook.mutation.InjectorSettings;
 import dev.instrumentor.webhook.tls.CertificateAuthority;
 import io.fabric8.kubernetes.api.model.WatchEvent;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CdsTraining {
 
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = KubeSerialization.SHARED;
   static final int REVIEWS = 3000;
   static final int CONNECTIONS = 30;
 
@@ -188,14 +189,14 @@ public final class CdsTraining {
     }
     Config config = new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:1")
         .withRequestRetryBackoffLimit(0).withConnectionTimeout(200).withRequestTimeout(200).build();
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
+        .withKubernetesSerialization(WatchedKinds.registered()).build()) {
       try {
         client.getKubernetesVersion();
       } catch (RuntimeException expected) {
         // nothing listens there: the point was loading the client's classes
       }
-      // the first watch event a replica reads makes the client register every kind of the model (~1,300 classes
-      // loaded one by one): here, so that they come from the cache
+      // a watch event as a replica reads them, so that the deserializers' classes come from the cache
       client.getKubernetesSerialization().unmarshal(
           "{\"type\":\"ADDED\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}}", WatchEvent.class);
       new Operator(overrider -> overrider.withKubernetesClient(client).withCloseClientOnStop(false));

@@ -214,7 +214,8 @@ final class RunCommand implements Callable<Integer> {
     OperatorConfig config = config();
     Config clientConfig = clientConfig();
     clientConfig.setRequestRetryBackoffLimit(1);
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build()) {
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig)
+        .withKubernetesSerialization(WatchedKinds.registered()).build()) {
       String notKubernetes = KubernetesProbe.problem(client, clientConfig.getMasterUrl());
       if (notKubernetes != null) {
         return fail(notKubernetes);

@@ -4,6 +4,7 @@ import dev.instrumentor.api.InstrumentorAnnotations;
 import dev.instrumentor.api.Language;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
+import dev.instrumentor.webhook.json.KubeSerialization;
 import dev.instrumentor.webhook.sidecar.CollectorContainer;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -42,7 +43,7 @@ public final class ConfigValidation {
   static final long DEADLINE_SECONDS = 120;
   /** Finished Jobs are removed by the API server's TTL controller after this long. */
   static final int TTL_SECONDS = 600;
-  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+  private static final KubernetesSerialization JSON = KubeSerialization.SHARED;
 
   private ConfigValidation() {
   }

@@ -63,7 +63,7 @@ public final class TelemetryCollectorReconciler implements Reconciler<TelemetryC
   private static final Logger LOG = LoggerFactory.getLogger(TelemetryCollectorReconciler.class);
   /** Only objects carrying this label are cached: the operator's memory does not grow with the cluster. */
   public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=instrumentor";
-  static final List<Class<? extends HasMetadata>> OWNED = List.of(
+  public static final List<Class<? extends HasMetadata>> OWNED = List.of(
       ConfigMap.class, ServiceAccount.class, Deployment.class, DaemonSet.class, StatefulSet.class, Service.class,
       HorizontalPodAutoscaler.class,
       PodDisruptionBudget.class, Ingress.class, NetworkPolicy.class);

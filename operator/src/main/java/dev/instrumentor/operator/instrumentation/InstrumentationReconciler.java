@@ -20,6 +20,7 @@ import dev.instrumentor.operator.kube.EventRecorder;
 import dev.instrumentor.operator.kube.WrittenStatuses;
 import dev.instrumentor.webhook.admission.NamespaceAnnotations;
 import dev.instrumentor.webhook.agent.InstrumentationSource;
+import dev.instrumentor.webhook.json.KubeSerialization;
 import dev.instrumentor.webhook.mutation.Resolved;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -81,8 +82,7 @@ public final class InstrumentationReconciler implements Reconciler<Instrumentati
    */
   public static final long LIST_PAGE = 100;
 
-  private static final KubernetesSerialization JSON =
-      new KubernetesSerialization();
+  private static final KubernetesSerialization JSON = KubeSerialization.SHARED;
   private final InstrumentationValidator validator;
   private final EventRecorder events;
   private final Clock clock;

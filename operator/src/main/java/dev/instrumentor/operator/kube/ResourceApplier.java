@@ -1,8 +1,8 @@
 package dev.instrumentor.operator.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.instrumentor.webhook.json.KubeSerialization;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,8 +24,7 @@ public final class ResourceApplier {
 
   private final KubernetesClient client;
   private final boolean serverSideApply;
-  private final ObjectMapper json = new ObjectMapper();
-  private final KubernetesSerialization serialization = new KubernetesSerialization(json, false);
+  private final KubernetesSerialization serialization = KubeSerialization.SHARED;
 
   public ResourceApplier(KubernetesClient client, boolean serverSideApply) {
     this.client = client;

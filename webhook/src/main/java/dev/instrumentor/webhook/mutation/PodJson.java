@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.instrumentor.webhook.json.JsonProjection;
+import dev.instrumentor.webhook.json.KubeSerialization;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +24,7 @@ public final class PodJson {
   public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   public static final String CONTAINERS = "containers";
   public static final String INIT_CONTAINERS = "initContainers";
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final KubernetesSerialization SERIALIZATION = KubeSerialization.SHARED;
 
   private static final JsonProjection CONTAINER = JsonProjection.object(
       "name", JsonProjection.WHOLE, "image", JsonProjection.WHOLE, "command", JsonProjection.WHOLE,
