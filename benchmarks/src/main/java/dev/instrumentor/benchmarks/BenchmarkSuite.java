@@ -106,6 +106,7 @@ public final class BenchmarkSuite {
     if (only.isEmpty()) {
       suite.write(root.resolve("BENCHMARKS.md"));
     }
+    BenchTemp.removeAll(); // a failed run keeps its files, which its errors name
     System.exit(0);
   }
 
@@ -157,7 +158,7 @@ public final class BenchmarkSuite {
   // ---- 2. admission over HTTPS (wrk, keep-alive)
 
   private void httpsAdmission() throws Exception {
-    Path directory = Files.createTempDirectory("bench-tls");
+    Path directory = BenchTemp.subdirectory("bench-tls");
     TestTls tls = new TestTls(directory);
     // as the operator serves it: every injector, and its telemetry recorded per request
     OperatorTelemetry telemetry =
@@ -196,7 +197,7 @@ public final class BenchmarkSuite {
 
   private void apiCallsDuringAdmissions() throws Exception {
     try (MockApiServer api = new MockApiServer(root)) {
-      Path directory = Files.createTempDirectory("bench-operator");
+      Path directory = BenchTemp.subdirectory("bench-operator");
       TestTls tls = new TestTls(directory);
       api.client.resource(new NamespaceBuilder().withNewMetadata().withName("demo").endMetadata().build()).create();
       api.client.resource(Workloads.instrumentation()).create();
@@ -234,7 +235,7 @@ public final class BenchmarkSuite {
     String memoryLimit = values.path("resources").path("limits").path("memory").asText(); // e.g. 256Mi
     long limitMiB = Long.parseLong(memoryLimit.replace("Mi", ""));
     Path jar = Path.of(env("BENCH_OPERATOR_JAR", root.resolve("operator/target/instrumentor.jar").toString()));
-    Path body = Files.createTempFile("review", ".json");
+    Path body = BenchTemp.file("review", ".json");
     Files.write(body, Workloads.typicalReview());
     try (MockApiServer api = new MockApiServer(root)) {
       api.client.resource(new NamespaceBuilder().withNewMetadata().withName("instrumentor-system").endMetadata().build()).create();
@@ -278,7 +279,7 @@ public final class BenchmarkSuite {
       return trained.get(key);
     }
     boolean aot = OperatorRun.javaFeature() >= 25;
-    Path directory = Files.createTempDirectory("cds");
+    Path directory = BenchTemp.subdirectory("cds");
     Path archive = directory.resolve(aot ? "instrumentor.aot" : "instrumentor.jsa");
     directory.toFile().deleteOnExit(); // after the archive (deleted in the reverse order of registration)
     archive.toFile().deleteOnExit();
@@ -289,7 +290,7 @@ public final class BenchmarkSuite {
     training.addAll(List.of(withoutArchive(jvmOptions).split("\\s+")));
     training.addAll(List.of(aot ? "-XX:AOTCacheOutput=" + archive : "-XX:ArchiveClassesAtExit=" + archive, "-cp",
         jar.toString(), "dev.instrumentor.operator.cli.CdsTraining", root.resolve("examples").toString()));
-    Path log = Files.createTempFile("cds-training", ".log");
+    Path log = BenchTemp.file("cds-training", ".log");
     Process train = new ProcessBuilder(training).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!train.waitFor(180, TimeUnit.SECONDS) || train.exitValue() != 0 || !Files.isRegularFile(archive)) {
       train.destroyForcibly();
@@ -466,7 +467,7 @@ public final class BenchmarkSuite {
 
   private void reconcileScale() throws Exception {
     try (MockApiServer api = new MockApiServer(root)) {
-      TestTls tls = new TestTls(Files.createTempDirectory("bench-reconcile"));
+      TestTls tls = new TestTls(BenchTemp.subdirectory("bench-reconcile"));
       try (InstrumentorOperator operator = new InstrumentorOperator(operatorConfig(tls), api.client, Clock.systemUTC())
           .start()) {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());

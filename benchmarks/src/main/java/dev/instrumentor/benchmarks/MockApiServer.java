@@ -55,7 +55,7 @@ final class MockApiServer implements AutoCloseable {
 
   /** A kubeconfig pointing at this server, for a separate process. */
   Path kubeconfig() throws IOException {
-    Path file = Files.createTempFile("kubeconfig", ".yaml");
+    Path file = BenchTemp.file("kubeconfig", ".yaml");
     Files.writeString(file, String.join("\n",
         "apiVersion: v1", "kind: Config", "current-context: mock",
         "clusters:", "- name: mock", "  cluster:", "    server: " + client.getMasterUrl().toString().replaceAll("/$", ""),

@@ -78,7 +78,7 @@ final class OperatorRun implements AutoCloseable {
     command.add("-XX:MaxRAM=" + limitMiB + "m");
     command.addAll(List.of("-jar", jar.toString(), "run", "--local-webhook", "--webhook-port=" + webhookPort,
         "--metrics-host=127.0.0.1", "--metrics-port=" + metricsPort, "--log-level=WARN", "--no-server-side-apply"));
-    Path log = Files.createTempFile("operator", ".log");
+    Path log = BenchTemp.file("operator", ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     // configured as in a pod: the API server's address and token from the environment (fabric8 reads them as it
     // reads the in-cluster ones), no kubeconfig file to parse, which a replica in a pod never has

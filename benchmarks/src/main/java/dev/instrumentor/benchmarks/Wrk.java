@@ -35,7 +35,7 @@ final class Wrk {
    */
   static Result run(String url, Path body, int threads, int connections, int seconds, int delayMillis)
       throws IOException, InterruptedException {
-    Path script = Files.createTempFile("wrk", ".lua");
+    Path script = BenchTemp.file("wrk", ".lua");
     Files.writeString(script, String.join("\n",
         "wrk.method = \"POST\"",
         "wrk.headers[\"Content-Type\"] = \"application/json\"",
