@@ -6,6 +6,7 @@ import dev.instrumentor.operator.collector.TelemetryCollectorReconciler;
 import dev.instrumentor.webhook.json.KubeSerialization;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -26,10 +27,14 @@ public final class WatchedKinds {
   private WatchedKinds() {
   }
 
-  /** The custom resources, the fleet view's pods, the collectors' inputs and everything a collector owns. */
+  /**
+   * The custom resources, the namespaces (whose annotations ask for injection), the fleet view's pods, the
+   * collectors' inputs and everything a collector owns.
+   */
   public static Set<Class<? extends HasMetadata>> all() {
     Set<Class<? extends HasMetadata>> kinds = new LinkedHashSet<>(List.of(Instrumentation.class,
-        TelemetryCollector.class, Pod.class, ConfigMap.class, Secret.class, Job.class, ClusterRoleBinding.class));
+        TelemetryCollector.class, Namespace.class, Pod.class, ConfigMap.class, Secret.class, Job.class,
+        ClusterRoleBinding.class));
     kinds.addAll(TelemetryCollectorReconciler.OWNED);
     return kinds;
   }
