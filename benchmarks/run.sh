@@ -7,11 +7,11 @@
 # and keeps every request's latency under benchmarks/results/tail/; for experiments it reads BENCH_JVM_OPTIONS
 # (instead of the chart's flags), BENCH_EXTRA_JVM_OPTIONS (added to them), BENCH_OPERATOR_JAR, TAIL_SECONDS, TAIL_RATE,
 # TAIL_SCRAPE_SECONDS, TAIL_CHURN (new connections a second alongside the reviews, a TLS handshake each); startup and
-# pods read BENCH_OPERATOR_JAR and BENCH_EXTRA_JVM_OPTIONS too (e.g. -Xlog:class+load:file=/tmp/cl-%p.log), and
-# BENCH_DUMP_DIR, where the idle process's NMT summary, metaspace, live-heap histogram and smaps are written. Every
-# section that starts the operator runs it as the image does: an archive from the Dockerfile's training run, made
-# here on BENCH_JAVA_HOME (the JDK of the operator's processes; this one by default; on Java 25+ an AOT cache),
-# configured as in a pod.
+# pods read BENCH_OPERATOR_JAR and BENCH_EXTRA_JVM_OPTIONS too (e.g. -Xlog:class+load:file=/tmp/cl-%p.log), memory
+# reads BENCH_EXTRA_JVM_OPTIONS, and startup and pods read BENCH_DUMP_DIR, where the idle process's NMT summary,
+# metaspace, live-heap histogram and smaps are written. Every section that starts the operator runs it as the image
+# does: an archive from the Dockerfile's training run, made here on BENCH_JAVA_HOME (the JDK of the operator's
+# processes; this one by default; on Java 25+ an AOT cache), configured as in a pod.
 # benchmarks/run.sh resilience runs the resilience suite longer than CI does (about ten minutes, no wrk needed):
 # 10x the fuzzed reviews, 2,000 hostile pods on the real API server, 60 s of the largest reviews.
 # benchmarks/run.sh fleet measures what the fleet view's pod cache costs on the e2e control plane (root; about

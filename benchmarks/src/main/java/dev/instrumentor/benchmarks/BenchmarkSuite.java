@@ -416,7 +416,8 @@ public final class BenchmarkSuite {
 
   private void memoryUnderLargeReviews() throws Exception {
     JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("helm-chart/instrumentor/values.yaml").toFile());
-    String jvmOptions = trainedAsImage(values.path("jvmOptions").asText(), root.resolve("operator/target/instrumentor.jar"));
+    String jvmOptions = trainedAsImage((values.path("jvmOptions").asText() + " " + env("BENCH_EXTRA_JVM_OPTIONS", ""))
+        .trim(), root.resolve("operator/target/instrumentor.jar"));
     long limitMiB = Long.parseLong(values.path("resources").path("limits").path("memory").asText().replace("Mi", ""));
     // the API server refuses objects over 3 MiB: a pod whose instrumented container carries ~2.9 MB of env
     ObjectNode review =
