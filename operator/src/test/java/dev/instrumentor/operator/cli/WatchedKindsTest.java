@@ -45,16 +45,20 @@ class WatchedKindsTest {
   @Test
   void everyKindTheOperatorWatchesIsOnTheList(@TempDir Path directory) throws Exception {
     Set<String> watched = new TreeSet<>();
-    try (InstrumentorOperator operator = OperatorHarness.start(server, client, new TestTls(directory))) {
+    InstrumentorOperator operator = OperatorHarness.start(server, client, new TestTls(directory));
+    try {
       // the informers the webhook waits for, the fleet view's and those of the collectors' reconciler
       List<String> expected = new ArrayList<>(List.of(resource(Instrumentation.class),
           resource(TelemetryCollector.class), resource(Pod.class)));
       TelemetryCollectorReconciler.OWNED.forEach(kind -> expected.add(resource(kind)));
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      // each watch follows its informer's list: wait until the expected ones have all been opened
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
         OperatorHarness.drainRequests(server).stream().filter(request -> request.contains("watch=true"))
             .map(WatchedKindsTest::watchedResource).forEach(watched::add);
-        assertThat(watched).containsAll(expected);
+        return watched.containsAll(expected);
       });
+    } finally {
+      operator.close();
     }
     Set<String> listed = new TreeSet<>();
     WatchedKinds.all().forEach(kind -> listed.add(resource(kind)));
