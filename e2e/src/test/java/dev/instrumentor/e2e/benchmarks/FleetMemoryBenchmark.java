@@ -119,11 +119,11 @@ class FleetMemoryBenchmark {
         .add(new EnvVarBuilder().withName("INSTRUMENTOR_FLEET_VIEW").withValue(String.valueOf(fleetView)).build());
     deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
         .removeIf(var -> var.getName().equals("INSTRUMENTOR_FLEET_VIEW") && !var.getValue().equals(String.valueOf(fleetView)));
-    // -Dfleet.jvm="-XX:+HeapDumpOnOutOfMemoryError ..." adds JVM options to the chart's
+    // -Dfleet.jvm="-XX:+HeapDumpOnOutOfMemoryError ..." adds JVM options after the chart's (so that they win)
     String extra = System.getProperty("fleet.jvm", "").trim();
     List<String> command = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand();
     if (!extra.isEmpty() && !command.containsAll(List.of(extra.split("\\s+")))) {
-      command.addAll(1, List.of(extra.split("\\s+")));
+      command.addAll(command.indexOf("-jar"), List.of(extra.split("\\s+")));
     }
     try (OperatorProcess operator = OperatorProcess.start(deployment, release.fullname() + (fleetView ? "-on" : "-off"),
         controlPlane.tokenKubeconfig(release.serviceAccountToken(admin)), controlPlane.directory())) {
