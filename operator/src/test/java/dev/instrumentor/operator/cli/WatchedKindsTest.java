@@ -10,6 +10,7 @@ import dev.instrumentor.operator.runtime.InstrumentorOperator;
 import dev.instrumentor.operator.runtime.OperatorHarness;
 import dev.instrumentor.webhook.testing.TestTls;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -47,9 +48,10 @@ class WatchedKindsTest {
     Set<String> watched = new TreeSet<>();
     InstrumentorOperator operator = OperatorHarness.start(server, client, new TestTls(directory));
     try {
-      // the informers the webhook waits for, the fleet view's and those of the collectors' reconciler
+      // every informer the operator is known to start (the webhook's, the fleet view's, the collectors'
+      // reconciler's): a watch of a kind missing from the list is caught if it opens by the time these have
       List<String> expected = new ArrayList<>(List.of(resource(Instrumentation.class),
-          resource(TelemetryCollector.class), resource(Pod.class)));
+          resource(TelemetryCollector.class), resource(Namespace.class), resource(Pod.class)));
       TelemetryCollectorReconciler.OWNED.forEach(kind -> expected.add(resource(kind)));
       // each watch follows its informer's list: wait until the expected ones have all been opened
       await().atMost(Duration.ofSeconds(30)).until(() -> {
