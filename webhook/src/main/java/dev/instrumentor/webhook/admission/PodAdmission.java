@@ -1,5 +1,6 @@
 package dev.instrumentor.webhook.admission;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +11,6 @@ import dev.instrumentor.webhook.mutation.PodContext;
 import dev.instrumentor.webhook.mutation.PodJson;
 import dev.instrumentor.webhook.mutation.PodMutator;
 import java.io.IOException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -149,8 +149,8 @@ public final class PodAdmission {
     // base64 with padding, as Kubernetes decodes it; the JDK's encoder is several times faster than the
     // generator's, and its output needs no escaping: written as the quoted string it already is. Made before
     // the answer's generator, so that the two do not nest (a nested one cannot reuse the thread's buffers).
-    byte[] base64 = patch == null ? null : Base64.getEncoder().encode(serialize(patch));
-    byte[] answer = AdmissionJson.write(patch == null ? 256 : 4096, json -> {
+    byte[] base64 = patch == null ? null : AdmissionJson.base64(json -> writePatch(json, patch));
+    byte[] answer = AdmissionJson.write(json -> {
       json.writeStartObject();
       json.writeStringField("apiVersion", apiVersion);
       json.writeStringField("kind", "AdmissionReview");
@@ -177,7 +177,7 @@ public final class PodAdmission {
   }
 
   private static AdmissionResponse notAnAdmissionReview(int status, String message) {
-    byte[] body = AdmissionJson.write(128, json -> {
+    byte[] body = AdmissionJson.write(json -> {
       json.writeStartObject();
       json.writeStringField("error", message);
       json.writeEndObject();
@@ -185,23 +185,21 @@ public final class PodAdmission {
     return new AdmissionResponse(status, body, "malformed");
   }
 
-  /** The patch as JSON bytes. */
-  private static byte[] serialize(List<PatchOperation> patch) {
-    return AdmissionJson.write(4096, json -> {
-      SerializerProvider serializers = AdmissionJson.MAPPER.getSerializerProviderInstance();
-      json.writeStartArray();
-      for (PatchOperation operation : patch) {
-        json.writeStartObject();
-        json.writeStringField("op", operation.op());
-        json.writeStringField("path", operation.path());
-        if (operation.value() != null) {
-          json.writeFieldName("value");
-          operation.value().serialize(json, serializers);
-        }
-        json.writeEndObject();
+  /** The patch as JSON. */
+  private static void writePatch(JsonGenerator json, List<PatchOperation> patch) throws IOException {
+    SerializerProvider serializers = AdmissionJson.MAPPER.getSerializerProviderInstance();
+    json.writeStartArray();
+    for (PatchOperation operation : patch) {
+      json.writeStartObject();
+      json.writeStringField("op", operation.op());
+      json.writeStringField("path", operation.path());
+      if (operation.value() != null) {
+        json.writeFieldName("value");
+        operation.value().serialize(json, serializers);
       }
-      json.writeEndArray();
-    });
+      json.writeEndObject();
+    }
+    json.writeEndArray();
   }
 
   private static String text(JsonNode node, String field) {

@@ -7,16 +7,19 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.function.Function;
 
 /**
  * The JSON of the admission path, read and written with Jackson. Every input the API server (or
@@ -47,6 +50,9 @@ public final class AdmissionJson {
       .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
       .build();
 
+  /** Each thread's output buffer (see {@link #generate}). */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
   private AdmissionJson() {
   }
 
@@ -57,14 +63,60 @@ public final class AdmissionJson {
   }
 
   /** The UTF-8 JSON that {@code writing} generates. */
-  public static byte[] write(int capacity, Writing writing) {
-    ByteArrayBuilder bytes = new ByteArrayBuilder(capacity);
-    try (JsonGenerator json = MAPPER.createGenerator(bytes, JsonEncoding.UTF8)) {
-      writing.to(json);
+  public static byte[] write(Writing writing) {
+    return generate(writing, ByteArrayOutputStream::toByteArray);
+  }
+
+  /**
+   * The standard base64 (with padding, as Kubernetes decodes a patch) of the UTF-8 JSON that
+   * {@code writing} generates; the JSON itself is never copied out of the thread's buffer.
+   */
+  public static byte[] base64(Writing writing) {
+    return generate(writing, out -> Base64.getEncoder().encode(out.contents()).array());
+  }
+
+  /**
+   * Runs {@code writing} into this thread's buffer and takes {@code result} of it. The buffer is
+   * kept between calls (up to {@link Scratch#KEPT} bytes), so an answer costs one copy at its size,
+   * not a growing chain of blocks and a copy; a write nested in another gets a buffer of its own.
+   */
+  private static byte[] generate(Writing writing, Function<Scratch, byte[]> result) {
+    Scratch kept = SCRATCH.get();
+    Scratch out = kept.inUse ? new Scratch() : kept;
+    out.inUse = true;
+    try {
+      try (JsonGenerator json = MAPPER.createGenerator(out, JsonEncoding.UTF8)) {
+        writing.to(json);
+      }
+      return result.apply(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // into memory: only a generator misuse gets here
+    } finally {
+      out.release();
     }
-    return bytes.toByteArray();
+  }
+
+  /** A thread's output buffer: reset after each use, dropped when one answer made it larger than KEPT. */
+  private static final class Scratch extends ByteArrayOutputStream {
+    static final int INITIAL = 8 * 1024;
+    static final int KEPT = 64 * 1024;
+    boolean inUse;
+
+    Scratch() {
+      super(INITIAL);
+    }
+
+    ByteBuffer contents() {
+      return ByteBuffer.wrap(buf, 0, count);
+    }
+
+    void release() {
+      reset();
+      if (buf.length > KEPT) {
+        buf = new byte[INITIAL];
+      }
+      inUse = false;
+    }
   }
 
   /**

@@ -26,7 +26,7 @@ class AdmissionJsonTest {
     AdmissionJson.Rendered rendered = AdmissionJson.Rendered.of(container);
     ArrayNode list = NODES.arrayNode().add(rendered).add(1).add(rendered);
 
-    byte[] written = AdmissionJson.write(8, json -> json.writeTree(list));
+    byte[] written = AdmissionJson.write(json -> json.writeTree(list));
 
     assertThat(new String(written, StandardCharsets.UTF_8))
         .isEqualTo(JSON.writeValueAsString(NODES.arrayNode().add(container).add(1).add(container)));
@@ -38,7 +38,7 @@ class AdmissionJsonTest {
   void binaryIsStandardBase64WithPaddingAsKubernetesDecodesIt() throws Exception {
     for (String text : new String[] {"", "a", "ab", "abc", "[{\"op\":\"add\",\"path\":\"/x\",\"value\":\"\u00ff\u00fe\"}]"}) {
       byte[] data = text.getBytes(StandardCharsets.UTF_8);
-      byte[] written = AdmissionJson.write(4, json -> json.writeBinary(data));
+      byte[] written = AdmissionJson.write(json -> json.writeBinary(data));
       assertThat(new String(written, StandardCharsets.US_ASCII))
           .isEqualTo("\"" + Base64.getEncoder().encodeToString(data) + "\"");
     }
@@ -51,7 +51,36 @@ class AdmissionJsonTest {
     for (int i = 0; i < AdmissionJson.MAX_DEPTH + 1; i++) {
       inner = inner.addArray();
     }
-    assertThatThrownBy(() -> AdmissionJson.write(8, json -> json.writeTree(deep)))
+    assertThatThrownBy(() -> AdmissionJson.write(json -> json.writeTree(deep)))
         .hasRootCauseInstanceOf(IOException.class);
+  }
+
+  @Test
+  void theBase64IsThatOfTheWrittenJson() {
+    ArrayNode patch = NODES.arrayNode();
+    patch.addObject().put("op", "add").put("path", "/metadata/annotations").putObject("value").put("k", "caf\u00e9");
+    byte[] json = AdmissionJson.write(generator -> generator.writeTree(patch));
+    assertThat(AdmissionJson.base64(generator -> generator.writeTree(patch)))
+        .isEqualTo(Base64.getEncoder().encode(json));
+    assertThat(AdmissionJson.base64(generator -> { })).isEmpty();
+  }
+
+  @Test
+  void theThreadsBufferServesANestedWriteALargeOneAndOneThatFailed() {
+    String large = "x".repeat(200_000); // past what the thread keeps between writes
+    byte[] outer = AdmissionJson.write(generator -> {
+      generator.writeStartArray();
+      byte[] inner = AdmissionJson.write(nested -> nested.writeString("inner"));
+      generator.writeString(new String(inner, StandardCharsets.UTF_8));
+      generator.writeString(large);
+      generator.writeEndArray();
+    });
+    assertThat(new String(outer, StandardCharsets.UTF_8)).isEqualTo("[\"\\\"inner\\\"\",\"" + large + "\"]");
+    assertThatThrownBy(() -> AdmissionJson.write(generator -> {
+      generator.writeString("half written");
+      throw new IOException("broken");
+    })).hasRootCauseMessage("broken");
+    assertThat(new String(AdmissionJson.write(generator -> generator.writeString("after")), StandardCharsets.UTF_8))
+        .isEqualTo("\"after\"");
   }
 }
