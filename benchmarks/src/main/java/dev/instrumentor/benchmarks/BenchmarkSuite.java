@@ -50,6 +50,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -128,12 +129,16 @@ public final class BenchmarkSuite {
         .include(AdmissionBenchmark.class.getName())
         .forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(2))
         .measurementIterations(5).measurementTime(TimeValue.seconds(2))
+        .addProfiler(GCProfiler.class)
         .build()).run();
     Map<String, Double> medians = new HashMap<>();
+    Map<String, Double> allocated = new HashMap<>();
     for (RunResult result : results) {
       String benchmark = result.getParams().getBenchmark();
-      medians.put(benchmark.substring(benchmark.lastIndexOf('.') + 1) + "/" + result.getParams().getParam("workload")
-          + "/" + result.getParams().getParam("telemetry"), result.getPrimaryResult().getStatistics().getPercentile(50));
+      String key = benchmark.substring(benchmark.lastIndexOf('.') + 1) + "/" + result.getParams().getParam("workload")
+          + "/" + result.getParams().getParam("telemetry");
+      medians.put(key, result.getPrimaryResult().getStatistics().getPercentile(50));
+      allocated.put(key, result.getSecondaryResults().get("gc.alloc.rate.norm").getScore());
     }
     double mutate = medians.get("mutateAndPatch/typical/none");
     double withTelemetry = medians.get("mutateAndPatch/typical/otel");
@@ -153,6 +158,12 @@ public final class BenchmarkSuite {
     row("The same with the operator's telemetry (OpenTelemetry SDK counters and histogram per request): <= 30 us/op",
         String.format(Locale.ROOT, "%.1f us/op; %.2fx the core without it", withTelemetry, withTelemetry / mutate),
         withTelemetry <= 30, "JMH SampleTime, same run; the operator's AdmissionReporting, spans off (their default)");
+    double bytes = allocated.get("mutateAndPatch/typical/otel");
+    double floorBytes = allocated.get("parseAndSerializeFloor/typical/none");
+    row("Allocation per review (the core with its telemetry) <= the floor's",
+        String.format(Locale.ROOT, "%,.0f bytes/op; floor %,.0f bytes/op; %.2fx; bare review %,.0f bytes/op", bytes,
+            floorBytes, bytes / floorBytes, allocated.get("mutateAndPatch/minimal/none")), bytes <= floorBytes,
+        "JMH's GC profiler (gc.alloc.rate.norm), same run: what the young generation must absorb per review");
   }
 
   // ---- 2. admission over HTTPS (wrk, keep-alive)
