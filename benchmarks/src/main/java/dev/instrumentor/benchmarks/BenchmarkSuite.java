@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.instrumentor.api.v1alpha1.CollectorMode;
+import dev.instrumentor.api.v1alpha1.Instrumentation;
+import dev.instrumentor.api.v1alpha1.InstrumentationStatus;
 import dev.instrumentor.api.v1alpha1.TelemetryCollector;
 import dev.instrumentor.api.v1alpha1.TelemetryCollectorSpec;
 import dev.instrumentor.operator.runtime.AdmissionReporting;
@@ -389,7 +391,7 @@ public final class BenchmarkSuite {
 
   /** What a pod in the API server costs the operator's fleet view: live heap per pod, 10,000 pods vs none. */
   private void podCost(MockApiServer api, Path jar, Path kubeconfig, String jvmOptions, long limitMiB) throws Exception {
-    long[] empty = settled(jar, kubeconfig, jvmOptions, limitMiB);
+    long[] empty = settledMedian(api, 0, jar, kubeconfig, jvmOptions, limitMiB);
     // the cost of one more pod: the slope between two fleets, so that what any pod brings once (the classes and
     // caches of the fleet view's pod path) is not spread over the pods
     int fewer = 2_000;
@@ -397,30 +399,67 @@ public final class BenchmarkSuite {
     for (int i = 0; i < fewer; i++) {
       api.client.resource(Workloads.fleetPod(i)).create();
     }
-    long[] few = settled(jar, kubeconfig, jvmOptions, limitMiB);
+    long[] few = settledMedian(api, fewer, jar, kubeconfig, jvmOptions, limitMiB);
     for (int i = fewer; i < pods; i++) {
       api.client.resource(Workloads.fleetPod(i)).create();
     }
-    long[] loaded = settled(jar, kubeconfig, jvmOptions, limitMiB);
+    long[] loaded = settledMedian(api, pods, jar, kubeconfig, jvmOptions, limitMiB);
     long perPod = (loaded[1] - few[1]) * 1024 / (pods - fewer);
     row("Fleet view: live heap per pod in the cluster <= 300 bytes", String.format(Locale.ROOT,
         "%,d bytes (live heap %s MiB at %,d pods, %s at %,d, %s at none; RSS %s, %s, %s MiB)", perPod,
         OperatorRun.mib(loaded[1]), pods, OperatorRun.mib(few[1]), fewer, OperatorRun.mib(empty[1]),
         OperatorRun.mib(loaded[0]), OperatorRun.mib(few[0]), OperatorRun.mib(empty[0])), perPod <= 300,
-        "three processes started with 12,000, 2,000 and no ReplicaSet pods (half asking for Java, injected) in the"
-            + " mock API server; the slope of the live heap between 2,000 and 12,000 pods, after a full GC (jcmd"
-            + " GC.run) 15 s after the first injected answer; on the real API server: benchmarks/run.sh fleet");
+        "processes started with 12,000, 2,000 and no ReplicaSet pods (half asking for Java, injected) in the"
+            + " mock API server, three each (the median: one process's live heap varies by a few MiB); the slope of"
+            + " the live heap between 2,000 and 12,000 pods, after a full GC (jcmd GC.run) 15 s after the"
+            + " Instrumentation's status counted every pod; on the real API server: benchmarks/run.sh fleet");
   }
 
-  /** {RSS KiB, live heap KiB} of a process 15 s after its first injected answer, after a full GC. */
-  private long[] settled(Path jar, Path kubeconfig, String jvmOptions, long limitMiB) throws Exception {
+  /** {RSS KiB, live heap KiB}: the medians of three {@link #settled} processes. */
+  private long[] settledMedian(MockApiServer api, int pods, Path jar, Path kubeconfig, String jvmOptions,
+      long limitMiB) throws Exception {
+    long[] rss = new long[3];
+    long[] live = new long[3];
+    for (int i = 0; i < 3; i++) {
+      long[] one = settled(api, pods, jar, kubeconfig, jvmOptions, limitMiB);
+      rss[i] = one[0];
+      live[i] = one[1];
+      System.out.printf("fleet view, %,d pods: RSS %d KiB, live heap %d KiB%n", pods, one[0], one[1]);
+    }
+    Arrays.sort(rss);
+    Arrays.sort(live);
+    return new long[] {rss[1], live[1]};
+  }
+
+  /**
+   * {RSS KiB, live heap KiB} of a process after a full GC, 15 s after its fleet view counted every one of the
+   * {@code pods} (the Instrumentation's status: its pods that ask for Java, every other one) and after its first
+   * injected answer.
+   */
+  private long[] settled(MockApiServer api, int pods, Path jar, Path kubeconfig, String jvmOptions, long limitMiB)
+      throws Exception {
     try (OperatorRun run = OperatorRun.start(jar, kubeconfig, jvmOptions, limitMiB)) {
       run.awaitFirstInjection(Workloads.typicalReview(), Duration.ofSeconds(60));
+      Instrumentation instrumentation = Workloads.instrumentation();
+      int asking = (pods + 1) / 2;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      for (int counted = -1; counted != asking; TimeUnit.MILLISECONDS.sleep(500)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the fleet view counted " + counted + " of " + asking + " pods in 120 s");
+        }
+        InstrumentationStatus status = api.client.resource(instrumentation).get().getStatus();
+        counted = status == null ? -1 : count(status.getInjected()) + count(status.getStale())
+            + count(status.getMissed());
+      }
       TimeUnit.SECONDS.sleep(15);
       long live = run.liveHeapKiB();
       TimeUnit.SECONDS.sleep(1);
       return new long[] {run.rssKiB(), live};
     }
+  }
+
+  private static int count(Integer value) {
+    return value == null ? 0 : value;
   }
 
   // ---- 4b. memory under the largest reviews the API server can send, many at once
@@ -545,6 +584,9 @@ public final class BenchmarkSuite {
    * another jar, TAIL_SECONDS the measured seconds (60), TAIL_RATE the rate (500/s), TAIL_SCRAPE_SECONDS how often
    * /metrics is scraped (30), TAIL_CHURN how many new connections a second open alongside the reviews (0).
    */
+  /** The tail's warm-up: the seconds of each attack not counted. */
+  private static final int WARMUP_SECONDS = 20;
+
   private void tail() throws Exception {
     JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("helm-chart/instrumentor/values.yaml").toFile());
     long limitMiB = Long.parseLong(values.path("resources").path("limits").path("memory").asText().replace("Mi", ""));
@@ -555,15 +597,13 @@ public final class BenchmarkSuite {
     int seconds = Integer.parseInt(env("TAIL_SECONDS", "60"));
     int scrapeSeconds = Integer.parseInt(env("TAIL_SCRAPE_SECONDS", "30"));
     int churnRate = Integer.parseInt(env("TAIL_CHURN", "0"));
-    int[] scrapes = new int[1];
-    String[] during = new String[2];
     Path vegeta = Vegeta.binary(root);
     Path directory = Files.createDirectories(root.resolve("benchmarks/results/tail"))
         .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(directory);
     Path body = directory.resolve("review.json");
     Files.write(body, Workloads.typicalReview());
-    Vegeta.Result[] measured = new Vegeta.Result[2];
+    TailRun[] measured = new TailRun[1];
     try (MockApiServer api = new MockApiServer(root)) {
       for (String namespace : List.of("instrumentor-system", "demo")) {
         api.client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
@@ -574,56 +614,77 @@ public final class BenchmarkSuite {
         String base = "https://127.0.0.1:" + port;
         Vegeta attack = new Vegeta(vegeta, directory, body);
         attack.awaitPatch(base + "/mutate-pod", Duration.ofSeconds(30)); // the cache has seen the Instrumentation
-        // JIT, connections; not counted, but shown: the first seconds of a replica that just started
-        Vegeta.Result warmup = attack.run("warmup-mutate", base + "/mutate-pod", rate, 20);
-        System.out.println("tail: warm-up, the first 20 s of reviews: " + warmup);
-        attack.run("warmup-healthz", base + "/healthz", rate, 5);
-        try (ProcessProbe probe = new ProcessProbe(pid, port); Scraper scraper = new Scraper(metricsPort, scrapeSeconds)) {
-          ProcessProbe.Snapshot start = probe.snapshot();
-          System.out.println("tail: startup and warm-up: " + ProcessProbe.since(start));
-          // TAIL_CHURN: that many new connections a second meanwhile (a TLS handshake each), as an API server opens
-          // them when its connections are busy
-          CompletableFuture<Vegeta.Result> churn = churnRate == 0 ? CompletableFuture.completedFuture(null)
-              : CompletableFuture.supplyAsync(() -> {
-                try {
-                  return attack.run("churn", base + "/healthz", churnRate, seconds, false);
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              });
-          measured[0] = attack.run("mutate", base + "/mutate-pod", rate, seconds);
-          if (churn.join() != null) {
-            System.out.println("tail: new connections meanwhile, /healthz: " + churn.join());
-          }
-          ProcessProbe.Snapshot middle = probe.snapshot();
-          measured[1] = attack.run("healthz", base + "/healthz", rate, seconds);
-          ProcessProbe.Snapshot end = probe.snapshot();
-          scrapes[0] = scraper.count();
-          during[0] = ProcessProbe.between(start, middle);
-          during[1] = ProcessProbe.between(middle, end);
-        }
+        measured[0] = tailAttacks(attack, base, pid, port, metricsPort, rate, seconds, scrapeSeconds, churnRate);
         return "";
       });
     }
-    Vegeta.Result mutate = measured[0];
-    Vegeta.Result noop = measured[1];
-    System.out.println("tail: /mutate-pod " + mutate + "\ntail:   meanwhile " + during[0] + "\ntail: /healthz    " + noop
-        + "\ntail:   meanwhile " + during[1]);
+    Vegeta.Result mutate = measured[0].mutate();
+    Vegeta.Result noop = measured[0].noop();
+    System.out.println("tail: /mutate-pod " + mutate + "\ntail:   meanwhile " + measured[0].duringMutate()
+        + "\ntail: /healthz    " + noop + "\ntail:   meanwhile " + measured[0].duringNoop());
     row("p99.9 <= 10 ms at a fixed " + rate + " reviews/s",
         String.format(Locale.ROOT, "p99.9 %.2f ms (p50 %.2f, p99 %.2f, max %.2f ms); %.1f/s sent, %.2f %% answered 200;"
                 + " no-op /healthz at the same rate p99.9 %.2f ms (max %.2f ms), %.1fx. During the reviews: %s",
             mutate.millis(0.999), mutate.millis(0.5), mutate.millis(0.99), mutate.maxMillis(), mutate.rate(),
             mutate.success() * 100, noop.millis(0.999), noop.maxMillis(), mutate.millis(0.999) / noop.millis(0.999),
-            during[0]),
+            measured[0].duringMutate()),
         mutate.millis(0.999) <= 10 && mutate.success() == 1.0,
         "vegeta " + Vegeta.VERSION + " attack -rate=" + rate + "/s -duration=" + seconds + "s (open loop: requests leave"
-            + " on schedule whatever the latency), keep-alive HTTPS, typical pod, after 20 s at the same rate not counted;"
+            + " on schedule whatever the latency), keep-alive HTTPS, typical pod, the same attack's first " + WARMUP_SECONDS
+            + " s not counted (its connections carry on);"
             + " exact percentiles of every request's latency; the operator process with "
             + (jvmOptions.equals(chartOptions) ? "the chart's JVM flags" : "the JVM flags " + jvmOptions) + " and"
-            + " -XX:MaxRAM=" + limitMiB + "m, /metrics scraped every " + scrapeSeconds + " s (" + scrapes[0]
+            + " -XX:MaxRAM=" + limitMiB + "m, /metrics scraped every " + scrapeSeconds + " s (" + measured[0].scrapes()
             + " scrapes) as the chart's ServiceMonitor does"
             + (churnRate > 0 ? ", " + churnRate + " new connections a second to /healthz meanwhile" : "")
             + "; then the same body to /healthz, which only drains it");
+  }
+
+  /** The tail's two attacks, each with its warm-up, and what the process did meanwhile. */
+  private record TailRun(Vegeta.Result mutate, Vegeta.Result noop, String duringMutate, String duringNoop, int scrapes) {
+  }
+
+  private static TailRun tailAttacks(Vegeta attack, String base, long pid, int port, int metricsPort, int rate,
+      int seconds, int scrapeSeconds, int churnRate) throws Exception {
+    try (ProcessProbe probe = new ProcessProbe(pid, port); Scraper scraper = new Scraper(metricsPort, scrapeSeconds)) {
+      // one attack each: a warm-up (JIT, connections; not counted, but shown for the reviews: the first seconds
+      // of a replica that just started), then the measured seconds on the same connections. The process's
+      // figures are taken at the boundaries (within the few milliseconds a sleep and a snapshot take).
+      CompletableFuture<Vegeta.Result[]> reviews = attackAsync(attack, "mutate", base + "/mutate-pod", rate,
+          WARMUP_SECONDS, seconds, true);
+      TimeUnit.SECONDS.sleep(WARMUP_SECONDS);
+      ProcessProbe.Snapshot warm = probe.snapshot();
+      System.out.println("tail: startup and warm-up: " + ProcessProbe.since(warm));
+      // TAIL_CHURN: that many new connections a second meanwhile (a TLS handshake each), as an API server opens
+      // them when its connections are busy
+      CompletableFuture<Vegeta.Result[]> churn = churnRate == 0 ? CompletableFuture.completedFuture(null)
+          : attackAsync(attack, "churn", base + "/healthz", churnRate, 0, seconds, false);
+      Vegeta.Result[] split = reviews.join();
+      String duringMutate = ProcessProbe.between(warm, probe.snapshot());
+      System.out.println("tail: warm-up, the first " + WARMUP_SECONDS + " s of reviews: " + split[0]);
+      if (churn.join() != null) {
+        System.out.println("tail: new connections meanwhile, /healthz: " + churn.join()[1]);
+      }
+      CompletableFuture<Vegeta.Result[]> noop = attackAsync(attack, "healthz", base + "/healthz", rate, 5, seconds,
+          true);
+      TimeUnit.SECONDS.sleep(5);
+      ProcessProbe.Snapshot noopWarm = probe.snapshot();
+      Vegeta.Result noopResult = noop.join()[1];
+      return new TailRun(split[1], noopResult, duringMutate, ProcessProbe.between(noopWarm, probe.snapshot()),
+          scraper.count());
+    }
+  }
+
+  /** {@link Vegeta#split} on another thread. */
+  private static CompletableFuture<Vegeta.Result[]> attackAsync(Vegeta attack, String name, String url, int rate,
+      int warmup, int seconds, boolean keepAlive) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return attack.split(name, url, rate, warmup, seconds, keepAlive);
+      } catch (Exception e) {
+        throw new IllegalStateException(name + ": " + e.getMessage(), e);
+      }
+    });
   }
 
   /** GETs /metrics every {@code seconds} (0: never), as Prometheus does with the chart's ServiceMonitor (30 s). */

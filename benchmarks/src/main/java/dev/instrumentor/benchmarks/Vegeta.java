@@ -102,26 +102,44 @@ final class Vegeta {
 
   /** The same; without {@code keepAlive} every request opens a connection of its own (a TLS handshake each). */
   Result run(String name, String url, int rate, int seconds, boolean keepAlive) throws Exception {
-    Path results = attack(name, url, rate, seconds + "s", 0, keepAlive);
-    JsonNode report = JSON.readTree(String.join("\n",
-        run(binary.toString(), "report", "-type=json", results.toString())));
+    return split(name, url, rate, 0, seconds, keepAlive)[1];
+  }
+
+  /**
+   * One attack of {@code warmup + seconds}, on the same connections throughout: {warm-up, measured}, the
+   * requests that left in the first {@code warmup} seconds and the others. Measuring with a new attack would
+   * count its first requests' new connections (a TLS handshake each, on a server that had none open), which is
+   * not the steady state the measured part is for.
+   */
+  Result[] split(String name, String url, int rate, int warmup, int seconds, boolean keepAlive) throws Exception {
+    Path results = attack(name, url, rate, (warmup + seconds) + "s", 0, keepAlive);
     Path csv = directory.resolve(name + ".csv");
     run(binary.toString(), "encode", "-to=csv", "-output=" + csv, results.toString());
-    long[] nanos;
-    List<long[]> rows = new ArrayList<>(); // {start unix nanos, latency nanos}
+    List<long[]> rows = new ArrayList<>(); // {start unix nanos, latency nanos, status}
     try (BufferedReader in = Files.newBufferedReader(csv)) {
       String line;
       while ((line = in.readLine()) != null) {
         String[] fields = line.split(",", 4); // timestamp, code, latency, rest
-        rows.add(new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[2])});
+        rows.add(new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[2]), Long.parseLong(fields[1])});
       }
     }
-    nanos = rows.stream().mapToLong(row -> row[1]).sorted().toArray();
+    rows.sort(Comparator.comparingLong((long[] row) -> row[0]));
+    long boundary = rows.get(0)[0] + TimeUnit.SECONDS.toNanos(warmup);
+    List<long[]> before = rows.stream().filter(row -> row[0] < boundary).toList();
+    List<long[]> after = rows.stream().filter(row -> row[0] >= boundary).toList();
+    return new Result[] {before.isEmpty() ? null : result(name + " warm-up", before), result(name, after)};
+  }
+
+  /** The figures of {@code rows} (in the order they left); the rate as vegeta reports it: requests over their span. */
+  private static Result result(String name, List<long[]> rows) {
+    long[] nanos = rows.stream().mapToLong(row -> row[1]).sorted().toArray();
     List<String> slowest = rows.stream().sorted(Comparator.comparingLong((long[] row) -> row[1]).reversed()).limit(5)
         .map(row -> String.format(Locale.ROOT, "%s %.1f ms", Instant.ofEpochSecond(0, row[0]), row[1] / 1e6))
         .toList();
-    return new Result(name, report.path("rate").asDouble(), report.path("requests").asLong(),
-        report.path("success").asDouble(), nanos, slowest);
+    long span = rows.get(rows.size() - 1)[0] - rows.get(0)[0];
+    double rate = span == 0 ? rows.size() : rows.size() * 1e9 / span;
+    double success = rows.stream().filter(row -> row[2] == 200).count() / (double) rows.size();
+    return new Result(name, rate, rows.size(), success, nanos, slowest);
   }
 
   private Path attack(String name, String url, int rate, String duration, int maxBody, boolean keepAlive)
