@@ -573,6 +573,9 @@ public final class BenchmarkSuite {
 
   // ---- 6. the tail: latency at a fixed rate from an open-loop client (vegeta), the real process
 
+  /** The tail's warm-up: the seconds of each attack not counted. */
+  private static final int WARMUP_SECONDS = 20;
+
   /**
    * The operator as the startup section runs it (the chart's JVM flags, -XX:MaxRAM of its memory limit, the
    * mock API server), its webhook attacked by vegeta at a fixed rate: each request leaves on its schedule whatever
@@ -584,9 +587,6 @@ public final class BenchmarkSuite {
    * another jar, TAIL_SECONDS the measured seconds (60), TAIL_RATE the rate (500/s), TAIL_SCRAPE_SECONDS how often
    * /metrics is scraped (30), TAIL_CHURN how many new connections a second open alongside the reviews (0).
    */
-  /** The tail's warm-up: the seconds of each attack not counted. */
-  private static final int WARMUP_SECONDS = 20;
-
   private void tail() throws Exception {
     JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("helm-chart/instrumentor/values.yaml").toFile());
     long limitMiB = Long.parseLong(values.path("resources").path("limits").path("memory").asText().replace("Mi", ""));

@@ -95,18 +95,10 @@ final class Vegeta {
     throw new IllegalStateException("no review answered with a patch within " + timeout);
   }
 
-  /** Attacks {@code url} at {@code rate}/s for {@code seconds}, POSTing the body, and reads every latency. */
-  Result run(String name, String url, int rate, int seconds) throws Exception {
-    return run(name, url, rate, seconds, true);
-  }
-
-  /** The same; without {@code keepAlive} every request opens a connection of its own (a TLS handshake each). */
-  Result run(String name, String url, int rate, int seconds, boolean keepAlive) throws Exception {
-    return split(name, url, rate, 0, seconds, keepAlive)[1];
-  }
-
   /**
-   * One attack of {@code warmup + seconds}, on the same connections throughout: {warm-up, measured}, the
+   * Attacks {@code url} at {@code rate}/s for {@code warmup + seconds}, POSTing the body (without
+   * {@code keepAlive}, every request opens a connection of its own: a TLS handshake each), and reads every
+   * latency. One attack, on the same connections throughout: {warm-up, measured}, the
    * requests that left in the first {@code warmup} seconds and the others. Measuring with a new attack would
    * count its first requests' new connections (a TLS handshake each, on a server that had none open), which is
    * not the steady state the measured part is for.
@@ -123,10 +115,16 @@ final class Vegeta {
         rows.add(new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[2]), Long.parseLong(fields[1])});
       }
     }
+    if (rows.isEmpty()) {
+      throw new IllegalStateException(name + ": vegeta recorded no request (see " + results + ")");
+    }
     rows.sort(Comparator.comparingLong((long[] row) -> row[0]));
     long boundary = rows.get(0)[0] + TimeUnit.SECONDS.toNanos(warmup);
     List<long[]> before = rows.stream().filter(row -> row[0] < boundary).toList();
     List<long[]> after = rows.stream().filter(row -> row[0] >= boundary).toList();
+    if (after.isEmpty()) {
+      throw new IllegalStateException(name + ": no request left after the first " + warmup + " s (see " + csv + ")");
+    }
     return new Result[] {before.isEmpty() ? null : result(name + " warm-up", before), result(name, after)};
   }
 
