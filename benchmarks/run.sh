@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark and writes BENCHMARKS.md at the project root (about twelve minutes).
+# Runs every benchmark and writes BENCHMARKS.md at the project root (about thirteen minutes).
 # benchmarks/run.sh <section> runs one section (core, https, apicalls, startup, pods, memory, reconcile, tail) without
 # writing it (startup: the start, idle and loaded memory; pods: those and the fleet view's cost per pod).
 # Needs wrk (Debian/Ubuntu: apt-get install wrk) for the HTTPS load, and Go for the tail section's open-loop client
