@@ -164,7 +164,8 @@ class FleetMemoryBenchmark {
           assertThat(found.getStatus().getMissed()).as("every pod counted").isEqualTo(count);
         });
       }
-      Thread.sleep(15_000); // settled: informers synced, a few GCs
+      // settled: informers synced, a few GCs, and past the chart's first trim of the C heap (30 s from the start)
+      Thread.sleep(35_000);
       if (Boolean.getBoolean("fleet.histogram")) {
         Process jcmd = new ProcessBuilder("jcmd", String.valueOf(operator.pid()), "GC.class_histogram")
             .redirectErrorStream(true).start();
