@@ -356,7 +356,8 @@ public final class BenchmarkSuite {
     }
     row("Idle RSS <= 80 MiB with the chart's JVM flags (the OpenTelemetry Operator's manager: 77 MiB)",
         OperatorRun.mib(idle) + " MiB", idle / 1024 <= 80, "VmRSS " + IDLE_SECONDS
-            + " s after the first injected answer; flags: " + jvmOptions.replaceAll("(-XX:(?:SharedArchiveFile|AOTCache)=)\\S+", "$1<archive>") + " -XX:MaxRAM="
+            + " s after the first injected answer; flags: "
+            + jvmOptions.replaceAll("(-XX:(?:SharedArchiveFile|AOTCache)=)\\S+", "$1<archive>") + " -XX:MaxRAM="
             + limitMiB + "m (the chart's memory limit)");
     row("RSS after HTTPS load <= 100 MiB (the OpenTelemetry Operator's: 94-96 MiB)",
         String.format(Locale.ROOT, "%s MiB 5 s after, %s MiB %d s after, peak %s MiB (%,.0f reviews/s)",
