@@ -94,10 +94,18 @@ public final class InstrumentorOperator implements AutoCloseable {
     caches = WebhookCaches.start(client, config.watchNamespaces());
     PodAdmission admission = admission();
     Serving serving = servingCertificate();
-    caches.awaitSynced(60);
+    // TLS and the servers' event loops are set up while the informers list too; /healthz and /metrics serve
+    // from here, /readyz says 503 until the webhook serves
     admissionServer = new AdmissionServer(AdmissionServerConfig.of(config.webhookHost(), config.webhookPort(),
-        serving.certificate(), serving.key()), admission, this::ready).start();
+        serving.certificate(), serving.key()), admission, this::ready);
     healthServer = new HealthServer(config.metricsHost(), config.metricsPort(), metrics, this::ready).start();
+    try {
+      caches.awaitSynced(60);
+    } catch (RuntimeException e) {
+      close(); // the ports and threads above; the caller may not hold this object yet
+      throw e;
+    }
+    admissionServer.start();
     LOG.info("webhook ready in {} ms (caches synced, serving on port {})",
         Duration.ofNanos(System.nanoTime() - began).toMillis(), admissionServer.port());
     if (serving.localCa() != null) {
