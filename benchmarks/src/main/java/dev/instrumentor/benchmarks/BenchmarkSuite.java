@@ -43,6 +43,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -772,6 +773,7 @@ public final class BenchmarkSuite {
     for (String[] row : rows) {
       out.append("| ").append(String.join(" | ", row)).append(" |\n");
     }
+    appendRealApiServerRows(out);
     out.append("\nThroughput and latency share the machine with the load generator (wrk, one thread) and, for the\n")
         .append("process measurements, with the mock API server: figures on a dedicated node are better.\n");
     for (String note : notes) {
@@ -779,6 +781,29 @@ public final class BenchmarkSuite {
     }
     Files.writeString(file, out.toString());
     System.out.println("wrote " + file);
+  }
+
+  /** The rows the e2e benchmarks write (benchmarks/run.sh runs them first, as root), by name, and their budgets. */
+  private static final Map<String, String> REAL_API_SERVER_ROWS = new LinkedHashMap<>(Map.of(
+      "storm", "A storm on the real API server: 1,000 pods from one Deployment scale-up, none admitted uninstrumented",
+      "fleet", "The fleet view on the real API server: 10,000 pods, the operator's peak RSS within the chart's limit"));
+
+  /**
+   * The rows of the benchmarks on the e2e control plane (AdmissionStormBenchmark, FleetMemoryBenchmark), as they
+   * wrote them under benchmarks/results/rows, when measured on this build (newer than the operator's jar); else a
+   * row that says they were not run.
+   */
+  private void appendRealApiServerRows(StringBuilder out) throws IOException {
+    Path jar = root.resolve("operator/target/instrumentor.jar");
+    for (Map.Entry<String, String> row : REAL_API_SERVER_ROWS.entrySet()) {
+      Path file = root.resolve("benchmarks/results/rows/" + row.getKey() + ".md");
+      if (Files.isRegularFile(file) && Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(jar)) > 0) {
+        out.append(Files.readString(file).strip()).append('\n');
+      } else {
+        out.append("| ").append(row.getValue()).append(" | not run | not run: needs root (the e2e control plane) |"
+            + " benchmarks/run.sh ").append(row.getKey()).append(" |\n");
+      }
+    }
   }
 
   private static String machineMemory() throws IOException {
