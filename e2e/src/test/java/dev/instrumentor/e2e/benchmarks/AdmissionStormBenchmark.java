@@ -254,8 +254,8 @@ class AdmissionStormBenchmark {
     for (OperatorProcess replica : replicas) {
       peaks.append(peaks.length() == 0 ? "" : " and ").append(replica.peakRssKiB() / 1024);
     }
-    BenchmarkRow.write("storm", "A storm on the real API server: " + pods + " pods from one Deployment scale-up, none"
-            + " admitted uninstrumented (p99 of the admission as kube-apiserver times it)",
+    BenchmarkRow.write("storm", String.format(Locale.ROOT, "A storm on the real API server: %,d pods from one"
+            + " Deployment scale-up, none admitted uninstrumented (p99 of the admission as kube-apiserver times it)", pods),
         String.format(Locale.ROOT, "%d of %d uninstrumented, fail-open %.0f; kube-apiserver's webhook call p50 %s,"
                 + " p99 %s (%.0f calls, %.0f on a new connection); the webhook server's handling p50 %s, p99 %s; the"
                 + " last pod %.1f s after the scale-up; peak RSS %s MiB (%d replicas)", uninstrumented, pods, failOpen,
