@@ -26,10 +26,15 @@ public final class OperatorHarness {
   }
 
   public static OperatorConfig config(TestTls tls, boolean localWebhook) {
+    return config(tls, localWebhook, 0);
+  }
+
+  /** With /healthz, /readyz and /metrics on {@code metricsPort} (0: any free port). */
+  public static OperatorConfig config(TestTls tls, boolean localWebhook, int metricsPort) {
     return new OperatorConfig(Set.of(), "instrumentor-system", "test-replica", false, "instrumentor-operator",
         "127.0.0.1", 0, localWebhook ? null : tls.certificateFile, localWebhook ? null : tls.keyFile, localWebhook,
         "127.0.0.1", false, AgentImages.DEFAULTS, InjectorSettings.DEFAULT_COLLECTOR_IMAGE,
-        InjectorSettings.DEFAULT_RUN_AS_USER, "127.0.0.1", 0, "text", "INFO", null);
+        InjectorSettings.DEFAULT_RUN_AS_USER, "127.0.0.1", metricsPort, "text", "INFO", null);
   }
 
   public static InstrumentorOperator start(KubernetesClient client, Path directory, boolean localWebhook) throws Exception {
